@@ -1,0 +1,232 @@
+// Package catalog owns the public credit catalog (第八条–第十四条) and the
+// city's policy (SPEC §4, §G): what may be collected, from whom, who may see
+// it, for how long, and the deadlines every workflow counts. It parses,
+// validates, exports and diffs the YAML file administrators edit; it holds no
+// SQL (the store keeps applied versions as their YAML text).
+package catalog
+
+import "credit/internal/civil"
+
+// Catalog is one version of the catalog file (SPEC §G).
+type Catalog struct {
+	Jurisdiction string
+	Version      string
+	Effective    civil.Date
+	Policy       Policy
+	Items        []*Item
+	Providers    []Provider // optional: the city's real departments
+	Units        []Unit     // optional: user units
+}
+
+// Item returns the item with code, or nil.
+func (c *Catalog) Item(code string) *Item {
+	for _, it := range c.Items {
+		if it.Code == code {
+			return it
+		}
+	}
+	return nil
+}
+
+// Policy is the policy block (SPEC §G), with the measures' values as defaults.
+type Policy struct {
+	Timezone          string
+	Workdays          Workdays
+	Validity          Validity
+	RepairCleanPeriod Period
+	RosterReportLag   string // "end_of_next_month" (第十七条: 于下月内)
+	ProhibitedTerms   []string
+	Lights            Lights
+}
+
+// Workdays are the deadlines in working days (SPEC §B counting).
+type Workdays struct {
+	ObjectionReview      int // 第三十二条: 10
+	ProviderVerification int // 第三十二条: 5
+	Correction           int // 第三十二条: 3
+	RepairOpinion        int // assumption: 5 (the measures say 规定期限)
+	RepairPublicity      int // 5
+	RepairVerify         int // 5
+	Warning              int // due-soon window: 2
+}
+
+// Validity of negative records by severity (第三十条).
+type Validity struct {
+	General Period
+	Serious Period
+}
+
+// Lights are the 红/黄/绿 thresholds for provider assessment (第五条).
+type Lights struct {
+	RejectRateYellow float64
+	RejectRateRed    float64
+	LateDaysYellow   int
+	LateDaysRed      int
+}
+
+// Period is a length of time written like 1y, 6m, 30d.
+type Period struct {
+	Years  int
+	Months int
+	Days   int
+}
+
+// AddTo moves d by the period (years first, as 民法典 第二百零二条 counts).
+func (p Period) AddTo(d civil.Date) civil.Date {
+	if p.Years != 0 {
+		d = d.AddYears(p.Years)
+	}
+	if p.Months != 0 {
+		d = d.AddMonths(p.Months)
+	}
+	if p.Days != 0 {
+		d = d.AddDays(p.Days)
+	}
+	return d
+}
+
+// IsZero reports an empty period.
+func (p Period) IsZero() bool { return p == Period{} }
+
+// Category of an item (第九条–第十三条).
+type Category string
+
+const (
+	Basic    Category = "basic"    // 基本信息 第十条
+	Positive Category = "positive" // 正面信息 第十一条
+	Negative Category = "negative" // 负面信息 第十二条
+	Other    Category = "other"    // 其他信息 第十三条
+)
+
+// Disclosure of an item (第十九条).
+type Disclosure string
+
+const (
+	Public     Disclosure = "public"     // 社会公开
+	Shared     Disclosure = "shared"     // 政府共享
+	Authorized Disclosure = "authorized" // 授权查询
+)
+
+// SubjectKind is who an item's records may be about.
+type SubjectKind string
+
+const (
+	Organisation       SubjectKind = "organisation"        // 法人及非法人组织
+	IndividualBusiness SubjectKind = "individual_business" // 个体工商户
+	NaturalPerson      SubjectKind = "natural_person"      // 自然人
+)
+
+// Severity of a negative record (第十五条, 第三十条).
+type Severity string
+
+const (
+	General Severity = "general" // 一般失信
+	Serious Severity = "serious" // 严重失信
+)
+
+// Item is one catalog item (信息项).
+type Item struct {
+	Code        string
+	Name        string
+	Category    Category
+	Subjects    []SubjectKind
+	Disclosure  Disclosure
+	UpdateCycle string // daily|weekly|monthly|quarterly|yearly|on_change
+	Providers   []string
+	Validity    *Validity // overrides the policy's validity (negative items)
+	Retention   Period    // how long records are kept; zero = permanently
+	Key         []string  // natural key: field names (SPEC §F)
+	KindField   string    // "same kind" for repair eligibility, e.g. 违法行为类型
+	Severity    SeverityRule
+	Roster      string // "red" or "black" for list items (HMD, HEIMD)
+	Subject     SubjectFields
+	Fields      []*Field
+}
+
+// Field returns the field named name, or nil.
+func (it *Item) Field(name string) *Field {
+	for _, f := range it.Fields {
+		if f.Name == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// SubjectFields name the fields that identify a record's subject.
+type SubjectFields struct {
+	Name       string   // e.g. 行政相对人名称
+	Kind       string   // e.g. 行政相对人类别 (values mapped by KindValues)
+	Codes      []string // code fields in preference order: USCC field, then ID field
+	LegalRep   string   // 法定代表人
+	LegalRepID string   // 法定代表人证件号码
+	// KindValues maps a value of the Kind field to a subject kind, e.g.
+	// 法人及非法人组织 → organisation, 自然人 → natural_person.
+	KindValues map[string]SubjectKind
+}
+
+// SeverityRule decides a negative record's severity when the row carries no
+// 失信程度 column: the first matching rule, else Default.
+type SeverityRule struct {
+	Default Severity
+	Rules   []SeverityCase
+}
+
+// SeverityCase: when Field's value contains any of Contains, the severity is Level.
+type SeverityCase struct {
+	Field    string
+	Contains []string
+	Level    Severity
+}
+
+// FieldType is the type of a field's values (SPEC §G).
+type FieldType string
+
+const (
+	Text      FieldType = "text"
+	Date      FieldType = "date"
+	Money     FieldType = "money"
+	Number    FieldType = "number"
+	USCC      FieldType = "uscc"
+	IDNumber  FieldType = "id_number"
+	PartyCode FieldType = "party_code" // a subject's code: USCC or 身份证号码 by the row's subject kind
+	Enum      FieldType = "enum"
+)
+
+// Field is one column of an item.
+type Field struct {
+	Name          string
+	Aliases       []string
+	Type          FieldType
+	Length        int // maximum length in characters; 0 = no limit
+	Required      Requirement
+	Values        []string // for enum
+	Multiple      bool     // enum holding several values separated by ；;、
+	Personal      bool     // masked outside the office and shared scopes (SPEC §C)
+	NotAfterToday bool     // a decision date: may not lie after today
+}
+
+// Requirement is `required: true` or `required: {when: FIELD, equals: VALUE}`.
+type Requirement struct {
+	Always bool
+	When   string
+	Equals string
+}
+
+// IsSet reports whether the field is required in some rows.
+func (r Requirement) IsSet() bool { return r.Always || r.When != "" }
+
+// Provider is a department the catalog ships (the city's real departments).
+type Provider struct {
+	Code  string // the department's 统一社会信用代码
+	Name  string
+	Level string // city|county
+	Items []string
+}
+
+// Unit is a user unit the catalog ships.
+type Unit struct {
+	Code  string
+	Name  string
+	Items []string // shared items it may see
+}

@@ -1,0 +1,324 @@
+// Package cli is credit's command tree (cobra): one file per noun, each
+// turning flags into a service call and the result into a table. No SQL and
+// no rules live here.
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"credit/internal/apperr"
+	"credit/internal/civil"
+	"credit/internal/clock"
+	"credit/internal/operator"
+	"credit/internal/store"
+	"credit/internal/tabular"
+)
+
+// IO is where a run reads and writes, and how it sees its environment; tests
+// pass their own.
+type IO struct {
+	In     io.Reader
+	Out    io.Writer
+	Err    io.Writer
+	Getenv func(string) string
+	// TTY forces terminal behaviour on or off; nil means detect from Out.
+	TTY *bool
+	// Login overrides the OS login name (tests).
+	Login string
+}
+
+// Stdio is the process's real IO.
+func Stdio() IO { return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv} }
+
+// App holds one run's global flags and lazily opened store.
+type App struct {
+	IO
+	ctx context.Context
+
+	// global flags
+	DBPath    string
+	Format    string
+	TodayFlag string
+	Lang      string
+	As        string
+
+	clock    clock.Clock
+	clockSet bool
+	store    *store.Store
+	op       *operator.Operator
+}
+
+// Ctx is the run's context.
+func (a *App) Ctx() context.Context { return a.ctx }
+
+// T picks the message for the run's language.
+func (a *App) T(zh, en string) string {
+	if a.Lang == "en" {
+		return en
+	}
+	return zh
+}
+
+// IsTTY reports whether stdout is a terminal.
+func (a *App) IsTTY() bool {
+	if a.TTY != nil {
+		return *a.TTY
+	}
+	if f, ok := a.Out.(*os.File); ok {
+		return term.IsTerminal(int(f.Fd()))
+	}
+	return false
+}
+
+// StderrTTY reports whether stderr is a terminal (progress bars go there).
+func (a *App) StderrTTY() bool {
+	if a.TTY != nil {
+		return *a.TTY
+	}
+	if f, ok := a.Err.(*os.File); ok {
+		return term.IsTerminal(int(f.Fd()))
+	}
+	return false
+}
+
+// Clock is the run's one clock: --today / CREDIT_TODAY or the office date.
+func (a *App) Clock() clock.Clock {
+	if !a.clockSet {
+		a.clock = clock.Real()
+		a.clockSet = true
+	}
+	return a.clock
+}
+
+func (a *App) setupClock() error {
+	s := a.TodayFlag
+	if s == "" {
+		s = a.Getenv("CREDIT_TODAY")
+	}
+	a.clockSet = true
+	if s == "" {
+		a.clock = clock.Real()
+		return nil
+	}
+	d, err := civil.Parse(s)
+	if err != nil {
+		return apperr.Newf(apperr.Usage, "--today %q 无效：应为 YYYY-MM-DD 的真实日期", "--today %q is not valid: use a real YYYY-MM-DD date", s)
+	}
+	a.clock = clock.Fixed(d)
+	return nil
+}
+
+// Today is the office date the run works on.
+func (a *App) Today() civil.Date { return a.Clock().Today() }
+
+// ForChange refuses a change to records or workflows when --today lies after
+// the real date (SPEC §A): what-if dates are for reading only.
+func (a *App) ForChange() error {
+	if a.Clock().InFuture() {
+		return apperr.Newf(apperr.Usage,
+			"--today %s 晚于今天 %s：未来日期只能用于查询，不能用于修改记录或办理业务",
+			"--today %s is after the real date %s: future dates are for queries only, not for changes",
+			a.Today(), a.Clock().RealToday())
+	}
+	return nil
+}
+
+// DefaultDBPath resolves --db, CREDIT_DB, then $XDG_DATA_HOME/credit/credit.db.
+func (a *App) DefaultDBPath() string {
+	if a.DBPath != "" {
+		return a.DBPath
+	}
+	if p := a.Getenv("CREDIT_DB"); p != "" {
+		return p
+	}
+	base := a.Getenv("XDG_DATA_HOME")
+	if base == "" {
+		home := a.Getenv("HOME")
+		if home == "" {
+			home, _ = os.UserHomeDir()
+		}
+		base = filepath.Join(home, ".local", "share")
+	}
+	return filepath.Join(base, "credit", "credit.db")
+}
+
+// Store opens the store (once per run) and checks it is initialised.
+func (a *App) Store() (*store.Store, error) {
+	if a.store != nil {
+		return a.store, nil
+	}
+	st, err := store.Open(a.ctx, a.DefaultDBPath(), store.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if err := st.RequireCurrent(a.ctx); err != nil {
+		st.Close()
+		return nil, err
+	}
+	a.adoptStore(st)
+	return st, nil
+}
+
+func (a *App) adoptStore(st *store.Store) {
+	a.store = st
+	for _, w := range st.Warnings {
+		fmt.Fprintln(a.Err, w)
+	}
+}
+
+func (a *App) login() string {
+	if a.Login != "" {
+		return a.Login
+	}
+	return operator.LoginName()
+}
+
+// Operator is who the run acts as: the OS login (with its role in the
+// store), or with --as the named user, which only an administrator may use.
+func (a *App) Operator() (operator.Operator, error) {
+	if a.op != nil {
+		return *a.op, nil
+	}
+	st, err := a.Store()
+	if err != nil {
+		return operator.Operator{}, err
+	}
+	me := a.login()
+	role, _, err := st.UserRole(a.ctx, me)
+	if err != nil {
+		return operator.Operator{}, err
+	}
+	op := operator.Operator{Name: me, Role: role}
+	if a.As != "" && a.As != me {
+		if role != operator.Admin {
+			return operator.Operator{}, apperr.Newf(apperr.Rule, "只有管理员可以使用 --as（%s 的角色是 %s）", "only an administrator may use --as (%s is %s)", me, role.Label())
+		}
+		asRole, ok, err := st.UserRole(a.ctx, a.As)
+		if err != nil {
+			return operator.Operator{}, err
+		}
+		if !ok {
+			return operator.Operator{}, apperr.Newf(apperr.Rule, "--as %s：没有这个操作员（先 credit user add）", "--as %s: no such operator (credit user add first)", a.As)
+		}
+		op = operator.Operator{Name: a.As, Role: asRole, ActingBy: me}
+	}
+	a.op = &op
+	return op, nil
+}
+
+// Require returns the operator when it has the rights of role.
+func (a *App) Require(role operator.Role) (operator.Operator, error) {
+	op, err := a.Operator()
+	if err != nil {
+		return op, err
+	}
+	return op, op.Require(role)
+}
+
+// Actor is the audit identity of a change made by op today.
+func (a *App) Actor(op operator.Operator) store.Actor {
+	return store.Actor{Operator: op.Name, ActingBy: op.ActingBy, Today: a.Today(), Now: a.Clock().Now}
+}
+
+// Writer opens the store for a change: the date must not be in the future and
+// the operator must hold role. It returns the store and the actor to write as.
+func (a *App) Writer(role operator.Role) (*store.Store, store.Actor, error) {
+	if err := a.ForChange(); err != nil {
+		return nil, store.Actor{}, err
+	}
+	st, err := a.Store()
+	if err != nil {
+		return nil, store.Actor{}, err
+	}
+	op, err := a.Require(role)
+	if err != nil {
+		return nil, store.Actor{}, err
+	}
+	return st, a.Actor(op), nil
+}
+
+// Print renders t on stdout in the run's --format.
+func (a *App) Print(t *tabular.Table) error {
+	return t.Write(a.Out, tabular.Options{Format: a.Format, Lang: a.Lang, TTY: a.IsTTY()})
+}
+
+// PrintTo writes t to the file named by -o (format from its extension) or,
+// when out is empty, prints it.
+func (a *App) PrintTo(out string, t *tabular.Table) error {
+	if out == "" {
+		return a.Print(t)
+	}
+	if !tabular.SupportedExt(out) {
+		return apperr.Newf(apperr.Usage, "-o %s：不支持的文件类型，请用 .xlsx、.csv、.md、.json 或 .html", "-o %s: unsupported file type; use .xlsx, .csv, .md, .json or .html", out)
+	}
+	if err := t.WriteFile(out, a.Lang); err != nil {
+		return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+	}
+	fmt.Fprintln(a.Err, a.T("已写入 ", "written: ")+out)
+	return nil
+}
+
+// Println writes one line for people on stdout.
+func (a *App) Println(s string) { fmt.Fprintln(a.Out, s) }
+
+// Warn writes one line on stderr.
+func (a *App) Warn(s string) { fmt.Fprintln(a.Err, s) }
+
+// JSON reports whether scripts asked for JSON.
+func (a *App) JSON() bool { return a.Format == tabular.JSON }
+
+// close releases the store.
+func (a *App) close() {
+	if a.store != nil {
+		a.store.Close()
+		a.store = nil
+	}
+}
+
+// usageErr marks cobra's own argument and flag errors as usage errors (exit 2).
+func usageErr(err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *apperr.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return &apperr.Error{Code: apperr.Usage, Zh: "用法错误：" + err.Error(), En: "usage: " + err.Error(), Err: err}
+}
+
+// Args wrappers that turn cobra's argument errors into usage errors.
+func exactArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error { return usageErr(cobra.ExactArgs(n)(c, args)) }
+}
+
+func minArgs(n int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error { return usageErr(cobra.MinimumNArgs(n)(c, args)) }
+}
+
+func rangeArgs(lo, hi int) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error { return usageErr(cobra.RangeArgs(lo, hi)(c, args)) }
+}
+
+func noArgs(c *cobra.Command, args []string) error { return usageErr(cobra.NoArgs(c, args)) }
+
+// parseDateFlag reads a YYYY-MM-DD flag value; empty gives def.
+func parseDateFlag(name, v string, def civil.Date) (civil.Date, error) {
+	if strings.TrimSpace(v) == "" {
+		return def, nil
+	}
+	d, err := civil.Parse(strings.TrimSpace(v))
+	if err != nil {
+		return civil.Date{}, apperr.Newf(apperr.Usage, "--%s %q 无效：应为 YYYY-MM-DD 的真实日期", "--%s %q is not valid: use a real YYYY-MM-DD date", name, v)
+	}
+	return d, nil
+}

@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"credit/internal/apperr"
+	"credit/internal/tabular"
+)
+
+// nouns are the command constructors; each noun's file registers itself in
+// an init function, so adding a noun touches no other file.
+var nouns []func(*App) *cobra.Command
+
+func register(f func(*App) *cobra.Command) { nouns = append(nouns, f) }
+
+// Main runs credit with args and returns the process exit code (SPEC §A).
+func Main(args []string, io IO) int {
+	if io.Getenv == nil {
+		io.Getenv = func(string) string { return "" }
+	}
+	app := &App{IO: io, ctx: context.Background()}
+	defer app.close()
+	root := newRoot(app)
+	root.SetArgs(args)
+	root.SetIn(io.In)
+	root.SetOut(io.Out)
+	root.SetErr(io.Err)
+	ran := false
+	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		ran = true
+		return app.setup()
+	}
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	if !ran {
+		err = usageErr(err)
+	}
+	lang := app.Lang
+	if lang == "" {
+		lang = io.Getenv("CREDIT_LANG")
+	}
+	code := apperr.CodeOf(err)
+	if msg := apperr.MessageOf(err, lang); msg != "" {
+		fmt.Fprintln(io.Err, "credit: "+msg)
+	}
+	if code == apperr.Usage && !ran {
+		fmt.Fprintln(io.Err, map[bool]string{true: "Run 'credit --help' for usage.", false: "运行 credit --help 查看用法。"}[lang == "en"])
+	}
+	return int(code)
+}
+
+func (a *App) setup() error {
+	if a.Lang == "" {
+		a.Lang = a.Getenv("CREDIT_LANG")
+	}
+	switch a.Lang {
+	case "", "zh", "zh-CN", "zh_CN":
+		a.Lang = "zh"
+	case "en":
+	default:
+		return apperr.Newf(apperr.Usage, "--lang %q 无效，应为 zh 或 en", "--lang %q is not valid: use zh or en", a.Lang)
+	}
+	switch a.Format {
+	case tabular.Text, tabular.JSON, tabular.CSV, tabular.MD:
+	case "":
+		a.Format = tabular.Text
+	default:
+		return apperr.Newf(apperr.Usage, "--format %q 无效，应为 table、json、csv 或 md", "--format %q is not valid: use table, json, csv or md", a.Format)
+	}
+	return a.setupClock()
+}
+
+func newRoot(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "credit",
+		Short: "公共信用信息工作机构的业务工具 / the public credit information office's working tool",
+		Long: `credit 是公共信用信息工作机构的业务工具：维护公共信用信息目录与政策，归集信息提供单位报送的文件，
+按公开范围查询信用档案，办理异议与信用修复，维护红黑名单，开展信用审查，记录联合奖惩案例并导出月报。
+
+credit keeps the public credit catalog and policy, imports provider files, looks up subject archives
+within a disclosure scope, works the objection and repair queues, keeps red/black lists, runs credit
+checks, records joint reward/sanction cases and exports the monthly reports.
+
+退出码 / exit codes: 0 成功 success; 1 错误 error; 2 用法 usage; 3 部分行被拒 some rows rejected;
+4 整个输入被拒 input refused whole; 5 规则不允许 refused by a rule; 6 完整性校验失败 integrity check failed.`,
+		Example: `  credit init                          # 建库（已存在则升级）/ create or upgrade the store
+  credit code check 91350100M000100Y43 # 校验代码 / check a code
+  credit calendar add 2024-09-27 10    # 10 个工作日后 / 10 working days later`,
+		SilenceErrors: true,
+		SilenceUsage:  true,
+	}
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(err) })
+	pf := root.PersistentFlags()
+	pf.StringVar(&app.DBPath, "db", "", "数据库文件（环境变量 CREDIT_DB；默认 $XDG_DATA_HOME/credit/credit.db）/ store file")
+	pf.StringVar(&app.Format, "format", "table", "标准输出格式 table|json|csv|md / stdout format")
+	pf.StringVar(&app.TodayFlag, "today", "", "以此日期为今天（YYYY-MM-DD，环境变量 CREDIT_TODAY）/ the office date to work on")
+	pf.StringVar(&app.Lang, "lang", "", "界面语言 zh|en（环境变量 CREDIT_LANG）/ language")
+	pf.StringVar(&app.As, "as", "", "以该操作员身份操作（仅管理员）/ act for this operator (administrators only)")
+	for _, f := range nouns {
+		root.AddCommand(f(app))
+	}
+	root.AddCommand(newVersionCmd(app))
+	root.CompletionOptions.HiddenDefaultCmd = false
+	return root
+}
+
+// example formats a command's examples: lines of "command # 中文 / English".
+func example(lines ...string) string {
+	for i, l := range lines {
+		lines[i] = "  " + l
+	}
+	return strings.Join(lines, "\n")
+}

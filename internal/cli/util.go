@@ -1,0 +1,5 @@
+package cli
+
+import "strconv"
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,318 @@
+// Package store is the only package with SQL. It opens the one SQLite store
+// the same way everywhere (WAL, foreign keys, busy timeout, immediate write
+// transactions), runs the embedded numbered migrations, and offers the
+// queries the services need. Every write goes through Write, which appends
+// its audit entry in the same transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"credit/internal/apperr"
+	"credit/internal/audit"
+	"credit/internal/civil"
+)
+
+//go:embed migrations/*.sql
+var migrationFS embed.FS
+
+// BusyTimeout is how long a statement waits for another process's lock.
+// Writers hold the lock only for short transactions (imports publish in one
+// short step), so this is a safety margin, not an expected wait.
+const BusyTimeout = 15 * time.Second
+
+// Store is an open credit store.
+type Store struct {
+	DB       *sql.DB
+	Path     string
+	Warnings []string // shown to the user once: network filesystem, permissions
+}
+
+// Options for Open.
+type Options struct {
+	Create   bool // create the file (and its folder) when missing
+	ReadOnly bool // open read-only (backup --verify)
+}
+
+// Migrations are the embedded schema steps, in order.
+type migration struct {
+	n    int
+	name string
+	sql  string
+}
+
+func migrations() []migration {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	var out []migration
+	for _, e := range entries {
+		num, _, ok := strings.Cut(e.Name(), "_")
+		n, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			panic("bad migration name " + e.Name())
+		}
+		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, migration{n, e.Name(), string(b)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].n < out[j].n })
+	for i, m := range out {
+		if m.n != i+1 {
+			panic(fmt.Sprintf("migrations not numbered 1..n: %s", m.name))
+		}
+	}
+	return out
+}
+
+// SchemaVersion is the schema version this binary writes.
+func SchemaVersion() int { return len(migrations()) }
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(FULL)")
+	q.Set("_txlock", "immediate")
+	if readOnly {
+		q.Set("mode", "ro")
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+// Open opens the store at path. Without opt.Create a missing file is an
+// error telling the user to run credit init.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{Path: abs}
+	_, statErr := os.Stat(abs)
+	switch {
+	case errors.Is(statErr, os.ErrNotExist) && !opt.Create:
+		return nil, apperr.Newf(apperr.Internal, "找不到数据库 %s：请先运行 credit init（或用 --db / CREDIT_DB 指定位置）", "no store at %s: run credit init first (or give --db / CREDIT_DB)", abs)
+	case errors.Is(statErr, os.ErrNotExist):
+		if err := os.MkdirAll(filepath.Dir(abs), 0o770); err != nil {
+			return nil, apperr.Wrap(err, apperr.Internal, "无法创建数据库目录 "+filepath.Dir(abs), "cannot create the store's folder "+filepath.Dir(abs))
+		}
+		f, err := os.OpenFile(abs, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o660)
+		if err != nil && !errors.Is(err, os.ErrExist) {
+			return nil, apperr.Wrap(err, apperr.Internal, "无法创建数据库 "+abs, "cannot create the store "+abs)
+		}
+		if f != nil {
+			f.Close()
+		}
+	case statErr != nil:
+		return nil, statErr
+	}
+	s.Warnings = append(s.Warnings, checkLocation(abs)...)
+	db, err := sql.Open("sqlite", dsn(abs, opt.ReadOnly))
+	if err != nil {
+		return nil, err
+	}
+	s.DB = db
+	if !opt.ReadOnly {
+		// WAL lets readers go on while one writer writes (SPEC §6).
+		var mode string
+		if err := db.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
+			db.Close()
+			return nil, s.openError(err)
+		}
+	}
+	if err := s.checkVersion(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Store) openError(err error) error {
+	return apperr.Wrap(err, apperr.Internal, "无法打开数据库 "+s.Path+"（文件损坏或不是 credit 数据库）", "cannot open the store "+s.Path+" (damaged, or not a credit store)")
+}
+
+// Version is the store's schema version (0 for a new file).
+func (s *Store) Version(ctx context.Context) (int, error) {
+	var v int
+	err := s.DB.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v)
+	return v, err
+}
+
+func (s *Store) checkVersion(ctx context.Context) error {
+	v, err := s.Version(ctx)
+	if err != nil {
+		return s.openError(err)
+	}
+	if have := SchemaVersion(); v > have {
+		return apperr.Newf(apperr.Internal,
+			"数据库 %s 由更新版本的 credit 写入（架构版本 %d，本程序只认识到 %d）：请升级 credit 后再用，切勿用旧版本修改它",
+			"the store %s was written by a newer credit (schema %d; this binary knows up to %d): upgrade credit before using it",
+			s.Path, v, have)
+	}
+	return nil
+}
+
+// Initialized reports whether the schema is at this binary's version.
+func (s *Store) Initialized(ctx context.Context) (bool, error) {
+	v, err := s.Version(ctx)
+	return v == SchemaVersion(), err
+}
+
+// RequireCurrent refuses a store that credit init has not brought up to date.
+func (s *Store) RequireCurrent(ctx context.Context) error {
+	v, err := s.Version(ctx)
+	if err != nil {
+		return s.openError(err)
+	}
+	if v < SchemaVersion() {
+		if v == 0 {
+			return apperr.Newf(apperr.Internal, "%s 还不是 credit 数据库：请先运行 credit init", "%s is not a credit store yet: run credit init", s.Path)
+		}
+		return apperr.Newf(apperr.Internal, "数据库 %s 的架构版本为 %d，需要 %d：请运行 credit init 升级", "the store %s is at schema %d and needs %d: run credit init to upgrade it", s.Path, v, SchemaVersion())
+	}
+	return nil
+}
+
+// Migrate applies the migrations the store lacks, each in its own immediate
+// transaction. It returns the versions before and after.
+func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
+	from, err = s.Version(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	to = from
+	for _, m := range migrations() {
+		if m.n <= to {
+			continue
+		}
+		tx, err := s.DB.BeginTx(ctx, nil)
+		if err != nil {
+			return from, to, err
+		}
+		// Another process may have migrated while we waited for the lock.
+		var cur int
+		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+			tx.Rollback()
+			return from, to, err
+		}
+		if cur >= m.n {
+			tx.Rollback()
+			to = cur
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			tx.Rollback()
+			return from, to, fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.n)); err != nil {
+			tx.Rollback()
+			return from, to, err
+		}
+		if err := tx.Commit(); err != nil {
+			return from, to, err
+		}
+		to = m.n
+	}
+	return from, to, nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.DB.Close() }
+
+// Actor is who writes and when: the operator (and the administrator acting
+// for them), the office date asked for, and the real clock.
+type Actor struct {
+	Operator string
+	ActingBy string
+	Today    civil.Date
+	Now      func() time.Time
+}
+
+func (a Actor) now() time.Time {
+	if a.Now == nil {
+		return time.Now()
+	}
+	return a.Now()
+}
+
+// Tx is a write transaction with its actor; Audit appends to the chain.
+type Tx struct {
+	*sql.Tx
+	Actor Actor
+	At    string // the real time of this write, RFC 3339 UTC
+	ctx   context.Context
+}
+
+// Ctx is the transaction's context.
+func (t *Tx) Ctx() context.Context { return t.ctx }
+
+// Write runs fn in one BEGIN IMMEDIATE transaction and commits when fn
+// returns nil. fn must call tx.Audit for what it changes.
+func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
+	sqlTx, err := s.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return s.busyError(err)
+	}
+	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return s.busyError(err)
+	}
+	return nil
+}
+
+func (s *Store) busyError(err error) error {
+	if strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked") {
+		return apperr.Wrap(err, apperr.Internal, "数据库正忙（其他进程长时间占用写锁），请稍后重试", "the store is busy (another process held the write lock too long); try again")
+	}
+	return err
+}
+
+// Audit appends an entry for this transaction's change. details must hold
+// ids, counts and content hashes only, never personal field values.
+func (t *Tx) Audit(action, object string, details any) error {
+	d, err := json.Marshal(details)
+	if err != nil {
+		return err
+	}
+	if details == nil {
+		d = []byte("{}")
+	}
+	e := audit.Entry{
+		At: t.At, Today: t.Actor.Today.String(), Operator: t.Actor.Operator, ActingBy: t.Actor.ActingBy,
+		Action: action, Object: object, Details: string(d),
+	}
+	err = t.QueryRowContext(t.ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&e.Seq, &e.Prev)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		e.Seq, e.Prev = 0, audit.Genesis
+	case err != nil:
+		return err
+	}
+	e.Seq++
+	e.Hash = e.ComputeHash()
+	_, err = t.ExecContext(t.ctx, `INSERT INTO audit_log(seq, at, today, operator, acting_by, action, object, details, prev, hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`, e.Seq, e.At, e.Today, e.Operator, e.ActingBy, e.Action, e.Object, e.Details, e.Prev, e.Hash)
+	return err
+}

@@ -1,0 +1,385 @@
+// Package tabular renders credit's output: one Table, many faces — aligned
+// tables on a terminal (CJK-aware), tab-separated rows in a pipe, JSON, CSV,
+// Markdown, HTML and XLSX files. Commands build a Table; this package decides
+// how it looks.
+package tabular
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/xuri/excelize/v2"
+)
+
+// Column names a column for people (Zh/En header) and for scripts (Key, the
+// JSON key when the table has no JSON value of its own).
+type Column struct {
+	Key string
+	Zh  string
+	En  string
+}
+
+// Table is what a command prints.
+type Table struct {
+	Title   string
+	Columns []Column
+	Rows    [][]string
+	// JSON, when set, is printed for --format json instead of the rows. It is
+	// the stable contract for scripts (SPEC §A).
+	JSON any
+	// Footer lines printed after a text table (counts, hints); never in JSON.
+	Footer []string
+}
+
+// Formats accepted by --format.
+const (
+	Text = "table"
+	JSON = "json"
+	CSV  = "csv"
+	MD   = "md"
+)
+
+// Options say how to render.
+type Options struct {
+	Format string // table|json|csv|md
+	Lang   string // zh|en
+	TTY    bool   // stdout is a terminal
+}
+
+func (t *Table) headers(lang string) []string {
+	h := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		h[i] = c.Zh
+		if lang == "en" && c.En != "" {
+			h[i] = c.En
+		}
+	}
+	return h
+}
+
+// Write renders t to w.
+func (t *Table) Write(w io.Writer, o Options) error {
+	switch o.Format {
+	case JSON:
+		return t.writeJSON(w)
+	case CSV:
+		return t.writeCSV(w, o.Lang, false)
+	case MD:
+		return t.writeMD(w, o.Lang)
+	case "", Text:
+		if !o.TTY {
+			return t.writeTSV(w)
+		}
+		return t.writePretty(w, o.Lang)
+	}
+	return fmt.Errorf("unknown format %q", o.Format)
+}
+
+func (t *Table) jsonValue() any {
+	if t.JSON != nil {
+		return t.JSON
+	}
+	list := make([]map[string]string, 0, len(t.Rows))
+	for _, r := range t.Rows {
+		m := make(map[string]string, len(t.Columns))
+		for i, c := range t.Columns {
+			if i < len(r) {
+				m[c.Key] = r[i]
+			}
+		}
+		list = append(list, m)
+	}
+	return list
+}
+
+func (t *Table) writeJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(t.jsonValue())
+}
+
+func (t *Table) writeTSV(w io.Writer) error {
+	var b bytes.Buffer
+	for _, r := range t.Rows {
+		for i, c := range r {
+			if i > 0 {
+				b.WriteByte('\t')
+			}
+			b.WriteString(strings.NewReplacer("\t", " ", "\n", " ").Replace(c))
+		}
+		b.WriteByte('\n')
+	}
+	_, err := w.Write(b.Bytes())
+	return err
+}
+
+func (t *Table) writePretty(w io.Writer, lang string) error {
+	tw := table.NewWriter()
+	tw.SetStyle(table.StyleLight)
+	if t.Title != "" {
+		tw.SetTitle(t.Title)
+	}
+	hdr := table.Row{}
+	for _, h := range t.headers(lang) {
+		hdr = append(hdr, h)
+	}
+	tw.AppendHeader(hdr)
+	for _, r := range t.Rows {
+		row := make(table.Row, len(r))
+		for i, c := range r {
+			row[i] = c
+		}
+		tw.AppendRow(row)
+	}
+	if _, err := io.WriteString(w, tw.Render()+"\n"); err != nil {
+		return err
+	}
+	for _, f := range t.Footer {
+		if _, err := io.WriteString(w, f+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *Table) writeCSV(w io.Writer, lang string, bom bool) error {
+	if bom {
+		if _, err := w.Write([]byte{0xEF, 0xBB, 0xBF}); err != nil {
+			return err
+		}
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write(t.headers(lang)); err != nil {
+		return err
+	}
+	if err := cw.WriteAll(t.Rows); err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func mdEscape(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", "<br>").Replace(s)
+}
+
+func (t *Table) writeMD(w io.Writer, lang string) error {
+	var b strings.Builder
+	if t.Title != "" {
+		fmt.Fprintf(&b, "## %s\n\n", t.Title)
+	}
+	h := t.headers(lang)
+	for i := range h {
+		h[i] = mdEscape(h[i])
+	}
+	fmt.Fprintf(&b, "| %s |\n", strings.Join(h, " | "))
+	fmt.Fprintf(&b, "|%s\n", strings.Repeat("---|", len(h)))
+	for _, r := range t.Rows {
+		c := make([]string, len(r))
+		for i := range r {
+			c[i] = mdEscape(r[i])
+		}
+		fmt.Fprintf(&b, "| %s |\n", strings.Join(c, " | "))
+	}
+	for _, f := range t.Footer {
+		fmt.Fprintf(&b, "\n%s\n", f)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func (t *Table) writeHTML(w io.Writer, lang string) error {
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>")
+	b.WriteString(html.EscapeString(t.Title))
+	b.WriteString("</title></head><body>\n")
+	if t.Title != "" {
+		fmt.Fprintf(&b, "<h2>%s</h2>\n", html.EscapeString(t.Title))
+	}
+	b.WriteString("<table border=\"1\" cellspacing=\"0\" cellpadding=\"4\">\n<thead><tr>")
+	for _, h := range t.headers(lang) {
+		fmt.Fprintf(&b, "<th>%s</th>", html.EscapeString(h))
+	}
+	b.WriteString("</tr></thead>\n<tbody>\n")
+	for _, r := range t.Rows {
+		b.WriteString("<tr>")
+		for _, c := range r {
+			fmt.Fprintf(&b, "<td>%s</td>", html.EscapeString(c))
+		}
+		b.WriteString("</tr>\n")
+	}
+	b.WriteString("</tbody></table>\n")
+	for _, f := range t.Footer {
+		fmt.Fprintf(&b, "<p>%s</p>\n", html.EscapeString(f))
+	}
+	b.WriteString("</body></html>\n")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// Sheet is one worksheet of an XLSX workbook.
+type Sheet struct {
+	Name  string
+	Table *Table
+}
+
+// WriteXLSX writes sheets to path as a workbook: bold frozen header row,
+// column widths fitted to the text (CJK counted double), values as text so
+// codes keep their leading zeros.
+func WriteXLSX(path, lang string, sheets ...Sheet) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	for i, s := range sheets {
+		name := s.Name
+		if name == "" {
+			name = fmt.Sprintf("Sheet%d", i+1)
+		}
+		if i == 0 {
+			if err := f.SetSheetName("Sheet1", name); err != nil {
+				return err
+			}
+		} else if _, err := f.NewSheet(name); err != nil {
+			return err
+		}
+		sw, err := f.NewStreamWriter(name)
+		if err != nil {
+			return err
+		}
+		hdr := s.Table.headers(lang)
+		widths := make([]int, len(hdr))
+		for c := range hdr {
+			widths[c] = displayWidth(hdr[c])
+		}
+		for _, r := range s.Table.Rows {
+			for c := range r {
+				if c < len(widths) {
+					widths[c] = max(widths[c], displayWidth(r[c]))
+				}
+			}
+		}
+		for c, wd := range widths {
+			if err := sw.SetColWidth(c+1, c+1, float64(min(max(wd+2, 6), 60))); err != nil {
+				return err
+			}
+		}
+		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+			return err
+		}
+		row := make([]any, len(hdr))
+		for c, h := range hdr {
+			row[c] = excelize.Cell{Value: h, StyleID: bold}
+		}
+		if err := sw.SetRow("A1", row); err != nil {
+			return err
+		}
+		for r, data := range s.Table.Rows {
+			vals := make([]any, len(data))
+			for c := range data {
+				vals[c] = data[c]
+			}
+			cell, _ := excelize.CoordinatesToCellName(1, r+2)
+			if err := sw.SetRow(cell, vals); err != nil {
+				return err
+			}
+		}
+		if err := sw.Flush(); err != nil {
+			return err
+		}
+	}
+	return f.SaveAs(path)
+}
+
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// WriteFile writes t to path in the format its extension names (.xlsx, .csv,
+// .md, .json, .html). The file appears whole or not at all: it is written to
+// a temporary file beside it and renamed.
+func (t *Table) WriteFile(path, lang string) error {
+	return WriteFileAtomic(path, func(tmp string) error {
+		ext := strings.ToLower(filepath.Ext(path))
+		if ext == ".xlsx" {
+			return WriteXLSX(tmp, lang, Sheet{Name: sheetName(t.Title), Table: t})
+		}
+		f, err := os.Create(tmp)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		switch ext {
+		case ".csv":
+			err = t.writeCSV(f, lang, true)
+		case ".md":
+			err = t.writeMD(f, lang)
+		case ".json":
+			err = t.writeJSON(f)
+		case ".html", ".htm":
+			err = t.writeHTML(f, lang)
+		default:
+			return fmt.Errorf("unsupported file type %q", ext)
+		}
+		if err != nil {
+			return err
+		}
+		return f.Close()
+	})
+}
+
+// SupportedExt reports whether WriteFile can write a file with this name.
+func SupportedExt(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".csv", ".md", ".json", ".html", ".htm":
+		return true
+	}
+	return false
+}
+
+func sheetName(title string) string {
+	if title == "" {
+		return "Sheet1"
+	}
+	r := []rune(strings.NewReplacer("/", "-", "\\", "-", "?", "", "*", "", "[", "(", "]", ")", ":", "-").Replace(title))
+	if len(r) > 31 {
+		r = r[:31]
+	}
+	return string(r)
+}
+
+// WriteFileAtomic calls write with a temporary path in path's folder and
+// renames the result onto path, so readers never see half a file.
+func WriteFileAtomic(path string, write func(tmp string) error) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	f.Close()
+	defer os.Remove(tmp)
+	if err := write(tmp); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
