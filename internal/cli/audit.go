@@ -1,0 +1,131 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"credit/internal/audit"
+	"credit/internal/operator"
+	"credit/internal/store"
+	"credit/internal/tabular"
+)
+
+func init() { register(newAuditCmd) }
+
+func newAuditCmd(app *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "audit",
+		Short: "审计日志（只增不改、哈希链）/ the append-only, hash-chained audit log",
+		Long: `每一次写操作都在同一事务中追加一条审计记录（真实时间、操作员、动作、对象、详情），
+并以 SHA-256 与前一条链接；详情只含编号与内容哈希，不含个人信息（第三十六条）。
+
+Every write appends an entry chained by SHA-256 to the one before; details hold ids and hashes only.`,
+	}
+	var f store.AuditFilter
+	log := &cobra.Command{
+		Use:   "log",
+		Short: "列出审计记录（新的在前）/ list entries, newest first",
+		Args:  noArgs,
+		Example: example(
+			"credit audit log --limit 20",
+			"credit audit log --object 'user:*' --operator alice",
+			"credit audit log --from 2026-11-01 --to 2026-11-30 --format json",
+		),
+		RunE: func(c *cobra.Command, _ []string) error {
+			st, err := app.Store()
+			if err != nil {
+				return err
+			}
+			if _, err := app.Require(operator.Viewer); err != nil {
+				return err
+			}
+			entries, err := st.AuditLog(app.Ctx(), f)
+			if err != nil {
+				return err
+			}
+			if entries == nil {
+				entries = []audit.Entry{}
+			}
+			t := &tabular.Table{
+				Columns: []tabular.Column{
+					{Key: "seq", Zh: "序号", En: "Seq"}, {Key: "at", Zh: "时间", En: "At"}, {Key: "operator", Zh: "操作员", En: "Operator"},
+					{Key: "action", Zh: "动作", En: "Action"}, {Key: "object", Zh: "对象", En: "Object"}, {Key: "details", Zh: "详情", En: "Details"},
+				},
+				JSON: entries,
+			}
+			for _, e := range entries {
+				who := e.Operator
+				if e.ActingBy != "" {
+					who += app.T("（由 ", " (by ") + e.ActingBy + app.T(" 代）", ")")
+				}
+				t.Rows = append(t.Rows, []string{fmt.Sprint(e.Seq), e.At, who, e.Action, e.Object, e.Details})
+			}
+			return app.Print(t)
+		},
+	}
+	log.Flags().StringVar(&f.Object, "object", "", "对象（如 user:alice；以 * 结尾为前缀）/ object, '*' suffix for a prefix")
+	log.Flags().StringVar(&f.Operator, "operator", "", "操作员 / operator")
+	log.Flags().StringVar(&f.Action, "action", "", "动作前缀（如 catalog.）/ action prefix")
+	log.Flags().StringVar(&f.From, "from", "", "起始日期 YYYY-MM-DD / from date")
+	log.Flags().StringVar(&f.To, "to", "", "截止日期 YYYY-MM-DD（含）/ to date, inclusive")
+	log.Flags().IntVar(&f.Limit, "limit", 0, "最多条数 / at most this many")
+
+	var anchorText string
+	verify := &cobra.Command{
+		Use:   "verify",
+		Short: "校验整条审计链（失败退出码 6）/ check the whole chain (exit 6 when broken)",
+		Args:  noArgs,
+		Long: `逐条重算哈希链，指出第一条被修改、删除或重排的记录，失败时退出码为 6。
+加 --anchor SEQ:HASH（此前 credit audit anchor 的输出，保存在数据库之外）还能发现被截断或整体改写的日志。`,
+		Example: example("credit audit verify", "credit audit verify --anchor 1234:9f2c…"),
+		RunE: func(c *cobra.Command, _ []string) error {
+			var anchor *audit.Anchor
+			if anchorText != "" {
+				a, err := audit.ParseAnchor(anchorText)
+				if err != nil {
+					return err
+				}
+				anchor = &a
+			}
+			st, err := app.Store()
+			if err != nil {
+				return err
+			}
+			head, n, err := st.VerifyAudit(app.Ctx(), anchor)
+			if err != nil {
+				return err
+			}
+			if app.JSON() {
+				return app.Print(&tabular.Table{JSON: map[string]any{"ok": true, "entries": n, "head": head.String()}})
+			}
+			app.Println(fmt.Sprintf(app.T("审计链完整：共 %d 条，链头 %s", "audit chain intact: %d entries, head %s"), n, head))
+			return nil
+		},
+	}
+	verify.Flags().StringVar(&anchorText, "anchor", "", "外部保存的链头 SEQ:HASH / a head kept outside the store")
+
+	anchor := &cobra.Command{
+		Use:     "anchor",
+		Short:   "打印链头（序号:哈希），请保存在数据库之外 / print the chain head to keep outside the store",
+		Args:    noArgs,
+		Example: example("credit audit anchor >> /secure/credit-anchors.txt"),
+		RunE: func(c *cobra.Command, _ []string) error {
+			st, err := app.Store()
+			if err != nil {
+				return err
+			}
+			head, err := st.AuditHead(app.Ctx())
+			if err != nil {
+				return err
+			}
+			if app.JSON() {
+				return app.Print(&tabular.Table{JSON: map[string]any{"seq": head.Seq, "hash": head.Hash, "anchor": head.String()}})
+			}
+			app.Println(head.String())
+			return nil
+		},
+	}
+	c.AddCommand(log, verify, anchor)
+	return c
+}

@@ -1,0 +1,118 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"credit/internal/operator"
+	"credit/internal/store"
+	"credit/internal/tabular"
+)
+
+func init() { register(newInitCmd) }
+
+// initHook runs inside the transaction that first initialises a store (for
+// example to apply the default catalog). empty is true with --empty.
+type initHook struct {
+	name string
+	run  func(a *App, tx *store.Tx, empty bool) (string, error)
+}
+
+var initHooks []initHook
+
+func newInitCmd(app *App) *cobra.Command {
+	var empty bool
+	c := &cobra.Command{
+		Use:   "init",
+		Short: "创建或升级数据库 / create or upgrade the store",
+		Long: `创建数据库（或把已有数据库升级到本程序的架构版本）。新数据库的创建者成为管理员，
+并应用默认目录（--empty 则不应用）。重复运行不做任何改变。
+
+Creates the store (or upgrades it to this binary's schema). On a new store the invoking
+user becomes administrator and the default catalog is applied (unless --empty).
+Running it again changes nothing.`,
+		Example: example(
+			"credit init                       # 默认位置 $XDG_DATA_HOME/credit/credit.db",
+			"credit --db /srv/credit/credit.db init",
+			"CREDIT_DB=./demo.db credit init --empty   # 不带默认目录 / without the default catalog",
+		),
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if err := app.ForChange(); err != nil {
+				return err
+			}
+			st, err := store.Open(app.Ctx(), app.DefaultDBPath(), store.Options{Create: true})
+			if err != nil {
+				return err
+			}
+			app.adoptStore(st)
+			from, to, err := st.Migrate(app.Ctx())
+			if err != nil {
+				return err
+			}
+			me := app.login()
+			actor := store.Actor{Operator: me, Today: app.Today(), Now: app.Clock().Now}
+			var notes []string
+			created := false
+			err = st.Write(app.Ctx(), actor, func(tx *store.Tx) error {
+				n, err := tx.CountUsers()
+				if err != nil || n > 0 {
+					return err
+				}
+				// A new store: its creator administers it.
+				created = true
+				if _, err := tx.PutUser(me, operator.Admin); err != nil {
+					return err
+				}
+				if err := tx.Audit("store.init", "store", map[string]any{"schema": to, "admin": me}); err != nil {
+					return err
+				}
+				for _, h := range initHooks {
+					note, err := h.run(app, tx, empty)
+					if err != nil {
+						return fmt.Errorf("%s: %w", h.name, err)
+					}
+					if note != "" {
+						notes = append(notes, note)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if from != to && from > 0 {
+				if err := st.Write(app.Ctx(), actor, func(tx *store.Tx) error {
+					return tx.Audit("store.upgrade", "store", map[string]any{"from": from, "to": to})
+				}); err != nil {
+					return err
+				}
+			}
+			status := "unchanged"
+			switch {
+			case created:
+				status = "created"
+			case from != to:
+				status = "upgraded"
+			}
+			if app.JSON() {
+				return app.Print(&tabular.Table{JSON: map[string]any{"path": st.Path, "status": status, "schema": to, "from": from, "admin": map[bool]string{true: me}[created], "notes": notes}})
+			}
+			switch status {
+			case "created":
+				app.Println(fmt.Sprintf(app.T("已创建数据库 %s（架构版本 %d），管理员：%s", "created the store %s (schema %d); administrator: %s"), st.Path, to, me))
+			case "upgraded":
+				app.Println(fmt.Sprintf(app.T("已把数据库 %s 从架构版本 %d 升级到 %d", "upgraded the store %s from schema %d to %d"), st.Path, from, to))
+			default:
+				app.Println(fmt.Sprintf(app.T("数据库 %s 已是最新（架构版本 %d），未做改变", "the store %s is up to date (schema %d); nothing changed"), st.Path, to))
+			}
+			for _, n := range notes {
+				app.Println(n)
+			}
+			return nil
+		},
+	}
+	c.Flags().BoolVar(&empty, "empty", false, "不应用默认目录 / do not apply the default catalog")
+	return c
+}
