@@ -107,7 +107,31 @@ checks, records joint reward/sanction cases and exports the monthly reports.
 	}
 	root.AddCommand(newVersionCmd(app))
 	root.CompletionOptions.HiddenDefaultCmd = false
+	guardGroups(root)
 	return root
+}
+
+// guardGroups makes a noun without its own action refuse an unknown verb
+// (exit 2, with suggestions) instead of printing help and succeeding.
+func guardGroups(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		guardGroups(sub)
+	}
+	if c.HasParent() && c.HasSubCommands() && c.RunE == nil && c.Run == nil {
+		c.Args = cobra.ArbitraryArgs
+		c.RunE = func(c *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return c.Help()
+			}
+			msg := fmt.Sprintf("%s 没有子命令 %q", c.CommandPath(), args[0])
+			en := fmt.Sprintf("%s has no subcommand %q", c.CommandPath(), args[0])
+			if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+				msg += "，您是否想用 " + strings.Join(s, "、") + "？"
+				en += "; did you mean " + strings.Join(s, ", ") + "?"
+			}
+			return apperr.New(apperr.Usage, msg, en)
+		}
+	}
 }
 
 // example formats a command's examples: lines of "command # 中文 / English".
