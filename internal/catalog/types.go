@@ -133,7 +133,7 @@ type Item struct {
 	Disclosure  Disclosure
 	UpdateCycle string // daily|weekly|monthly|quarterly|yearly|on_change
 	Providers   []string
-	Validity    *Validity // overrides the policy's validity (negative items)
+	Validity    *Validity // use period; nil: the policy's for negative items, no limit for others
 	Retention   Period    // how long records are kept; zero = permanently
 	Key         []string  // natural key: field names (SPEC §F)
 	KindField   string    // "same kind" for repair eligibility, e.g. 违法行为类型
@@ -141,6 +141,7 @@ type Item struct {
 	Roster      string // "red" or "black" for list items (HMD, HEIMD)
 	Subject     SubjectFields
 	Fields      []*Field
+	Note        string // free text for people (extension): the article, the source, choices made
 }
 
 // Field returns the field named name, or nil.
@@ -204,13 +205,45 @@ type Field struct {
 	Multiple      bool     // enum holding several values separated by ；;、
 	Personal      bool     // masked outside the office and shared scopes (SPEC §C)
 	NotAfterToday bool     // a decision date: may not lie after today
+	// IDType names the field holding this id_number field's document type
+	// (证件类型): the number is a 身份证号码 when that field says 身份证 or is
+	// empty, and free text of Length otherwise (extension). Empty: always a
+	// 身份证号码.
+	IDType string
+	// Unit of a money field (extension): yuan (元, the default, written
+	// empty) or wan_yuan (万元, as the 双公示 fine columns are).
+	Unit string
 }
 
-// Requirement is `required: true` or `required: {when: FIELD, equals: VALUE}`.
+// Money units.
+const (
+	Yuan    = "yuan"
+	WanYuan = "wan_yuan"
+)
+
+// FenPerUnit is how many fen one unit of a money field is worth.
+func (f *Field) FenPerUnit() int64 {
+	if f.Unit == WanYuan {
+		return 1_000_000
+	}
+	return 100
+}
+
+// Requirement is `required: true`, `required: {when: FIELD, equals: VALUE}`
+// or (extension) `required: {when: FIELD, in: [VALUE, ...]}`.
 type Requirement struct {
 	Always bool
 	When   string
 	Equals string
+	In     []string // several values, any of which makes the field required
+}
+
+// Values are the values of When that make the field required.
+func (r Requirement) Values() []string {
+	if r.Equals != "" {
+		return append([]string{r.Equals}, r.In...)
+	}
+	return r.In
 }
 
 // IsSet reports whether the field is required in some rows.

@@ -3,6 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
+	"os"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -24,6 +26,13 @@ func Main(args []string, io IO) int {
 	}
 	app := &App{IO: io, ctx: context.Background()}
 	defer app.close()
+	if path := io.Getenv("CREDIT_CPUPROFILE"); path != "" {
+		// For make bench and performance work: a CPU profile of this run.
+		if f, err := os.Create(path); err == nil {
+			pprof.StartCPUProfile(f)
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
+	}
 	root := newRoot(app)
 	root.SetArgs(args)
 	root.SetIn(io.In)

@@ -259,6 +259,8 @@ type Tx struct {
 	Actor Actor
 	At    string // the real time of this write, RFC 3339 UTC
 	ctx   context.Context
+
+	session *Session // set for writes on a Session's connection
 }
 
 // Ctx is the transaction's context.

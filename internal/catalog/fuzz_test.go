@@ -1,0 +1,36 @@
+package catalog_test
+
+import (
+	"testing"
+
+	"credit/catalogs"
+	"credit/internal/catalog"
+)
+
+// FuzzParse: no catalog file makes the parser panic, and whatever parses
+// round-trips through Marshal.
+func FuzzParse(f *testing.F) {
+	_, def := catalogs.Default()
+	f.Add(def)
+	f.Add([]byte(base))
+	f.Add([]byte(base + second))
+	f.Add([]byte("items: [{code: A, fields: [{name: x, type: enum, values: [\"*\"]}]}]"))
+	f.Add([]byte("a: &x [1, *x]\n"))
+	f.Add([]byte("jurisdiction: x\nversion: 1\neffective: 2020-01-01\npolicy: {validity: 1y}\nitems: []\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := catalog.Parse("fuzz.yaml", data)
+		if err != nil {
+			if _, ok := catalog.ProblemsOf(err); !ok {
+				t.Fatalf("error without problems: %v", err)
+			}
+			return
+		}
+		back, err := catalog.Parse("export.yaml", catalog.Marshal(c))
+		if err != nil {
+			t.Fatalf("export does not parse: %v\n%s", err, catalog.Marshal(c))
+		}
+		if d := catalog.Diff(c, back); len(d) != 0 {
+			t.Fatalf("round trip changed %v", d)
+		}
+	})
+}

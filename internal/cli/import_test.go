@@ -1,0 +1,266 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// The national 行政处罚 layout (reference/domain.md §1.1), typed here from the
+// standard's table.
+var xzcfHeader = []string{
+	"行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "行政相对人代码_2（工商注册号）",
+	"行政相对人代码_3（组织机构代码）", "行政相对人代码_4（税务登记号）", "行政相对人代码_5（事业单位证书号）",
+	"行政相对人代码_6（社会组织登记证号）", "法定代表人", "法定代表人证件类型", "法定代表人证件号码", "证件类型", "证件号码",
+	"行政处罚决定书文号", "违法行为类型", "违法事实", "处罚依据", "处罚类别", "处罚内容", "罚款金额（万元）",
+	"没收违法所得、没收非法财物的金额（万元）", "暂扣或吊销证照名称及编号", "处罚决定日期", "处罚有效期", "公示截止期",
+	"处罚机关", "处罚机关统一社会信用代码", "数据来源单位", "数据来源单位统一社会信用代码", "备注",
+}
+
+// Codes from the standards' published examples (reference/domain.md §2).
+const (
+	orgA     = "91350100M000100Y43"
+	orgB     = "91110000802100433B"
+	orgC     = "91110108551385082Q"
+	agency   = "11100000000013127D"
+	personID = "11010519491231002X"
+	provider = "11100000000013127D"
+)
+
+func xzcfRow(set map[string]string) []string {
+	base := map[string]string{
+		"行政相对人名称": "甲公司", "行政相对人类别": "法人及非法人组织", "行政相对人代码_1（统一社会信用代码）": orgA,
+		"法定代表人": "张三", "法定代表人证件类型": "身份证", "法定代表人证件号码": personID,
+		"行政处罚决定书文号": "通市监罚〔2025〕1号", "违法行为类型": "虚假广告", "违法事实": "发布虚假广告",
+		"处罚依据": "《广告法》第五十五条", "处罚类别": "罚款", "处罚内容": "罚款20000元", "罚款金额（万元）": "2",
+		"处罚决定日期": "2025-06-10", "处罚有效期": "2026-06-10", "处罚机关": "南通市市场监督管理局",
+		"处罚机关统一社会信用代码": agency, "数据来源单位": "南通市市场监督管理局", "数据来源单位统一社会信用代码": agency,
+	}
+	for k, v := range set {
+		base[k] = v
+	}
+	row := make([]string, len(xzcfHeader))
+	for i, h := range xzcfHeader {
+		row[i] = base[h]
+	}
+	return row
+}
+
+// plantedRows: two good rows, then one bad row per planted error (issue 4).
+func plantedRows() [][]string {
+	return [][]string{
+		xzcfRow(nil), // row 2: good
+		xzcfRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "行政处罚决定书文号": "通市监罚〔2025〕2号"}), // row 3: good
+		xzcfRow(map[string]string{"行政相对人代码_1（统一社会信用代码）": "91350100M000100Y4X", "行政处罚决定书文号": "通市监罚〔2025〕3号"}),   // row 4: check_digit
+		xzcfRow(map[string]string{"行政处罚决定书文号": ""}),                                                            // row 5: required
+		xzcfRow(map[string]string{"处罚决定日期": "2025-02-30", "行政处罚决定书文号": "通市监罚〔2025〕5号"}),                        // row 6: date_invalid
+		xzcfRow(map[string]string{"处罚类别": "训诫", "行政处罚决定书文号": "通市监罚〔2025〕6号"}),                                  // row 7: enum
+		xzcfRow(map[string]string{"处罚决定日期": "2026-01-05", "行政处罚决定书文号": "通市监罚〔2025〕7号"}),                        // row 8: date_future (today 2025-12-01)
+		xzcfRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "行政处罚决定书文号": "通市监罚〔2025〕2号"}), // row 9: duplicate_in_file
+	}
+}
+
+var plantedWant = map[int]string{4: "check_digit", 5: "required", 6: "date_invalid", 7: "enum", 8: "date_future", 9: "duplicate_in_file"}
+
+func writeCSV(t *testing.T, path string, header []string, rows [][]string, gbk bool) {
+	t.Helper()
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.Write(header)
+	w.WriteAll(rows)
+	w.Flush()
+	data := b.Bytes()
+	if gbk {
+		var err error
+		if data, err = simplifiedchinese.GBK.NewEncoder().Bytes(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func writeXLSX(t *testing.T, path string, header []string, rows [][]string) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetRow("Sheet1", "A1", &header)
+	for i, r := range rows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		vals := make([]any, len(r))
+		for k := range r {
+			vals[k] = r[k]
+		}
+		f.SetSheetRow("Sheet1", cell, &vals)
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func importHarness(t *testing.T) *harness {
+	h := newHarness(t).initStore()
+	h.env["CREDIT_TODAY"] = "2025-12-01"
+	h.ok("provider", "add", provider, "--name", "南通市市场监督管理局", "--items", "XZCF,XZXK")
+	return h
+}
+
+func readRejects(t *testing.T, path string) [][]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
+		t.Fatal("reject report lacks the UTF-8 BOM Excel needs")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestImportPlantedErrorsInEveryFormat(t *testing.T) {
+	for _, format := range []string{"utf8.csv", "gbk.csv", "xlsx"} {
+		t.Run(format, func(t *testing.T) {
+			h := importHarness(t)
+			file := filepath.Join(h.dir, "xzcf-"+format)
+			switch format {
+			case "utf8.csv":
+				writeCSV(t, file, xzcfHeader, plantedRows(), false)
+			case "gbk.csv":
+				writeCSV(t, file, xzcfHeader, plantedRows(), true)
+			case "xlsx":
+				file = filepath.Join(h.dir, "xzcf.xlsx")
+				writeXLSX(t, file, xzcfHeader, plantedRows())
+			}
+			rej := filepath.Join(h.dir, "rejects.csv")
+			r := h.fails(3, "import", file, "--provider", provider, "--item", "XZCF", "--rejects", rej, "--format", "json")
+			var res map[string]any
+			if err := json.Unmarshal([]byte(strings.TrimSpace(r.Out)), &res); err != nil {
+				t.Fatalf("json: %v\n%s", err, r.Out)
+			}
+			if res["rows"] != 8.0 || res["accepted"] != 2.0 || res["rejected"] != 6.0 || res["revised"] != 0.0 || res["duplicates"] != 0.0 {
+				t.Fatalf("counts = %v", res)
+			}
+			reasons := res["reasons"].(map[string]any)
+			for _, want := range plantedWant {
+				if reasons[want] != 1.0 {
+					t.Errorf("reasons[%s] = %v, want 1 (%v)", want, reasons[want], reasons)
+				}
+			}
+			recs := readRejects(t, rej)
+			if got := recs[0][len(recs[0])-2:]; got[0] != "错误字段" || got[1] != "错误原因" {
+				t.Fatalf("report header ends with %v", got)
+			}
+			if len(recs) != 7 {
+				t.Fatalf("report has %d lines, want header + 6", len(recs))
+			}
+			// The original columns come back as sent, ready to fix.
+			if recs[1][13] != "通市监罚〔2025〕3号" {
+				t.Errorf("original cells not kept: %v", recs[1][:14])
+			}
+			got := map[string]string{}
+			for _, rec := range recs[1:] {
+				// find the line: the reason text names its reason code
+				got[rec[len(rec)-1]] = rec[len(rec)-2]
+			}
+			// Each bad row named with its reason, in row order.
+			rows := h.ok("batch", "rejects", "1", "--format", "json").Out
+			var list []map[string]any
+			json.Unmarshal([]byte(rows), &list)
+			if len(list) != 6 {
+				t.Fatalf("batch rejects = %s", rows)
+			}
+			for _, e := range list {
+				line := int(e["row"].(float64))
+				if !strings.Contains(e["reasons"].(string), plantedWant[line]) {
+					t.Errorf("row %d: reasons %q, want %s", line, e["reasons"], plantedWant[line])
+				}
+			}
+			// Re-importing the same file stores nothing.
+			r = h.ok("import", file, "--provider", provider, "--item", "XZCF", "--format", "json")
+			if !strings.Contains(r.Out, `"already_imported_as":1`) {
+				t.Fatalf("re-import: %s", r.Out)
+			}
+			if out := h.ok("batch", "list", "--format", "json").Out; strings.Count(out, `"batch"`) != 1 {
+				t.Fatalf("a second batch was stored: %s", out)
+			}
+		})
+	}
+}
+
+func TestImportRevisionsAndDuplicates(t *testing.T) {
+	h := importHarness(t)
+	f1 := filepath.Join(h.dir, "a.csv")
+	writeCSV(t, f1, xzcfHeader, [][]string{xzcfRow(nil)}, false)
+	h.ok("import", f1, "--provider", provider, "--item", "XZCF")
+	// Same record, same content, different file (a trailing comment row differs): duplicate.
+	f2 := filepath.Join(h.dir, "b.csv")
+	writeCSV(t, f2, xzcfHeader, [][]string{xzcfRow(nil), xzcfRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "行政处罚决定书文号": "X2"})}, false)
+	r := h.ok("import", f2, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, `"accepted":1`) || !strings.Contains(r.Out, `"duplicates":1`) {
+		t.Fatalf("b.csv: %s", r.Out)
+	}
+	// A changed value is a revision.
+	f3 := filepath.Join(h.dir, "c.csv")
+	writeCSV(t, f3, xzcfHeader, [][]string{xzcfRow(map[string]string{"处罚内容": "罚款30000元", "罚款金额（万元）": "3"})}, false)
+	r = h.ok("import", f3, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, `"revised":1`) || !strings.Contains(r.Out, `"accepted":0`) {
+		t.Fatalf("c.csv: %s", r.Out)
+	}
+	// A name that disagrees with the stored subject is rejected.
+	f4 := filepath.Join(h.dir, "d.csv")
+	writeCSV(t, f4, xzcfHeader, [][]string{xzcfRow(map[string]string{"行政相对人名称": "丙公司", "行政处罚决定书文号": "X9"})}, false)
+	r = h.fails(3, "import", f4, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, `"subject_mismatch":1`) {
+		t.Fatalf("d.csv: %s", r.Out)
+	}
+}
+
+func TestImportRefusedWhole(t *testing.T) {
+	h := importHarness(t)
+	cases := []struct {
+		name   string
+		header []string
+		want   string
+	}{
+		{"prohibited", append(append([]string{}, xzcfHeader...), "血型"), "第十四条"},
+		{"unknown", append(append([]string{}, xzcfHeader...), "备用字段"), "备用字段"},
+		{"missing", xzcfHeader[1:], "行政相对人名称"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f := filepath.Join(h.dir, c.name+".csv")
+			row := xzcfRow(nil)
+			if c.name == "missing" {
+				row = row[1:]
+			} else {
+				row = append(row, "x")
+			}
+			writeCSV(t, f, c.header, [][]string{row}, false)
+			r := h.fails(4, "import", f, "--provider", provider, "--item", "XZCF")
+			if !strings.Contains(r.Err, c.want) {
+				t.Fatalf("message %q should name %q", r.Err, c.want)
+			}
+		})
+	}
+	// --ignore-unknown takes the unknown column but never a prohibited one.
+	h.ok("import", filepath.Join(h.dir, "unknown.csv"), "--provider", provider, "--item", "XZCF", "--ignore-unknown")
+	h.fails(4, "import", filepath.Join(h.dir, "prohibited.csv"), "--provider", provider, "--item", "XZCF", "--ignore-unknown")
+	// An unregistered provider or unknown item refuses before reading.
+	h.fails(4, "import", filepath.Join(h.dir, "unknown.csv"), "--provider", orgC, "--item", "XZCF")
+	h.fails(4, "import", filepath.Join(h.dir, "unknown.csv"), "--provider", provider, "--item", "NOPE")
+	if out := h.ok("batch", "list", "--format", "json").Out; strings.Count(out, `"batch"`) != 1 {
+		t.Fatalf("refused files must store nothing: %s", out)
+	}
+}

@@ -1,0 +1,564 @@
+package ingest
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"credit/internal/catalog"
+	"credit/internal/civil"
+	"credit/internal/store"
+)
+
+// Options of one import.
+type Options struct {
+	Provider      string
+	Item          string
+	Channel       string // local | province
+	Encoding      string
+	Sheet         string
+	IgnoreUnknown bool
+	DryRun        bool
+	Actor         store.Actor
+	// Progress, when set, is called now and then with the rows read so far.
+	Progress func(rows int)
+}
+
+// Result is what one file's import did (SPEC §A: one JSON object per file).
+type Result struct {
+	File              string         `json:"file"`
+	Batch             int64          `json:"batch"`
+	AlreadyImportedAs int64          `json:"already_imported_as,omitempty"`
+	Item              string         `json:"item"`
+	Provider          string         `json:"provider"`
+	Channel           string         `json:"channel"`
+	Encoding          string         `json:"encoding,omitempty"`
+	Rows              int            `json:"rows"`
+	Accepted          int            `json:"accepted"`
+	Revised           int            `json:"revised"`
+	Duplicates        int            `json:"duplicates"`
+	Rejected          int            `json:"rejected"`
+	Reasons           map[string]int `json:"reasons"`
+	DryRun            bool           `json:"dry_run,omitempty"`
+	Refused           string         `json:"refused,omitempty"` // whole-file reason (SPEC §H)
+	Message           string         `json:"message,omitempty"`
+	Rejects           []RejectRow    `json:"rejects,omitempty"`
+	Header            []string       `json:"-"`
+}
+
+// RejectRow is one rejected row of the report.
+type RejectRow struct {
+	Line    int      `json:"row"`
+	Fields  string   `json:"fields"`
+	Reasons string   `json:"reasons"`
+	Message string   `json:"message"`
+	Cells   []string `json:"-"`
+}
+
+// MaxRejectsInResult caps the rejects carried in a Result (and its JSON);
+// the batch keeps all of them (credit batch rejects N).
+const MaxRejectsInResult = 1000
+
+func (r *Result) reject(c *Checked) {
+	r.Rejected++
+	var fields, reasons, msgs []string
+	seen := map[string]bool{}
+	for _, p := range c.Problems {
+		if !seen[p.Reason] {
+			r.Reasons[p.Reason]++
+			seen[p.Reason] = true
+		}
+		fields = append(fields, p.Field)
+		reasons = append(reasons, p.Reason)
+		msgs = append(msgs, p.Msg)
+	}
+	if len(r.Rejects) < MaxRejectsInResult {
+		r.Rejects = append(r.Rejects, RejectRow{Line: c.Line, Fields: strings.Join(fields, "；"), Reasons: strings.Join(reasons, "；"),
+			Message: strings.Join(msgs, "；"), Cells: c.Cells})
+	}
+}
+
+// Importer imports provider files into one store.
+type Importer struct {
+	Store   *store.Store
+	Catalog *catalog.Catalog
+	Version int64 // the catalog version's id
+	Today   civil.Date
+}
+
+const chunkRows = 2000
+
+type chunk struct {
+	seq  int
+	rows []*Checked
+	err  error
+	done chan struct{}
+}
+
+// Import reads, checks and stores one file. A whole-file refusal comes back
+// as a *FileError with nothing stored; rows that fail are counted and kept as
+// rejects. Nothing is visible to readers until the batch is published.
+func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Result, error) {
+	res := &Result{File: path, Item: opt.Item, Provider: opt.Provider, Channel: opt.Channel, Reasons: map[string]int{}, DryRun: opt.DryRun}
+	item := im.Catalog.Item(opt.Item)
+	if item == nil {
+		return res, &FileError{Reason: "unknown_item", Zh: fmt.Sprintf("%s：目录中没有信息项 %s", path, opt.Item), En: fmt.Sprintf("%s: the catalog has no item %s", path, opt.Item)}
+	}
+	hash, err := FileHash(path)
+	if err != nil {
+		return res, err
+	}
+	if !opt.DryRun {
+		if id, ok, err := im.Store.PublishedBatchByHash(ctx, hash); err != nil {
+			return res, err
+		} else if ok {
+			res.AlreadyImportedAs = id
+			res.Batch = id
+			return res, nil
+		}
+	}
+	src, err := Open(path, ReadOptions{Encoding: opt.Encoding, Sheet: opt.Sheet})
+	if err != nil {
+		return res, err
+	}
+	defer src.Close()
+	res.Encoding = src.Encoding()
+	res.Header = slices.Clone(src.Header())
+	plan, err := NewPlan(im.Catalog, item, res.Header, im.Today, src.SerialDates(), opt.IgnoreUnknown, filepath.Base(path))
+	if err != nil {
+		return res, err
+	}
+	var w *writer
+	if !opt.DryRun {
+		if err := im.discardCrashed(ctx, opt.Actor); err != nil {
+			return res, err
+		}
+		w, err = im.begin(ctx, plan, path, hash, src, opt)
+		if err != nil {
+			return res, err
+		}
+		defer w.close()
+	} else {
+		w = &writer{im: im, plan: plan, opt: opt, ctx: ctx, dry: true, seen: map[string]int{}}
+	}
+
+	// Read and check in parallel, store in file order.
+	chunks := make(chan *chunk, 4)
+	work := make(chan *chunk, 4)
+	var readErr error
+	go func() {
+		defer close(chunks)
+		defer close(work)
+		seq := 0
+		cur := &chunk{seq: seq, done: make(chan struct{})}
+		rowsRead := 0
+		for {
+			row, err := src.Next()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				readErr = err
+				break
+			}
+			cur.rows = append(cur.rows, &Checked{Line: row.Line, Cells: slices.Clone(row.Cells)})
+			rowsRead++
+			if len(cur.rows) == chunkRows {
+				select {
+				case work <- cur:
+				case <-ctx.Done():
+					return
+				}
+				chunks <- cur
+				seq++
+				cur = &chunk{seq: seq, done: make(chan struct{})}
+				if opt.Progress != nil {
+					opt.Progress(rowsRead)
+				}
+			}
+		}
+		if len(cur.rows) > 0 {
+			work <- cur
+			chunks <- cur
+		}
+	}()
+	var wg sync.WaitGroup
+	for i := 0; i < max(1, runtime.GOMAXPROCS(0)-1); i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ch := range work {
+				for k, c := range ch.rows {
+					ch.rows[k] = plan.Check(c.Line, c.Cells)
+				}
+				close(ch.done)
+			}
+		}()
+	}
+	var storeErr error
+	for ch := range chunks {
+		<-ch.done
+		if storeErr != nil {
+			continue // drain
+		}
+		storeErr = w.store(ch.rows, res)
+		res.Rows += len(ch.rows)
+	}
+	wg.Wait()
+	if storeErr == nil {
+		storeErr = readErr
+	}
+	if storeErr == nil {
+		storeErr = ctx.Err()
+	}
+	if storeErr != nil {
+		if !opt.DryRun {
+			w.discard()
+		}
+		return res, storeErr
+	}
+	if res.Rows == 0 && res.Rejected == 0 {
+		// A header and nothing else: not an error, but nothing to publish.
+	}
+	if opt.DryRun {
+		return res, nil
+	}
+	if err := w.publish(res); err != nil {
+		w.discard()
+		return res, err
+	}
+	res.Batch = w.batch
+	return res, nil
+}
+
+// discardCrashed removes batches left staging by importers that died (their
+// lease is free), so a crash leaves at most an unpublished staging area.
+func (im *Importer) discardCrashed(ctx context.Context, actor store.Actor) error {
+	staging, err := im.Store.StagingBatches(ctx)
+	if err != nil {
+		return err
+	}
+	for _, b := range staging {
+		if leaseHeld(b.Lease) {
+			continue
+		}
+		err := im.Store.Write(ctx, actor, func(tx *store.Tx) error {
+			n, err := tx.DiscardBatch(b.ID)
+			if err != nil {
+				return err
+			}
+			return tx.Audit("batch.discard", fmt.Sprintf("batch:%d", b.ID), map[string]any{"reason": "importer died before publishing", "rows_removed": n})
+		})
+		if err != nil {
+			return err
+		}
+		removeLeaseFile(b.Lease)
+	}
+	return nil
+}
+
+// writer stores checked rows of one batch.
+type writer struct {
+	im     *Importer
+	plan   *Plan
+	opt    Options
+	ctx    context.Context
+	batch  int64
+	layout int64
+	lease  *lease
+	sess   *store.Session
+	dry    bool
+	seen   map[string]int // dry run: keys met in the file
+}
+
+func (im *Importer) begin(ctx context.Context, plan *Plan, path, hash string, src Source, opt Options) (*writer, error) {
+	w := &writer{im: im, plan: plan, opt: opt, ctx: ctx}
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	leasePath := im.Store.Path + ".import-" + hex.EncodeToString(rnd[:]) + ".lock"
+	l, err := takeLease(leasePath)
+	if err != nil {
+		return nil, fmt.Errorf("import lease %s: %w", leasePath, err)
+	}
+	w.lease = l
+	if w.sess, err = im.Store.Session(ctx); err != nil {
+		l.release()
+		return nil, err
+	}
+	err = w.sess.Write(ctx, opt.Actor, func(tx *store.Tx) error {
+		var err error
+		if w.layout, err = tx.LayoutID(plan.Item.Code, plan.Layout); err != nil {
+			return err
+		}
+		w.batch, err = tx.BeginBatch(store.BatchStart{Provider: opt.Provider, Item: plan.Item.Code, Channel: opt.Channel,
+			FileName: filepath.Base(path), FileHash: hash, Format: string(src.Format()), Encoding: src.Encoding(),
+			CatalogVersion: im.Version, Header: plan.Header, Lease: leasePath})
+		return err
+	})
+	if err != nil {
+		w.close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func (w *writer) close() {
+	if w.sess != nil {
+		w.sess.Close()
+	}
+	w.lease.release()
+}
+
+func (w *writer) discard() {
+	// Use a fresh context: the import's may be cancelled.
+	w.im.Store.Write(context.Background(), w.opt.Actor, func(tx *store.Tx) error {
+		_, err := tx.DiscardBatch(w.batch)
+		if err != nil {
+			return err
+		}
+		return tx.Audit("batch.discard", fmt.Sprintf("batch:%d", w.batch), map[string]any{"reason": "import failed"})
+	})
+}
+
+// contentHash identifies a record's content independent of column order:
+// the non-empty name=value pairs, sorted.
+func contentHash(names, vals []string) string {
+	pairs := make([]string, 0, len(names))
+	for i, n := range names {
+		if i < len(vals) && vals[i] != "" {
+			pairs = append(pairs, n+"\x1f"+vals[i])
+		}
+	}
+	sort.Strings(pairs)
+	h := sha256.Sum256([]byte(strings.Join(pairs, "\x1e")))
+	return hex.EncodeToString(h[:16])
+}
+
+func nameKey(s string) string { return catalog.NormalizeName(s) }
+
+func (w *writer) store(rows []*Checked, res *Result) error {
+	if w.dry {
+		return w.dryRun(rows, res)
+	}
+	var rejects []store.Reject
+	rejectRow := func(c *Checked) {
+		res.reject(c)
+		rejects = append(rejects, toStoreReject(c))
+	}
+	err := w.sess.Write(w.ctx, w.opt.Actor, func(tx *store.Tx) error {
+		var subjects []store.SubjectIn
+		for _, c := range rows {
+			if !c.OK() {
+				continue
+			}
+			subjects = append(subjects, store.SubjectIn{Code: c.SubjectCode, Kind: string(c.SubjectKind), Name: c.SubjectName, NameKey: nameKey(c.SubjectName)})
+			for _, l := range c.Links {
+				subjects = append(subjects, store.SubjectIn{Code: l.Code, Kind: string(catalog.NaturalPerson), Name: l.Name, NameKey: nameKey(l.Name)})
+			}
+		}
+		refs, err := tx.ResolveSubjects(w.batch, subjects)
+		if err != nil {
+			return err
+		}
+		var recs []store.NewRecord
+		var recRows []*Checked
+		for _, c := range rows {
+			if !c.OK() {
+				continue
+			}
+			ref := refs[c.SubjectCode]
+			if k := nameKey(c.SubjectName); k != "" && ref.NameKey != "" && k != ref.NameKey {
+				c.fail(w.plan.Item.Subject.Name, "subject_mismatch", "名称“%s”与已建档主体 %s 的名称“%s”不一致", c.SubjectName, c.SubjectCode, ref.Name)
+				continue
+			}
+			vals, _ := json.Marshal(c.Values)
+			recs = append(recs, store.NewRecord{Item: w.plan.Item.Code, Key: c.Key, Provider: w.opt.Provider, Channel: w.opt.Channel,
+				SubjectID: ref.ID, Category: string(c.Category), Severity: string(c.Severity), DecidedOn: c.DecidedOn.String(),
+				ValidUntil: c.ValidUntil.String(), Layout: w.layout, Vals: string(vals), ContentHash: contentHash(w.plan.Layout, c.Values)})
+			recRows = append(recRows, c)
+		}
+		ids, err := tx.InsertRecords(w.batch, recs)
+		if err != nil {
+			return err
+		}
+		var links []store.LinkIn
+		for i, c := range recRows {
+			var mine []store.LinkIn
+			for _, l := range c.Links {
+				mine = append(mine, store.LinkIn{SubjectID: refs[l.Code].ID, Role: l.Role})
+			}
+			id, inserted := ids[i]
+			if !inserted {
+				if err := w.conflict(tx, c, recs[i], mine, res); err != nil {
+					return err
+				}
+				continue
+			}
+			res.Accepted++
+			for _, l := range mine {
+				l.RecordID = id
+				links = append(links, l)
+			}
+		}
+		if err := tx.AddLinks(links); err != nil {
+			return err
+		}
+		for _, c := range rows {
+			if !c.OK() {
+				rejectRow(c)
+			}
+		}
+		return tx.AddRejects(w.batch, rejects)
+	})
+	return err
+}
+
+func toStoreReject(c *Checked) store.Reject {
+	var fields, reasons, msgs []string
+	for _, p := range c.Problems {
+		fields, reasons, msgs = append(fields, p.Field), append(reasons, p.Reason), append(msgs, p.Msg)
+	}
+	return store.Reject{Line: c.Line, Cells: c.Cells, Fields: strings.Join(fields, "；"), Reasons: strings.Join(reasons, "；"), Message: strings.Join(msgs, "；")}
+}
+
+// conflict decides what a row whose natural key is already stored is
+// (SPEC §F): a repeat within this file, a duplicate, a revision, or a
+// revision of a locked record. A revision's links are staged with it.
+func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, links []store.LinkIn, res *Result) error {
+	ex, err := tx.ExistingRecord(rec.Item, rec.Key)
+	if err != nil {
+		return err
+	}
+	switch {
+	case ex.FirstBatch == w.batch:
+		c.fail(keyField(w.plan), "duplicate_in_file", "与本文件前面的行重复（同一业务主键）")
+		return nil
+	case ex.BatchState != "published":
+		c.fail(keyField(w.plan), "record_locked", "另一批次（%d）正在导入同一记录，请稍后重新报送", ex.FirstBatch)
+		return nil
+	case ex.Status != "active" || len(ex.Locks) > 0:
+		c.fail(keyField(w.plan), "record_locked", "该记录%s，不能被报送修改", lockLabel(ex))
+		return nil
+	}
+	merged, changed, err := w.merge(tx, ex, c)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		res.Duplicates++
+		return nil
+	}
+	vals, _ := json.Marshal(merged)
+	ok, err := tx.StageRevision(w.batch, store.StagedRevision{RecordID: ex.ID, Line: c.Line, Category: rec.Category, Severity: rec.Severity,
+		DecidedOn: rec.DecidedOn, ValidUntil: rec.ValidUntil, Layout: w.layout, Vals: string(vals),
+		ContentHash: contentHash(w.plan.Layout, merged), Links: mustJSON(links)})
+	if err != nil {
+		return err
+	}
+	if !ok {
+		c.fail(keyField(w.plan), "duplicate_in_file", "与本文件前面的行重复（同一业务主键）")
+		return nil
+	}
+	res.Revised++
+	return nil
+}
+
+func mustJSON(v any) string {
+	b, _ := json.Marshal(v)
+	if string(b) == "null" {
+		return "[]"
+	}
+	return string(b)
+}
+
+func keyField(p *Plan) string {
+	if len(p.Item.Key) > 0 {
+		return strings.Join(p.Item.Key, "+")
+	}
+	return "业务主键"
+}
+
+func lockLabel(ex store.Existing) string {
+	switch {
+	case ex.Status == "withdrawn":
+		return "已因异议撤回"
+	case ex.Status == "repaired":
+		return "已完成信用修复"
+	case len(ex.Locks) > 0:
+		return "正在办理" + strings.Join(ex.Locks, "、")
+	}
+	return "已锁定"
+}
+
+// merge overlays the file's columns on the stored values (SPEC §F: columns
+// absent from the file keep their old values; an empty cell in a present
+// column clears it) and reports whether anything changed.
+func (w *writer) merge(tx *store.Tx, ex store.Existing, c *Checked) ([]string, bool, error) {
+	oldNames, err := w.im.Store.Layout(w.ctx, ex.Layout)
+	if err != nil {
+		return nil, false, err
+	}
+	var oldVals []string
+	if err := json.Unmarshal([]byte(ex.Vals), &oldVals); err != nil {
+		return nil, false, err
+	}
+	old := map[string]string{}
+	for i, n := range oldNames {
+		if i < len(oldVals) {
+			old[n] = oldVals[i]
+		}
+	}
+	merged := make([]string, len(w.plan.Layout))
+	for i, n := range w.plan.Layout {
+		if c.Present[i] {
+			merged[i] = c.Values[i]
+		} else {
+			merged[i] = old[n]
+		}
+	}
+	return merged, contentHash(w.plan.Layout, merged) != ex.ContentHash, nil
+}
+
+func (w *writer) publish(res *Result) error {
+	if err := w.sess.Durable(w.ctx); err != nil {
+		return err
+	}
+	return w.sess.Write(w.ctx, w.opt.Actor, func(tx *store.Tx) error {
+		if err := tx.PublishBatch(w.batch, store.BatchCounts{Rows: res.Rows, Accepted: res.Accepted, Revised: res.Revised,
+			Duplicates: res.Duplicates, Rejected: res.Rejected, Reasons: res.Reasons}); err != nil {
+			return err
+		}
+		return tx.Audit("batch.publish", fmt.Sprintf("batch:%d", w.batch), map[string]any{
+			"provider": w.opt.Provider, "item": w.plan.Item.Code, "channel": w.opt.Channel, "catalog_version": w.im.Version,
+			"rows": res.Rows, "accepted": res.Accepted, "revised": res.Revised, "duplicates": res.Duplicates, "rejected": res.Rejected,
+		})
+	})
+}
+
+// dryRun classifies rows without writing anything.
+func (w *writer) dryRun(rows []*Checked, res *Result) error {
+	for _, c := range rows {
+		if c.OK() {
+			if line, dup := w.seen[c.Key]; dup {
+				c.fail(keyField(w.plan), "duplicate_in_file", "与本文件第 %d 行重复（同一业务主键）", line)
+			} else {
+				w.seen[c.Key] = c.Line
+				res.Accepted++
+			}
+		}
+		if !c.OK() {
+			res.reject(c)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,193 @@
+// Package ingest owns the import of provider files: reading CSV, XLSX and
+// JSON Lines files row by row (the read*.go files), validating each row
+// against the catalog, and producing reject reports (SPEC §5, §H). The
+// readers here know nothing of catalogs or storage: they turn a file into a
+// header and a stream of rows numbered as the provider sees them in Excel.
+package ingest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+)
+
+// Format is the kind of a provider file.
+type Format string
+
+const (
+	FormatCSV   Format = "csv"
+	FormatXLSX  Format = "xlsx"
+	FormatJSONL Format = "jsonl"
+)
+
+// ReadOptions are the reader's knobs, set from the import command's flags.
+type ReadOptions struct {
+	// Encoding of a CSV (or JSON Lines) file: "auto" (the default, also ""),
+	// "utf-8", "gbk" or "gb18030". GBK is read as GB18030, its superset.
+	Encoding string
+	// Sheet of an XLSX file; "" is the first sheet.
+	Sheet string
+}
+
+// Source is an open provider file: a header and then rows until io.EOF.
+type Source interface {
+	// Header is the first non-blank row, each cell trimmed of white space and
+	// of a byte order mark. Matching to catalog field names happens elsewhere.
+	Header() []string
+	// Next returns the next non-blank row, or io.EOF after the last one. An
+	// error that refuses the whole file is a *FileError.
+	Next() (Row, error)
+	Format() Format
+	// Encoding is what was detected or used: "utf-8", "utf-8-bom",
+	// "gb18030", "xlsx" or "jsonl".
+	Encoding() string
+	// SerialDates reports whether date cells may arrive as Excel serial
+	// numbers (XLSX): see ExcelSerialToDate.
+	SerialDates() bool
+	Close() error
+}
+
+// Row is one data row.
+//
+// Cells is only valid until the next call of Next: readers reuse the slice
+// so that a million-row import does not allocate one per row. The strings in
+// it are immutable and may be kept; copy the slice (slices.Clone) to keep
+// the row.
+type Row struct {
+	// Line is the row number the provider sees in Excel: the header is row 1
+	// (when the file starts with it), the first data row 2. In a CSV file a
+	// quoted cell may span several physical lines and still count as one row;
+	// blank rows are skipped but counted. In JSON Lines it is the line number.
+	Line int
+	// Cells are aligned with Header(): missing trailing cells are "", extra
+	// cells beyond the header are kept for the validator to report.
+	Cells []string
+}
+
+// Reasons of a *FileError. The first two are SPEC §H whole-file codes; the
+// others are the reader's own.
+const (
+	ReasonEncoding      = "encoding"       // bytes that are not text in the file's encoding
+	ReasonEmptyFile     = "empty_file"     // no bytes, or no header row
+	ReasonUnknownColumn = "unknown_column" // a JSON Lines key that the first object did not have
+	ReasonFormat        = "format"         // broken CSV quoting, broken XLSX, invalid JSON, unsupported file type
+	ReasonSheet         = "sheet"          // --sheet names a sheet the workbook does not have
+)
+
+// FileError refuses the whole file. Zh and En name the file and, where there
+// is one, the row; Line is that row (0 when none applies).
+type FileError struct {
+	Reason string
+	Path   string
+	Line   int
+	Zh, En string
+	Err    error // optional cause
+}
+
+func (e *FileError) Error() string { return e.Zh }
+
+func (e *FileError) Unwrap() error { return e.Err }
+
+// Message is the text for lang ("en" or anything else for Chinese).
+func (e *FileError) Message(lang string) string {
+	if lang == "en" && e.En != "" {
+		return e.En
+	}
+	return e.Zh
+}
+
+func fileErr(reason, path string, line int, err error, zh, en string, args ...any) *FileError {
+	return &FileError{
+		Reason: reason, Path: path, Line: line, Err: err,
+		Zh: fmt.Sprintf(zh, args...), En: fmt.Sprintf(en, args...),
+	}
+}
+
+// FormatOf gives the format a file name implies, by extension.
+func FormatOf(path string) (Format, bool) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".csv", ".txt":
+		return FormatCSV, true
+	case ".xlsx":
+		return FormatXLSX, true
+	case ".jsonl", ".ndjson", ".json":
+		return FormatJSONL, true
+	}
+	return "", false
+}
+
+// Open opens a provider file, choosing the reader by the file's extension
+// (.csv, .txt → CSV; .xlsx → XLSX; .jsonl, .ndjson, .json → JSON Lines),
+// and reads its header. I/O errors are returned wrapped; everything wrong
+// with the file's content is a *FileError.
+func Open(path string, opt ReadOptions) (Source, error) {
+	format, ok := FormatOf(path)
+	if !ok {
+		ext := filepath.Ext(path)
+		if strings.EqualFold(ext, ".xls") || strings.EqualFold(ext, ".et") {
+			return nil, fileErr(ReasonFormat, path, 0, nil,
+				"文件 %s 是旧版 Excel 格式（%s），请在 Excel 或 WPS 中另存为 .xlsx 或 CSV（UTF-8）后再导入",
+				"file %s is in the old Excel format (%s): save it as .xlsx or CSV (UTF-8) and import again", path, ext)
+		}
+		return nil, fileErr(ReasonFormat, path, 0, nil,
+			"文件 %s 的类型 %q 不支持：请提供 .csv、.xlsx 或 .jsonl 文件",
+			"file %s: type %q is not supported; provide a .csv, .xlsx or .jsonl file", path, ext)
+	}
+	switch format {
+	case FormatXLSX:
+		return openXLSX(path, opt)
+	case FormatJSONL:
+		return openJSONL(path, opt)
+	default:
+		return openCSV(path, opt)
+	}
+}
+
+// FileHash is the SHA-256 of the file's raw bytes in hex, by which the
+// importer recognises the same file imported again (SPEC §F).
+func FileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", fmt.Errorf("hash %s: %w", path, err)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// trimHeader trims white space (including the full-width space) and byte
+// order marks from a header cell.
+func trimHeader(s string) string {
+	return strings.TrimFunc(s, func(r rune) bool { return r == '\uFEFF' || unicode.IsSpace(r) })
+}
+
+// blank reports whether every cell is empty or white space.
+func blank(cells []string) bool {
+	for _, c := range cells {
+		if c != "" && strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// pad extends cells with "" up to n, in *buf's storage when cells is short.
+func pad(buf *[]string, cells []string, n int) []string {
+	if len(cells) >= n {
+		return cells
+	}
+	b := append((*buf)[:0], cells...)
+	for len(b) < n {
+		b = append(b, "")
+	}
+	*buf = b
+	return b
+}

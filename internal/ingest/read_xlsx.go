@@ -1,0 +1,192 @@
+package ingest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"credit/internal/civil"
+)
+
+// xlsxOptions keep cells raw (codes such as 000123 stay text, dates arrive as
+// serial numbers) and bound memory: a worksheet or shared-string table larger
+// than UnzipXMLSizeLimit is unzipped to a temporary file and streamed from
+// there, so the rows in memory do not grow with the sheet. UnzipSizeLimit is
+// the total unzipped size accepted (a guard against zip bombs); 16 GiB is far
+// beyond Excel's 1,048,576 rows.
+var xlsxOptions = excelize.Options{
+	RawCellValue:      true,
+	UnzipSizeLimit:    16 << 30,
+	UnzipXMLSizeLimit: 16 << 20,
+}
+
+// xlsxSource streams one worksheet with excelize's row iterator.
+type xlsxSource struct {
+	path   string
+	f      *excelize.File
+	rows   *excelize.Rows
+	header []string
+	buf    []string
+	row    int // sheet row number of the last row read
+	err    error
+}
+
+func openXLSX(path string, opt ReadOptions) (Source, error) {
+	f, err := excelize.OpenFile(path, xlsxOptions)
+	if err != nil {
+		var pathErr *fs.PathError
+		if !errors.As(err, &pathErr) { // not an I/O error: the content is broken
+			return nil, fileErr(ReasonFormat, path, 0, err,
+				"文件 %s 不是有效的 .xlsx 工作簿（%v）：请在 Excel 或 WPS 中打开后另存为 .xlsx",
+				"file %s is not a valid .xlsx workbook (%v): open it in Excel or WPS and save it as .xlsx again", path, err)
+		}
+		return nil, err
+	}
+	fail := func(err error) (Source, error) {
+		f.Close()
+		return nil, err
+	}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil && *props.Date1904 {
+		// Serial numbers would be read 1,462 days early; refuse rather than
+		// import wrong dates.
+		return fail(fileErr(ReasonFormat, path, 0, nil,
+			"文件 %s 使用 1904 日期系统（Mac 版 Excel 的选项），日期会错开 4 年：请在“选项 → 高级 → 计算此工作簿时”取消“使用 1904 日期系统”后另存",
+			"file %s uses the 1904 date system (an Excel for Mac option), which would shift dates by 4 years: clear \"Use 1904 date system\" in Excel's options and save again", path))
+	}
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return fail(emptyFileErr(path))
+	}
+	sheet := sheets[0]
+	if opt.Sheet != "" {
+		sheet = ""
+		for _, name := range sheets {
+			if name == opt.Sheet {
+				sheet = name
+				break
+			}
+			if sheet == "" && strings.EqualFold(name, opt.Sheet) { // Excel ignores case in sheet names
+				sheet = name
+			}
+		}
+		if sheet == "" {
+			list := strings.Join(sheets, "、")
+			return fail(&FileError{
+				Reason: ReasonSheet, Path: path,
+				Zh: fmt.Sprintf("文件 %s 没有名为 %q 的工作表；工作表有：%s", path, opt.Sheet, list),
+				En: fmt.Sprintf("file %s has no sheet named %q; its sheets are: %s", path, opt.Sheet, strings.Join(sheets, ", ")),
+			})
+		}
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return fail(fileErr(ReasonFormat, path, 0, err,
+			"文件 %s 的工作表 %s 无法读取（%v）", "file %s: sheet %s cannot be read (%v)", path, sheet, err))
+	}
+	s := &xlsxSource{path: path, f: f, rows: rows}
+	for {
+		cells, err := s.read()
+		if err == io.EOF {
+			s.Close()
+			return nil, fileErr(ReasonEmptyFile, path, 0, nil,
+				"文件 %s 的工作表 %s 是空的：没有表头行", "file %s: sheet %s is empty: it has no header row", path, sheet)
+		}
+		if err != nil {
+			s.Close()
+			return nil, err
+		}
+		s.header = make([]string, len(cells))
+		for i, c := range cells {
+			s.header[i] = trimHeader(c)
+		}
+		return s, nil
+	}
+}
+
+func (s *xlsxSource) Header() []string  { return s.header }
+func (s *xlsxSource) Format() Format    { return FormatXLSX }
+func (s *xlsxSource) Encoding() string  { return "xlsx" }
+func (s *xlsxSource) SerialDates() bool { return true }
+
+func (s *xlsxSource) Close() error {
+	err := s.rows.Close()
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Next returns the next non-blank row. Row.Cells is valid until the next call.
+func (s *xlsxSource) Next() (Row, error) {
+	cells, err := s.read()
+	if err != nil {
+		return Row{}, err
+	}
+	return Row{Line: s.row, Cells: pad(&s.buf, cells, len(s.header))}, nil
+}
+
+// read returns the next non-blank row. rows.Next also stops at the rows a
+// sheet leaves out (blank rows are not stored in the XML), so counting its
+// calls gives the sheet's row number.
+func (s *xlsxSource) read() ([]string, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	for s.rows.Next() {
+		s.row++
+		cells, err := s.rows.Columns(xlsxOptions)
+		if err != nil {
+			s.err = fileErr(ReasonFormat, s.path, s.row, err,
+				"文件 %s 第 %d 行无法读取（%v）", "file %s row %d cannot be read (%v)", s.path, s.row, err)
+			return nil, s.err
+		}
+		if !blank(cells) {
+			return cells, nil
+		}
+	}
+	if err := s.rows.Error(); err != nil {
+		s.err = fileErr(ReasonFormat, s.path, s.row+1, err,
+			"文件 %s 第 %d 行无法读取（%v）", "file %s row %d cannot be read (%v)", s.path, s.row+1, err)
+		return nil, s.err
+	}
+	s.err = io.EOF
+	return nil, io.EOF
+}
+
+// Excel's 1900 date system (ECMA-376 Part 1 §18.17.4.1): serial 1 is
+// 1900-01-01 and 2,958,465 is 9999-12-31. Serial 60 is 1900-02-29, a day that
+// never was (kept from Lotus 1-2-3), so from serial 61 (1900-03-01) on the
+// days count from 1899-12-30.
+const maxExcelSerial = 2958465
+
+var (
+	excelEpoch     = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+	excelEarlyBase = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+// ExcelSerialToDate reads an Excel serial date (the 1900 date system) such
+// as "45658" or "45658.5" (the time of day is ignored): 45658 is 2025-01-01.
+// It rejects text that is not a number, serials below 1, the fictitious
+// 1900-02-29 (serial 60) and serials after 9999-12-31.
+func ExcelSerialToDate(s string) (civil.Date, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || v < 1 || v >= maxExcelSerial+1 {
+		return civil.Date{}, false
+	}
+	n := int(v) // v ≥ 1, so this is the floor
+	switch {
+	case n == 60:
+		return civil.Date{}, false
+	case n < 60:
+		return civil.Of(excelEarlyBase.AddDate(0, 0, n)), true
+	default:
+		return civil.Of(excelEpoch.AddDate(0, 0, n)), true
+	}
+}

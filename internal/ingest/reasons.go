@@ -1,0 +1,32 @@
+package ingest
+
+// reasonLabels are the Chinese meanings of the reject reason codes (SPEC §H).
+var reasonLabels = map[string]string{
+	"encoding":                "文件编码无法识别",
+	"missing_column":          "缺少必填列",
+	"unknown_column":          "目录中没有的列",
+	"prohibited_field":        "含第十四条禁止归集的信息",
+	"unknown_item":            "目录中没有该信息项",
+	"provider_not_registered": "提供单位未登记该信息项",
+	"empty_file":              "空文件",
+	"required":                "必填项为空",
+	"type":                    "类型或格式错误",
+	"length":                  "超过长度上限",
+	"enum":                    "不在代码表中",
+	"check_digit":             "代码校验位错误",
+	"date_invalid":            "日期无效",
+	"date_future":             "日期晚于今天",
+	"amount":                  "金额无效",
+	"duplicate_in_file":       "文件内业务主键重复",
+	"record_locked":           "记录处于异议、修复或已撤回状态",
+	"minor_subject":           "信息主体未成年（第二条）",
+	"subject_mismatch":        "名称与已建档主体不一致",
+}
+
+// ReasonLabel is the Chinese meaning of a reason code.
+func ReasonLabel(code string) string {
+	if l, ok := reasonLabels[code]; ok {
+		return l
+	}
+	return code
+}

@@ -1,0 +1,593 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// BatchStart describes a batch about to be staged.
+type BatchStart struct {
+	Provider, Item, Channel string
+	FileName, FileHash      string
+	Format, Encoding        string
+	CatalogVersion          int64
+	Header                  []string
+	Lease                   string
+}
+
+// PublishedBatchByHash finds a published batch of the same file content.
+func (s *Store) PublishedBatchByHash(ctx context.Context, hash string) (int64, bool, error) {
+	var id int64
+	err := s.DB.QueryRowContext(ctx, "SELECT id FROM batches WHERE file_hash = ? AND state = 'published' ORDER BY id LIMIT 1", hash).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
+}
+
+// BeginBatch inserts a staging batch and returns its id.
+func (t *Tx) BeginBatch(b BatchStart) (int64, error) {
+	h, _ := json.Marshal(b.Header)
+	res, err := t.ExecContext(t.ctx, `INSERT INTO batches(provider, item, channel, file_name, file_hash, file_format, encoding,
+		catalog_version, state, header, today, operator, started_at, lease) VALUES (?,?,?,?,?,?,?,?,'staging',?,?,?,?,?)`,
+		b.Provider, b.Item, b.Channel, b.FileName, b.FileHash, b.Format, b.Encoding, b.CatalogVersion, string(h),
+		t.Actor.Today.String(), t.Actor.Operator, t.At, b.Lease)
+	if err != nil {
+		return 0, err
+	}
+	return res.LastInsertId()
+}
+
+// LayoutID returns the id of the layout with these field names, creating it.
+func (t *Tx) LayoutID(item string, names []string) (int64, error) {
+	b, _ := json.Marshal(names)
+	var id int64
+	err := t.QueryRowContext(t.ctx, "SELECT id FROM layouts WHERE names = ?", string(b)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		res, err := t.ExecContext(t.ctx, "INSERT INTO layouts(item, names) VALUES (?,?)", item, string(b))
+		if err != nil {
+			return 0, err
+		}
+		return res.LastInsertId()
+	}
+	return id, err
+}
+
+// Layout returns the field names of a layout.
+func (s *Store) Layout(ctx context.Context, id int64) ([]string, error) {
+	var b string
+	if err := s.DB.QueryRowContext(ctx, "SELECT names FROM layouts WHERE id = ?", id).Scan(&b); err != nil {
+		return nil, err
+	}
+	var names []string
+	return names, json.Unmarshal([]byte(b), &names)
+}
+
+// SubjectIn is a subject a row names.
+type SubjectIn struct {
+	Code, Kind, Name, NameKey string
+}
+
+// SubjectRef is a stored subject.
+type SubjectRef struct {
+	ID      int64
+	NameKey string
+	Name    string
+}
+
+// ResolveSubjects returns the stored subject for each distinct code, creating
+// the missing ones under batch. A stored subject whose name is unknown gets
+// the row's name. Input order decides which row's name a new subject takes.
+func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef, error) {
+	out := make(map[string]SubjectRef, len(in))
+	var codes []any
+	first := map[string]SubjectIn{}
+	for _, s := range in {
+		if _, ok := first[s.Code]; !ok {
+			first[s.Code] = s
+			codes = append(codes, s.Code)
+		}
+	}
+	const step = 400
+	for i := 0; i < len(codes); i += step {
+		part := codes[i:min(i+step, len(codes))]
+		rows, err := t.query("SELECT id, code, name, name_key FROM subjects WHERE code IN ("+placeholders(len(part))+")", part...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var r SubjectRef
+			var code string
+			if err := rows.Scan(&r.ID, &code, &r.Name, &r.NameKey); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[code] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var missing []SubjectIn
+	for _, c := range codes {
+		code := c.(string)
+		r, ok := out[code]
+		s := first[code]
+		switch {
+		case !ok:
+			missing = append(missing, s)
+		case r.NameKey == "" && s.NameKey != "":
+			if _, err := t.ExecContext(t.ctx, "UPDATE subjects SET name = ?, name_key = ? WHERE id = ?", s.Name, s.NameKey, r.ID); err != nil {
+				return nil, err
+			}
+			r.Name, r.NameKey = s.Name, s.NameKey
+			out[code] = r
+		}
+	}
+	const istep = 200
+	for i := 0; i < len(missing); i += istep {
+		part := missing[i:min(i+istep, len(missing))]
+		args := make([]any, 0, len(part)*6)
+		for _, s := range part {
+			args = append(args, s.Code, s.Kind, s.Name, s.NameKey, batch, t.At)
+		}
+		rows, err := t.query("INSERT INTO subjects(code, kind, name, name_key, first_batch, created_at) VALUES "+
+			tuples(len(part), 6)+" RETURNING id, code", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var code string
+			if err := rows.Scan(&id, &code); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			s := first[code]
+			out[code] = SubjectRef{ID: id, Name: s.Name, NameKey: s.NameKey}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// NewRecord is a record to insert under a staging batch.
+type NewRecord struct {
+	Item, Key, Provider, Channel string
+	SubjectID                    int64
+	Category, Severity           string
+	DecidedOn, ValidUntil        string
+	Layout                       int64
+	Vals                         string
+	ContentHash                  string
+}
+
+// InsertRecords inserts records under batch; a record whose natural key is
+// already stored is not inserted. It returns the new ids by input index.
+func (t *Tx) InsertRecords(batch int64, recs []NewRecord) (map[int]int64, error) {
+	ids := make(map[int]int64, len(recs))
+	const step = 150
+	for i := 0; i < len(recs); i += step {
+		part := recs[i:min(i+step, len(recs))]
+		args := make([]any, 0, len(part)*15)
+		index := make(map[string]int, len(part))
+		for j, r := range part {
+			args = append(args, r.Item, r.Key, r.SubjectID, r.Provider, batch, r.Channel, batch, r.Category, r.Severity,
+				r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, t.At)
+			if _, dup := index[r.Key]; !dup {
+				index[r.Key] = i + j
+			}
+		}
+		rows, err := t.query(`INSERT INTO records(item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
+			category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES `+tuples(len(part), 15)+`
+			ON CONFLICT(item, natural_key) DO NOTHING RETURNING id, natural_key`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var key string
+			if err := rows.Scan(&id, &key); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			ids[index[key]] = id
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return ids, nil
+}
+
+// Existing is a stored record met again by an import.
+type Existing struct {
+	ID          int64
+	FirstBatch  int64
+	BatchState  string
+	Status      string
+	Layout      int64
+	Vals        string
+	ContentHash string
+	Locks       []string // open procedures holding the record (objection, repair)
+}
+
+// ExistingRecord loads the record with item and key.
+func (t *Tx) ExistingRecord(item, key string) (Existing, error) {
+	var e Existing
+	err := t.QueryRowContext(t.ctx, `SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash
+		FROM records r JOIN batches b ON b.id = r.first_batch WHERE r.item = ? AND r.natural_key = ?`, item, key).
+		Scan(&e.ID, &e.FirstBatch, &e.BatchState, &e.Status, &e.Layout, &e.Vals, &e.ContentHash)
+	if err != nil {
+		return e, err
+	}
+	e.Locks, err = t.recordLocks(e.ID)
+	return e, err
+}
+
+// recordLocks lists the open procedures on a record. Workflow tables added
+// by later migrations register their queries in lockQueries.
+func (t *Tx) recordLocks(id int64) ([]string, error) {
+	var locks []string
+	for name, q := range lockQueries {
+		var n int
+		if err := t.QueryRowContext(t.ctx, q, id).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			locks = append(locks, name)
+		}
+	}
+	return locks, nil
+}
+
+// lockQueries: procedure name → a query counting its open cases on record ?.
+var lockQueries = map[string]string{}
+
+// StagedRevision is a change to a stored record, applied when its batch publishes.
+type StagedRevision struct {
+	RecordID              int64
+	Line                  int
+	Category, Severity    string
+	DecidedOn, ValidUntil string
+	Layout                int64
+	Vals, ContentHash     string
+	Links                 string // JSON array of {subject_id, role}
+}
+
+// StageRevision stores a revision for publish time. It reports false when
+// this batch already staged a revision of the record (a repeated key).
+func (t *Tx) StageRevision(batch int64, r StagedRevision) (bool, error) {
+	res, err := t.ExecContext(t.ctx, `INSERT INTO staged_revisions(batch_id, record_id, line, category, severity, decided_on, valid_until,
+		layout, vals, content_hash, links) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		batch, r.RecordID, r.Line, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, r.Links)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// LinkIn ties a record to a natural person (第二十九条).
+type LinkIn struct {
+	RecordID  int64
+	SubjectID int64
+	Role      string
+}
+
+// AddLinks stores record links (idempotent).
+func (t *Tx) AddLinks(links []LinkIn) error {
+	for i := 0; i < len(links); i += 300 {
+		part := links[i:min(i+300, len(links))]
+		args := make([]any, 0, len(part)*3)
+		for _, l := range part {
+			args = append(args, l.RecordID, l.SubjectID, l.Role)
+		}
+		if _, err := t.exec("INSERT INTO record_links(record_id, subject_id, role) VALUES "+tuples(len(part), 3)+" ON CONFLICT DO NOTHING", args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Reject is a rejected row.
+type Reject struct {
+	Line                     int
+	Cells                    []string
+	Fields, Reasons, Message string
+}
+
+// AddRejects stores rejected rows of batch.
+func (t *Tx) AddRejects(batch int64, rs []Reject) error {
+	for i := 0; i < len(rs); i += 200 {
+		part := rs[i:min(i+200, len(rs))]
+		args := make([]any, 0, len(part)*6)
+		for _, r := range part {
+			c, _ := json.Marshal(r.Cells)
+			args = append(args, batch, r.Line, string(c), r.Fields, r.Reasons, r.Message)
+		}
+		if _, err := t.exec("INSERT OR REPLACE INTO rejects(batch_id, line, cells, fields, reasons, message) VALUES "+tuples(len(part), 6), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BatchCounts are a batch's final figures.
+type BatchCounts struct {
+	Rows, Accepted, Revised, Duplicates, Rejected int
+	Reasons                                       map[string]int
+}
+
+// PublishBatch applies the batch's staged revisions (keeping each old
+// revision in record_history) and makes the batch visible, in this one
+// transaction.
+func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
+	rows, err := t.QueryContext(t.ctx, `SELECT record_id, category, severity, decided_on, valid_until, layout, vals, content_hash, links
+		FROM staged_revisions WHERE batch_id = ? ORDER BY record_id`, batch)
+	if err != nil {
+		return err
+	}
+	var revs []StagedRevision
+	for rows.Next() {
+		var r StagedRevision
+		if err := rows.Scan(&r.RecordID, &r.Category, &r.Severity, &r.DecidedOn, &r.ValidUntil, &r.Layout, &r.Vals, &r.ContentHash, &r.Links); err != nil {
+			rows.Close()
+			return err
+		}
+		revs = append(revs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	ref := fmt.Sprintf("batch:%d", batch)
+	for _, r := range revs {
+		if err := t.supersede(r.RecordID, "revision", ref); err != nil {
+			return err
+		}
+		if _, err := t.ExecContext(t.ctx, `UPDATE records SET rev = rev + 1, rev_batch = ?, procedure = 'revision', category = ?, severity = ?,
+			decided_on = ?, valid_until = ?, layout = ?, vals = ?, content_hash = ?, updated_at = ? WHERE id = ?`,
+			batch, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, t.At, r.RecordID); err != nil {
+			return err
+		}
+		var links []LinkIn
+		if err := json.Unmarshal([]byte(r.Links), &links); err == nil && len(links) > 0 {
+			for i := range links {
+				links[i].RecordID = r.RecordID
+			}
+			if err := t.AddLinks(links); err != nil {
+				return err
+			}
+		}
+	}
+	if _, err := t.ExecContext(t.ctx, "DELETE FROM staged_revisions WHERE batch_id = ?", batch); err != nil {
+		return err
+	}
+	reasons, _ := json.Marshal(c.Reasons)
+	res, err := t.ExecContext(t.ctx, `UPDATE batches SET state = 'published', rows_read = ?, accepted = ?, revised = ?, duplicates = ?,
+		rejected = ?, reasons = ?, finished_at = ?, lease = '' WHERE id = ? AND state = 'staging'`,
+		c.Rows, c.Accepted, c.Revised, c.Duplicates, c.Rejected, string(reasons), t.At, batch)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("batch %d is no longer staging (discarded by another process?)", batch)
+	}
+	return nil
+}
+
+// supersede copies a record's current revision into record_history.
+func (t *Tx) supersede(recordID int64, by, ref string) error {
+	_, err := t.ExecContext(t.ctx, `INSERT INTO record_history(record_id, rev, rev_batch, procedure, category, severity, decided_on,
+		valid_until, status, layout, vals, content_hash, valid_from, superseded_at, superseded_by, ref, operator)
+		SELECT id, rev, rev_batch, procedure, category, severity, decided_on, valid_until, status, layout, vals, content_hash,
+		updated_at, ?, ?, ?, ? FROM records WHERE id = ?`, t.At, by, ref, t.Actor.Operator, recordID)
+	return err
+}
+
+// StagingBatch is an unpublished batch and the lease its importer holds.
+type StagingBatch struct {
+	ID    int64
+	Lease string
+}
+
+// StagingBatches lists batches still staging.
+func (s *Store) StagingBatches(ctx context.Context) ([]StagingBatch, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT id, lease FROM batches WHERE state = 'staging' ORDER BY id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []StagingBatch
+	for rows.Next() {
+		var b StagingBatch
+		if err := rows.Scan(&b.ID, &b.Lease); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// DiscardBatch removes what an unpublished batch staged (never visible to
+// anyone) and marks it discarded. Rejects are kept for the record.
+func (t *Tx) DiscardBatch(batch int64) (int64, error) {
+	var state string
+	if err := t.QueryRowContext(t.ctx, "SELECT state FROM batches WHERE id = ?", batch).Scan(&state); err != nil {
+		return 0, err
+	}
+	if state != "staging" {
+		return 0, nil
+	}
+	var n int64
+	for _, q := range []string{
+		"DELETE FROM staged_revisions WHERE batch_id = ?",
+		"DELETE FROM record_links WHERE record_id IN (SELECT id FROM records WHERE first_batch = ?)",
+		"DELETE FROM records WHERE first_batch = ?",
+		`DELETE FROM subjects WHERE first_batch = ? AND NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = subjects.id)
+			AND NOT EXISTS (SELECT 1 FROM record_links l WHERE l.subject_id = subjects.id)`,
+	} {
+		res, err := t.ExecContext(t.ctx, q, batch)
+		if err != nil {
+			return n, err
+		}
+		k, _ := res.RowsAffected()
+		n += k
+	}
+	_, err := t.ExecContext(t.ctx, "UPDATE batches SET state = 'discarded', finished_at = ?, lease = '' WHERE id = ?", t.At, batch)
+	return n, err
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func tuples(n, width int) string {
+	one := "(" + placeholders(width) + ")"
+	var b strings.Builder
+	b.Grow(n * (len(one) + 1))
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(one)
+	}
+	return b.String()
+}
+
+// ProviderRegistered reports whether the provider exists and is registered
+// for the item.
+func (s *Store) ProviderRegistered(ctx context.Context, provider, item string) (exists, registered bool, err error) {
+	var n int
+	if err = s.DB.QueryRowContext(ctx, "SELECT count(*) FROM providers WHERE code = ?", provider).Scan(&n); err != nil || n == 0 {
+		return false, false, err
+	}
+	err = s.DB.QueryRowContext(ctx, "SELECT count(*) FROM provider_items WHERE provider = ? AND item = ?", provider, item).Scan(&n)
+	return true, n > 0, err
+}
+
+// BatchInfo is a batch as listed.
+type BatchInfo struct {
+	ID          int64          `json:"batch"`
+	Provider    string         `json:"provider"`
+	Item        string         `json:"item"`
+	Channel     string         `json:"channel"`
+	FileName    string         `json:"file"`
+	FileHash    string         `json:"file_hash"`
+	Format      string         `json:"format"`
+	Encoding    string         `json:"encoding"`
+	State       string         `json:"state"`
+	Rows        int            `json:"rows"`
+	Accepted    int            `json:"accepted"`
+	Revised     int            `json:"revised"`
+	Duplicates  int            `json:"duplicates"`
+	Rejected    int            `json:"rejected"`
+	Reasons     map[string]int `json:"reasons"`
+	Today       string         `json:"today"`
+	Operator    string         `json:"operator"`
+	StartedAt   string         `json:"started_at"`
+	FinishedAt  string         `json:"finished_at"`
+	Header      []string       `json:"-"`
+	CatalogVers int64          `json:"catalog_version"`
+}
+
+// BatchFilter selects batches.
+type BatchFilter struct {
+	Provider, Item, State string
+	Limit                 int
+}
+
+const batchCols = `id, provider, item, channel, file_name, file_hash, file_format, encoding, state, rows_read, accepted, revised,
+	duplicates, rejected, reasons, today, operator, started_at, coalesce(finished_at, ''), header, catalog_version`
+
+func scanBatch(sc interface{ Scan(...any) error }) (BatchInfo, error) {
+	var b BatchInfo
+	var reasons, header string
+	err := sc.Scan(&b.ID, &b.Provider, &b.Item, &b.Channel, &b.FileName, &b.FileHash, &b.Format, &b.Encoding, &b.State, &b.Rows,
+		&b.Accepted, &b.Revised, &b.Duplicates, &b.Rejected, &reasons, &b.Today, &b.Operator, &b.StartedAt, &b.FinishedAt, &header, &b.CatalogVers)
+	if err != nil {
+		return b, err
+	}
+	json.Unmarshal([]byte(reasons), &b.Reasons)
+	json.Unmarshal([]byte(header), &b.Header)
+	if b.Reasons == nil {
+		b.Reasons = map[string]int{}
+	}
+	return b, nil
+}
+
+// Batches lists batches, newest first.
+func (s *Store) Batches(ctx context.Context, f BatchFilter) ([]BatchInfo, error) {
+	var where []string
+	var args []any
+	if f.Provider != "" {
+		where, args = append(where, "provider = ?"), append(args, f.Provider)
+	}
+	if f.Item != "" {
+		where, args = append(where, "item = ?"), append(args, f.Item)
+	}
+	if f.State != "" {
+		where, args = append(where, "state = ?"), append(args, f.State)
+	}
+	q := "SELECT " + batchCols + " FROM batches"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := s.DB.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []BatchInfo
+	for rows.Next() {
+		b, err := scanBatch(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
+
+// Batch returns one batch; ok is false when there is none.
+func (s *Store) Batch(ctx context.Context, id int64) (BatchInfo, bool, error) {
+	b, err := scanBatch(s.DB.QueryRowContext(ctx, "SELECT "+batchCols+" FROM batches WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return b, false, nil
+	}
+	return b, err == nil, err
+}
+
+// Rejects lists a batch's rejected rows in file order.
+func (s *Store) Rejects(ctx context.Context, batch int64) ([]Reject, error) {
+	rows, err := s.DB.QueryContext(ctx, "SELECT line, cells, fields, reasons, message FROM rejects WHERE batch_id = ? ORDER BY line", batch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Reject
+	for rows.Next() {
+		var r Reject
+		var cells string
+		if err := rows.Scan(&r.Line, &cells, &r.Fields, &r.Reasons, &r.Message); err != nil {
+			return nil, err
+		}
+		json.Unmarshal([]byte(cells), &r.Cells)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
