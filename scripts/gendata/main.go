@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -99,8 +100,11 @@ func (g gen) orgCode(i int) string {
 	return USCC("91320602" + body + "4"[:1])
 }
 
-func (g gen) personID(birth time.Time, i int) string {
-	return ID(fmt.Sprintf("320602%s%03d", birth.Format("20060102"), i%1000))
+// personID is a valid 身份证号码 unique to (region, i): the birth date steps
+// one day per thousand rows from 1960, the sequence number is i mod 1000.
+func (g gen) personID(region string, i int) string {
+	birth := time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i/1000)
+	return ID(fmt.Sprintf("%s%s%03d", region, birth.Format("20060102"), i%1000))
 }
 
 // XZCFRow is row i of a generated penalty file decided on or before today.
@@ -115,21 +119,24 @@ func (g gen) XZCFRow(i int, today time.Time) []string {
 		content = fmt.Sprintf(off.content, fine)
 		row[19] = fmt.Sprintf("%g", float64(fine)/10000)
 	}
+	if strings.Contains(off.cat, "没收") {
+		row[20] = fmt.Sprintf("%g", float64(g.r.IntN(100)+1)/100)
+	}
+	if strings.Contains(off.cat, "吊销") {
+		row[21] = fmt.Sprintf("营业执照 %s", g.orgCode(i))
+	}
 	if g.r.IntN(10) == 0 { // a natural person
 		row[0] = g.personName()
 		row[1] = "自然人"
-		birth := time.Date(1950+g.r.IntN(50), time.Month(1+g.r.IntN(12)), 1+g.r.IntN(28), 0, 0, 0, 0, time.UTC)
 		row[11] = "身份证"
-		row[12] = g.personID(birth, i)
+		row[12] = g.personID("320602", i)
 	} else {
-		row[0] = g.pick(places) + g.pick(trades) + suffixes[g.r.IntN(len(suffixes))]
 		row[0] = fmt.Sprintf("%s%s%d号%s", g.pick(places), g.pick(trades), i, suffixes[g.r.IntN(len(suffixes))])
 		row[1] = "法人及非法人组织"
 		row[2] = g.orgCode(i)
 		row[8] = g.personName()
-		birth := time.Date(1955+g.r.IntN(45), time.Month(1+g.r.IntN(12)), 1+g.r.IntN(28), 0, 0, 0, 0, time.UTC)
 		row[9] = "身份证"
-		row[10] = g.personID(birth, i+7)
+		row[10] = g.personID("320611", i)
 	}
 	row[13] = fmt.Sprintf("通%s罚决〔%d〕%d号", ag.name[len("南通市"):len("南通市")+6], decided.Year(), i)
 	row[14] = off.kind
