@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -112,6 +113,11 @@ func runImport(app *App, o importOpts, files []string) error {
 			zh = fmt.Sprintf("信息提供单位 %s 未登记：请管理员运行 credit provider add %s --name 名称 --items %s", o.provider, o.provider, o.item)
 		}
 		return refuse("provider_not_registered", zh, fmt.Sprintf("provider %s is not registered for item %s: credit provider add %s --items %s", o.provider, o.item, o.provider, o.item))
+	}
+	// A soft ceiling keeps a big import's memory flat (SPEC §7: under 300 MB
+	// at any file size); the GC works harder instead of growing the heap.
+	if app.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(160 << 20)
 	}
 	im := &ingest.Importer{Store: st, Catalog: cat, Version: version, Today: app.Today()}
 	worst := apperr.OK

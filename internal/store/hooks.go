@@ -1,0 +1,71 @@
+package store
+
+import (
+	"context"
+	"strings"
+)
+
+// Workflow packages (objections, repairs) register here what they add to a
+// record, so that the import, the archive and the checks learn of them
+// without importing each other.
+
+// RegisterRecordLock adds a procedure that, while open, stops an import from
+// revising a record (SPEC §F record_locked). query counts the open cases on
+// record ? and must return one integer.
+func RegisterRecordLock(name, query string) { lockQueries[name] = query }
+
+// recordFlagQueries: flag → a query with one %s for a list of placeholders,
+// returning the ids (of those given) that carry the flag.
+var recordFlagQueries = map[string]string{}
+
+// RegisterRecordFlag adds a flag shown on records, e.g. under_objection:
+// query is "SELECT record_id FROM … WHERE … AND record_id IN (%s)".
+func RegisterRecordFlag(flag, query string) { recordFlagQueries[flag] = query }
+
+// RecordFlags returns the flags carried by each of ids (flags in name order).
+func (s *Store) RecordFlags(ctx context.Context, ids []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(ids) == 0 || len(recordFlagQueries) == 0 {
+		return out, nil
+	}
+	flags := make([]string, 0, len(recordFlagQueries))
+	for f := range recordFlagQueries {
+		flags = append(flags, f)
+	}
+	sortStrings(flags)
+	for _, f := range flags {
+		for i := 0; i < len(ids); i += 500 {
+			part := ids[i:min(i+500, len(ids))]
+			args := make([]any, len(part))
+			for k, id := range part {
+				args[k] = id
+			}
+			q := strings.Replace(recordFlagQueries[f], "%s", placeholders(len(part)), 1)
+			rows, err := s.DB.QueryContext(ctx, q, args...)
+			if err != nil {
+				return nil, err
+			}
+			for rows.Next() {
+				var id int64
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[id] = append(out[id], f)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
