@@ -17,6 +17,9 @@ var AlwaysProhibited = []string{"宗教信仰", "基因", "血型", "疾病", "�
 // forms folded to their canonical width (（） = (), ＡＢＣ = ABC, ｶ = カ), and
 // a–z upper-cased so CF_XDR_MC matches cf_xdr_mc. Chinese text is unchanged.
 func NormalizeName(s string) string {
+	if plainName(s) {
+		return s // the common case on the import's hot path: nothing to fold
+	}
 	s = width.Fold.String(s)
 	var b strings.Builder
 	b.Grow(len(s))
@@ -30,6 +33,21 @@ func NormalizeName(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// plainName reports whether NormalizeName would leave s unchanged because it
+// holds only CJK unified ideographs and upper-case or non-letter printable
+// ASCII without spaces.
+func plainName(s string) bool {
+	for _, r := range s {
+		switch {
+		case r > ' ' && r < 0x7F && (r < 'a' || r > 'z'):
+		case r >= 0x4E00 && r <= 0x9FFF:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // ProhibitedTerm reports the first prohibited term (AlwaysProhibited, then

@@ -460,3 +460,15 @@ func TestDiff(t *testing.T) {
 		t.Errorf("against nil: %+v", got)
 	}
 }
+
+func TestNormalizeNameFastPathAgreesWithFold(t *testing.T) {
+	// The fast path must give what the full fold gives.
+	for _, s := range []string{"张三", "CF_XDR_MC", "行政相对人名称", "ABC123_-", "欧阳娜娜", "A1"} {
+		if got, want := catalog.NormalizeName(s), catalog.NormalizeName(s+" "); got != want {
+			t.Errorf("NormalizeName(%q) = %q, with a trailing space %q", s, got, want)
+		}
+	}
+	if catalog.NormalizeName("ｃｆ＿ｘｄｒ（１）") != "CF_XDR(1)" {
+		t.Errorf("full-width fold lost: %q", catalog.NormalizeName("ｃｆ＿ｘｄｒ（１）"))
+	}
+}

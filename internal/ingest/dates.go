@@ -68,7 +68,7 @@ func digits(s string) bool {
 func ParseAmount(s string) (string, bool) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
 	s = strings.ReplaceAll(s, "，", "")
-	if s == "" || len(s) > 40 {
+	if s == "" || len(s) > 64 {
 		return "", false
 	}
 	intPart, frac, hasDot := strings.Cut(s, ".")
@@ -83,6 +83,9 @@ func ParseAmount(s string) (string, bool) {
 		intPart = "0"
 	}
 	frac = strings.TrimRight(frac, "0")
+	if len(intPart)+len(frac) > 40 { // beyond any amount a provider can mean
+		return "", false
+	}
 	if frac == "" {
 		return intPart, true
 	}

@@ -200,6 +200,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 			for ch := range work {
 				for k, c := range ch.rows {
 					ch.rows[k] = plan.Check(c.Line, c.Cells)
+					prepareRow(plan, ch.rows[k])
 				}
 				close(ch.done)
 			}
@@ -346,6 +347,21 @@ func contentHash(names, vals []string) string {
 
 func nameKey(s string) string { return catalog.NormalizeName(s) }
 
+// prepareRow does the per-row work of storing that needs no store: it runs
+// on the checking workers, leaving the one writer only SQL to do.
+func prepareRow(p *Plan, c *Checked) {
+	if !c.OK() {
+		return
+	}
+	c.NameKey = nameKey(c.SubjectName)
+	for i := range c.Links {
+		c.Links[i].NameKey = nameKey(c.Links[i].Name)
+	}
+	b, _ := json.Marshal(c.Values)
+	c.ValsJSON = string(b)
+	c.Hash = contentHash(p.Layout, c.Values)
+}
+
 func (w *writer) store(rows []*Checked, res *Result) error {
 	if w.dry {
 		return w.dryRun(rows, res)
@@ -361,9 +377,9 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 			if !c.OK() {
 				continue
 			}
-			subjects = append(subjects, store.SubjectIn{Code: c.SubjectCode, Kind: string(c.SubjectKind), Name: c.SubjectName, NameKey: nameKey(c.SubjectName)})
+			subjects = append(subjects, store.SubjectIn{Code: c.SubjectCode, Kind: string(c.SubjectKind), Name: c.SubjectName, NameKey: c.NameKey})
 			for _, l := range c.Links {
-				subjects = append(subjects, store.SubjectIn{Code: l.Code, Kind: string(catalog.NaturalPerson), Name: l.Name, NameKey: nameKey(l.Name)})
+				subjects = append(subjects, store.SubjectIn{Code: l.Code, Kind: string(catalog.NaturalPerson), Name: l.Name, NameKey: l.NameKey})
 			}
 		}
 		refs, err := tx.ResolveSubjects(w.batch, subjects)
@@ -377,14 +393,13 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 				continue
 			}
 			ref := refs[c.SubjectCode]
-			if k := nameKey(c.SubjectName); k != "" && ref.NameKey != "" && k != ref.NameKey {
+			if k := c.NameKey; k != "" && ref.NameKey != "" && k != ref.NameKey {
 				c.fail(w.plan.Item.Subject.Name, "subject_mismatch", "名称“%s”与已建档主体 %s 的名称“%s”不一致", c.SubjectName, c.SubjectCode, ref.Name)
 				continue
 			}
-			vals, _ := json.Marshal(c.Values)
 			recs = append(recs, store.NewRecord{Item: w.plan.Item.Code, Key: c.Key, Provider: w.opt.Provider, Channel: w.opt.Channel,
 				SubjectID: ref.ID, Category: string(c.Category), Severity: string(c.Severity), DecidedOn: c.DecidedOn.String(),
-				ValidUntil: c.ValidUntil.String(), Layout: w.layout, Vals: string(vals), ContentHash: contentHash(w.plan.Layout, c.Values)})
+				ValidUntil: c.ValidUntil.String(), Layout: w.layout, Vals: c.ValsJSON, ContentHash: c.Hash})
 			recRows = append(recRows, c)
 		}
 		ids, err := tx.InsertRecords(w.batch, recs)

@@ -66,13 +66,19 @@ type Checked struct {
 	DecidedOn   civil.Date
 	ValidUntil  civil.Date
 	Links       []Link // 第二十九条
+
+	// Worked out by the checking workers so the single writer only writes.
+	NameKey  string // normalised subject name
+	ValsJSON string // Values as stored
+	Hash     string // content hash of Values
 }
 
 // Link is a natural person a serious negative record also belongs to.
 type Link struct {
-	Code string
-	Name string
-	Role string // legal_rep | principal | direct
+	Code    string
+	Name    string
+	NameKey string
+	Role    string // legal_rep | principal | direct
 }
 
 // OK reports whether the row may be stored.

@@ -82,19 +82,54 @@ type SubjectRef struct {
 // ResolveSubjects returns the stored subject for each distinct code, creating
 // the missing ones under batch. A stored subject whose name is unknown gets
 // the row's name. Input order decides which row's name a new subject takes.
+// New subjects are inserted first (the common case in a big first import),
+// then the codes that already existed are read.
 func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef, error) {
 	out := make(map[string]SubjectRef, len(in))
-	var codes []any
+	var order []SubjectIn
 	first := map[string]SubjectIn{}
 	for _, s := range in {
 		if _, ok := first[s.Code]; !ok {
 			first[s.Code] = s
-			codes = append(codes, s.Code)
+			order = append(order, s)
+		}
+	}
+	const istep = 200
+	for i := 0; i < len(order); i += istep {
+		part := order[i:min(i+istep, len(order))]
+		args := make([]any, 0, len(part)*6)
+		for _, s := range part {
+			args = append(args, s.Code, s.Kind, s.Name, s.NameKey, batch, t.At)
+		}
+		rows, err := t.query("INSERT INTO subjects(code, kind, name, name_key, first_batch, created_at) VALUES "+
+			tuples(len(part), 6)+" ON CONFLICT(code) DO NOTHING RETURNING id, code", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var code string
+			if err := rows.Scan(&id, &code); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			s := first[code]
+			out[code] = SubjectRef{ID: id, Name: s.Name, NameKey: s.NameKey}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	var known []any
+	for _, s := range order {
+		if _, ok := out[s.Code]; !ok {
+			known = append(known, s.Code)
 		}
 	}
 	const step = 400
-	for i := 0; i < len(codes); i += step {
-		part := codes[i:min(i+step, len(codes))]
+	for i := 0; i < len(known); i += step {
+		part := known[i:min(i+step, len(known))]
 		rows, err := t.query("SELECT id, code, name, name_key FROM subjects WHERE code IN ("+placeholders(len(part))+")", part...)
 		if err != nil {
 			return nil, err
@@ -113,47 +148,15 @@ func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef
 			return nil, err
 		}
 	}
-	var missing []SubjectIn
-	for _, c := range codes {
+	for _, c := range known {
 		code := c.(string)
-		r, ok := out[code]
-		s := first[code]
-		switch {
-		case !ok:
-			missing = append(missing, s)
-		case r.NameKey == "" && s.NameKey != "":
-			if _, err := t.ExecContext(t.ctx, "UPDATE subjects SET name = ?, name_key = ? WHERE id = ?", s.Name, s.NameKey, r.ID); err != nil {
+		r, s := out[code], first[code]
+		if r.NameKey == "" && s.NameKey != "" {
+			if _, err := t.exec("UPDATE subjects SET name = ?, name_key = ? WHERE id = ?", s.Name, s.NameKey, r.ID); err != nil {
 				return nil, err
 			}
 			r.Name, r.NameKey = s.Name, s.NameKey
 			out[code] = r
-		}
-	}
-	const istep = 200
-	for i := 0; i < len(missing); i += istep {
-		part := missing[i:min(i+istep, len(missing))]
-		args := make([]any, 0, len(part)*6)
-		for _, s := range part {
-			args = append(args, s.Code, s.Kind, s.Name, s.NameKey, batch, t.At)
-		}
-		rows, err := t.query("INSERT INTO subjects(code, kind, name, name_key, first_batch, created_at) VALUES "+
-			tuples(len(part), 6)+" RETURNING id, code", args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id int64
-			var code string
-			if err := rows.Scan(&id, &code); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			s := first[code]
-			out[code] = SubjectRef{ID: id, Name: s.Name, NameKey: s.NameKey}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
 		}
 	}
 	return out, nil

@@ -7,15 +7,13 @@ import (
 )
 
 // Session is one dedicated connection for a long job (an import): its
-// statements are prepared once and reused across its many short write
-// transactions, and its staging writes skip the per-commit fsync
+// staging writes skip the per-commit fsync
 // (synchronous=NORMAL, still crash-consistent in WAL mode: a kill loses at
 // most the last unpublished chunks, which are discarded anyway). Durable
 // switches back to FULL before the publishing commit.
 type Session struct {
-	s     *Store
-	conn  *sql.Conn
-	stmts map[string]*sql.Stmt
+	s    *Store
+	conn *sql.Conn
 }
 
 // Session opens a dedicated connection.
@@ -28,7 +26,7 @@ func (s *Store) Session(ctx context.Context) (*Session, error) {
 		conn.Close()
 		return nil, err
 	}
-	return &Session{s: s, conn: conn, stmts: map[string]*sql.Stmt{}}, nil
+	return &Session{s: s, conn: conn}, nil
 }
 
 // Durable makes the session's next commits wait for the disk.
@@ -39,9 +37,6 @@ func (se *Session) Durable(ctx context.Context) error {
 
 // Close releases the connection (restoring the store's default durability).
 func (se *Session) Close() {
-	for _, st := range se.stmts {
-		st.Close()
-	}
 	se.conn.ExecContext(context.Background(), "PRAGMA synchronous = FULL")
 	se.conn.Close()
 }
@@ -63,34 +58,37 @@ func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error
 	return nil
 }
 
-// query runs q with a statement prepared once per session (or directly
-// outside a session).
+// stmt prepares q once per transaction (database/sql cannot carry a
+// statement prepared on a connection into a transaction without preparing it
+// again, so the cache lives with the transaction; it closes at commit).
+func (t *Tx) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := t.PrepareContext(t.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = st
+	return st, nil
+}
+
+// query runs q with a statement prepared once per transaction.
 func (t *Tx) query(q string, args ...any) (*sql.Rows, error) {
-	if t.session == nil {
-		return t.QueryContext(t.ctx, q, args...)
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
 	}
-	st, ok := t.session.stmts[q]
-	if !ok {
-		var err error
-		if st, err = t.session.conn.PrepareContext(t.ctx, q); err != nil {
-			return nil, err
-		}
-		t.session.stmts[q] = st
-	}
-	return t.StmtContext(t.ctx, st).QueryContext(t.ctx, args...)
+	return st.QueryContext(t.ctx, args...)
 }
 
 func (t *Tx) exec(q string, args ...any) (sql.Result, error) {
-	if t.session == nil {
-		return t.ExecContext(t.ctx, q, args...)
+	st, err := t.stmt(q)
+	if err != nil {
+		return nil, err
 	}
-	st, ok := t.session.stmts[q]
-	if !ok {
-		var err error
-		if st, err = t.session.conn.PrepareContext(t.ctx, q); err != nil {
-			return nil, err
-		}
-		t.session.stmts[q] = st
-	}
-	return t.StmtContext(t.ctx, st).ExecContext(t.ctx, args...)
+	return st.ExecContext(t.ctx, args...)
 }

@@ -260,7 +260,8 @@ type Tx struct {
 	At    string // the real time of this write, RFC 3339 UTC
 	ctx   context.Context
 
-	session *Session // set for writes on a Session's connection
+	session *Session             // set for writes on a Session's connection
+	stmts   map[string]*sql.Stmt // prepared in this transaction (see stmt)
 }
 
 // Ctx is the transaction's context.

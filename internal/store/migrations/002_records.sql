@@ -76,7 +76,8 @@ CREATE TABLE records (
   UNIQUE (item, natural_key)
 ) STRICT;
 CREATE INDEX records_subject ON records(subject_id);
-CREATE INDEX records_first_batch ON records(first_batch);
+-- No index on first_batch: visibility joins batches by primary key, and only
+-- the rare discard of a crashed import scans records by batch.
 
 -- Every superseded revision, whole (第三十六条: nothing is deleted).
 CREATE TABLE record_history (
