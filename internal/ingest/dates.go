@@ -72,6 +72,9 @@ func ParseAmount(s string) (string, bool) {
 		return "", false
 	}
 	intPart, frac, hasDot := strings.Cut(s, ".")
+	if intPart == "" && frac == "" {
+		return "", false // "." alone is no amount
+	}
 	if intPart == "" {
 		intPart = "0"
 	}

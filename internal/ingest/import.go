@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"credit/internal/catalog"
 	"credit/internal/civil"
@@ -96,7 +98,7 @@ type Importer struct {
 	Today   civil.Date
 }
 
-const chunkRows = 2000
+const chunkRows = 1000
 
 type chunk struct {
 	seq  int
@@ -143,9 +145,28 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		if err := im.discardCrashed(ctx, opt.Actor); err != nil {
 			return res, err
 		}
-		w, err = im.begin(ctx, plan, path, hash, src, opt)
-		if err != nil {
-			return res, err
+		for {
+			w, err = im.begin(ctx, plan, path, hash, src, opt)
+			var busy *sameFileInProgress
+			if errors.As(err, &busy) {
+				// Another process is importing this very file: wait for it,
+				// then report what it stored.
+				select {
+				case <-ctx.Done():
+					return res, ctx.Err()
+				case <-time.After(200 * time.Millisecond):
+				}
+				continue
+			}
+			var done *alreadyImported
+			if errors.As(err, &done) {
+				res.AlreadyImportedAs, res.Batch = done.batch, done.batch
+				return res, nil
+			}
+			if err != nil {
+				return res, err
+			}
+			break
 		}
 		defer w.close()
 	} else {
@@ -255,7 +276,7 @@ func (im *Importer) discardCrashed(ctx context.Context, actor store.Actor) error
 		}
 		err := im.Store.Write(ctx, actor, func(tx *store.Tx) error {
 			n, err := tx.DiscardBatch(b.ID)
-			if err != nil {
+			if err != nil || n < 0 {
 				return err
 			}
 			return tx.Audit("batch.discard", fmt.Sprintf("batch:%d", b.ID), map[string]any{"reason": "importer died before publishing", "rows_removed": n})
@@ -266,6 +287,16 @@ func (im *Importer) discardCrashed(ctx context.Context, actor store.Actor) error
 		removeLeaseFile(b.Lease)
 	}
 	return nil
+}
+
+type alreadyImported struct{ batch int64 }
+
+func (e *alreadyImported) Error() string { return fmt.Sprintf("already imported as batch %d", e.batch) }
+
+type sameFileInProgress struct{ batch int64 }
+
+func (e *sameFileInProgress) Error() string {
+	return fmt.Sprintf("the same file is being imported as batch %d", e.batch)
 }
 
 // writer stores checked rows of one batch.
@@ -297,7 +328,20 @@ func (im *Importer) begin(ctx context.Context, plan *Plan, path, hash string, sr
 		return nil, err
 	}
 	err = w.sess.Write(ctx, opt.Actor, func(tx *store.Tx) error {
-		var err error
+		// Checked again inside the transaction: two processes given the same
+		// file at once must not both store it.
+		same, err := tx.BatchesOfFile(hash)
+		if err != nil {
+			return err
+		}
+		for _, f := range same {
+			if f.State == "published" {
+				return &alreadyImported{f.Batch}
+			}
+			if leaseHeld(f.Lease) {
+				return &sameFileInProgress{f.Batch}
+			}
+		}
 		if w.layout, err = tx.LayoutID(plan.Item.Code, plan.Layout); err != nil {
 			return err
 		}
@@ -323,8 +367,8 @@ func (w *writer) close() {
 func (w *writer) discard() {
 	// Use a fresh context: the import's may be cancelled.
 	w.im.Store.Write(context.Background(), w.opt.Actor, func(tx *store.Tx) error {
-		_, err := tx.DiscardBatch(w.batch)
-		if err != nil {
+		n, err := tx.DiscardBatch(w.batch)
+		if err != nil || n < 0 {
 			return err
 		}
 		return tx.Audit("batch.discard", fmt.Sprintf("batch:%d", w.batch), map[string]any{"reason": "import failed"})

@@ -29,6 +29,31 @@ func (s *Store) PublishedBatchByHash(ctx context.Context, hash string) (int64, b
 	return id, err == nil, err
 }
 
+// SameFile is a batch of the same file content met by BeginBatch.
+type SameFile struct {
+	Batch int64
+	State string // published | staging
+	Lease string
+}
+
+// BatchesOfFile lists the published or staging batches of a file's content.
+func (t *Tx) BatchesOfFile(hash string) ([]SameFile, error) {
+	rows, err := t.QueryContext(t.ctx, "SELECT id, state, lease FROM batches WHERE file_hash = ? AND state IN ('published','staging') ORDER BY id", hash)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []SameFile
+	for rows.Next() {
+		var f SameFile
+		if err := rows.Scan(&f.Batch, &f.State, &f.Lease); err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, rows.Err()
+}
+
 // BeginBatch inserts a staging batch and returns its id.
 func (t *Tx) BeginBatch(b BatchStart) (int64, error) {
 	h, _ := json.Marshal(b.Header)
@@ -423,14 +448,16 @@ func (s *Store) StagingBatches(ctx context.Context) ([]StagingBatch, error) {
 }
 
 // DiscardBatch removes what an unpublished batch staged (never visible to
-// anyone) and marks it discarded. Rejects are kept for the record.
+// anyone) and marks it discarded. Rejects are kept for the record. It
+// returns -1 when the batch was no longer staging (someone else discarded or
+// published it), so the caller audits only what it did.
 func (t *Tx) DiscardBatch(batch int64) (int64, error) {
 	var state string
 	if err := t.QueryRowContext(t.ctx, "SELECT state FROM batches WHERE id = ?", batch).Scan(&state); err != nil {
 		return 0, err
 	}
 	if state != "staging" {
-		return 0, nil
+		return -1, nil
 	}
 	var n int64
 	for _, q := range []string{

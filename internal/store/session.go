@@ -42,7 +42,11 @@ func (se *Session) Close() {
 }
 
 // Write is Store.Write on the session's connection.
+//
+// Before it begins, it lets any short write that is waiting go first (the
+// writer gate), so a long job made of many transactions never starves them.
 func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
+	se.s.gate.yield()
 	sqlTx, err := se.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return se.s.busyError(err)

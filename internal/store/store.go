@@ -41,6 +41,7 @@ type Store struct {
 	DB       *sql.DB
 	Path     string
 	Warnings []string // shown to the user once: network filesystem, permissions
+	gate     *gate    // lets short writes in ahead of a long import (gate_unix.go)
 }
 
 // Options for Open.
@@ -142,6 +143,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if !opt.ReadOnly {
+		s.gate = openGate(abs)
+	}
 	return s, nil
 }
 
@@ -235,7 +239,10 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 }
 
 // Close closes the store.
-func (s *Store) Close() error { return s.DB.Close() }
+func (s *Store) Close() error {
+	s.gate.close()
+	return s.DB.Close()
+}
 
 // Actor is who writes and when: the operator (and the administrator acting
 // for them), the office date asked for, and the real clock.
@@ -270,7 +277,9 @@ func (t *Tx) Ctx() context.Context { return t.ctx }
 // Write runs fn in one BEGIN IMMEDIATE transaction and commits when fn
 // returns nil. fn must call tx.Audit for what it changes.
 func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
+	done := s.gate.waiting()
 	sqlTx, err := s.DB.BeginTx(ctx, nil)
+	done()
 	if err != nil {
 		return s.busyError(err)
 	}
