@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"os"
@@ -262,5 +263,86 @@ func TestImportRefusedWhole(t *testing.T) {
 	h.fails(4, "import", filepath.Join(h.dir, "unknown.csv"), "--provider", provider, "--item", "NOPE")
 	if out := h.ok("batch", "list", "--format", "json").Out; strings.Count(out, `"batch"`) != 1 {
 		t.Fatalf("refused files must store nothing: %s", out)
+	}
+}
+
+// 第十二条(九) and 第二十九条: a simple-procedure penalty is stored as other
+// information; a serious penalty of an organisation also becomes a record of
+// its legal representative and the persons the row names.
+func TestImportProcedureSeverityAndLinks(t *testing.T) {
+	h := importHarness(t)
+	header := append(append([]string{}, xzcfHeader...), "失信程度", "程序类型", "主要负责人证件号码")
+	row := func(set map[string]string, severity, procedure, principal string) []string {
+		return append(xzcfRow(set), severity, procedure, principal)
+	}
+	f := filepath.Join(h.dir, "p.csv")
+	writeCSV(t, f, header, [][]string{
+		row(map[string]string{"行政处罚决定书文号": "S1"}, "", "简易程序", ""),
+		row(map[string]string{"行政处罚决定书文号": "S2", "行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB}, "严重", "一般程序", "440524188001010014"),
+		row(map[string]string{"行政处罚决定书文号": "S3", "行政相对人名称": "丙公司", "行政相对人代码_1（统一社会信用代码）": orgC, "处罚类别": "罚款；吊销许可证件", "暂扣或吊销证照名称及编号": "营业执照"}, "", "", ""),
+	}, false)
+	h.ok("import", f, "--provider", provider, "--item", "XZCF")
+	db, err := sql.Open("sqlite", h.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	q := func(key string) (cat, sev, until string) {
+		err := db.QueryRow("SELECT category, severity, valid_until FROM records WHERE natural_key LIKE ?", "%"+key+"%").Scan(&cat, &sev, &until)
+		if err != nil {
+			t.Fatalf("%s: %v", key, err)
+		}
+		return
+	}
+	if cat, sev, _ := q("\x1fS1\x1f"); cat != "other" || sev != "" {
+		t.Errorf("简易程序 row stored as %s/%s, want other with no severity", cat, sev)
+	}
+	// 失信程度 严重 wins; decided 2025-06-10 → valid through 2028-06-10 (3 years, 第三十条).
+	if cat, sev, until := q("\x1fS2\x1f"); cat != "negative" || sev != "serious" || until != "2028-06-10" {
+		t.Errorf("S2 = %s/%s/%s, want negative/serious/2028-06-10", cat, sev, until)
+	}
+	// The catalog's rule makes 吊销许可证件 serious without a 失信程度 column value.
+	if _, sev, until := q("\x1fS3\x1f"); sev != "serious" || until != "2028-06-10" {
+		t.Errorf("S3 = %s/%s, want serious by the item's rule", sev, until)
+	}
+	// A general penalty is valid one year: the default row (S1 is other) — check via a general one.
+	var links []string
+	rows, err := db.Query(`SELECT s.code || ':' || l.role FROM record_links l JOIN subjects s ON s.id = l.subject_id
+		JOIN records r ON r.id = l.record_id WHERE r.natural_key LIKE '%S2%' ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var s string
+		rows.Scan(&s)
+		links = append(links, s)
+	}
+	rows.Close()
+	want := []string{personID + ":legal_rep", "440524188001010014:principal"}
+	if strings.Join(links, ",") != strings.Join(want, ",") {
+		t.Errorf("links of the serious record = %v, want %v", links, want)
+	}
+	var n int
+	db.QueryRow(`SELECT count(*) FROM record_links l JOIN records r ON r.id = l.record_id WHERE r.natural_key LIKE '%S1%'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("a non-serious record got %d links", n)
+	}
+}
+
+func TestImportMinorSubjectRejected(t *testing.T) {
+	h := importHarness(t)
+	f := filepath.Join(h.dir, "m.csv")
+	// 440524188001010014 is the standard's example (born 1880); a person born
+	// 2010-01-01 is 15 on 2025-06-10. Check digit computed by hand with the
+	// GB 11643 weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 over
+	// 1 1 0 1 0 5 2 0 1 0 0 1 0 1 0 0 1: S = 7+9+5+20+4+6+9+5+2 = 67,
+	// 67 mod 11 = 1 → check "0" (the table 1 0 X 9 8 7 6 5 4 3 2).
+	writeCSV(t, f, xzcfHeader, [][]string{xzcfRow(map[string]string{
+		"行政相对人名称": "李四", "行政相对人类别": "自然人", "行政相对人代码_1（统一社会信用代码）": "",
+		"证件类型": "身份证", "证件号码": "110105201001010010", "法定代表人": "", "法定代表人证件类型": "", "法定代表人证件号码": "",
+	})}, false)
+	r := h.fails(3, "import", f, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, `"minor_subject":1`) {
+		t.Fatalf("want minor_subject: %s", r.Out)
 	}
 }
