@@ -40,6 +40,14 @@ func Main(args []string, io IO) int {
 	root.SetErr(io.Err)
 	ran := false
 	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+		// cobra checks required flags after this hook; check them here so a
+		// missing one is a usage error (exit 2), not an internal one.
+		if err := c.ValidateRequiredFlags(); err != nil {
+			return usageErr(err)
+		}
+		if err := c.ValidateFlagGroups(); err != nil {
+			return usageErr(err)
+		}
 		ran = true
 		return app.setup()
 	}

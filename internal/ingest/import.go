@@ -375,9 +375,10 @@ func (w *writer) discard() {
 	})
 }
 
-// contentHash identifies a record's content independent of column order:
-// the non-empty name=value pairs, sorted.
-func contentHash(names, vals []string) string {
+// ContentHash identifies a record's content independent of column order:
+// the non-empty name=value pairs, sorted. Every procedure that writes a
+// record's content (import, correction) uses it, so equal content is equal.
+func ContentHash(names, vals []string) string {
 	pairs := make([]string, 0, len(names))
 	for i, n := range names {
 		if i < len(vals) && vals[i] != "" {
@@ -403,7 +404,7 @@ func prepareRow(p *Plan, c *Checked) {
 	}
 	b, _ := json.Marshal(c.Values)
 	c.ValsJSON = string(b)
-	c.Hash = contentHash(p.Layout, c.Values)
+	c.Hash = ContentHash(p.Layout, c.Values)
 }
 
 func (w *writer) store(rows []*Checked, res *Result) error {
@@ -520,7 +521,7 @@ func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, links [
 	vals, _ := json.Marshal(merged)
 	ok, err := tx.StageRevision(w.batch, store.StagedRevision{RecordID: ex.ID, Line: c.Line, Category: rec.Category, Severity: rec.Severity,
 		DecidedOn: rec.DecidedOn, ValidUntil: rec.ValidUntil, Layout: w.layout, Vals: string(vals),
-		ContentHash: contentHash(w.plan.Layout, merged), Links: mustJSON(links)})
+		ContentHash: ContentHash(w.plan.Layout, merged), Links: mustJSON(links)})
 	if err != nil {
 		return err
 	}
@@ -554,7 +555,14 @@ func lockLabel(ex store.Existing) string {
 	case ex.Status == "repaired":
 		return "已完成信用修复"
 	case len(ex.Locks) > 0:
-		return "正在办理" + strings.Join(ex.Locks, "、")
+		names := make([]string, len(ex.Locks))
+		for i, l := range ex.Locks {
+			names[i] = map[string]string{"objection": "异议", "repair": "信用修复"}[l]
+			if names[i] == "" {
+				names[i] = l
+			}
+		}
+		return "正在办理" + strings.Join(names, "、")
 	}
 	return "已锁定"
 }
@@ -585,7 +593,7 @@ func (w *writer) merge(tx *store.Tx, ex store.Existing, c *Checked) ([]string, b
 			merged[i] = old[n]
 		}
 	}
-	return merged, contentHash(w.plan.Layout, merged) != ex.ContentHash, nil
+	return merged, ContentHash(w.plan.Layout, merged) != ex.ContentHash, nil
 }
 
 func (w *writer) publish(res *Result) error {
