@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -125,6 +126,7 @@ func (t *Table) writeTSV(w io.Writer) error {
 func (t *Table) writePretty(w io.Writer, lang string) error {
 	tw := table.NewWriter()
 	tw.SetStyle(table.StyleLight)
+	tw.Style().Format.Header = text.FormatDefault // keep headers as written
 	if t.Title != "" {
 		tw.SetTitle(t.Title)
 	}
@@ -371,7 +373,8 @@ func sheetName(title string) string {
 // renames the result onto path, so readers never see half a file.
 func WriteFileAtomic(path string, write func(tmp string) error) error {
 	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	// The temporary name keeps the extension: excelize picks the format by it.
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*"+filepath.Ext(path))
 	if err != nil {
 		return err
 	}
