@@ -15,3 +15,15 @@ const DefaultName = "catalogs/nantong.yaml"
 func Default() (name string, data []byte) {
 	return DefaultName, append([]byte(nil), nantong...)
 }
+
+//go:embed measures.yaml
+var measures []byte
+
+// MeasuresName is the measures list's file name, used in messages.
+const MeasuresName = "catalogs/measures.yaml"
+
+// Measures returns the joint reward and sanction measures list's file name
+// and text (a copy): a working draft to be checked against the national list.
+func Measures() (name string, data []byte) {
+	return MeasuresName, append([]byte(nil), measures...)
+}

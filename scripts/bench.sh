@@ -59,3 +59,4 @@ echo "credit import : median ${c}s, peak $((cm/1024)) MiB  (WAL, synchronous=FUL
 echo "sqlite3 .import: median ${s}s, peak $((sm/1024)) MiB  (WAL, default synchronous, bare table t)"
 echo "ratio (credit/sqlite3): $(awk -v a="$c" -v b="$s" 'BEGIN{printf "%.2f", a/b}')   target ≤ 2.0; memory target < 300 MiB"
 tail -1 "$B/credit.json"
+scripts/bench_report.sh

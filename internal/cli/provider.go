@@ -253,8 +253,12 @@ the catalog in force. Adding an existing provider adds items (never removes) and
 				return apperr.Newf(apperr.Rule, "没有登记信息提供单位 %s（credit provider list 列出全部）", "no provider %s is registered (credit provider list shows them)", code)
 			}
 			cat, _, _ := st.CatalogInForce(app.Ctx(), app.Today())
-			return app.Print(registryTable(app, cat, p.Code, p.Name, levelLabel(app, p.Level), p.Items, p.CreatedAt, p.CreatedBy,
-				map[string]any{"code": p.Code, "name": p.Name, "level": p.Level, "created_at": p.CreatedAt, "created_by": p.CreatedBy}))
+			t := registryTable(app, cat, p.Code, p.Name, levelLabel(app, p.Level), p.Items, p.CreatedAt, p.CreatedBy,
+				map[string]any{"code": p.Code, "name": p.Name, "level": p.Level, "created_at": p.CreatedAt, "created_by": p.CreatedBy})
+			if err := addProviderLight(app, st, cat, p.Code, t); err != nil {
+				return err
+			}
+			return app.Print(t)
 		},
 	}
 	c.AddCommand(add, list, show)

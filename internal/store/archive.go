@@ -212,8 +212,8 @@ func (s *Store) SupersededRevisions(ctx context.Context, recordIDs []int64) (map
 
 // SubjectQuery selects subjects for a search: by name (NameKey, a
 // normalised name matched as a substring) or by code (CodePrefix, matched as
-// a prefix of the normalised code, or whole when CodeExact), ranked exact >
-// prefix > substring, then by name and code.
+// a prefix of the normalised code), ranked exact > prefix > substring, then
+// by name (or code) and id.
 type SubjectQuery struct {
 	NameKey    string
 	CodePrefix string
@@ -226,6 +226,9 @@ type SubjectQuery struct {
 	Visible *VisibleFilter
 	Limit   int
 	Offset  int
+	// CountCap stops counting the subjects found once this many are known
+	// to be visible (0: count them all); SubjectPage.More then says so.
+	CountCap int
 }
 
 // VisibleFilter admits published, active records of the given items that
@@ -241,79 +244,159 @@ type SubjectHit struct {
 	Rank int // 0 exact, 1 prefix, 2 substring
 }
 
+// SubjectPage is one page of a search and how many subjects it found.
+type SubjectPage struct {
+	Hits  []SubjectHit
+	Total int
+	More  bool // counting stopped at CountCap: Total is a lower bound
+}
+
 // archiveLikeEscape escapes LIKE's wildcards with '\'.
 func archiveLikeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-// SearchSubjects returns one page of the subjects q selects and how many it
-// selects in all.
-func (s *Store) SearchSubjects(ctx context.Context, q SubjectQuery) ([]SubjectHit, int, error) {
-	var where []string
-	var args, rankArgs []any
-	var rank string
+type candidate struct {
+	id   int64
+	rank int
+}
+
+// SearchSubjects returns one page of the subjects q selects. The matching
+// subjects are ranked first (the name or code index alone: cheap), then
+// checked for visibility in rank order, in batches, only as far as the page
+// and the count need: a common name matching tens of thousands of subjects
+// costs a few batches, not a records lookup per match.
+func (s *Store) SearchSubjects(ctx context.Context, q SubjectQuery) (SubjectPage, error) {
+	var page SubjectPage
+	var query string
+	var args []any
 	switch {
 	case q.CodePrefix != "":
 		// Codes are ASCII: every code with the prefix sorts in [p, p+"\x7f").
-		cond := "(s.code >= ? AND s.code < ?"
-		args = append(args, q.CodePrefix, q.CodePrefix+"\x7f")
+		query = "SELECT s.id, CASE WHEN s.code = ? THEN 0 ELSE 1 END AS rk FROM subjects s WHERE s.code >= ? AND s.code < ?"
+		args = []any{q.CodePrefix, q.CodePrefix, q.CodePrefix + "\x7f"}
 		if len(q.CodeExactKinds) > 0 {
-			cond += " AND (s.kind NOT IN (" + placeholders(len(q.CodeExactKinds)) + ") OR s.code = ?)"
+			query += " AND (s.kind NOT IN (" + placeholders(len(q.CodeExactKinds)) + ") OR s.code = ?)"
 			for _, k := range q.CodeExactKinds {
 				args = append(args, k)
 			}
 			args = append(args, q.CodePrefix)
 		}
-		where = append(where, cond+")")
-		rank, rankArgs = "CASE WHEN s.code = ? THEN 0 ELSE 1 END", []any{q.CodePrefix}
+		query += " ORDER BY rk, s.code"
 	case q.NameKey != "":
-		where = append(where, `s.name_key LIKE ? ESCAPE '\'`)
-		args = append(args, "%"+archiveLikeEscape(q.NameKey)+"%")
-		rank = "CASE WHEN s.name_key = ? THEN 0 WHEN substr(s.name_key, 1, ?) = ? THEN 1 ELSE 2 END"
-		rankArgs = []any{q.NameKey, len([]rune(q.NameKey)), q.NameKey}
+		query = `SELECT s.id, CASE WHEN s.name_key = ? THEN 0 WHEN substr(s.name_key, 1, ?) = ? THEN 1 ELSE 2 END AS rk
+			FROM subjects s WHERE s.name_key LIKE ? ESCAPE '\' ORDER BY rk, s.name_key, s.id`
+		args = []any{q.NameKey, len([]rune(q.NameKey)), q.NameKey, "%" + archiveLikeEscape(q.NameKey) + "%"}
 	default:
-		return nil, 0, nil
+		return page, nil
 	}
-	if v := q.Visible; v != nil {
-		if len(v.Items) == 0 {
-			return nil, 0, nil
-		}
-		rec := `r.status = 'active' AND (r.valid_until = '' OR r.valid_until >= ?) AND r.item IN (` + placeholders(len(v.Items)) + `)
-			AND EXISTS (SELECT 1 FROM batches b WHERE b.id = r.first_batch AND b.state = 'published')`
-		where = append(where, `(EXISTS (SELECT 1 FROM records r WHERE r.subject_id = s.id AND `+rec+`)
-			OR EXISTS (SELECT 1 FROM record_links l JOIN records r ON r.id = l.record_id WHERE l.subject_id = s.id AND r.severity = 'serious' AND `+rec+`))`)
-		for range 2 {
-			args = append(args, v.ValidOn)
-			for _, it := range v.Items {
-				args = append(args, it)
-			}
-		}
+	rows, err := s.DB.QueryContext(ctx, query, args...)
+	if err != nil {
+		return page, err
 	}
-	base := " FROM subjects s WHERE " + strings.Join(where, " AND ")
-	var total int
-	if err := s.DB.QueryRowContext(ctx, "SELECT count(*)"+base, args...).Scan(&total); err != nil {
-		return nil, 0, err
+	var cands []candidate
+	for rows.Next() {
+		var c candidate
+		if err := rows.Scan(&c.id, &c.rank); err != nil {
+			rows.Close()
+			return page, err
+		}
+		cands = append(cands, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return page, err
 	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 20
 	}
-	all := append(append(append([]any{}, rankArgs...), args...), limit, max(q.Offset, 0))
-	rows, err := s.DB.QueryContext(ctx, "SELECT s.id, s.code, s.kind, s.name, "+rank+" AS rk"+base+
-		" ORDER BY rk, s.name_key, s.code LIMIT ? OFFSET ?", all...)
+	offset := max(q.Offset, 0)
+	need := offset + limit
+	if q.CountCap > 0 {
+		need = max(need, q.CountCap)
+	}
+	var found []candidate
+	if q.Visible == nil {
+		found = cands
+	} else {
+		if len(q.Visible.Items) == 0 {
+			return page, nil
+		}
+		const batch = 200
+		checked := 0
+		for checked < len(cands) && (q.CountCap == 0 || len(found) < need) {
+			part := cands[checked:min(checked+batch, len(cands))]
+			ok, err := s.visibleSubjects(ctx, part, q.Visible)
+			if err != nil {
+				return page, err
+			}
+			for _, c := range part {
+				if ok[c.id] {
+					found = append(found, c)
+				}
+			}
+			checked += len(part)
+		}
+		page.More = checked < len(cands)
+	}
+	page.Total = len(found)
+	if offset >= len(found) {
+		return page, nil
+	}
+	found = found[offset:min(offset+limit, len(found))]
+	ids := make([]int64, len(found))
+	for i, c := range found {
+		ids[i] = c.id
+	}
+	subs, err := s.SubjectsByID(ctx, ids)
 	if err != nil {
-		return nil, 0, err
+		return page, err
+	}
+	for _, c := range found {
+		page.Hits = append(page.Hits, SubjectHit{SubjectRow: subs[c.id], Rank: c.rank})
+	}
+	return page, nil
+}
+
+// visibleSubjects reports which of the candidates have a record v admits.
+// The items are checked here rather than in SQL: given "item IN (…)" the
+// planner may prefer the (item, natural_key) index and read every record of
+// the item instead of the few of these subjects.
+func (s *Store) visibleSubjects(ctx context.Context, cands []candidate, v *VisibleFilter) (map[int64]bool, error) {
+	in := placeholders(len(cands))
+	rec := `r.status = 'active' AND (r.valid_until = '' OR r.valid_until >= ?)
+		AND EXISTS (SELECT 1 FROM batches b WHERE b.id = r.first_batch AND b.state = 'published')`
+	var args []any
+	for range 2 {
+		for _, c := range cands {
+			args = append(args, c.id)
+		}
+		args = append(args, v.ValidOn)
+	}
+	rows, err := s.DB.QueryContext(ctx, `SELECT r.subject_id, r.item FROM records r WHERE r.subject_id IN (`+in+`) AND `+rec+`
+		UNION SELECT l.subject_id, r.item FROM record_links l JOIN records r ON r.id = l.record_id
+		WHERE l.subject_id IN (`+in+`) AND r.severity = 'serious' AND `+rec, args...)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
-	var out []SubjectHit
-	for rows.Next() {
-		var h SubjectHit
-		if err := rows.Scan(&h.ID, &h.Code, &h.Kind, &h.Name, &h.Rank); err != nil {
-			return nil, 0, err
-		}
-		out = append(out, h)
+	items := make(map[string]bool, len(v.Items))
+	for _, it := range v.Items {
+		items[it] = true
 	}
-	return out, total, rows.Err()
+	out := map[int64]bool{}
+	for rows.Next() {
+		var id int64
+		var item string
+		if err := rows.Scan(&id, &item); err != nil {
+			return nil, err
+		}
+		if items[item] {
+			out[id] = true
+		}
+	}
+	return out, rows.Err()
 }
 
 // ItemRecords calls fn for each published record of item decided on or

@@ -139,7 +139,9 @@ func repair(ctx context.Context, q queryer, id int64) (Repair, bool, error) {
 func (t *Tx) Repair(id int64) (Repair, bool, error) { return repair(t.ctx, t.Tx, id) }
 
 // Repair reads repair id; ok is false when there is none.
-func (s *Store) Repair(ctx context.Context, id int64) (Repair, bool, error) { return repair(ctx, s.DB, id) }
+func (s *Store) Repair(ctx context.Context, id int64) (Repair, bool, error) {
+	return repair(ctx, s.DB, id)
+}
 
 // RepairFilter selects repairs; empty fields select all.
 type RepairFilter struct {

@@ -155,6 +155,10 @@ func (g gen) XZCFRow(i int, today time.Time) []string {
 }
 
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "xzcf-shared" {
+		sharedMain(os.Args[2:]) // store.go: several records per subject
+		return
+	}
 	if len(os.Args) < 2 || os.Args[1] != "xzcf" {
 		fmt.Fprintln(os.Stderr, "usage: gendata xzcf -n ROWS -o FILE.csv [-seed N] [-today YYYY-MM-DD]")
 		os.Exit(2)

@@ -1,0 +1,39 @@
+package archive
+
+import (
+	"context"
+
+	"credit/internal/apperr"
+	"credit/internal/operator"
+	"credit/internal/store"
+)
+
+// Queries lists who looked at the subject with code, newest first. Who
+// looked at whom is itself personal information (第二十七条), so only office
+// staff (clerk or above) may list it; the listing holds no field values.
+func Queries(ctx context.Context, st *store.Store, op operator.Operator, code string) (Subject, []store.QueryLogRow, error) {
+	if !op.Role.Includes(operator.Clerk) {
+		return Subject{}, nil, apperr.Newf(apperr.Rule,
+			"查询记录（谁在何时查询了谁）本身也是敏感信息，只对本机构工作人员开放：操作员 %s（%s）需要经办（clerk）或以上角色",
+			"the query log (who looked at whom) is itself sensitive and is for office staff only: operator %s (%s) needs the clerk role or above",
+			op.Name, op.Role.Label())
+	}
+	code, kind, err := ParseCode(code)
+	if err != nil {
+		return Subject{}, nil, err
+	}
+	sub, found, err := st.SubjectByCode(ctx, code)
+	if err != nil {
+		return Subject{}, nil, err
+	}
+	s := Subject{Code: code, Kind: kindOf(kind)}
+	if !found {
+		return s, []store.QueryLogRow{}, nil
+	}
+	s = Subject{Code: sub.Code, Kind: sub.Kind, Name: sub.Name, id: sub.ID}
+	rows, err := st.QueriesOfSubject(ctx, sub.ID)
+	if rows == nil {
+		rows = []store.QueryLogRow{}
+	}
+	return s, rows, err
+}

@@ -1,0 +1,115 @@
+package archive
+
+import (
+	"context"
+	"strings"
+
+	"credit/internal/apperr"
+	"credit/internal/catalog"
+	"credit/internal/ident"
+	"credit/internal/store"
+)
+
+// Hit is a subject found by a search, as the scope may see it.
+type Hit struct {
+	Code    string `json:"code"`
+	Name    string `json:"name"`
+	Kind    string `json:"kind"`
+	Match   string `json:"match"`   // exact | prefix | substring
+	Records int    `json:"records"` // records the scope sees in the archive
+}
+
+// SearchResult is one page of a search.
+type SearchResult struct {
+	Hits    []Hit
+	Total   int  // subjects found in all
+	More    bool // the count stopped at SearchCountCap: Total is a lower bound
+	Page    int
+	PerPage int
+	ByCode  bool  // the text was taken as a code prefix
+	QueryID int64 // the query-log entry
+}
+
+var matchNames = []string{"exact", "prefix", "substring"}
+
+// SearchCountCap is how many subjects a search counts at most outside the
+// office (each must be checked for a visible record); beyond it the total
+// is shown as "1000+".
+const SearchCountCap = 1000
+
+// codeLike reports whether a normalised search text is a code (prefix):
+// letters and digits only, with at least one digit.
+func codeLike(s string) bool {
+	digit := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c >= 'A' && c <= 'Z':
+		default:
+			return false
+		}
+	}
+	return digit
+}
+
+// Search finds subjects by name (a substring of the normalised name, so a
+// two-character name such as 王伟 is found) or by code prefix, ranked exact >
+// prefix > substring and then by name, within acc's scope: outside the
+// office only subjects with at least one record the scope sees are found, and
+// outside the shared and office scopes a person is found by the whole ID
+// number only (a prefix search would let anyone enumerate people) and shown
+// masked. The search is logged with its text.
+func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor, text string, page, perPage int) (*SearchResult, error) {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return nil, apperr.New(apperr.Usage, "请给出要查找的名称或代码", "give a name or a code to search for")
+	}
+	page, perPage = max(page, 1), min(max(perPage, 1), 200)
+	q := store.SubjectQuery{Limit: perPage, Offset: (page - 1) * perPage}
+	res := &SearchResult{Page: page, PerPage: perPage}
+	if code := ident.NormalizeCode(text); codeLike(code) {
+		if r := ident.Check(code); r.Valid {
+			code = r.Code // a 15-digit ID number is stored as its 18-digit form
+		}
+		q.CodePrefix, res.ByCode = code, true
+		if acc.masks() {
+			q.CodeExactKinds = []string{string(catalog.NaturalPerson)}
+		}
+	} else {
+		q.NameKey = catalog.NormalizeName(text)
+		if q.NameKey == "" {
+			return nil, apperr.New(apperr.Usage, "请给出要查找的名称或代码", "give a name or a code to search for")
+		}
+	}
+	if acc.Scope != Office {
+		q.Visible = &store.VisibleFilter{Items: acc.VisibleItems(), ValidOn: acc.AsOf.String()}
+	}
+	q.CountCap = max(SearchCountCap, page*perPage)
+	found, err := st.SearchSubjects(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	res.Total, res.More = found.Total, found.More
+	res.Hits = make([]Hit, 0, len(found.Hits))
+	for _, h := range found.Hits {
+		stored, err := st.SubjectRecords(ctx, h.ID)
+		if err != nil {
+			return nil, err
+		}
+		hit := Hit{Code: h.Code, Name: h.Name, Kind: h.Kind, Match: matchNames[min(h.Rank, 2)], Records: len(acc.keep(stored))}
+		if acc.masks() && h.Kind == string(catalog.NaturalPerson) {
+			hit.Code, hit.Name = ident.Mask(hit.Code), ident.MaskName(hit.Name)
+		}
+		if acc.masks() {
+			hit.Name = ScrubIDs(hit.Name)
+		}
+		res.Hits = append(res.Hits, hit)
+	}
+	res.QueryID, err = st.LogQuery(ctx, actor, acc.entry(ActionSearch, 0, text, nil))
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}

@@ -1,0 +1,495 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"credit/internal/civil"
+	"credit/internal/store"
+	"credit/internal/workday"
+)
+
+// Expected dates in these tests are counted by hand from the State Council
+// notices (reference/domain.md §7), never from the code under test:
+//   2025 休 01-01, 01-28…02-04, 04-04…04-06, 05-01…05-05, 05-31…06-02, 10-01…10-08
+//        班 01-26 (Sun), 02-08 (Sat), 04-27, 09-28 (Sun), 10-11 (Sat)
+//   2026 休 01-01…01-03, 02-15…02-23, … ; 班 01-04, 02-14 (Sat), 02-28 (Sat), …
+
+// User units (orgC and orgB of the import fixtures' standard example codes).
+const (
+	unitCode  = "91110108551385082Q"
+	unitCode2 = "91110000802100433B"
+)
+
+// queueHarness is a store with the market regulator registered for XZCF, a
+// clerk (bob), a reviewer (carol) and a viewer (vic); alice is admin.
+func queueHarness(t *testing.T) *harness {
+	t.Helper()
+	h := newHarness(t).initStore()
+	h.ok("provider", "add", provider, "--name", "南通市市场监督管理局", "--items", "XZCF,XZXK")
+	h.ok("user", "add", "bob", "--role", "clerk")
+	h.ok("user", "add", "carol", "--role", "reviewer")
+	h.ok("user", "add", "vic", "--role", "viewer")
+	return h
+}
+
+// importXZCF imports 行政处罚 rows (header xzcfHeader plus extra columns) on
+// the office date today.
+func (h *harness) importXZCF(today, name string, extra []string, rows ...[]string) result {
+	h.t.Helper()
+	f := filepath.Join(h.dir, name)
+	writeCSV(h.t, f, append(append([]string{}, xzcfHeader...), extra...), rows, false)
+	return h.run("import", f, "--provider", provider, "--item", "XZCF", "--today", today, "--format", "json")
+}
+
+// on runs a command on office date day and requires success.
+func (h *harness) on(day string, args ...string) result {
+	h.t.Helper()
+	return h.ok(append(args, "--today", day)...)
+}
+
+// failsOn runs a command on office date day and requires exit code.
+func (h *harness) failsOn(code int, day string, args ...string) result {
+	h.t.Helper()
+	return h.fails(code, append(args, "--today", day)...)
+}
+
+func (h *harness) openStore() *store.Store {
+	h.t.Helper()
+	st, err := store.Open(context.Background(), h.db, store.Options{})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.t.Cleanup(func() { st.Close() })
+	return st
+}
+
+type objJSON struct {
+	ID             int64   `json:"id"`
+	Record         int64   `json:"record"`
+	State          string  `json:"state"`
+	ReceivedOn     string  `json:"received_on"`
+	ReviewDue      *string `json:"review_due"`
+	VerifyDue      *string `json:"verify_due"`
+	CorrectDue     *string `json:"correct_due"`
+	Due            *string `json:"due"`
+	Deadline       string  `json:"deadline"`
+	DaysLeft       *int    `json:"days_left"`
+	Status         string  `json:"status"`
+	OnTime         *bool   `json:"on_time"`
+	UnderObjection bool    `json:"under_objection"`
+	ContentHash    string  `json:"content_hash"`
+	Deadlines      []struct {
+		Name   string  `json:"name"`
+		Due    string  `json:"due"`
+		Met    bool    `json:"met"`
+		MetOn  *string `json:"met_on"`
+		OnTime *bool   `json:"on_time"`
+	} `json:"deadlines"`
+	Timeline []struct {
+		On      string `json:"on"`
+		Command string `json:"command"`
+		To      string `json:"to"`
+		Note    string `json:"note"`
+	} `json:"timeline"`
+	Correction *struct {
+		Rev            int    `json:"rev"`
+		OldContentHash string `json:"old_content_hash"`
+		ContentHash    string `json:"content_hash"`
+		Receivers      []struct {
+			Unit   string `json:"unit"`
+			Action string `json:"action"`
+		} `json:"receivers"`
+	} `json:"correction"`
+}
+
+func str(p *string) string {
+	if p == nil {
+		return "<nil>"
+	}
+	return *p
+}
+
+func (h *harness) objection(day string, args ...string) objJSON {
+	h.t.Helper()
+	return decode[objJSON](h.t, h.on(day, append([]string{"objection"}, append(args, "--format", "json")...)...).Out)
+}
+
+// oneRecord imports the default penalty row (decided 2025-06-10) as record 1.
+func oneRecord(t *testing.T, h *harness) {
+	t.Helper()
+	if r := h.importXZCF("2025-09-01", "one.csv", nil, xzcfRow(nil)); r.Code != 0 {
+		t.Fatalf("import: %d %s %s", r.Code, r.Out, r.Err)
+	}
+}
+
+func TestObjectionDeadlinesBeforeNationalDay(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob := h.as("bob")
+	// Filed on Friday 2025-09-26: working days 09-28 (Sun, 调休), 09-29, 09-30,
+	// then 10-01…10-08 off, 10-09, 10-10, 10-11 (Sat, 调休), 10-13…10-16 → the 10th is 10-16.
+	o := bob.objection("2025-09-26", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司", "--evidence", "判决书")
+	if o.ID != 1 || o.State != "received" || o.ReceivedOn != "2025-09-26" || str(o.ReviewDue) != "2025-10-16" || !o.UnderObjection {
+		t.Fatalf("file: %+v", o)
+	}
+	// Forwarded the same day: the 5th working day is 10-10; review_due unchanged.
+	o = bob.objection("2025-09-26", "forward", "1")
+	if o.State != "forwarded" || str(o.VerifyDue) != "2025-10-10" || str(o.ReviewDue) != "2025-10-16" {
+		t.Fatalf("forward: %+v", o)
+	}
+	// The queue's due is the earliest unmet deadline: verification.
+	if str(o.Due) != "2025-10-10" || o.Deadline != "verify" || *o.DaysLeft != 5 || o.Status != "ok" {
+		t.Fatalf("standing: due %s %s left %v status %s", str(o.Due), o.Deadline, o.DaysLeft, o.Status)
+	}
+	// Paper received on Friday, entered the next Tuesday: counted from receipt.
+	o = bob.objection("2025-09-30", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司", "--received", "2025-09-26")
+	if o.ReceivedOn != "2025-09-26" || str(o.ReviewDue) != "2025-10-16" {
+		t.Fatalf("file with --received: %+v", o)
+	}
+	// Upheld on 2025-09-30: 10-09, 10-10, 10-11 (Sat, 调休) → correction due 10-11.
+	o = h.as("carol").objection("2025-09-30", "decide", "2", "--uphold", "--reason", "记载错误")
+	if o.State != "upheld" || str(o.CorrectDue) != "2025-10-11" || str(o.Due) != "2025-10-11" {
+		t.Fatalf("decide: %+v", o)
+	}
+	// A receipt date after today is refused.
+	bob.failsOn(2, "2025-09-26", "objection", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲", "--received", "2025-09-27")
+}
+
+func TestObjectionDeadlinesBeforeSpringFestival(t *testing.T) {
+	h := queueHarness(t)
+	// A record decided 2024-12-10, imported before both festivals.
+	r := h.importXZCF("2024-12-20", "old.csv", nil, xzcfRow(map[string]string{"处罚决定日期": "2024-12-10", "处罚有效期": "2025-12-10"}))
+	if r.Code != 0 {
+		t.Fatalf("import: %s %s", r.Out, r.Err)
+	}
+	bob := h.as("bob")
+	cases := []struct {
+		day, review, verify string
+	}{
+		// 2025: Fri 01-24 → 01-26 (Sun, 调休) 1, 01-27 2, 01-28…02-04 off, 02-05 3, 02-06 4,
+		// 02-07 5 (verify), 02-08 (Sat, 调休) 6, 02-10…02-13 → 10.
+		{"2025-01-24", "2025-02-13", "2025-02-07"},
+		// 2026: Fri 02-13 → 02-14 (Sat, 调休) 1, 02-15…02-23 off, 02-24…02-27 → 5 (verify),
+		// 02-28 (Sat, 调休) 6, 03-02…03-05 → 10.
+		{"2026-02-13", "2026-03-05", "2026-02-27"},
+	}
+	for i, c := range cases {
+		o := bob.objection(c.day, "file", "--record", "1", "--ground", "expired", "--applicant", "甲公司")
+		if o.ID != int64(i+1) || str(o.ReviewDue) != c.review {
+			t.Errorf("%s: review_due %s, want %s", c.day, str(o.ReviewDue), c.review)
+		}
+		o = bob.objection(c.day, "forward", itoa(i+1))
+		if str(o.VerifyDue) != c.verify || str(o.ReviewDue) != c.review {
+			t.Errorf("%s: verify_due %s review_due %s, want %s %s", c.day, str(o.VerifyDue), str(o.ReviewDue), c.verify, c.review)
+		}
+	}
+}
+
+func TestObjectionPolicyChangeLeavesDeadlines(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob := h.as("bob")
+	o := bob.objection("2025-09-26", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	if str(o.ReviewDue) != "2025-10-16" {
+		t.Fatalf("review_due %s", str(o.ReviewDue))
+	}
+	// Shanghai's 5-day review, in force from today.
+	v2 := h.writeFile("v2.yaml", defaultYAML(t, `version: "2018.1"`, `version: "2025.9"`,
+		"effective: 2018-01-01", "effective: 2025-09-26", "objection_review: 10", "objection_review: 5"))
+	h.on("2025-09-26", "catalog", "apply", v2)
+	if o = bob.objection("2025-09-29", "show", "1"); str(o.ReviewDue) != "2025-10-16" || str(o.Due) != "2025-10-16" {
+		t.Fatalf("after the policy change: review_due %s due %s", str(o.ReviewDue), str(o.Due))
+	}
+	// A new objection received today is counted with the new policy: 09-28, 09-29, 09-30, 10-09, 10-10.
+	if o = bob.objection("2025-09-26", "file", "--record", "1", "--ground", "wrong", "--applicant", "乙"); str(o.ReviewDue) != "2025-10-10" {
+		t.Fatalf("new objection under the new policy: review_due %s", str(o.ReviewDue))
+	}
+	// A calendar that would move the first one lists it, and moves nothing.
+	y, _ := workday.Default().Year(2025)
+	y.Holidays = append(y.Holidays, workday.Day{Date: civil.MustParse("2025-10-14"), Name: "测试"})
+	b, _ := json.Marshal(y)
+	f := h.writeFile("2025.json", string(b))
+	type change struct {
+		Object string `json:"object"`
+		Due    string `json:"due"`
+		Would  string `json:"would_be"`
+	}
+	load := decode[struct {
+		Deadlines []change `json:"deadlines_changed"`
+	}](t, h.on("2025-09-29", "calendar", "load", f, "--format", "json").Out)
+	if len(load.Deadlines) != 1 || load.Deadlines[0].Object != "objection:1" || load.Deadlines[0].Due != "2025-10-16" || load.Deadlines[0].Would != "2025-10-17" {
+		t.Fatalf("calendar load: %+v", load.Deadlines)
+	}
+	if o = bob.objection("2025-09-29", "show", "1"); str(o.ReviewDue) != "2025-10-16" {
+		t.Fatalf("after calendar load: review_due %s", str(o.ReviewDue))
+	}
+}
+
+func TestObjectionUpheldAndCorrected(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob, carol := h.as("bob"), h.as("carol")
+	st := h.openStore()
+	ctx := context.Background()
+	o := bob.objection("2025-09-26", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司", "--contact", "13800000000")
+	oldHash := o.ContentHash
+	// Two user units received the record: one by a shared-scope lookup, one by
+	// an export (written to the query log as the export command writes it).
+	h.on("2025-09-01", "unit", "add", unitCode, "--name", "南通市住房和城乡建设局", "--items", "XZCF")
+	h.on("2025-09-01", "unit", "add", unitCode2, "--name", "南通市财政局", "--items", "XZCF")
+	h.on("2025-09-20", "subject", "show", orgA, "--scope", "shared", "--unit", unitCode, "--purpose", "招标资格审查")
+	if _, err := st.LogQuery(ctx, store.Actor{Operator: "alice", Today: civil.MustParse("2025-09-20")},
+		store.QueryEntry{Action: "export", Scope: "shared", Unit: unitCode2, Records: []store.RecordRef{{ID: 1, ContentHash: oldHash}}}); err != nil {
+		t.Fatal(err)
+	}
+	flags, _ := st.RecordFlags(ctx, []int64{1})
+	if strings.Join(flags[1], ",") != "under_objection" {
+		t.Fatalf("flags while open: %v", flags)
+	}
+	// An import revision of a record under objection is record_locked.
+	r := h.importXZCF("2025-09-29", "rev.csv", nil, xzcfRow(map[string]string{"处罚内容": "罚款30000元", "罚款金额（万元）": "3"}))
+	if r.Code != 3 || !strings.Contains(r.Out, `"record_locked":1`) {
+		t.Fatalf("revision under objection: %d %s", r.Code, r.Out)
+	}
+	bob.objection("2025-09-26", "forward", "1", "--note", "转交市监局")
+	bob.objection("2025-10-09", "verify", "1", "--finding", "inaccurate", "--note", "罚款金额应为 1 万元")
+	o = carol.objection("2025-10-10", "decide", "1", "--uphold", "--reason", "核实有误")
+	// 10-10 + 3: 10-11 (Sat, 调休), 10-13, 10-14.
+	if o.State != "upheld" || str(o.CorrectDue) != "2025-10-14" || !o.UnderObjection {
+		t.Fatalf("decide: %+v", o)
+	}
+	// A value the import would reject is refused with the same reason code.
+	if r := bob.failsOn(5, "2025-10-13", "objection", "correct", "1", "--set", "罚款金额（万元）=一万"); !strings.Contains(r.Err, "amount") {
+		t.Fatalf("bad value: %s", r.Err)
+	}
+	if r := bob.failsOn(5, "2025-10-13", "objection", "correct", "1", "--set", "处罚决定日期=2025-02-30"); !strings.Contains(r.Err, "date_invalid") {
+		t.Fatalf("bad date: %s", r.Err)
+	}
+	bob.failsOn(5, "2025-10-13", "objection", "correct", "1", "--set", "血型=A")
+	bob.failsOn(5, "2025-10-13", "objection", "correct", "1", "--set", "行政处罚决定书文号=X1")
+	bob.failsOn(2, "2025-10-13", "objection", "correct", "1", "--set", "处罚内容")
+	o = bob.objection("2025-10-13", "correct", "1", "--set", "罚款金额（万元）=1", "--set", "处罚内容=罚款10000元")
+	if o.State != "corrected" || o.UnderObjection || o.Status != "done" || o.OnTime == nil || !*o.OnTime {
+		t.Fatalf("correct: %+v", o)
+	}
+	if c := o.Correction; c == nil || c.Rev != 2 || c.OldContentHash != oldHash || c.ContentHash == oldHash || len(c.Receivers) != 2 ||
+		c.Receivers[0].Unit != unitCode2 || c.Receivers[0].Action != "export" || c.Receivers[1].Unit != unitCode {
+		t.Fatalf("correction: %+v", o.Correction)
+	}
+	// A unit that asks after the correction gets the new revision: nothing to re-send.
+	if rs, _ := st.UnitsThatReceived(ctx, 1, o.Correction.ContentHash); len(rs) != 0 {
+		t.Fatalf("receivers of the new revision: %+v", rs)
+	}
+	// The record: new revision by correction, the old one kept whole.
+	var rev int
+	var procedure, hash, vals string
+	if err := st.DB.QueryRow("SELECT rev, procedure, content_hash, vals FROM records WHERE id = 1").Scan(&rev, &procedure, &hash, &vals); err != nil {
+		t.Fatal(err)
+	}
+	if rev != 2 || procedure != "correction" || hash != o.Correction.ContentHash || !strings.Contains(vals, "罚款10000元") {
+		t.Fatalf("record: rev %d %s %s %s", rev, procedure, hash, vals)
+	}
+	var hrev int
+	var by, ref, hhash, hvals string
+	if err := st.DB.QueryRow("SELECT rev, superseded_by, ref, content_hash, vals FROM record_history WHERE record_id = 1").Scan(&hrev, &by, &ref, &hhash, &hvals); err != nil {
+		t.Fatal(err)
+	}
+	if hrev != 1 || by != "correction" || ref != "objection:1" || hhash != oldHash || !strings.Contains(hvals, "罚款20000元") {
+		t.Fatalf("history: %d %s %s %s", hrev, by, ref, hhash)
+	}
+	if flags, _ := st.RecordFlags(ctx, []int64{1}); len(flags[1]) != 0 {
+		t.Fatalf("flags after correction: %v", flags)
+	}
+	// The audit log has every step, and no personal values.
+	log := h.ok("audit", "log", "--object", "objection:1", "--format", "json").Out
+	for _, a := range []string{"objection.file", "objection.forward", "objection.verify", "objection.decide", "objection.correct"} {
+		if !strings.Contains(log, `"`+a+`"`) {
+			t.Errorf("audit lacks %s", a)
+		}
+	}
+	if strings.Contains(log, "甲公司") || strings.Contains(log, "13800000000") || strings.Contains(log, "罚款10000元") {
+		t.Errorf("audit holds personal or field values:\n%s", log)
+	}
+	// The provider re-sending the corrected row is a duplicate, not a revision.
+	r = h.importXZCF("2025-10-20", "again.csv", nil, xzcfRow(map[string]string{"处罚内容": "罚款10000元", "罚款金额（万元）": "1"}))
+	if r.Code != 0 || !strings.Contains(r.Out, `"duplicates":1`) {
+		t.Fatalf("re-import of the corrected row: %d %s", r.Code, r.Out)
+	}
+	// show: the whole timeline, each deadline met or not.
+	o = h.as("vic").objection("2025-10-20", "show", "1")
+	if len(o.Timeline) != 5 || o.Timeline[4].Command != "correct" || o.Timeline[2].Note != "罚款金额应为 1 万元" {
+		t.Fatalf("timeline: %+v", o.Timeline)
+	}
+	want := map[string]string{"review": "2025-10-10", "verify": "2025-10-09", "correct": "2025-10-13"}
+	for _, d := range o.Deadlines {
+		if !d.Met || str(d.MetOn) != want[d.Name] || !*d.OnTime {
+			t.Errorf("deadline %s: %+v", d.Name, d)
+		}
+	}
+	if out := h.as("vic").on("2025-10-20", "objection", "show", "1").Out; !strings.Contains(out, "按期完成") || !strings.Contains(out, unitCode) {
+		t.Errorf("show:\n%s", out)
+	}
+	bob.objection("2025-10-20", "close", "1")
+}
+
+func TestObjectionRejectedAndAppealed(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob, carol := h.as("bob"), h.as("carol")
+	st := h.openStore()
+	bob.objection("2025-11-03", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	o := carol.objection("2025-11-05", "decide", "1", "--reject", "--reason", "经核实信息无误")
+	if o.State != "rejected" || o.UnderObjection || o.Status != "done" {
+		t.Fatalf("reject: %+v", o)
+	}
+	var rev, n int
+	st.DB.QueryRow("SELECT rev FROM records WHERE id = 1").Scan(&rev)
+	st.DB.QueryRow("SELECT count(*) FROM record_history").Scan(&n)
+	if rev != 1 || n != 0 {
+		t.Fatalf("a rejection changed the record: rev %d, history %d", rev, n)
+	}
+	// Wrong state: the message names the current state.
+	r := bob.failsOn(5, "2025-11-05", "objection", "forward", "1")
+	if !strings.Contains(r.Err, "异议 1 当前状态为“已驳回”，不能执行“转交核实”") {
+		t.Fatalf("wrong state: %s", r.Err)
+	}
+	bob.failsOn(5, "2025-11-05", "objection", "correct", "1", "--set", "备注=x")
+	o = bob.objection("2025-11-06", "appeal", "1", "--reason", "主体不服")
+	if o.State != "appealed" || o.Due != nil || o.Status != "ok" {
+		t.Fatalf("appeal: %+v", o)
+	}
+	// The department upholds the appeal: back to upheld, correction due in 3.
+	o = carol.objection("2025-11-07", "appeal-decide", "1", "--uphold", "--note", "市发改委复函")
+	if o.State != "upheld" || str(o.CorrectDue) != "2025-11-12" || !o.UnderObjection {
+		t.Fatalf("appeal-decide uphold: %+v", o)
+	}
+	// Ground wrong: corrected, not withdrawn.
+	bob.failsOn(5, "2025-11-07", "objection", "withdraw", "1")
+	bob.objection("2025-11-10", "correct", "1", "--set", "备注=经申诉更正")
+
+	// A second objection: rejected, appealed, appeal rejected, closed.
+	bob.objection("2025-11-10", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	carol.objection("2025-11-10", "decide", "2", "--reject", "--reason", "无误")
+	bob.objection("2025-11-11", "appeal", "2", "--reason", "不服")
+	o = carol.objection("2025-11-20", "appeal-decide", "2", "--reject", "--note", "维持")
+	if o.State != "appeal_decided" || o.Status != "done" {
+		t.Fatalf("appeal rejected: %+v", o)
+	}
+	if o = bob.objection("2025-11-20", "close", "2"); o.State != "closed" {
+		t.Fatalf("close: %+v", o)
+	}
+	bob.failsOn(5, "2025-11-20", "objection", "appeal-decide", "2", "--reject", "--note", "x")
+	// Both of --uphold and --reject, or neither: usage.
+	carol.failsOn(2, "2025-11-20", "objection", "decide", "2", "--uphold", "--reject", "--reason", "x")
+}
+
+func TestObjectionWithdrawProhibited(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob, carol := h.as("bob"), h.as("carol")
+	bob.objection("2025-11-03", "file", "--record", "1", "--ground", "prohibited", "--applicant", "甲公司")
+	carol.objection("2025-11-03", "decide", "1", "--uphold", "--reason", "含禁止归集信息")
+	o := bob.objection("2025-11-04", "withdraw", "1", "--note", "撤除")
+	if o.State != "withdrawn" || o.Correction == nil || o.Correction.Rev != 2 {
+		t.Fatalf("withdraw: %+v", o)
+	}
+	st := h.openStore()
+	var status, procedure string
+	st.DB.QueryRow("SELECT status, procedure FROM records WHERE id = 1").Scan(&status, &procedure)
+	if status != "withdrawn" || procedure != "withdrawal" {
+		t.Fatalf("record: %s %s", status, procedure)
+	}
+	// No new objection on a withdrawn record; no import revision either.
+	bob.failsOn(5, "2025-11-04", "objection", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	if r := h.importXZCF("2025-11-05", "rev.csv", nil, xzcfRow(map[string]string{"备注": "x"})); !strings.Contains(r.Out, `"record_locked":1`) {
+		t.Fatalf("revision of a withdrawn record: %s", r.Out)
+	}
+}
+
+func TestObjectionRolesAndDates(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	// A viewer may not file; a clerk may not decide.
+	h.as("vic").failsOn(5, "2025-11-03", "objection", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲")
+	h.as("bob").objection("2025-11-03", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲")
+	if r := h.as("bob").failsOn(5, "2025-11-03", "objection", "decide", "1", "--uphold", "--reason", "x"); !strings.Contains(r.Err, "reviewer") {
+		t.Fatalf("clerk decides: %s", r.Err)
+	}
+	// A future office date is for reading only.
+	future := time.Now().AddDate(0, 0, 10).Format("2006-01-02")
+	h.as("bob").failsOn(2, future, "objection", "forward", "1")
+	h.as("vic").on(future, "objection", "list")
+	// Bad input.
+	h.as("bob").failsOn(2, "2025-11-03", "objection", "file", "--record", "1", "--ground", "rude", "--applicant", "甲")
+	h.as("bob").failsOn(2, "2025-11-03", "objection", "file", "--record", "99", "--ground", "wrong", "--applicant", "甲")
+	h.as("bob").failsOn(2, "2025-11-03", "objection", "forward", "7")
+	h.as("bob").failsOn(2, "2025-11-03", "objection", "list", "--state", "open")
+	// A missing required flag is a usage error.
+	h.as("bob").failsOn(2, "2025-11-03", "objection", "file", "--record", "1", "--ground", "wrong")
+	h.as("bob").failsOn(2, "2025-11-03", "objection", "verify", "1", "--finding", "accurate")
+}
+
+type listJSON struct {
+	ID       int64   `json:"id"`
+	Record   int64   `json:"record"`
+	State    string  `json:"state"`
+	Due      *string `json:"due"`
+	DaysLeft *int    `json:"days_left"`
+	Status   string  `json:"status"`
+}
+
+func TestObjectionListSortingAndStatus(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob := h.as("bob")
+	// No holidays in November 2025. Received 11-03 → due 11-17; 11-07 → 11-21; 11-20 → 12-04.
+	for _, d := range []string{"2025-11-20", "2025-11-07", "2025-11-03", "2025-11-20"} {
+		bob.objection("2025-11-20", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲", "--received", d)
+	}
+	h.as("carol").objection("2025-11-20", "decide", "4", "--reject", "--reason", "无误")
+	list := decode[[]listJSON](t, h.as("vic").on("2025-11-20", "objection", "list", "--format", "json").Out)
+	type want struct {
+		id     int64
+		due    string
+		left   int
+		status string
+	}
+	wants := []want{{3, "2025-11-17", -3, "overdue"}, {2, "2025-11-21", 1, "due_soon"}, {1, "2025-12-04", 10, "ok"}}
+	if len(list) != 4 {
+		t.Fatalf("list: %+v", list)
+	}
+	for i, w := range wants {
+		e := list[i]
+		if e.ID != w.id || str(e.Due) != w.due || e.DaysLeft == nil || *e.DaysLeft != w.left || e.Status != w.status || e.Record != 1 || e.State != "received" {
+			t.Errorf("row %d = %+v (due %s left %v), want %+v", i, e, str(e.Due), e.DaysLeft, w)
+		}
+	}
+	if e := list[3]; e.ID != 4 || e.Status != "done" || e.Due != nil || e.DaysLeft != nil {
+		t.Errorf("done row: %+v", e)
+	}
+	// On the due day itself 0 days are left and it is due soon.
+	list = decode[[]listJSON](t, h.as("vic").on("2025-11-21", "objection", "list", "--due-soon", "--format", "json").Out)
+	if len(list) != 1 || list[0].ID != 2 || *list[0].DaysLeft != 0 {
+		t.Fatalf("due soon on the due day: %+v", list)
+	}
+	list = decode[[]listJSON](t, h.as("vic").on("2025-11-20", "objection", "list", "--overdue", "--format", "json").Out)
+	if len(list) != 1 || list[0].ID != 3 {
+		t.Fatalf("overdue: %+v", list)
+	}
+	list = decode[[]listJSON](t, h.as("vic").on("2025-11-20", "objection", "list", "--state", "rejected", "--format", "json").Out)
+	if len(list) != 1 || list[0].ID != 4 {
+		t.Fatalf("--state rejected: %+v", list)
+	}
+	list = decode[[]listJSON](t, h.as("vic").on("2025-11-20", "objection", "list", "--provider", "91350100M000100Y43", "--format", "json").Out)
+	if len(list) != 0 {
+		t.Fatalf("--provider other: %+v", list)
+	}
+	if out := h.as("vic").on("2025-11-20", "objection", "list").Out; !strings.Contains(out, "已超期") || !strings.Contains(out, "2025-11-17") {
+		t.Fatalf("table:\n%s", out)
+	}
+}

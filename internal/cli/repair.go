@@ -1,0 +1,421 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"credit/internal/apperr"
+	"credit/internal/civil"
+	"credit/internal/ident"
+	"credit/internal/queue"
+	"credit/internal/repair"
+	"credit/internal/store"
+	"credit/internal/tabular"
+	"credit/internal/workday"
+)
+
+func init() {
+	register(newRepairCmd)
+	deadlineCheckers = append(deadlineCheckers, queueDeadlineChecker(repair.Machine),
+		func(ctx context.Context, st *store.Store, _, next *workday.Calendar) ([]deadlineChange, error) {
+			moves, err := repair.PublicityMoves(ctx, st, next)
+			out := make([]deadlineChange, 0, len(moves))
+			for _, mv := range moves {
+				out = append(out, deadlineChange{Object: mv.Object, What: mv.What, Due: mv.Due, Would: mv.Would})
+			}
+			return out, err
+		})
+}
+
+func newRepairCmd(app *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "repair",
+		Short: "信用修复：申请、提供单位意见、公示、完成 / credit repair: apply, opinion, publicity, complete",
+		Long: `信用修复队列（《办法》第三十四条–第三十五条）。失信信息有效期内，已纠正失信行为、自纠正之日起 1 年内未再发生同类
+失信行为并作出信用承诺的，可以申请修复；信息提供单位在规定期限内提出书面意见（政策 repair_opinion，默认 5 个工作日），
+公示 5 个工作日；公示期间有异议的暂停公示，异议不成立的按剩余工作日继续公示。修复完成后记录不再公开、不再用于审查和惩戒，
+原始信息转为档案保存。
+
+The repair queue (articles 34–35): eligibility at application, the provider's opinion, 5 working days of
+publicity (an objection pauses it; a dismissal resumes the remaining days), then the record is repaired:
+out of every scope but the office's, kept as archive.`,
+	}
+	c.AddCommand(repairApplyCmd(app), repairOpinionCmd(app), repairPublicizeCmd(app), repairObjectCmd(app), repairVerifyCmd(app),
+		repairCompleteCmd(app), repairWithdrawCmd(app), repairShowCmd(app), repairListCmd(app), repairPublicityCmd(app))
+	return c
+}
+
+// repairStep runs one repair command on arg and prints the result.
+func repairStep(app *App, command, arg string, run func(env queue.Env, id int64) (*repair.View, error)) error {
+	id, err := caseArg("信用修复", arg)
+	if err != nil {
+		return err
+	}
+	env, err := app.queueEnv(repair.Machine.Role(command))
+	if err != nil {
+		return err
+	}
+	v, err := run(env, id)
+	if err != nil {
+		return err
+	}
+	return printRepairResult(app, v)
+}
+
+func repairApplyCmd(app *App) *cobra.Command {
+	var a repair.Application
+	var corrected, applied string
+	c := &cobra.Command{
+		Use:   "apply --record ID --corrected-on DATE --commitment REF",
+		Short: "受理信用修复申请并审查条件（经办）/ take a repair application and check eligibility (clerk)",
+		Long: `按第三十四条审查：记录为失信信息、在有效期内且未修复；没有未办结的异议；自纠正之日起满 1 年（政策 repair_clean_period）；
+纠正之后没有同类失信记录（同一信息项、同一“违法行为类型”等 kind_field 取值）；已作出信用承诺。
+不符合的申请登记为“不予修复”并列出全部原因，退出码 5；符合的，修复意见期限 = 申请日期后第 5 个工作日（政策 repair_opinion）。
+
+Checks article 34; an ineligible application is stored as refused with every reason (exit 5). The opinion is
+due repair_opinion working days after the application date (--applied, default today, may lie in the past).`,
+		Example: example(
+			"credit repair apply --record 1024 --corrected-on 2024-06-01 --commitment 承诺书〔2025〕18号 --evidence 整改报告",
+			"credit repair apply --record 1024 --corrected-on 2024-06-01 --commitment CN-18 --applied 2025-06-03 --format json",
+		),
+		Args: noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			var err error
+			if a.CorrectedOn, err = parseDateFlag("corrected-on", corrected, civil.Date{}); err != nil {
+				return err
+			}
+			if a.Applied, err = parseDateFlag("applied", applied, civil.Date{}); err != nil {
+				return err
+			}
+			env, err := app.queueEnv(repair.Machine.Role("apply"))
+			if err != nil {
+				return err
+			}
+			v, err := repair.Apply(app.Ctx(), env, a)
+			if v != nil {
+				if perr := printRepairResult(app, v); perr != nil {
+					return perr
+				}
+			}
+			return err
+		},
+	}
+	fl := c.Flags()
+	fl.Int64Var(&a.Record, "record", 0, "记录编号 / record id")
+	fl.StringVar(&corrected, "corrected-on", "", "纠正失信行为的日期 YYYY-MM-DD / date the behaviour was corrected")
+	fl.StringVar(&a.Commitment, "commitment", "", "信用承诺书编号 / commitment reference")
+	fl.StringVar(&a.Evidence, "evidence", "", "证明材料 / evidence")
+	fl.StringVar(&applied, "applied", "", "申请日期 YYYY-MM-DD（默认今天）/ application date (default today)")
+	requiredFlags(c, "record", "corrected-on")
+	return c
+}
+
+func repairOpinionCmd(app *App) *cobra.Command {
+	var approve, refuse bool
+	var text string
+	c := &cobra.Command{
+		Use:     "opinion ID --approve|--refuse --text TEXT",
+		Short:   "登记信息提供单位的书面修复意见（经办）/ enter the provider's written opinion (clerk)",
+		Example: example("credit repair opinion 7 --approve --text 同意修复（市监局意见书〔2025〕3号）"),
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if approve == refuse {
+				return apperr.New(apperr.Usage, "请给出 --approve 或 --refuse 之一", "give exactly one of --approve and --refuse")
+			}
+			return repairStep(app, "opinion", args[0], func(env queue.Env, id int64) (*repair.View, error) {
+				return repair.Opinion(app.Ctx(), env, id, approve, text)
+			})
+		},
+	}
+	c.Flags().BoolVar(&approve, "approve", false, "同意修复 / approve")
+	c.Flags().BoolVar(&refuse, "refuse", false, "不同意修复 / refuse")
+	c.Flags().StringVar(&text, "text", "", "意见内容 / the opinion")
+	requiredFlags(c, "text")
+	return c
+}
+
+func repairPublicizeCmd(app *App) *cobra.Command {
+	var note string
+	c := &cobra.Command{
+		Use:     "publicize ID",
+		Short:   "开始公示（经办）/ start the publicity period (clerk)",
+		Long:    "公示期为今天之后的第 1 个至第 5 个工作日（政策 repair_publicity），期满次日起可完成修复。\nPublicity runs from the 1st to the 5th working day after today; completion is allowed from the next day.",
+		Example: example("credit repair publicize 7"),
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return repairStep(app, "publicize", args[0], func(env queue.Env, id int64) (*repair.View, error) {
+				return repair.Publicize(app.Ctx(), env, id, note)
+			})
+		},
+	}
+	c.Flags().StringVar(&note, "note", "", "说明（如公示网址）/ note")
+	return c
+}
+
+func repairObjectCmd(app *App) *cobra.Command {
+	var detail string
+	c := &cobra.Command{
+		Use:     "object ID --detail TEXT",
+		Short:   "登记公示期间的异议，暂停公示（经办）/ enter an objection raised during publicity; publicity pauses (clerk)",
+		Long:    "公示暂停（当天之前已满的工作日计入公示），信息提供单位核实期限 = 今天后第 5 个工作日（政策 repair_verify）。\nPublicity pauses (working days fully served before today count); verification is due in repair_verify working days.",
+		Example: example("credit repair object 7 --detail 举报该企业仍在发布虚假广告"),
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return repairStep(app, "object", args[0], func(env queue.Env, id int64) (*repair.View, error) {
+				return repair.Object(app.Ctx(), env, id, detail)
+			})
+		},
+	}
+	c.Flags().StringVar(&detail, "detail", "", "异议内容 / the objection")
+	requiredFlags(c, "detail")
+	return c
+}
+
+func repairVerifyCmd(app *App) *cobra.Command {
+	var uphold, dismiss bool
+	var note string
+	c := &cobra.Command{
+		Use:   "verify ID --uphold-objection|--dismiss --note TEXT",
+		Short: "公示异议的核实结论（审核）/ conclude on the publicity objection (reviewer)",
+		Long: `异议成立：不予修复；异议不成立：按剩余工作日继续公示（不重新起算）。
+Upheld: the repair is refused. Dismissed: publicity resumes with the working days that remained.`,
+		Example: example("credit repair verify 7 --dismiss --note 经核实举报不实"),
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			if uphold == dismiss {
+				return apperr.New(apperr.Usage, "请给出 --uphold-objection 或 --dismiss 之一", "give exactly one of --uphold-objection and --dismiss")
+			}
+			return repairStep(app, "verify", args[0], func(env queue.Env, id int64) (*repair.View, error) {
+				return repair.Verify(app.Ctx(), env, id, uphold, note)
+			})
+		},
+	}
+	c.Flags().BoolVar(&uphold, "uphold-objection", false, "异议成立 / the objection is upheld")
+	c.Flags().BoolVar(&dismiss, "dismiss", false, "异议不成立 / dismissed")
+	c.Flags().StringVar(&note, "note", "", "核实意见 / note")
+	requiredFlags(c, "note")
+	return c
+}
+
+func repairCompleteCmd(app *App) *cobra.Command {
+	var note string
+	c := &cobra.Command{
+		Use:   "complete ID",
+		Short: "公示期满后完成修复（审核）/ complete the repair after publicity (reviewer)",
+		Long: `公示期最后一天的次日起可办理。记录状态改为“已修复”：不再出现在公开、授权、共享范围和审查、惩戒中，
+原始信息连同修复编号保存在记录历史中（原始失信信息转为档案保存）。
+From the day after the last publicity day: the record becomes repaired and leaves every scope but the office's.`,
+		Example: example("credit repair complete 7"),
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return repairStep(app, "complete", args[0], func(env queue.Env, id int64) (*repair.View, error) {
+				return repair.Complete(app.Ctx(), env, id, note)
+			})
+		},
+	}
+	c.Flags().StringVar(&note, "note", "", "说明 / note")
+	return c
+}
+
+func repairWithdrawCmd(app *App) *cobra.Command {
+	var note string
+	c := &cobra.Command{
+		Use:     "withdraw ID",
+		Short:   "申请人撤回申请（经办）/ the applicant withdraws (clerk)",
+		Example: example("credit repair withdraw 7"),
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			return repairStep(app, "withdraw", args[0], func(env queue.Env, id int64) (*repair.View, error) {
+				return repair.Withdraw(app.Ctx(), env, id, note)
+			})
+		},
+	}
+	c.Flags().StringVar(&note, "note", "", "说明 / note")
+	return c
+}
+
+func repairShowCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:     "show ID",
+		Short:   "信用修复详情：条件审查、期限、公示、全部经过 / a repair's eligibility, deadlines, publicity and timeline",
+		Example: example("credit repair show 7", "credit repair show 7 --format json"),
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			id, err := caseArg("信用修复", args[0])
+			if err != nil {
+				return err
+			}
+			st, cal, err := app.queueReader()
+			if err != nil {
+				return err
+			}
+			v, err := repair.Get(app.Ctx(), st, cal, app.Today(), id, app.Lang)
+			if err != nil {
+				return err
+			}
+			if app.JSON() {
+				return app.Print(&tabular.Table{JSON: v})
+			}
+			return printRepair(app, v)
+		},
+	}
+}
+
+func repairListCmd(app *App) *cobra.Command {
+	var f repair.Filter
+	c := &cobra.Command{
+		Use:     "list [--state S] [--due-soon] [--overdue]",
+		Short:   "信用修复队列，按到期日排序 / the repair queue by due date",
+		Example: example("credit repair list", "credit repair list --due-soon --format json", "credit repair list --state in_publicity"),
+		Args:    noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			if f.Provider != "" {
+				f.Provider = ident.NormalizeCode(f.Provider)
+			}
+			st, cal, err := app.queueReader()
+			if err != nil {
+				return err
+			}
+			list, err := repair.List(app.Ctx(), st, cal, app.Today(), f, app.Lang)
+			if err != nil {
+				return err
+			}
+			t := &tabular.Table{JSON: list, Columns: []tabular.Column{
+				{Key: "id", Zh: "编号", En: "ID"}, {Key: "record", Zh: "记录", En: "Record"}, {Key: "item", Zh: "信息项", En: "Item"},
+				{Key: "subject", Zh: "信息主体", En: "Subject"}, {Key: "state", Zh: "状态", En: "State"}, {Key: "due", Zh: "到期日", En: "Due"},
+				{Key: "deadline", Zh: "期限", En: "Deadline"}, {Key: "days_left", Zh: "剩余工作日", En: "Days left"}, {Key: "status", Zh: "队列状态", En: "Status"},
+				{Key: "publicity", Zh: "公示期", En: "Publicity"},
+			}}
+			for _, e := range list {
+				t.Rows = append(t.Rows, append(append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, e.Subject, e.StateLabel},
+					standingCells(app, repair.Machine, e.Standing)...), publicityCell(app, e.Publicity)))
+			}
+			return app.Print(t)
+		},
+	}
+	c.Flags().StringVar(&f.State, "state", "", "只列此状态 / only this state")
+	c.Flags().BoolVar(&f.DueSoon, "due-soon", false, "只列即将到期 / only due soon")
+	c.Flags().BoolVar(&f.Overdue, "overdue", false, "只列已超期 / only overdue")
+	c.Flags().StringVar(&f.Provider, "provider", "", "只列该信息提供单位的记录 / only records of this provider")
+	c.Flags().Int64Var(&f.Record, "record", 0, "只列该记录的修复 / only repairs of this record")
+	return c
+}
+
+func repairPublicityCmd(app *App) *cobra.Command {
+	var on, out string
+	c := &cobra.Command{
+		Use:   "publicity [--on DATE] [-o FILE]",
+		Short: "某日处于公示期的信用修复（公示清单）/ what is under repair publicity on a day (the notice)",
+		Long: `列出该日处于公示期的信用修复，供信息提供单位在部门网站公示；自然人的证件号码和姓名按公开范围遮蔽。
+Lists the repairs under publicity on the day, for the provider's website; natural persons are masked.`,
+		Example: example("credit repair publicity", "credit repair publicity --on 2025-10-09 -o 信用修复公示.xlsx"),
+		Args:    noArgs,
+		RunE: func(c *cobra.Command, _ []string) error {
+			day, err := parseDateFlag("on", on, app.Today())
+			if err != nil {
+				return err
+			}
+			st, _, err := app.queueReader()
+			if err != nil {
+				return err
+			}
+			list, err := repair.PublicityOn(app.Ctx(), st, day)
+			if err != nil {
+				return err
+			}
+			t := &tabular.Table{JSON: list, Title: fmt.Sprintf(app.T("信用修复公示（%s）", "Credit repair publicity (%s)"), day), Columns: []tabular.Column{
+				{Key: "repair", Zh: "修复编号", En: "Repair"}, {Key: "subject_name", Zh: "信息主体", En: "Subject"}, {Key: "subject", Zh: "代码", En: "Code"},
+				{Key: "item", Zh: "信息项", En: "Item"}, {Key: "record", Zh: "记录", En: "Record"}, {Key: "provider", Zh: "信息提供单位", En: "Provider"},
+				{Key: "first_day", Zh: "公示开始", En: "From"}, {Key: "last_day", Zh: "公示截止", En: "To"}}}
+			for _, n := range list {
+				t.Rows = append(t.Rows, []string{itoa64(n.Repair), n.SubjectName, n.Subject, n.Item, itoa64(n.Record), n.Provider, n.FirstDay.String(), n.LastDay.String()})
+			}
+			return app.PrintTo(out, t)
+		},
+	}
+	c.Flags().StringVar(&on, "on", "", "日期 YYYY-MM-DD（默认今天）/ the day (default today)")
+	c.Flags().StringVarP(&out, "output", "o", "", "写入文件（.xlsx/.csv/.md/.json/.html）/ output file")
+	return c
+}
+
+func publicityCell(app *App, p *repair.Publicity) string {
+	switch {
+	case p == nil:
+		return ""
+	case p.Paused:
+		return fmt.Sprintf(app.T("暂停（剩余 %d 个工作日）", "paused (%d working days left)"), *p.Remaining)
+	}
+	return p.FirstDay.String() + "～" + p.LastDay.String()
+}
+
+// printRepairResult prints what a command did: the repair as JSON or one line.
+func printRepairResult(app *App, v *repair.View) error {
+	if app.JSON() {
+		return app.Print(&tabular.Table{JSON: v})
+	}
+	line := fmt.Sprintf(app.T("信用修复 %d（记录 %d）：%s", "repair %d (record %d): %s"), v.ID, v.Record, v.StateLabel)
+	if v.Due != nil {
+		info := repair.Machine.Deadline(v.Deadline)
+		line += fmt.Sprintf(app.T("；%s %s（剩余 %d 个工作日）", "; %s %s (%d working days left)"), app.T(info.Zh, info.En), v.Due, *v.DaysLeft)
+	}
+	if p := v.Publicity; p != nil && v.State == repair.InPublicity {
+		line += fmt.Sprintf(app.T("；公示 %s 至 %s，%s 起可完成修复", "; publicity %s to %s, completion from %s"), p.FirstDay, p.LastDay, p.CompleteFrom)
+	}
+	if len(v.ReasonText) > 0 {
+		line += app.T("；不符合条件：", "; not eligible: ") + strings.Join(v.ReasonText, app.T("；", "; "))
+	}
+	app.Println(line)
+	return nil
+}
+
+func printRepair(app *App, v *repair.View) error {
+	m := repair.Machine
+	kv := &tabular.Table{Columns: []tabular.Column{{Key: "key", Zh: "项目", En: "Field"}, {Key: "value", Zh: "内容", En: "Value"}}}
+	add := func(k, val string) {
+		if val != "" {
+			kv.Rows = append(kv.Rows, []string{k, val})
+		}
+	}
+	add(app.T("信用修复", "Repair"), itoa64(v.ID))
+	add(app.T("记录", "Record"), fmt.Sprintf("%d（%s）", v.Record, v.Item))
+	add(app.T("信息主体", "Subject"), strings.TrimSpace(v.Subject+" "+v.SubjectName))
+	add(app.T("信息提供单位", "Provider"), v.Provider)
+	add(app.T("申请日期", "Applied"), v.AppliedOn.String())
+	add(app.T("纠正日期", "Corrected"), v.CorrectedOn.String())
+	add(app.T("信用承诺", "Commitment"), v.Commitment)
+	add(app.T("证明材料", "Evidence"), v.Evidence)
+	if v.Eligible {
+		add(app.T("条件审查", "Eligibility"), app.T("符合", "eligible"))
+	} else {
+		add(app.T("条件审查", "Eligibility"), app.T("不符合：", "not eligible: ")+strings.Join(v.ReasonText, app.T("；", "; ")))
+	}
+	add(app.T("状态", "State"), m.StateLabel(v.State, app.Lang))
+	cells := standingCells(app, m, v.Standing)
+	if v.Due != nil {
+		add(app.T("当前期限", "Due"), fmt.Sprintf("%s %s（%s %s）", cells[1], cells[0], app.T("剩余工作日", "days left"), cells[2]))
+	}
+	add(app.T("队列状态", "Status"), cells[3])
+	add(app.T("提供单位意见", "Opinion"), v.Opinion)
+	if p := v.Publicity; p != nil {
+		add(app.T("公示期", "Publicity"), publicityCell(app, p))
+		for i, s := range p.Stretches {
+			txt := fmt.Sprintf("%s～%s（%d）", s.FirstDay, s.LastDay, s.Days)
+			if s.PausedOn != nil {
+				txt += fmt.Sprintf(app.T("，%s 暂停，已公示 %d 个工作日", ", paused %s after %d working days"), s.PausedOn, *s.Served)
+			}
+			add(fmt.Sprintf(app.T("公示第 %d 段", "Stretch %d"), i+1), txt)
+		}
+		if p.CompleteFrom != nil {
+			add(app.T("可完成修复", "Complete from"), p.CompleteFrom.String())
+		}
+	}
+	if err := app.Print(kv); err != nil {
+		return err
+	}
+	printDeadlines(app, v.Deadlines)
+	printTimeline(app, m, v.Timeline)
+	return nil
+}

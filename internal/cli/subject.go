@@ -1,0 +1,475 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"credit/internal/apperr"
+	"credit/internal/archive"
+	"credit/internal/catalog"
+	"credit/internal/store"
+	"credit/internal/tabular"
+)
+
+func init() { register(newSubjectCmd) }
+
+// scopeOpts are the flags that say who asks and how far they may see (SPEC §C).
+type scopeOpts struct {
+	scope, unit, authorization, purpose, asOf string
+}
+
+func (o *scopeOpts) register(c *cobra.Command, withScope bool) {
+	f := c.Flags()
+	if withScope {
+		f.StringVar(&o.scope, "scope", "public", "查询范围 public（社会公开）|authorized（授权查询）|shared（政府共享）|office（工作机构）/ disclosure scope")
+		f.StringVar(&o.authorization, "authorization", "", "信息主体的授权书编号（authorized 范围必填；shared 范围加上它可看授权查询信息）/ the subject's authorization reference")
+	}
+	f.StringVar(&o.unit, "unit", "", "查询单位（信息使用单位）的统一社会信用代码（shared 范围必填）/ the asking user unit")
+	f.StringVar(&o.purpose, "purpose", "", "查询用途，记入查询记录 / purpose, written to the query log")
+	f.StringVar(&o.asOf, "as-of", "", "按此日期判断有效期（YYYY-MM-DD，默认今天）/ judge validity on this date (default today)")
+}
+
+// access opens the store and checks that the run's operator may ask in the
+// scope the flags name.
+func (o scopeOpts) access(app *App, scope archive.Scope) (*store.Store, *archive.Access, store.Actor, error) {
+	asOf, err := parseDateFlag("as-of", o.asOf, app.Today())
+	if err != nil {
+		return nil, nil, store.Actor{}, err
+	}
+	st, err := app.Store()
+	if err != nil {
+		return nil, nil, store.Actor{}, err
+	}
+	op, err := app.Operator()
+	if err != nil {
+		return nil, nil, store.Actor{}, err
+	}
+	// Disclosure follows the catalog in force on the date asked about (the
+	// one in force today when none was yet).
+	cat, _, err := st.CatalogInForce(app.Ctx(), asOf)
+	if errors.Is(err, store.ErrNoCatalog) && asOf != app.Today() {
+		cat, _, err = st.CatalogInForce(app.Ctx(), app.Today())
+	}
+	if err != nil {
+		return nil, nil, store.Actor{}, err
+	}
+	acc, err := archive.Authorize(app.Ctx(), st, cat, op, archive.Request{Scope: scope, Unit: o.unit, Authorization: o.authorization,
+		Purpose: o.purpose, AsOf: asOf})
+	if err != nil {
+		return nil, nil, store.Actor{}, err
+	}
+	return st, acc, app.Actor(op), nil
+}
+
+func (o scopeOpts) parsedScope() (archive.Scope, error) { return archive.ParseScope(o.scope) }
+
+// lookupGC turns the collector off for a lookup, a short process that
+// allocates a few megabytes: collecting while the catalog is parsed costs
+// more than the whole lookup (SPEC §7: p95 under 50 ms as a whole process).
+// A memory ceiling brings it back should a large archive need it.
+func lookupGC(app *App) {
+	if app.Getenv("GOGC") != "" || app.Getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(256 << 20)
+}
+
+const scopeHelp = `查询范围（SPEC §C，第十九条–第二十二条）：
+  public      社会公开（默认）：任何人可查；只含社会公开信息项的有效信息；自然人的姓名、身份证号码等个人信息遮蔽
+  authorized  授权查询：需 --authorization；另含授权查询信息项；除信息主体本人的信息外，个人信息遮蔽
+  shared      政府共享：需 --unit（已登记的信息使用单位）；另含该单位登记的共享信息项；个人信息不遮蔽
+  office      工作机构内部：需经办（clerk）或以上角色；含已过期、已修复的信息
+每次查询都写入查询记录（操作员、单位、范围、用途、授权、主体、返回的记录及其版本）。
+
+Scopes: public (default, masked), authorized (--authorization), shared (--unit of a registered user
+unit), office (clerk role or above: expired and repaired records too). Every lookup is logged.`
+
+func newSubjectCmd(app *App) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "subject",
+		Short: "信息主体的信用档案：查询、查找、查询记录、修订历史、信用报告 / subject archives",
+		Long: `信用档案（第十八条）：按统一社会信用代码或身份证号码查询信息主体的全部公共信用信息，
+按查询范围决定能看到哪些信息项、哪些记录、哪些字段，并记录每一次查询（第二十七条）。
+
+Subject archives: everything on file about one subject, within the asker's scope; every look is logged.`,
+	}
+	c.AddCommand(newSubjectShowCmd(app), newSubjectSearchCmd(app), newSubjectQueriesCmd(app), newSubjectHistoryCmd(app), newSubjectReportCmd(app))
+	return c
+}
+
+func newSubjectShowCmd(app *App) *cobra.Command {
+	var o scopeOpts
+	var full bool
+	c := &cobra.Command{
+		Use:   "show CODE",
+		Short: "查询信息主体的信用档案 / show a subject's archive",
+		Long: `显示信息主体（名称、类别、代码、法定代表人）及其信用信息，按基本、正面、负面、其他信息分组，
+每条信息列出信息项、提供单位、决定日期、失信程度、有效期至和状态（有效、已过期、已更正、已修复）
+以及异议中、修复中等标记；自然人的档案还包括依第二十九条因法定代表人等身份记入的严重失信信息。
+--format json 输出 {"subject":{…},"records":[…],"scope":…,"as_of":…}。
+
+` + scopeHelp,
+		Example: example(
+			"credit subject show 91350100M000100Y43",
+			"credit subject show 91350100M000100Y43 --format json",
+			"credit subject show 11010519491231002X --scope authorized --authorization 授权书2025-001",
+			"credit subject show 91350100M000100Y43 --scope shared --unit 113206000140000015 --purpose 招标资格审查",
+			"credit subject show 91350100M000100Y43 --scope office --as-of 2027-01-01 --full",
+		),
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			lookupGC(app)
+			scope, err := o.parsedScope()
+			if err != nil {
+				return err
+			}
+			st, acc, actor, err := o.access(app, scope)
+			if err != nil {
+				return err
+			}
+			a, err := archive.Show(app.Ctx(), st, acc, actor, args[0], archive.ActionShow)
+			if err != nil {
+				return err
+			}
+			if app.JSON() {
+				return app.Print(&tabular.Table{JSON: a})
+			}
+			return printArchive(app, acc.Catalog, a, full)
+		},
+	}
+	o.register(c, true)
+	c.Flags().BoolVar(&full, "full", false, "逐条列出全部字段 / list every field of every record")
+	return c
+}
+
+func codeLabel(app *App, kind string) string {
+	if kind == string(catalog.NaturalPerson) {
+		return app.T("身份证号码", "ID number")
+	}
+	return app.T("统一社会信用代码", "Unified social credit code")
+}
+
+func kvTable(app *App) *tabular.Table {
+	return &tabular.Table{Columns: []tabular.Column{{Key: "key", Zh: "项目", En: "Field"}, {Key: "value", Zh: "内容", En: "Value"}}}
+}
+
+func printArchive(app *App, cat *catalog.Catalog, a *archive.Archive, full bool) error {
+	kv := kvTable(app)
+	add := func(k, v string) { kv.Rows = append(kv.Rows, []string{k, v}) }
+	name := a.Subject.Name
+	if name == "" {
+		name = app.T("（未知）", "(unknown)")
+	}
+	add(app.T("信息主体", "Subject"), name)
+	add(codeLabel(app, a.Subject.Kind), a.Subject.Code)
+	add(app.T("主体类别", "Kind"), archive.KindLabel(a.Subject.Kind, app.Lang))
+	if a.Subject.LegalRep != "" {
+		add(app.T("法定代表人", "Legal representative"), a.Subject.LegalRep)
+	}
+	scope := a.Scope.Label(app.Lang)
+	if a.Unit != "" {
+		scope += "（" + strings.TrimSpace(a.UnitName+" "+a.Unit) + "）"
+	}
+	add(app.T("查询范围", "Scope"), scope)
+	add(app.T("有效性判断日期", "Validity judged on"), a.AsOf.String())
+	add(app.T("查询记录", "Query log entry"), fmt.Sprintf("Q%d", a.QueryID))
+	if err := app.Print(kv); err != nil {
+		return err
+	}
+	if len(a.Records) == 0 {
+		app.Println(app.T("没有本查询范围可以查看的信用信息。", "No records visible in this scope."))
+		return nil
+	}
+	groups := map[string][]archive.Record{}
+	for _, r := range a.Records {
+		groups[r.Category] = append(groups[r.Category], r)
+	}
+	for _, cat0 := range []catalog.Category{catalog.Basic, catalog.Positive, catalog.Negative, catalog.Other} {
+		recs := groups[string(cat0)]
+		if len(recs) == 0 {
+			continue
+		}
+		t := &tabular.Table{
+			Title: fmt.Sprintf("%s（%d）", cat0.Label(app.Lang), len(recs)),
+			Columns: []tabular.Column{{Key: "id", Zh: "编号", En: "ID"}, {Key: "item", Zh: "信息项", En: "Item"}, {Key: "summary", Zh: "摘要", En: "Summary"},
+				{Key: "provider", Zh: "提供单位", En: "Provider"}, {Key: "decided_on", Zh: "决定日期", En: "Decided"},
+				{Key: "severity", Zh: "失信程度", En: "Severity"}, {Key: "valid_until", Zh: "有效期至", En: "Valid until"},
+				{Key: "state", Zh: "状态", En: "State"}, {Key: "marks", Zh: "标记", En: "Marks"}},
+		}
+		for _, r := range recs {
+			var marks []string
+			for _, f := range r.Flags {
+				marks = append(marks, archive.FlagLabel(f, app.Lang))
+			}
+			if r.LinkedAs != "" {
+				marks = append(marks, archive.LinkLabel(r.LinkedAs, app.Lang))
+			}
+			provider := r.ProviderName
+			if provider == "" {
+				provider = r.Provider
+			}
+			t.Rows = append(t.Rows, []string{fmt.Sprint(r.ID), r.ItemName, archive.Summary(r, cat), provider, r.DecidedOn,
+				archive.SeverityLabel(r.Severity, app.Lang), r.ValidUntil, archive.StateLabel(r.State, app.Lang), strings.Join(marks, "、")})
+		}
+		if err := app.Print(t); err != nil {
+			return err
+		}
+	}
+	if !full {
+		if app.IsTTY() {
+			app.Println(app.T("加 --full 逐条列出全部字段，或用 --format json。", "Add --full for every field, or use --format json."))
+		}
+		return nil
+	}
+	for _, r := range a.Records {
+		t := kvTable(app)
+		t.Title = fmt.Sprintf("%s %d · %s", app.T("记录", "Record"), r.ID, r.ItemName)
+		for _, f := range r.Fields {
+			t.Rows = append(t.Rows, []string{f.Name, f.Value})
+		}
+		if err := app.Print(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func newSubjectSearchCmd(app *App) *cobra.Command {
+	var o scopeOpts
+	var page, perPage int
+	c := &cobra.Command{
+		Use:   "search TEXT",
+		Short: "按名称或代码前缀查找信息主体 / find subjects by name or code prefix",
+		Long: `按名称（中文子串，两个字的姓名如“王伟”也可以）或代码前缀查找信息主体，按完全相同、开头相同、
+包含的顺序排列，再按名称排序，分页显示。只在查询范围内查找：社会公开范围只找得到有可公开信息的主体，
+自然人的姓名和身份证号码遮蔽，且只能用完整的身份证号码查找自然人（防止按号码前缀枚举个人）。
+查找本身写入查询记录（含查找内容）。
+
+` + scopeHelp,
+		Example: example(
+			"credit subject search 王伟",
+			"credit subject search 甲公司 --format json",
+			"credit subject search 913206 --scope office --page 2",
+		),
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			lookupGC(app)
+			scope, err := o.parsedScope()
+			if err != nil {
+				return err
+			}
+			if page < 1 || perPage < 1 || perPage > 200 {
+				return apperr.New(apperr.Usage, "--page 应不小于 1，--per-page 应在 1–200 之间", "--page must be 1 or more and --per-page 1–200")
+			}
+			st, acc, actor, err := o.access(app, scope)
+			if err != nil {
+				return err
+			}
+			res, err := archive.Search(app.Ctx(), st, acc, actor, args[0], page, perPage)
+			if err != nil {
+				return err
+			}
+			t := &tabular.Table{
+				Columns: []tabular.Column{{Key: "code", Zh: "代码", En: "Code"}, {Key: "name", Zh: "名称", En: "Name"},
+					{Key: "kind", Zh: "主体类别", En: "Kind"}, {Key: "match", Zh: "匹配", En: "Match"}, {Key: "records", Zh: "可查看记录", En: "Records"}},
+				JSON: res.Hits,
+			}
+			matchLabel := map[string]string{"exact": app.T("完全相同", "exact"), "prefix": app.T("开头相同", "prefix"), "substring": app.T("包含", "contains")}
+			for _, h := range res.Hits {
+				t.Rows = append(t.Rows, []string{h.Code, h.Name, archive.KindLabel(h.Kind, app.Lang), matchLabel[h.Match], fmt.Sprint(h.Records)})
+			}
+			pages := fmt.Sprint(max((res.Total+res.PerPage-1)/res.PerPage, 1))
+			total := fmt.Sprint(res.Total)
+			if res.More {
+				pages, total = pages+"+", total+"+"
+			}
+			t.Footer = []string{fmt.Sprintf(app.T("第 %d/%s 页，共找到 %s 个信息主体（%s范围）", "page %d/%s, %s subject(s) found (%s scope)"),
+				res.Page, pages, total, acc.Scope.Label(app.Lang))}
+			return app.Print(t)
+		},
+	}
+	o.register(c, true)
+	c.Flags().IntVar(&page, "page", 1, "第几页 / page")
+	c.Flags().IntVar(&perPage, "per-page", 20, "每页条数（1–200）/ subjects per page")
+	return c
+}
+
+func newSubjectQueriesCmd(app *App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "queries CODE",
+		Short: "谁在何时查询过该信息主体（仅工作人员）/ who looked at a subject, and when (office staff only)",
+		Long: `列出查询记录中关于该信息主体的每一次查询、查找、报告和导出：时间、业务日期、操作员、单位、范围、
+用途、授权和返回的记录数（第二十七条）。谁查询了谁本身也是敏感信息，只对经办（clerk）及以上角色开放。
+
+Lists every logged look at the subject. Who looked at whom is itself sensitive: clerk role or above.`,
+		Example: example("credit subject queries 91350100M000100Y43", "credit subject queries 91350100M000100Y43 --format json"),
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			st, err := app.Store()
+			if err != nil {
+				return err
+			}
+			op, err := app.Operator()
+			if err != nil {
+				return err
+			}
+			sub, rows, err := archive.Queries(app.Ctx(), st, op, args[0])
+			if err != nil {
+				return err
+			}
+			actions := map[string]string{"show": app.T("查询", "show"), "search": app.T("查找", "search"), "report": app.T("信用报告", "report"),
+				"export": app.T("批量导出", "export"), "history": app.T("修订历史", "history"), "check": app.T("信用审查", "check"), "verify": app.T("核验", "verify")}
+			t := &tabular.Table{
+				Columns: []tabular.Column{{Key: "id", Zh: "编号", En: "ID"}, {Key: "at", Zh: "时间", En: "At"}, {Key: "today", Zh: "业务日期", En: "Office date"},
+					{Key: "operator", Zh: "操作员", En: "Operator"}, {Key: "action", Zh: "动作", En: "Action"}, {Key: "scope", Zh: "范围", En: "Scope"},
+					{Key: "unit", Zh: "单位", En: "Unit"}, {Key: "purpose", Zh: "用途", En: "Purpose"}, {Key: "authorization", Zh: "授权", En: "Authorization"},
+					{Key: "records", Zh: "记录数", En: "Records"}},
+				JSON: rows,
+			}
+			for _, q := range rows {
+				who := q.Operator
+				if q.ActingBy != "" {
+					who += "（" + q.ActingBy + app.T(" 代", " for") + "）"
+				}
+				action := actions[q.Action]
+				if action == "" {
+					action = q.Action
+				}
+				t.Rows = append(t.Rows, []string{fmt.Sprint(q.ID), q.At, q.Today, who, action, archive.Scope(q.Scope).Label(app.Lang), q.Unit, q.Purpose, q.Authorization, fmt.Sprint(q.Records)})
+			}
+			t.Footer = []string{fmt.Sprintf(app.T("%s %s：共 %d 次查询。查询记录本身是敏感信息，请勿外传。", "%s %s: %d look(s). The query log is itself sensitive."),
+				sub.Name, sub.Code, len(rows))}
+			if !app.JSON() && len(rows) == 0 {
+				app.Println(app.T("没有查询过该信息主体的记录。", "Nobody has looked at this subject."))
+				return nil
+			}
+			return app.Print(t)
+		},
+	}
+}
+
+func newSubjectHistoryCmd(app *App) *cobra.Command {
+	var o scopeOpts
+	c := &cobra.Command{
+		Use:   "history CODE",
+		Short: "信息主体每条信息的全部修订：改了什么、谁、何时、依何程序（仅工作人员）/ every revision of every record (office)",
+		Long: `列出信息主体档案中每条信息的每一次修订（第三十六条：不删除任何信息）：首次归集、报送修订、异议更正、
+异议撤回、信用修复，每次列出改动的字段及其原值和新值、操作员、时间和依据（批次、异议或修复编号）。
+已撤回的信息只显示改动了哪些字段，不显示内容。需要经办（clerk）或以上角色；查看本身写入查询记录。
+
+Every revision of every record in the archive: each changed field's old and new value, who, when,
+under which procedure and reference. Office staff only; the look is logged.`,
+		Example: example("credit subject history 91350100M000100Y43", "credit subject history 91350100M000100Y43 --format json"),
+		Args:    exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			lookupGC(app)
+			st, acc, actor, err := o.access(app, archive.Office)
+			if err != nil {
+				return err
+			}
+			h, err := archive.ReadHistory(app.Ctx(), st, acc, actor, args[0])
+			if err != nil {
+				return err
+			}
+			if app.JSON() {
+				return app.Print(&tabular.Table{JSON: h})
+			}
+			t := &tabular.Table{
+				Title: fmt.Sprintf("%s %s", h.Subject.Name, h.Subject.Code),
+				Columns: []tabular.Column{{Key: "record", Zh: "记录", En: "Record"}, {Key: "rev", Zh: "版本", En: "Rev"},
+					{Key: "procedure", Zh: "程序", En: "Procedure"}, {Key: "at", Zh: "时间", En: "At"}, {Key: "operator", Zh: "操作员", En: "Operator"},
+					{Key: "ref", Zh: "依据", En: "Ref"}, {Key: "field", Zh: "字段", En: "Field"}, {Key: "old", Zh: "原值", En: "Old"}, {Key: "new", Zh: "新值", En: "New"}},
+			}
+			for _, r := range h.Records {
+				rec := fmt.Sprintf("%d %s", r.ID, r.ItemName)
+				if r.LinkedAs != "" {
+					rec += "（" + archive.LinkLabel(r.LinkedAs, app.Lang) + "）"
+				}
+				for _, v := range r.Revisions {
+					head := []string{rec, fmt.Sprint(v.Rev), archive.ProcedureLabel(v.Procedure, app.Lang), v.At, v.Operator, v.Ref}
+					if v.Rev == 1 || len(v.Changes) == 0 {
+						note := app.T("（内容未变）", "(no change in content)")
+						if v.Rev == 1 {
+							note = fmt.Sprintf(app.T("（归集 %d 个字段）", "(%d fields stored)"), len(v.Changes))
+						}
+						t.Rows = append(t.Rows, append(head, note, "", ""))
+						continue
+					}
+					for _, ch := range v.Changes {
+						t.Rows = append(t.Rows, append(append([]string{}, head...), ch.Field, ch.Old, ch.New))
+					}
+				}
+			}
+			if len(h.Records) == 0 {
+				app.Println(app.T("该信息主体没有信用信息。", "The subject has no records."))
+				return nil
+			}
+			return app.Print(t)
+		},
+	}
+	c.Flags().StringVar(&o.purpose, "purpose", "", "查看用途，记入查询记录 / purpose, written to the query log")
+	return c
+}
+
+func newSubjectReportCmd(app *App) *cobra.Command {
+	var o scopeOpts
+	var out string
+	c := &cobra.Command{
+		Use:   "report CODE -o FILE.md|FILE.html",
+		Short: "出具信用报告（Markdown 或可打印的 HTML）/ write a printable credit report",
+		Long: `按查询范围出具信息主体的信用报告：报告日期、查询范围、主体信息，按基本、正面、负面、其他信息分组列出
+每条信息的全部字段；异议中、修复中的信息醒目标注；工作机构内部范围中已过期、已修复的信息加删除线并标明。
+出具报告写入查询记录（动作 report），报告编号即查询记录编号。
+
+` + scopeHelp,
+		Example: example(
+			"credit subject report 91350100M000100Y43 -o 信用报告.html",
+			"credit subject report 91350100M000100Y43 --scope office -o 档案.md",
+		),
+		Args: exactArgs(1),
+		RunE: func(c *cobra.Command, args []string) error {
+			ext := strings.ToLower(filepath.Ext(out))
+			if out == "" || (ext != ".md" && ext != ".html" && ext != ".htm") {
+				return apperr.New(apperr.Usage, "请用 -o 给出报告文件，扩展名为 .md 或 .html", "give the report file with -o, ending in .md or .html")
+			}
+			lookupGC(app)
+			scope, err := o.parsedScope()
+			if err != nil {
+				return err
+			}
+			st, acc, actor, err := o.access(app, scope)
+			if err != nil {
+				return err
+			}
+			a, err := archive.Show(app.Ctx(), st, acc, actor, args[0], archive.ActionReport)
+			if err != nil {
+				return err
+			}
+			rp := &archive.Report{Archive: a, Catalog: acc.Catalog, Date: app.Today(), Operator: actor.Operator, Lang: app.Lang,
+				Jurisdiction: acc.Catalog.Jurisdiction}
+			body := rp.Markdown()
+			if ext != ".md" {
+				body = rp.HTML()
+			}
+			if err := tabular.WriteFileAtomic(out, func(tmp string) error { return os.WriteFile(tmp, body, 0o640) }); err != nil {
+				return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+			}
+			app.Warn(app.T("已写入 ", "written: ") + out)
+			if app.JSON() {
+				return app.Print(&tabular.Table{JSON: map[string]any{"file": out, "query_id": a.QueryID, "records": len(a.Records),
+					"scope": a.Scope, "as_of": a.AsOf, "report_date": app.Today()}})
+			}
+			return nil
+		},
+	}
+	o.register(c, true)
+	c.Flags().StringVarP(&out, "output", "o", "", "报告文件（.md 或 .html）/ report file")
+	return c
+}

@@ -1,0 +1,174 @@
+package queue
+
+import (
+	"strings"
+	"testing"
+
+	"credit/internal/apperr"
+	"credit/internal/catalog"
+	"credit/internal/civil"
+	"credit/internal/operator"
+	"credit/internal/store"
+	"credit/internal/workday"
+)
+
+var d = civil.MustParse
+
+// test is a small workflow: a → b (clerk, sets x), b → c or d (reviewer).
+var test = &Machine{
+	Queue: "test", Zh: "测试", En: "test",
+	States: []StateInfo{
+		{State: "a", Zh: "甲", En: "a", Holds: true}, {State: "b", Zh: "乙", En: "b", Holds: true},
+		{State: "c", Zh: "丙", En: "c", Finished: true}, {State: "d", Zh: "丁", En: "d"},
+	},
+	Commands:  []Command{{Name: "open", Zh: "开", En: "open"}, {Name: "go", Zh: "走", En: "go"}, {Name: "end", Zh: "结", En: "end"}},
+	Deadlines: []DeadlineInfo{{Name: "x", JSON: "x_due", Zh: "甲期限", En: "x"}, {Name: "y", JSON: "y_due", Zh: "乙期限", En: "y"}},
+	Table: []Transition{
+		{Command: "open", To: "a", Role: operator.Clerk, Sets: []Rule{{Deadline: "y", Days: func(w catalog.Workdays) int { return w.ObjectionReview }}}},
+		{Command: "go", From: []State{"a"}, To: "b", Role: operator.Clerk, Sets: []Rule{{Deadline: "x", Days: func(w catalog.Workdays) int { return w.ProviderVerification }}}},
+		{Command: "end", From: []State{"b", "d"}, To: "c", Role: operator.Reviewer, Meets: []string{"x"}},
+		{Command: "end", From: []State{"b", "d"}, To: "d", Role: operator.Reviewer},
+	},
+}
+
+func TestMachineTable(t *testing.T) {
+	if err := test.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if test.Role("end") != operator.Reviewer || len(test.From("end")) != 2 {
+		t.Fatalf("role/from of end: %s %v", test.Role("end"), test.From("end"))
+	}
+	bad := *test
+	bad.Table = append(append([]Transition{}, test.Table...), Transition{Command: "end", From: []State{"b"}, To: "c", Role: operator.Clerk})
+	if bad.Validate() == nil {
+		t.Error("rows of one command with different roles must not validate")
+	}
+	bad.Table = append(append([]Transition{}, test.Table...), Transition{Command: "go", From: []State{"a"}, To: "zz", Role: operator.Clerk})
+	if bad.Validate() == nil {
+		t.Error("an unknown state must not validate")
+	}
+}
+
+func TestAllow(t *testing.T) {
+	clerk := operator.Operator{Name: "bob", Role: operator.Clerk}
+	if err := test.Allow("go", 3, "a", clerk); err != nil {
+		t.Fatal(err)
+	}
+	err := test.Allow("go", 3, "c", clerk)
+	if apperr.CodeOf(err) != apperr.Rule || !strings.Contains(apperr.MessageOf(err, "zh"), "测试 3 当前状态为“丙”，不能执行“走”") ||
+		!strings.Contains(apperr.MessageOf(err, "en"), "test 3 is c: go is not allowed (only from a)") {
+		t.Fatalf("wrong state: %v / %s", err, apperr.MessageOf(err, "en"))
+	}
+	if err := test.Allow("end", 3, "b", clerk); apperr.CodeOf(err) != apperr.Rule || !strings.Contains(err.Error(), "reviewer") {
+		t.Fatalf("wrong role: %v", err)
+	}
+	if _, err := test.ParseState("zz"); apperr.CodeOf(err) != apperr.Usage {
+		t.Fatalf("ParseState: %v", err)
+	}
+}
+
+func dl(name, due string, met string) store.QueueDeadline {
+	x := store.QueueDeadline{Name: name, Due: d(due)}
+	if met != "" {
+		x.MetOn = d(met)
+	}
+	return x
+}
+
+// Known answers from the 2025 State Council notice: 10-01…10-08 off, 09-28
+// (Sun) and 10-11 (Sat) worked.
+func TestStand(t *testing.T) {
+	cal := workday.Default()
+	ds := []store.QueueDeadline{dl("y", "2025-10-16", ""), dl("x", "2025-10-10", "")}
+	cases := []struct {
+		today  string
+		state  State
+		due    string
+		left   int
+		status workday.Status
+	}{
+		{"2025-09-26", "b", "2025-10-10", 5, workday.StatusOK},
+		{"2025-09-30", "b", "2025-10-10", 2, workday.StatusDueSoon}, // 10-09, 10-10
+		{"2025-10-10", "b", "2025-10-10", 0, workday.StatusDueSoon},
+		{"2025-10-11", "b", "2025-10-10", -1, workday.StatusOverdue}, // a 调休 Saturday
+		{"2025-10-12", "b", "2025-10-10", -1, workday.StatusOverdue}, // Sunday: no working day added
+		{"2025-10-13", "b", "2025-10-10", -2, workday.StatusOverdue},
+	}
+	for _, c := range cases {
+		s, err := test.Stand(cal, d(c.today), c.state, ds, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Due == nil || s.Due.String() != c.due || *s.DaysLeft != c.left || s.Status != c.status || s.Deadline != "x" {
+			t.Errorf("%s: %+v (left %v), want %s %d %s", c.today, s, s.DaysLeft, c.due, c.left, c.status)
+		}
+	}
+	// Equal due dates: the machine's deadline order breaks the tie.
+	tie := []store.QueueDeadline{dl("y", "2025-10-10", ""), dl("x", "2025-10-10", "")}
+	if e, _ := test.Earliest(tie); e.Name != "x" {
+		t.Errorf("tie: %s", e.Name)
+	}
+	// Met deadlines do not count; none open: ok without a due date.
+	s, _ := test.Stand(cal, d("2025-10-13"), "d", []store.QueueDeadline{dl("x", "2025-10-10", "2025-10-09")}, 2)
+	if s.Due != nil || s.DaysLeft != nil || s.Status != workday.StatusOK {
+		t.Errorf("nothing open: %+v", s)
+	}
+	// Finished: done, on time only when every deadline was met by its due date.
+	s, _ = test.Stand(cal, d("2025-10-20"), "c", []store.QueueDeadline{dl("x", "2025-10-10", "2025-10-10"), dl("y", "2025-10-16", "2025-10-13")}, 2)
+	if s.Status != workday.StatusDone || !*s.OnTime {
+		t.Errorf("done on time: %+v", s)
+	}
+	s, _ = test.Stand(cal, d("2025-10-20"), "c", []store.QueueDeadline{dl("x", "2025-10-10", "2025-10-11")}, 2)
+	if s.Status != workday.StatusDone || *s.OnTime {
+		t.Errorf("done late: %+v", s)
+	}
+}
+
+func TestSortAndFilter(t *testing.T) {
+	type item struct {
+		id int64
+		s  Standing
+	}
+	due := func(s string) *civil.Date { x := d(s); return &x }
+	items := []item{
+		{1, Standing{Status: workday.StatusDone}},
+		{2, Standing{Due: due("2025-11-21"), Status: workday.StatusDueSoon}},
+		{3, Standing{Status: workday.StatusOK}},
+		{4, Standing{Due: due("2025-11-17"), Status: workday.StatusOverdue}},
+		{5, Standing{Due: due("2025-11-21"), Status: workday.StatusDueSoon}},
+	}
+	Sort(items, func(i item) Standing { return i.s }, func(i item) int64 { return i.id })
+	var got []int64
+	for _, i := range items {
+		got = append(got, i.id)
+	}
+	if want := []int64{4, 2, 5, 3, 1}; !equal(got, want) {
+		t.Fatalf("order %v, want %v", got, want)
+	}
+	overdue, soon := items[0].s, items[1].s
+	if !overdue.Matches(false, true) || overdue.Matches(true, false) || !soon.Matches(true, true) || !items[4].s.Matches(false, false) {
+		t.Error("filters")
+	}
+}
+
+func equal(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestLatestDue(t *testing.T) {
+	ds := []store.QueueDeadline{dl("x", "2025-10-10", "2025-10-09"), dl("y", "2025-10-16", ""), dl("x", "2025-11-12", "")}
+	if x := LatestDue(ds, "x"); x == nil || x.String() != "2025-11-12" {
+		t.Errorf("latest x: %v", x)
+	}
+	if LatestDue(ds, "z") != nil {
+		t.Error("none set")
+	}
+}

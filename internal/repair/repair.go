@@ -1,0 +1,411 @@
+// Package repair owns the credit repair queue (第三十四条–第三十五条, SPEC §E):
+// eligibility at application with every failed condition named, the state
+// machine as one table (built on internal/queue like the objection queue),
+// the publicity period that an objection pauses and a dismissal resumes with
+// the working days that remained, and completion — the record becomes
+// repaired, leaves every scope but the office's, and its original stays in
+// the archive with the repair's reference (原始失信信息转为档案保存).
+package repair
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"credit/internal/apperr"
+	"credit/internal/catalog"
+	"credit/internal/civil"
+	"credit/internal/operator"
+	"credit/internal/queue"
+	"credit/internal/store"
+	"credit/internal/workday"
+)
+
+// States (SPEC §E).
+const (
+	Applied           queue.State = "applied"
+	Refused           queue.State = "refused"
+	Approved          queue.State = "approved_by_provider"
+	InPublicity       queue.State = "in_publicity"
+	PublicityObjected queue.State = "publicity_objected"
+	Repaired          queue.State = "repaired"
+	Withdrawn         queue.State = "withdrawn"
+)
+
+// Deadlines.
+const (
+	DeadlineOpinion = "opinion" // 第三十五条 “规定期限”: policy repair_opinion (assumed 5)
+	DeadlineVerify  = "verify"  // an objection during publicity: policy repair_verify
+)
+
+// Machine is the repair workflow: SPEC §E as one table. While a repair is
+// worked (applied … publicity_objected) it holds its record: the record is
+// flagged under_repair and imports may not revise it.
+var Machine = &queue.Machine{
+	Queue: "repair", Zh: "信用修复", En: "repair",
+	States: []queue.StateInfo{
+		{State: Applied, Zh: "已申请", En: "applied", Holds: true},
+		{State: Refused, Zh: "不予修复", En: "refused", Finished: true},
+		{State: Approved, Zh: "提供单位同意修复", En: "approved by provider", Holds: true},
+		{State: InPublicity, Zh: "公示中", En: "in publicity", Holds: true},
+		{State: PublicityObjected, Zh: "公示有异议", En: "publicity objected", Holds: true},
+		{State: Repaired, Zh: "已修复", En: "repaired", Finished: true},
+		{State: Withdrawn, Zh: "已撤回申请", En: "withdrawn", Finished: true},
+	},
+	Commands: []queue.Command{
+		{Name: "apply", Zh: "受理修复申请", En: "apply"},
+		{Name: "opinion", Zh: "登记提供单位意见", En: "opinion"},
+		{Name: "publicize", Zh: "开始公示", En: "publicize"},
+		{Name: "object", Zh: "登记公示异议", En: "object"},
+		{Name: "verify", Zh: "核实公示异议", En: "verify"},
+		{Name: "complete", Zh: "完成修复", En: "complete"},
+		{Name: "withdraw", Zh: "撤回申请", En: "withdraw"},
+	},
+	Deadlines: []queue.DeadlineInfo{
+		{Name: DeadlineVerify, JSON: "verify_due", Zh: "公示异议核实期限", En: "objection verification due"},
+		{Name: DeadlineOpinion, JSON: "opinion_due", Zh: "修复意见期限", En: "opinion due"},
+	},
+	Table: []queue.Transition{
+		{Command: "apply", To: Applied, Role: operator.Clerk, Sets: []queue.Rule{{Deadline: DeadlineOpinion, Days: opinion}}},
+		{Command: "apply", To: Refused, Role: operator.Clerk}, // not eligible: kept with its reasons, exit 5
+		{Command: "opinion", From: []queue.State{Applied}, To: Approved, Role: operator.Clerk, Meets: []string{DeadlineOpinion}},
+		{Command: "opinion", From: []queue.State{Applied}, To: Refused, Role: operator.Clerk, Meets: []string{DeadlineOpinion}},
+		{Command: "publicize", From: []queue.State{Approved}, To: InPublicity, Role: operator.Clerk}, // the period: see Publicize
+		{Command: "object", From: []queue.State{InPublicity}, To: PublicityObjected, Role: operator.Clerk, Sets: []queue.Rule{{Deadline: DeadlineVerify, Days: verify}}},
+		{Command: "verify", From: []queue.State{PublicityObjected}, To: Refused, Role: operator.Reviewer, Meets: []string{DeadlineVerify}},
+		{Command: "verify", From: []queue.State{PublicityObjected}, To: InPublicity, Role: operator.Reviewer, Meets: []string{DeadlineVerify}},
+		{Command: "complete", From: []queue.State{InPublicity}, To: Repaired, Role: operator.Reviewer}, // only after the last publicity day
+		{Command: "withdraw", From: []queue.State{Applied, Approved}, To: Withdrawn, Role: operator.Clerk, Meets: []string{DeadlineOpinion}},
+	},
+}
+
+func opinion(w catalog.Workdays) int { return w.RepairOpinion }
+func verify(w catalog.Workdays) int  { return w.RepairVerify }
+
+// Reasons an application is not eligible (SPEC §E), with their Chinese text.
+var Reasons = []struct{ Code, Zh, En string }{
+	{"not_negative", "该记录不是失信（负面）信息", "the record is not negative information"},
+	{"expired", "该失信信息已超过有效期，无需修复", "the record has expired"},
+	{"already_repaired", "该记录已经修复", "the record has already been repaired"},
+	{"withdrawn", "该记录已经撤除", "the record has been withdrawn"},
+	{"open_objection", "该记录有尚未办结的异议", "the record has an open objection"},
+	{"open_repair", "该记录已有正在办理的修复申请", "the record already has an open repair"},
+	{"clean_period_not_met", "自纠正之日起未满规定期限（第三十四条(二)）", "the clean period since the correction has not passed (art. 34(2))"},
+	{"later_negative_record", "纠正之后又发生同类失信行为（第三十四条(二)）", "a negative record of the same kind was decided after the correction (art. 34(2))"},
+	{"no_commitment", "没有信用承诺（第三十四条(三)）", "no commitment was given (art. 34(3))"},
+}
+
+// ReasonText is a reason's text for people.
+func ReasonText(code, lang string) string {
+	for _, r := range Reasons {
+		if r.Code == code {
+			if lang == "en" {
+				return r.En
+			}
+			return r.Zh
+		}
+	}
+	return code
+}
+
+// Application is a repair application as the office receives it.
+type Application struct {
+	Record      int64
+	CorrectedOn civil.Date
+	Commitment  string
+	Evidence    string
+	Applied     civil.Date // zero = today
+}
+
+// Apply receives an application. An eligible one is applied with opinion_due
+// = add(applied, repair_opinion); an ineligible one is stored as refused with
+// its reasons, and the error (exit 5) names every one of them.
+func Apply(ctx context.Context, env queue.Env, a Application) (*View, error) {
+	if a.Applied.IsZero() {
+		a.Applied = env.Today()
+	}
+	if a.Applied.After(env.Today()) {
+		return nil, apperr.Newf(apperr.Usage, "申请日期 %s 晚于今天 %s", "the application date %s is after today %s", a.Applied, env.Today())
+	}
+	if a.CorrectedOn.IsZero() {
+		return nil, apperr.New(apperr.Usage, "请用 --corrected-on 给出纠正失信行为的日期", "give the date the behaviour was corrected with --corrected-on")
+	}
+	if a.CorrectedOn.After(a.Applied) {
+		return nil, apperr.Newf(apperr.Usage, "纠正日期 %s 晚于申请日期 %s", "the correction date %s is after the application date %s", a.CorrectedOn, a.Applied)
+	}
+	var reasons []string
+	c, err := Machine.Create(ctx, env, "apply", func(c *queue.Change) error {
+		rec, ok, err := c.Tx.CaseRecord(a.Record)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return apperr.Newf(apperr.Usage, "没有记录 %d（或其批次尚未发布）", "no record %d (or its batch is not published)", a.Record)
+		}
+		if reasons, err = eligibility(c.Tx, rec, a); err != nil {
+			return err
+		}
+		c.To = Applied
+		if len(reasons) > 0 {
+			c.To = Refused
+		}
+		id, err := c.Tx.InsertRepair(store.Repair{RecordID: rec.ID, Rev: rec.Rev, ContentHash: rec.ContentHash, CorrectedOn: a.CorrectedOn,
+			Commitment: strings.TrimSpace(a.Commitment), Evidence: a.Evidence, AppliedOn: a.Applied, State: string(c.To),
+			Holds: len(reasons) == 0, Eligible: len(reasons) == 0, Reasons: reasons})
+		if err != nil {
+			return err
+		}
+		c.ID, c.Start = id, a.Applied
+		c.Details = map[string]any{"record": rec.ID, "rev": rec.Rev, "content_hash": rec.ContentHash, "applied_on": a.Applied.String(),
+			"corrected_on": a.CorrectedOn.String(), "eligible": len(reasons) == 0, "reasons": reasons}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	v, err := Get(ctx, env.Store, env.Cal, env.Today(), c.ID, env.Lang)
+	if err != nil {
+		return nil, err
+	}
+	if len(reasons) > 0 {
+		var zh, en []string
+		for _, r := range reasons {
+			zh, en = append(zh, ReasonText(r, "zh")+"（"+r+"）"), append(en, r)
+		}
+		return v, apperr.New(apperr.Rule,
+			fmt.Sprintf("信用修复申请 %d 不符合条件，已登记为不予修复：%s", c.ID, strings.Join(zh, "；")),
+			fmt.Sprintf("repair %d is not eligible and is stored as refused: %s", c.ID, strings.Join(en, ", ")))
+	}
+	return v, nil
+}
+
+// eligibility checks SPEC §E on the application date and returns the codes
+// of every failed condition.
+func eligibility(tx *store.Tx, rec store.CaseRecord, a Application) ([]string, error) {
+	var out []string
+	fail := func(code string) { out = append(out, code) }
+	if rec.Category != string(catalog.Negative) {
+		fail("not_negative")
+	}
+	if rec.ValidUntil != "" && rec.ValidUntil < a.Applied.String() {
+		fail("expired")
+	}
+	switch rec.Status {
+	case "repaired":
+		fail("already_repaired")
+	case "withdrawn":
+		fail("withdrawn")
+	}
+	open, err := tx.OpenProcedures(rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range open {
+		switch p {
+		case "objection":
+			fail("open_objection")
+		case "repair":
+			fail("open_repair")
+		}
+	}
+	cat, _, err := tx.CatalogInForce(a.Applied)
+	if err != nil {
+		return nil, err
+	}
+	if cat.Policy.RepairCleanPeriod.AddTo(a.CorrectedOn).After(a.Applied) {
+		fail("clean_period_not_met")
+	}
+	// 同类失信行为: same item and, when the item names one, the same value of
+	// its kind field (for XZCF 违法行为类型), decided after the correction.
+	kindField := ""
+	if it := cat.Item(rec.Item); it != nil {
+		kindField = it.KindField
+	}
+	later, err := tx.NegativeRecordsAfter(rec.SubjectID, rec.Item, a.CorrectedOn.String(), rec.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range later {
+		if kindField == "" || sameKind(o.Value(kindField), rec.Value(kindField)) {
+			fail("later_negative_record")
+			break
+		}
+	}
+	if strings.TrimSpace(a.Commitment) == "" {
+		fail("no_commitment")
+	}
+	return out, nil
+}
+
+func sameKind(a, b string) bool {
+	return catalog.NormalizeName(a) == catalog.NormalizeName(b)
+}
+
+// Opinion enters the provider's written opinion.
+func Opinion(ctx context.Context, env queue.Env, id int64, approve bool, text string) (*View, error) {
+	return simple(ctx, env, id, "opinion", text, func(c *queue.Change) error {
+		c.To, c.Details["opinion"] = Refused, "refuse"
+		if approve {
+			c.To, c.Details["opinion"] = Approved, "approve"
+		}
+		return c.Tx.SetRepairOpinion(id, c.Details["opinion"].(string))
+	})
+}
+
+// Publicize starts the publicity period: from add(today, 1) to add(today,
+// repair_publicity), the policy in force today giving the number of days.
+func Publicize(ctx context.Context, env queue.Env, id int64, note string) (*View, error) {
+	return simple(ctx, env, id, "publicize", note, func(c *queue.Change) error {
+		cat, version, err := c.Policy(c.Today())
+		if err != nil {
+			return err
+		}
+		n := cat.Policy.Workdays.RepairPublicity
+		p, err := stretch(c.Env.Cal, id, c.Today(), n, n, version)
+		if err != nil {
+			return err
+		}
+		if _, err := c.Tx.AddPublicityStretch(p); err != nil {
+			return err
+		}
+		c.Details["publicity"] = map[string]any{"first_day": p.First.String(), "last_day": p.Last.String(), "days": n}
+		return nil
+	})
+}
+
+func stretch(cal *workday.Calendar, id int64, start civil.Date, days, total int, version int64) (store.PublicityStretch, error) {
+	first, last, err := cal.Publicity(start, days)
+	if err != nil {
+		return store.PublicityStretch{}, err
+	}
+	_, prov, err := cal.AddP(start, days)
+	if err != nil {
+		return store.PublicityStretch{}, err
+	}
+	return store.PublicityStretch{RepairID: id, StartedOn: start, Days: days, First: first, Last: last, Total: total, Provisional: prov, Catalog: version}, nil
+}
+
+// current is the running (last) stretch of a repair's publicity.
+func current(tx *store.Tx, id int64) (store.PublicityStretch, error) {
+	ps, err := tx.Publicity(id)
+	if err != nil {
+		return store.PublicityStretch{}, err
+	}
+	if len(ps) == 0 {
+		return store.PublicityStretch{}, fmt.Errorf("repair %d is in publicity without a period", id)
+	}
+	return ps[len(ps)-1], nil
+}
+
+// Object records an objection raised during publicity: the period pauses
+// (the working days fully served before today count) and the provider must
+// verify by add(today, repair_verify).
+func Object(ctx context.Context, env queue.Env, id int64, detail string) (*View, error) {
+	return simple(ctx, env, id, "object", detail, func(c *queue.Change) error {
+		p, err := current(c.Tx, id)
+		if err != nil {
+			return err
+		}
+		today := c.Today()
+		if today.After(p.Last) {
+			return apperr.Newf(apperr.Rule, "信用修复 %d 的公示期已于 %s 结束，不能再登记公示期间的异议；可以办理“完成修复”",
+				"repair %d: publicity ended on %s; an objection can no longer be entered as raised during publicity", id, p.Last)
+		}
+		served := 0
+		if today.After(p.StartedOn) {
+			if served, err = c.Env.Cal.Between(p.StartedOn, today.AddDays(-1)); err != nil {
+				return err
+			}
+		}
+		served = max(0, min(served, p.Days))
+		if err := c.Tx.PausePublicity(id, p.Seq, today, served); err != nil {
+			return err
+		}
+		c.Details["publicity"] = map[string]any{"paused_on": today.String(), "served": served, "remaining": p.Days - served}
+		return nil
+	})
+}
+
+// Verify is the reviewer's conclusion on the publicity objection: upheld
+// refuses the repair; dismissed resumes the publicity with the working days
+// that remained (add(today, 1) .. add(today, remaining)), not a new period.
+func Verify(ctx context.Context, env queue.Env, id int64, upholdObjection bool, note string) (*View, error) {
+	return simple(ctx, env, id, "verify", note, func(c *queue.Change) error {
+		if upholdObjection {
+			c.To, c.Details["objection"] = Refused, "upheld"
+			return nil
+		}
+		c.To, c.Details["objection"] = InPublicity, "dismissed"
+		p, err := current(c.Tx, id)
+		if err != nil {
+			return err
+		}
+		remaining := p.Days - p.Served
+		next, err := stretch(c.Env.Cal, id, c.Today(), remaining, p.Total, p.Catalog)
+		if err != nil {
+			return err
+		}
+		if _, err := c.Tx.AddPublicityStretch(next); err != nil {
+			return err
+		}
+		c.Details["publicity"] = map[string]any{"first_day": next.First.String(), "last_day": next.Last.String(), "days": remaining}
+		return nil
+	})
+}
+
+// Complete repairs the record once the publicity period is over (from the
+// day after its last day): the revision is kept in record_history and the
+// record's status becomes repaired (procedure repair, ref repair:N).
+func Complete(ctx context.Context, env queue.Env, id int64, note string) (*View, error) {
+	return simple(ctx, env, id, "complete", note, func(c *queue.Change) error {
+		p, err := current(c.Tx, id)
+		if err != nil {
+			return err
+		}
+		if !c.Today().After(p.Last) {
+			return apperr.Newf(apperr.Rule, "信用修复 %d 的公示期至 %s 结束，%s 起方可完成修复",
+				"repair %d: publicity runs to %s; it can be completed from %s", id, p.Last, p.Last.AddDays(1))
+		}
+		r, _, err := c.Tx.Repair(id)
+		if err != nil {
+			return err
+		}
+		rec, ok, err := c.Tx.CaseRecord(r.RecordID)
+		if err != nil {
+			return err
+		}
+		if !ok || rec.Status != "active" {
+			return apperr.Newf(apperr.Rule, "记录 %d 的状态为 %s，不能完成修复", "record %d is %s and cannot be repaired", r.RecordID, rec.Status)
+		}
+		rev, err := c.Tx.SetRecordStatus(rec.ID, "repaired", "repair", fmt.Sprintf("repair:%d", id))
+		if err != nil {
+			return err
+		}
+		c.Details["rev"], c.Details["content_hash"] = rev, rec.ContentHash
+		return nil
+	})
+}
+
+// Withdraw records that the subject withdrew the application.
+func Withdraw(ctx context.Context, env queue.Env, id int64, note string) (*View, error) {
+	return simple(ctx, env, id, "withdraw", note, nil)
+}
+
+func simple(ctx context.Context, env queue.Env, id int64, command, note string, step func(*queue.Change) error) (*View, error) {
+	_, err := Machine.Run(ctx, env, id, command, func(c *queue.Change) error {
+		r, _, err := c.Tx.Repair(id)
+		if err != nil {
+			return err
+		}
+		c.Note = note
+		c.Details["record"] = r.RecordID
+		if step != nil {
+			return step(c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Get(ctx, env.Store, env.Cal, env.Today(), id, env.Lang)
+}

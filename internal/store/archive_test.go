@@ -1,0 +1,289 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"credit/internal/civil"
+)
+
+// archiveFixture is a store with two published batches and one staging
+// batch of hand-made records:
+//
+//	org 甲公司 (91350100M000100Y43): record A (serious, linked to 王伟 as
+//	legal_rep and to 王伟民 as principal), record B (general, expired on
+//	2025-06-10), revised once by batch 2
+//	person 王伟 (11010519491231002X): record C (own)
+//	person 王伟民 (110101199003070011): no own record
+//	org 大王伟业公司 (91110000802100433B): record D in a staging batch (invisible)
+type archiveFixture struct {
+	st                   *Store
+	ctx                  context.Context
+	orgA, wang, wangMin  int64
+	orgB                 int64
+	recA, recB, recC     int64
+	recD                 int64
+	layout               int64
+	batch1, batch2, stag int64
+}
+
+func newArchiveFixture(t *testing.T) *archiveFixture {
+	t.Helper()
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "a.db"), Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 12, 1, 2, 0, 0, 0, time.UTC)
+	actor := Actor{Operator: "alice", Today: civil.MustParse("2025-12-01"), Now: func() time.Time { at = at.Add(time.Minute); return at }}
+	f := &archiveFixture{st: st, ctx: ctx}
+	names := []string{"名称", "代码", "文号", "内容"}
+	batch := func(file string) int64 {
+		var id int64
+		err := st.Write(ctx, actor, func(tx *Tx) error {
+			var err error
+			id, err = tx.BeginBatch(BatchStart{Provider: "11100000000013127D", Item: "XZCF", Channel: "local", FileName: file, FileHash: file})
+			if err != nil {
+				return err
+			}
+			f.layout, err = tx.LayoutID("XZCF", names)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	insert := func(b int64, subj int64, key, sev, decided, until, vals string) int64 {
+		var id int64
+		err := st.Write(ctx, actor, func(tx *Tx) error {
+			ids, err := tx.InsertRecords(b, []NewRecord{{Item: "XZCF", Key: key, Provider: "11100000000013127D", Channel: "local", SubjectID: subj,
+				Category: "negative", Severity: sev, DecidedOn: decided, ValidUntil: until, Layout: f.layout, Vals: vals, ContentHash: "h-" + key}})
+			id = ids[0]
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	subjects := func(b int64, in ...SubjectIn) map[string]SubjectRef {
+		var refs map[string]SubjectRef
+		if err := st.Write(ctx, actor, func(tx *Tx) error {
+			var err error
+			refs, err = tx.ResolveSubjects(b, in)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return refs
+	}
+	publish := func(b int64) {
+		if err := st.Write(ctx, actor, func(tx *Tx) error { return tx.PublishBatch(b, BatchCounts{}) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	f.batch1 = batch("one.csv")
+	refs := subjects(f.batch1,
+		SubjectIn{Code: "91350100M000100Y43", Kind: "organisation", Name: "甲公司", NameKey: "甲公司"},
+		SubjectIn{Code: "11010519491231002X", Kind: "natural_person", Name: "王伟", NameKey: "王伟"},
+		SubjectIn{Code: "110101199003070011", Kind: "natural_person", Name: "王伟民", NameKey: "王伟民"},
+		SubjectIn{Code: "91110000802100433B", Kind: "organisation", Name: "大王伟业公司", NameKey: "大王伟业公司"})
+	f.orgA, f.wang, f.wangMin, f.orgB = refs["91350100M000100Y43"].ID, refs["11010519491231002X"].ID, refs["110101199003070011"].ID, refs["91110000802100433B"].ID
+	f.recA = insert(f.batch1, f.orgA, "A", "serious", "2025-06-10", "2028-06-10", `["甲公司","91350100M000100Y43","罚1号","吊销"]`)
+	f.recB = insert(f.batch1, f.orgA, "B", "general", "2024-06-10", "2025-06-10", `["甲公司","91350100M000100Y43","罚2号","罚款1万元"]`)
+	f.recC = insert(f.batch1, f.wang, "C", "general", "2025-09-01", "2026-09-01", `["王伟","11010519491231002X","罚3号","警告"]`)
+	if err := st.Write(ctx, actor, func(tx *Tx) error {
+		return tx.AddLinks([]LinkIn{{RecordID: f.recA, SubjectID: f.wang, Role: "legal_rep"}, {RecordID: f.recA, SubjectID: f.wangMin, Role: "principal"},
+			{RecordID: f.recB, SubjectID: f.wang, Role: "legal_rep"}})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	publish(f.batch1)
+
+	// Batch 2 revises B's content.
+	f.batch2 = batch("two.csv")
+	if err := st.Write(ctx, actor, func(tx *Tx) error {
+		_, err := tx.StageRevision(f.batch2, StagedRevision{RecordID: f.recB, Category: "negative", Severity: "general", DecidedOn: "2024-06-10",
+			ValidUntil: "2025-06-10", Layout: f.layout, Vals: `["甲公司","91350100M000100Y43","罚2号","罚款2万元"]`, ContentHash: "h-B2", Links: "[]"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	publish(f.batch2)
+
+	// A staging batch: its record is seen by nobody.
+	f.stag = batch("three.csv")
+	f.recD = insert(f.stag, f.orgB, "D", "general", "2025-10-01", "2026-10-01", `["大王伟业公司","91110000802100433B","罚4号","警告"]`)
+	return f
+}
+
+func TestArchiveSubjectRecords(t *testing.T) {
+	f := newArchiveFixture(t)
+	sub, ok, err := f.st.SubjectByCode(f.ctx, "91350100M000100Y43")
+	if err != nil || !ok || sub.ID != f.orgA || sub.Name != "甲公司" || sub.Kind != "organisation" {
+		t.Fatalf("SubjectByCode = %+v %v %v", sub, ok, err)
+	}
+	if _, ok, _ := f.st.SubjectByCode(f.ctx, "91110108551385082Q"); ok {
+		t.Fatal("an unknown code was found")
+	}
+	recs, err := f.st.SubjectRecords(f.ctx, f.orgA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 2 || recs[0].ID != f.recA || recs[1].ID != f.recB || recs[0].LinkRole != "" {
+		t.Fatalf("org records = %+v", recs)
+	}
+	b := recs[1]
+	if b.Rev != 2 || b.Procedure != "revision" || b.ContentHash != "h-B2" || b.CreatedBy != "alice" || b.FirstBatch != f.batch1 {
+		t.Errorf("revised B = %+v", b)
+	}
+	// The person: own record C, and A and B through their links.
+	recs, err = f.st.SubjectRecords(f.ctx, f.wang)
+	if err != nil {
+		t.Fatal(err)
+	}
+	roles := map[int64]string{}
+	for _, r := range recs {
+		roles[r.ID] = r.LinkRole
+	}
+	if len(recs) != 3 || roles[f.recC] != "" || roles[f.recA] != "legal_rep" || roles[f.recB] != "legal_rep" {
+		t.Fatalf("person records = %v", roles)
+	}
+	// A record of a staging batch is invisible.
+	if recs, _ := f.st.SubjectRecords(f.ctx, f.orgB); len(recs) != 0 {
+		t.Fatalf("staging record visible: %+v", recs)
+	}
+	lay, err := f.st.LayoutNames(f.ctx, []int64{f.layout, f.layout})
+	if err != nil || len(lay) != 1 || len(lay[f.layout]) != 4 || lay[f.layout][2] != "文号" {
+		t.Fatalf("LayoutNames = %v %v", lay, err)
+	}
+	if il, err := f.st.ItemLayouts(f.ctx, "XZCF"); err != nil || len(il) != 1 {
+		t.Fatalf("ItemLayouts = %v %v", il, err)
+	}
+	subs, err := f.st.SubjectsByID(f.ctx, []int64{f.wang, f.orgA})
+	if err != nil || subs[f.wang].Name != "王伟" || subs[f.orgA].Code != "91350100M000100Y43" {
+		t.Fatalf("SubjectsByID = %v %v", subs, err)
+	}
+}
+
+func TestArchiveSupersededRevisions(t *testing.T) {
+	f := newArchiveFixture(t)
+	revs, err := f.st.SupersededRevisions(f.ctx, []int64{f.recA, f.recB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs[f.recA]) != 0 || len(revs[f.recB]) != 1 {
+		t.Fatalf("revisions = %+v", revs)
+	}
+	v := revs[f.recB][0]
+	if v.Rev != 1 || v.Procedure != "import" || v.SupersededBy != "revision" || v.Ref != "batch:2" || v.Operator != "alice" ||
+		v.ContentHash != "h-B" || v.Vals != `["甲公司","91350100M000100Y43","罚2号","罚款1万元"]` {
+		t.Errorf("B rev 1 = %+v", v)
+	}
+}
+
+func TestArchiveSearchSubjects(t *testing.T) {
+	f := newArchiveFixture(t)
+	search := func(q SubjectQuery) ([]SubjectHit, int, error) {
+		p, err := f.st.SearchSubjects(f.ctx, q)
+		return p.Hits, p.Total, err
+	}
+	names := func(hits []SubjectHit) []string {
+		var out []string
+		for _, h := range hits {
+			out = append(out, h.Name)
+		}
+		return out
+	}
+	// 王伟: exact 王伟, then prefix 王伟民, then substring 大王伟业公司.
+	hits, total, err := search(SubjectQuery{NameKey: "王伟"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := names(hits); total != 3 || len(got) != 3 || got[0] != "王伟" || got[1] != "王伟民" || got[2] != "大王伟业公司" ||
+		hits[0].Rank != 0 || hits[1].Rank != 1 || hits[2].Rank != 2 {
+		t.Fatalf("王伟 → %v (total %d)", got, total)
+	}
+	// Paging.
+	hits, total, _ = search(SubjectQuery{NameKey: "王伟", Limit: 2, Offset: 2})
+	if total != 3 || len(hits) != 1 || hits[0].Name != "大王伟业公司" {
+		t.Fatalf("page 2 = %v (total %d)", names(hits), total)
+	}
+	// LIKE wildcards in the text are literal.
+	if hits, _, _ := search(SubjectQuery{NameKey: "%"}); len(hits) != 0 {
+		t.Fatalf("%% matched %v", names(hits))
+	}
+	// Visible: 王伟 has a valid own record; 王伟民 only the serious A by link;
+	// 大王伟业公司 only a record in a staging batch.
+	vis := &VisibleFilter{Items: []string{"XZCF"}, ValidOn: "2025-12-01"}
+	hits, total, _ = search(SubjectQuery{NameKey: "王伟", Visible: vis})
+	if got := names(hits); total != 2 || len(got) != 2 || got[0] != "王伟" || got[1] != "王伟民" {
+		t.Fatalf("visible 王伟 → %v", got)
+	}
+	// On 2029-01-01 every record has expired.
+	hits, _, _ = search(SubjectQuery{NameKey: "王伟", Visible: &VisibleFilter{Items: []string{"XZCF"}, ValidOn: "2029-01-01"}})
+	if len(hits) != 0 {
+		t.Fatalf("expired records found %v", names(hits))
+	}
+	if hits, _, _ := search(SubjectQuery{NameKey: "王伟", Visible: &VisibleFilter{Items: []string{"XYCN"}, ValidOn: "2025-12-01"}}); len(hits) != 0 {
+		t.Fatalf("other item found %v", names(hits))
+	}
+	// Code prefix; a person only by the whole code when asked so.
+	hits, _, _ = search(SubjectQuery{CodePrefix: "1101"})
+	if len(hits) != 2 {
+		t.Fatalf("prefix 1101 → %v", names(hits))
+	}
+	hits, _, _ = search(SubjectQuery{CodePrefix: "1101", CodeExactKinds: []string{"natural_person"}})
+	if len(hits) != 0 {
+		t.Fatalf("prefix 1101, persons exact only → %v", names(hits))
+	}
+	hits, _, _ = search(SubjectQuery{CodePrefix: "11010519491231002X", CodeExactKinds: []string{"natural_person"}})
+	if len(hits) != 1 || hits[0].Name != "王伟" || hits[0].Rank != 0 {
+		t.Fatalf("whole ID → %v", names(hits))
+	}
+	hits, _, _ = search(SubjectQuery{CodePrefix: "9135"})
+	if len(hits) != 1 || hits[0].Name != "甲公司" || hits[0].Rank != 1 {
+		t.Fatalf("prefix 9135 → %+v", hits)
+	}
+	// Counting may stop early: the page is still right, the total a lower bound.
+	p, err := f.st.SearchSubjects(f.ctx, SubjectQuery{NameKey: "王伟", Visible: vis, Limit: 1, CountCap: 1})
+	if err != nil || len(p.Hits) != 1 || p.Hits[0].Name != "王伟" || p.Total < 1 {
+		t.Fatalf("capped = %+v %v", p, err)
+	}
+	p, _ = f.st.SearchSubjects(f.ctx, SubjectQuery{NameKey: "王伟", Visible: vis, CountCap: 100})
+	if p.Total != 2 || p.More {
+		t.Fatalf("uncapped = %+v", p)
+	}
+}
+
+func TestArchiveItemRecords(t *testing.T) {
+	f := newArchiveFixture(t)
+	var ids []int64
+	collect := func(since string) []int64 {
+		ids = nil
+		if err := f.st.ItemRecords(f.ctx, "XZCF", since, func(r StoredRecord, s SubjectRow) error {
+			if s.ID != r.SubjectID || s.Code == "" {
+				t.Errorf("record %d with subject %+v", r.ID, s)
+			}
+			ids = append(ids, r.ID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	if got := collect(""); len(got) != 3 || got[0] != f.recA || got[1] != f.recB || got[2] != f.recC {
+		t.Fatalf("all = %v", got)
+	}
+	if got := collect("2025-06-10"); len(got) != 2 || got[0] != f.recA || got[1] != f.recC {
+		t.Fatalf("since 2025-06-10 = %v", got)
+	}
+}

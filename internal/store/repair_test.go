@@ -1,0 +1,96 @@
+package store
+
+import (
+	"slices"
+	"testing"
+
+	"credit/internal/civil"
+)
+
+func TestRepairHoldsRecordAndPublicity(t *testing.T) {
+	f := newQueueFixture(t)
+	d := civil.MustParse
+	var id int64
+	f.write(t, func(tx *Tx) error {
+		var err error
+		id, err = tx.InsertRepair(Repair{RecordID: f.r1, Rev: 1, ContentHash: "h-A", CorrectedOn: d("2024-06-01"), Commitment: "CN",
+			AppliedOn: d("2025-06-03"), State: "applied", Holds: true, Eligible: true})
+		if err != nil {
+			return err
+		}
+		// A refused application holds nothing and keeps its reasons.
+		_, err = tx.InsertRepair(Repair{RecordID: f.r2, Rev: 1, ContentHash: "h-B", CorrectedOn: d("2025-06-01"), AppliedOn: d("2025-06-03"),
+			State: "refused", Eligible: false, Reasons: []string{"clean_period_not_met", "no_commitment"}})
+		return err
+	})
+	flags, _ := f.st.RecordFlags(f.ctx, []int64{f.r1, f.r2})
+	if !slices.Equal(flags[f.r1], []string{"under_repair"}) || len(flags[f.r2]) != 0 {
+		t.Fatalf("flags: %v", flags)
+	}
+	f.write(t, func(tx *Tx) error {
+		open, err := tx.OpenProcedures(f.r1)
+		if err != nil || !slices.Equal(open, []string{"repair"}) {
+			t.Fatalf("open: %v %v", open, err)
+		}
+		// Later negative records of the subject in the item (the kind is the caller's rule).
+		later, err := tx.NegativeRecordsAfter(f.subject, "XZCF", "2024-06-01", f.r1)
+		if err != nil || len(later) != 2 || later[0].ID != f.r2 || later[1].ID != f.r3 {
+			t.Fatalf("later: %+v %v", later, err)
+		}
+		if err := tx.SetQueueState("repair", id, "in_publicity", true); err != nil {
+			return err
+		}
+		// 2025-09-26 + 5 working days: 09-28 … 10-10; paused 09-30 after 2; resumed 10-09 for 3: 10-10 … 10-13.
+		if _, err := tx.AddPublicityStretch(PublicityStretch{RepairID: id, StartedOn: d("2025-09-26"), Days: 5, First: d("2025-09-28"), Last: d("2025-10-10"), Total: 5, Catalog: 1}); err != nil {
+			return err
+		}
+		if err := tx.PausePublicity(id, 1, d("2025-09-30"), 2); err != nil {
+			return err
+		}
+		seq, err := tx.AddPublicityStretch(PublicityStretch{RepairID: id, StartedOn: d("2025-10-09"), Days: 3, First: d("2025-10-10"), Last: d("2025-10-13"), Total: 5, Catalog: 1})
+		if seq != 2 {
+			t.Fatalf("seq %d", seq)
+		}
+		return err
+	})
+	flags, _ = f.st.RecordFlags(f.ctx, []int64{f.r1})
+	if !slices.Equal(flags[f.r1], []string{"in_publicity", "under_repair"}) {
+		t.Fatalf("flags in publicity: %v", flags)
+	}
+	on := func(day string) int {
+		ps, err := f.st.PublicityOn(f.ctx, d(day))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ps)
+	}
+	for day, want := range map[string]int{"2025-09-27": 0, "2025-09-28": 1, "2025-09-29": 1, "2025-09-30": 0, "2025-10-05": 0,
+		"2025-10-10": 1, "2025-10-13": 1, "2025-10-14": 0} {
+		if got := on(day); got != want {
+			t.Errorf("under publicity on %s: %d, want %d", day, got, want)
+		}
+	}
+	running, _ := f.st.RunningPublicity(f.ctx)
+	if len(running) != 1 || running[0].Seq != 2 {
+		t.Fatalf("running: %+v", running)
+	}
+	rs, err := f.st.Repairs(f.ctx, RepairFilter{State: "refused"})
+	if err != nil || len(rs) != 1 || !slices.Equal(rs[0].Reasons, []string{"clean_period_not_met", "no_commitment"}) || rs[0].Eligible || rs[0].Holds {
+		t.Fatalf("refused: %+v %v", rs, err)
+	}
+	p, ok, err := f.st.Repair(f.ctx, id)
+	if err != nil || !ok || p.State != "in_publicity" || p.SubjectKind != "organisation" || p.NaturalKey != "A" || len(p.Reasons) != 0 {
+		t.Fatalf("repair: %+v %v", p, err)
+	}
+	f.write(t, func(tx *Tx) error {
+		rev, err := tx.SetRecordStatus(f.r1, "repaired", "repair", "repair:1")
+		if rev != 2 {
+			t.Fatalf("rev %d", rev)
+		}
+		return err
+	})
+	rec, _, _ := f.st.CaseRecord(f.ctx, f.r1)
+	if rec.Status != "repaired" || rec.Procedure != "repair" {
+		t.Fatalf("record: %+v", rec)
+	}
+}
