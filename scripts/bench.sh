@@ -60,3 +60,6 @@ echo "sqlite3 .import: median ${s}s, peak $((sm/1024)) MiB  (WAL, default synchr
 echo "ratio (credit/sqlite3): $(awk -v a="$c" -v b="$s" 'BEGIN{printf "%.2f", a/b}')   target ≤ 2.0; memory target < 300 MiB"
 tail -1 "$B/credit.json"
 scripts/bench_report.sh
+
+# Archive lookup on a store of 1,000,000 records over 500,000 subjects (SPEC §7).
+ROWS=$ROWS scripts/bench_lookup.sh

@@ -346,3 +346,27 @@ func TestImportMinorSubjectRejected(t *testing.T) {
 		t.Fatalf("want minor_subject: %s", r.Out)
 	}
 }
+
+// An item with its own validity (BZJL: 3y in the default catalog) gets a
+// valid-until like a negative record does; 2024-02-29 + 3 years ends on
+// 2027-02-28 (民法典 第二百零二条: no such day → the month's last day).
+func TestImportPositiveItemValidity(t *testing.T) {
+	h := importHarness(t)
+	h.ok("provider", "add", provider, "--name", "南通市市场监督管理局", "--items", "BZJL")
+	header := []string{"主体名称", "主体类别", "统一社会信用代码", "表彰奖励名称", "表彰奖励决定文号", "授予日期", "授予单位", "授予单位统一社会信用代码", "数据来源单位", "数据来源单位统一社会信用代码"}
+	f := filepath.Join(h.dir, "bzjl.csv")
+	writeCSV(t, f, header, [][]string{{"甲公司", "法人及非法人组织", orgA, "守合同重信用企业", "通政〔2024〕1号", "2024-02-29", "南通市人民政府", agency, "南通市人民政府", agency}}, false)
+	h.ok("import", f, "--provider", provider, "--item", "BZJL")
+	db, err := sql.Open("sqlite", h.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var cat, until string
+	if err := db.QueryRow("SELECT category, valid_until FROM records WHERE item = 'BZJL'").Scan(&cat, &until); err != nil {
+		t.Fatal(err)
+	}
+	if cat != "positive" || until != "2027-02-28" {
+		t.Fatalf("BZJL stored as %s valid until %q, want positive until 2027-02-28", cat, until)
+	}
+}

@@ -454,20 +454,17 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 			c.Category = catalog.Other
 		} else {
 			c.Severity = p.severity(c)
-			validity := p.Catalog.Policy.Validity
-			if it.Validity != nil {
-				validity = *it.Validity
-			}
-			period := validity.General
-			if c.Severity == catalog.Serious {
-				period = validity.Serious
-			}
-			if !c.DecidedOn.IsZero() && !period.IsZero() {
-				c.ValidUntil = period.AddTo(c.DecidedOn)
-			}
 			if c.Severity == catalog.Serious && kind != catalog.NaturalPerson {
 				c.Links = p.links(c)
 			}
+		}
+	}
+	// 第三十条 for negative records; an item's own validity for the others
+	// (a 表彰奖励 or 信用承诺 the city uses for 3 years). None for a 简易程序
+	// penalty stored as other information.
+	if c.Category == catalog.Negative || (!p.negative && it.Validity != nil) {
+		if last, ok := p.Catalog.ValidityFor(it, c.Severity).ValidThrough(c.DecidedOn); ok && !c.DecidedOn.IsZero() {
+			c.ValidUntil = last
 		}
 	}
 }
