@@ -117,7 +117,7 @@ func runImport(app *App, o importOpts, files []string) error {
 	// A soft ceiling keeps a big import's memory flat (SPEC §7: under 300 MB
 	// at any file size); the GC works harder instead of growing the heap.
 	if app.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(160 << 20)
+		debug.SetMemoryLimit(128 << 20)
 	}
 	im := &ingest.Importer{Store: st, Catalog: cat, Version: version, Today: app.Today()}
 	worst := apperr.OK

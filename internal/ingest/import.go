@@ -98,7 +98,7 @@ type Importer struct {
 	Today   civil.Date
 }
 
-const chunkRows = 1000
+const chunkRows = 4000
 
 type chunk struct {
 	seq  int
@@ -174,8 +174,8 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 	}
 
 	// Read and check in parallel, store in file order.
-	chunks := make(chan *chunk, 4)
-	work := make(chan *chunk, 4)
+	chunks := make(chan *chunk, 2)
+	work := make(chan *chunk, 2)
 	var readErr error
 	go func() {
 		defer close(chunks)
