@@ -12,6 +12,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -125,12 +126,18 @@ type Record struct {
 
 // Archive is one subject's archive as one asker saw it.
 type Archive struct {
-	Subject  Subject    `json:"subject"`
-	Records  []Record   `json:"records"`
-	Scope    Scope      `json:"scope"`
-	Unit     string     `json:"unit,omitempty"`
-	UnitName string     `json:"unit_name,omitempty"`
-	AsOf     civil.Date `json:"as_of"`
+	Subject Subject  `json:"subject"`
+	Records []Record `json:"records"`
+	// RosterEntries are the subject's red and black list entries that count
+	// on AsOf, where the scope sees the list's item (HMD, HEIMD are public).
+	RosterEntries []RosterEntry `json:"roster_entries"`
+	// OpenCases are the objections and repairs being worked on the records:
+	// office scope only, filled by OpenCases (it needs the calendar).
+	OpenCases []OpenCase `json:"open_cases,omitzero"`
+	Scope     Scope      `json:"scope"`
+	Unit      string     `json:"unit,omitempty"`
+	UnitName  string     `json:"unit_name,omitempty"`
+	AsOf      civil.Date `json:"as_of"`
 	// QueryID is the query-log entry of this look (the report's number).
 	QueryID int64 `json:"query_id"`
 }
@@ -419,13 +426,24 @@ func Show(ctx context.Context, st *store.Store, acc *Access, actor store.Actor, 
 	if a.Records == nil {
 		a.Records = []Record{}
 	}
-	// An unknown subject is logged with the code asked for, unless it is a
-	// person's: the query log holds no ID numbers.
-	query := ""
-	if !l.found && kind != ident.NaturalPerson {
-		query = code
+	entries, entryRefs, err := rosterEntries(ctx, st, acc, code, catalog.SubjectKind(a.Subject.Kind))
+	if err != nil {
+		return nil, err
 	}
-	a.QueryID, err = st.LogQuery(ctx, actor, acc.entry(action, l.subject.ID, query, l.refs))
+	a.RosterEntries = entries
+	for _, r := range entryRefs {
+		if !slices.ContainsFunc(l.refs, func(x store.RecordRef) bool { return x.ID == r.ID }) {
+			l.refs = append(l.refs, r)
+		}
+	}
+	// An unknown subject is logged with the code asked for, protected (the
+	// query log holds no ID numbers: querylog.Protect), so that an auditor can
+	// still find who looked for it.
+	e := acc.entry(action, l.subject.ID, "", l.refs)
+	if !l.found {
+		e.Text = code
+	}
+	a.QueryID, err = st.LogQuery(ctx, actor, e)
 	if err != nil {
 		return nil, err
 	}

@@ -135,7 +135,11 @@ func ReadHistory(ctx context.Context, st *store.Store, acc *Access, actor store.
 		sort.SliceStable(h.Records, func(i, j int) bool { return h.Records[i].ID < h.Records[j].ID })
 	}
 	h.Subject = l.subjectView(code, kind)
-	h.QueryID, err = st.LogQuery(ctx, actor, acc.entry(ActionHistory, sub.ID, "", refs))
+	e := acc.entry(ActionHistory, sub.ID, "", refs)
+	if !found {
+		e.Text = code // protected in the log, as in Show
+	}
+	h.QueryID, err = st.LogQuery(ctx, actor, e)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"credit/internal/catalog"
 	"credit/internal/civil"
+	"credit/internal/roster"
 )
 
 // Summary is a one-line description of a record for lists: its key fields
@@ -136,6 +137,51 @@ func (rp *Report) notes() []string {
 	return n
 }
 
+// listTable is a section of rows under a header: the list entries, the
+// open cases.
+type listTable struct {
+	title  string
+	header []string
+	rows   [][]string
+	none   string // said when there are no rows
+}
+
+// sections are the list entries and (office scope) the open cases, shown
+// between the subject and the records.
+func (rp *Report) sections() []listTable {
+	a := rp.Archive
+	entries := listTable{
+		title:  fmt.Sprintf(rp.t("红黑名单（%d）", "Red and black lists (%d)"), len(a.RosterEntries)),
+		header: []string{rp.t("编号", "ID"), rp.t("名单", "List"), rp.t("名单名称", "List name"), rp.t("认定单位", "Determined by"), rp.t("认定依据", "Basis"), rp.t("认定日期", "Determined"), rp.t("有效期至", "Valid until")},
+		none:   rp.t("无有效的名单条目。", "No valid entry."),
+	}
+	for _, e := range a.RosterEntries {
+		vu := e.ValidUntil.String()
+		if vu == "" {
+			vu = rp.t("长期", "no limit")
+		}
+		entries.rows = append(entries.rows, []string{e.ID, roster.ListLabel(e.List, rp.Lang), e.ListName, strings.TrimSpace(e.UnitName + " " + e.Unit), e.Basis, e.Determined.String(), vu})
+	}
+	out := []listTable{entries}
+	if a.Scope != Office {
+		return out
+	}
+	cases := listTable{
+		title:  fmt.Sprintf(rp.t("办理中的异议和信用修复（%d）", "Open objections and repairs (%d)"), len(a.OpenCases)),
+		header: []string{rp.t("类别", "Kind"), rp.t("编号", "ID"), rp.t("记录", "Record"), rp.t("状态", "State"), rp.t("期限", "Due"), rp.t("队列状态", "Status")},
+		none:   rp.t("无。", "None."),
+	}
+	for _, c := range a.OpenCases {
+		due := ""
+		if c.Due != nil {
+			due = strings.TrimSpace(CaseDeadlineLabel(c, rp.Lang) + " " + c.Due.String())
+		}
+		cases.rows = append(cases.rows, []string{CaseKindLabel(c.Kind, rp.Lang), fmt.Sprint(c.ID), fmt.Sprintf("%d %s", c.Record, c.Item), c.StateLabel, due,
+			CaseStatusLabel(c.Status, rp.Lang)})
+	}
+	return append(out, cases)
+}
+
 // groups are the report's records by category, in the order 基本, 正面, 负面, 其他.
 func (rp *Report) groups() [][]Record {
 	out := make([][]Record, 4)
@@ -199,6 +245,25 @@ func (rp *Report) Markdown() []byte {
 	for _, l := range rp.header() {
 		fmt.Fprintf(&b, "| %s | %s |\n", cell(l.key), cell(l.value))
 	}
+	for _, sec := range rp.sections() {
+		fmt.Fprintf(&b, "\n## %s\n\n", cell(sec.title))
+		if len(sec.rows) == 0 {
+			b.WriteString(sec.none + "\n")
+			continue
+		}
+		b.WriteString("|")
+		for _, h := range sec.header {
+			b.WriteString(" " + cell(h) + " |")
+		}
+		b.WriteString("\n|" + strings.Repeat("---|", len(sec.header)) + "\n")
+		for _, row := range sec.rows {
+			b.WriteString("|")
+			for _, v := range row {
+				b.WriteString(" " + cell(v) + " |")
+			}
+			b.WriteString("\n")
+		}
+	}
 	k := 0
 	for i, group := range rp.groups() {
 		fmt.Fprintf(&b, "\n## %s（%d）\n\n", CategoryLabel(categories[i], rp.Lang), len(group))
@@ -242,7 +307,7 @@ func (rp *Report) HTML() []byte {
 	b.WriteString(`<style>
 body{font-family:"Noto Serif CJK SC","SimSun",serif;max-width:60em;margin:2em auto;line-height:1.5}
 table{border-collapse:collapse;width:100%;margin:.5em 0}td,th{border:1px solid #888;padding:.25em .5em;text-align:left;vertical-align:top}
-th{width:14em;background:#f3f3f3}.mark{color:#b00;font-weight:bold;margin-left:.5em}
+th{width:14em;background:#f3f3f3}.list th{width:auto}.mark{color:#b00;font-weight:bold;margin-left:.5em}
 .struck td,.struck h3{text-decoration:line-through;color:#777}.notes{font-size:90%;color:#333}
 @media print{body{margin:0}}
 </style></head><body>
@@ -252,6 +317,26 @@ th{width:14em;background:#f3f3f3}.mark{color:#b00;font-weight:bold;margin-left:.
 		fmt.Fprintf(&b, "<tr><th>%s</th><td>%s</td></tr>\n", e(l.key), e(l.value))
 	}
 	b.WriteString("</table>\n")
+	for _, sec := range rp.sections() {
+		fmt.Fprintf(&b, "<h2>%s</h2>\n", e(sec.title))
+		if len(sec.rows) == 0 {
+			fmt.Fprintf(&b, "<p>%s</p>\n", e(sec.none))
+			continue
+		}
+		b.WriteString("<table class=\"list\">\n<tr>")
+		for _, h := range sec.header {
+			fmt.Fprintf(&b, "<th>%s</th>", e(h))
+		}
+		b.WriteString("</tr>\n")
+		for _, row := range sec.rows {
+			b.WriteString("<tr>")
+			for _, v := range row {
+				fmt.Fprintf(&b, "<td>%s</td>", e(v))
+			}
+			b.WriteString("</tr>\n")
+		}
+		b.WriteString("</table>\n")
+	}
 	k := 0
 	for i, group := range rp.groups() {
 		fmt.Fprintf(&b, "<h2>%s（%d）</h2>\n", e(CategoryLabel(categories[i], rp.Lang)), len(group))

@@ -7,6 +7,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/catalog"
 	"credit/internal/ident"
+	"credit/internal/querylog"
 	"credit/internal/store"
 )
 
@@ -38,21 +39,9 @@ var matchNames = []string{"exact", "prefix", "substring"}
 const SearchCountCap = 1000
 
 // codeLike reports whether a normalised search text is a code (prefix):
-// letters and digits only, with at least one digit.
-func codeLike(s string) bool {
-	digit := false
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c >= 'A' && c <= 'Z':
-		default:
-			return false
-		}
-	}
-	return digit
-}
+// letters and digits only, with at least one digit (the query log classes
+// texts by the same rule).
+func codeLike(s string) bool { return querylog.CodeLike(s) }
 
 // Search finds subjects by name (a substring of the normalised name, so a
 // two-character name such as 王伟 is found) or by code prefix, ranked exact >
@@ -60,7 +49,8 @@ func codeLike(s string) bool {
 // office only subjects with at least one record the scope sees are found, and
 // outside the shared and office scopes a person is found by the whole ID
 // number only (a prefix search would let anyone enumerate people) and shown
-// masked. The search is logged with its text.
+// masked. The search is logged with its text in the protected form
+// (querylog.Protect: a name or ID number is never kept as typed).
 func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor, text string, page, perPage int) (*SearchResult, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -107,7 +97,9 @@ func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor
 		}
 		res.Hits = append(res.Hits, hit)
 	}
-	res.QueryID, err = st.LogQuery(ctx, actor, acc.entry(ActionSearch, 0, text, nil))
+	e := acc.entry(ActionSearch, 0, "", nil)
+	e.Text = text
+	res.QueryID, err = st.LogQuery(ctx, actor, e)
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ on that date.`,
 			if err != nil {
 				return err
 			}
-			l, err := sanction.DefaultMeasures()
+			l, _, err := sanction.MeasuresInForce(app.Ctx(), st)
 			if err != nil {
 				return err
 			}

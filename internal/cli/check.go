@@ -182,7 +182,7 @@ Exit 0 with or without hits.`,
 			if err != nil {
 				return err
 			}
-			l, err := sanction.DefaultMeasures()
+			l, lv, err := sanction.MeasuresInForce(app.Ctx(), st)
 			if err != nil {
 				return err
 			}
@@ -211,7 +211,7 @@ Exit 0 with or without hits.`,
 					"checked %d subjects (%s, %s): %d hits, %d invalid codes; %d cases recorded."),
 					res.Subjects, res.Matter, res.UnitName, res.Hits, res.Invalid, res.CasesRecorded))
 				if res.Draft {
-					app.Warn(draftNotice(app, l))
+					app.Warn(draftNotice(app, l, lv))
 				}
 			}
 			return nil

@@ -21,6 +21,10 @@ type initHook struct {
 
 var initHooks []initHook
 
+// protectedQueriesSchema is the first schema whose binary keeps typed texts
+// in the query log only in the protected form (internal/querylog).
+const protectedQueriesSchema = 7
+
 func newInitCmd(app *App) *cobra.Command {
 	var empty bool
 	c := &cobra.Command{
@@ -84,7 +88,17 @@ Running it again changes nothing.`,
 			}
 			if from != to && from > 0 {
 				if err := st.Write(app.Ctx(), actor, func(tx *store.Tx) error {
-					return tx.Audit("store.upgrade", "store", map[string]any{"from": from, "to": to})
+					details := map[string]any{"from": from, "to": to}
+					if from < protectedQueriesSchema {
+						// Earlier versions kept search texts as typed (SPEC §3
+						// 第三十六条: the query log holds no personal values).
+						n, err := tx.ProtectQueryTexts()
+						if err != nil {
+							return err
+						}
+						details["query_texts_protected"] = n
+					}
+					return tx.Audit("store.upgrade", "store", details)
 				}); err != nil {
 					return err
 				}

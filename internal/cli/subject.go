@@ -13,6 +13,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/archive"
 	"credit/internal/catalog"
+	"credit/internal/roster"
 	"credit/internal/store"
 	"credit/internal/tabular"
 )
@@ -113,7 +114,9 @@ func newSubjectShowCmd(app *App) *cobra.Command {
 		Long: `显示信息主体（名称、类别、代码、法定代表人）及其信用信息，按基本、正面、负面、其他信息分组，
 每条信息列出信息项、提供单位、决定日期、失信程度、有效期至和状态（有效、已过期、已更正、已修复）
 以及异议中、修复中等标记；自然人的档案还包括依第二十九条因法定代表人等身份记入的严重失信信息。
---format json 输出 {"subject":{…},"records":[…],"scope":…,"as_of":…}。
+另列该主体当日有效的红黑名单条目（按名单信息项的公开属性），office 范围还列出记录上办理中的异议和信用修复
+（编号、记录、状态、期限、队列状态）。
+--format json 输出 {"subject":{…},"records":[…],"roster_entries":[…],"open_cases":[…](office),"scope":…,"as_of":…}。
 
 ` + scopeHelp,
 		Example: example(
@@ -138,6 +141,9 @@ func newSubjectShowCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := addOpenCases(app, st, a); err != nil {
+				return err
+			}
 			if app.JSON() {
 				return app.Print(&tabular.Table{JSON: a})
 			}
@@ -147,6 +153,20 @@ func newSubjectShowCmd(app *App) *cobra.Command {
 	o.register(c, true)
 	c.Flags().BoolVar(&full, "full", false, "逐条列出全部字段 / list every field of every record")
 	return c
+}
+
+// addOpenCases adds the open objections and repairs on the archive's
+// records, as the queues stand today (office scope only).
+func addOpenCases(app *App, st *store.Store, a *archive.Archive) error {
+	if a.Scope != archive.Office {
+		return nil
+	}
+	cal, err := app.Calendar()
+	if err != nil {
+		return err
+	}
+	a.OpenCases, err = archive.OpenCases(app.Ctx(), st, cal, app.Today(), a, app.Lang)
+	return err
 }
 
 func codeLabel(app *App, kind string) string {
@@ -181,6 +201,12 @@ func printArchive(app *App, cat *catalog.Catalog, a *archive.Archive, full bool)
 	add(app.T("有效性判断日期", "Validity judged on"), a.AsOf.String())
 	add(app.T("查询记录", "Query log entry"), fmt.Sprintf("Q%d", a.QueryID))
 	if err := app.Print(kv); err != nil {
+		return err
+	}
+	if err := printRosterEntries(app, a); err != nil {
+		return err
+	}
+	if err := printOpenCases(app, a); err != nil {
 		return err
 	}
 	if len(a.Records) == 0 {
@@ -241,6 +267,57 @@ func printArchive(app *App, cat *catalog.Catalog, a *archive.Archive, full bool)
 	return nil
 }
 
+// printRosterEntries prints the subject's list entries that count.
+func printRosterEntries(app *App, a *archive.Archive) error {
+	if len(a.RosterEntries) == 0 {
+		app.Println(app.T("红黑名单：无有效的名单条目。", "Red and black lists: no valid entry."))
+		return nil
+	}
+	t := &tabular.Table{
+		Title: fmt.Sprintf(app.T("红黑名单（%d）", "Red and black lists (%d)"), len(a.RosterEntries)),
+		Columns: []tabular.Column{{Key: "id", Zh: "编号", En: "ID"}, {Key: "list", Zh: "名单", En: "List"}, {Key: "list_name", Zh: "名单名称", En: "List name"},
+			{Key: "unit", Zh: "认定单位", En: "Determined by"}, {Key: "basis", Zh: "认定依据", En: "Basis"},
+			{Key: "determined", Zh: "认定日期", En: "Determined"}, {Key: "valid_until", Zh: "有效期至", En: "Valid until"}},
+	}
+	for _, e := range a.RosterEntries {
+		unit := e.UnitName
+		if unit == "" {
+			unit = e.Unit
+		}
+		t.Rows = append(t.Rows, []string{e.ID, roster.ListLabel(e.List, app.Lang), e.ListName, unit, e.Basis, e.Determined.String(), e.ValidUntil.String()})
+	}
+	return app.Print(t)
+}
+
+// printOpenCases prints the open objections and repairs (office scope).
+func printOpenCases(app *App, a *archive.Archive) error {
+	if a.Scope != archive.Office {
+		return nil
+	}
+	if len(a.OpenCases) == 0 {
+		app.Println(app.T("办理中的异议和信用修复：无。", "Open objections and repairs: none."))
+		return nil
+	}
+	t := &tabular.Table{
+		Title: fmt.Sprintf(app.T("办理中的异议和信用修复（%d）", "Open objections and repairs (%d)"), len(a.OpenCases)),
+		Columns: []tabular.Column{{Key: "kind", Zh: "类别", En: "Kind"}, {Key: "id", Zh: "编号", En: "ID"}, {Key: "record", Zh: "记录", En: "Record"},
+			{Key: "state", Zh: "状态", En: "State"}, {Key: "due", Zh: "期限", En: "Due"}, {Key: "days_left", Zh: "剩余工作日", En: "Days left"},
+			{Key: "status", Zh: "队列状态", En: "Status"}},
+	}
+	for _, c := range a.OpenCases {
+		due, left := "", ""
+		if c.Due != nil {
+			due = strings.TrimSpace(archive.CaseDeadlineLabel(c, app.Lang) + " " + c.Due.String())
+		}
+		if c.DaysLeft != nil {
+			left = fmt.Sprint(*c.DaysLeft)
+		}
+		t.Rows = append(t.Rows, []string{archive.CaseKindLabel(c.Kind, app.Lang), fmt.Sprint(c.ID), fmt.Sprintf("%d %s", c.Record, c.Item),
+			c.StateLabel, due, left, archive.CaseStatusLabel(c.Status, app.Lang)})
+	}
+	return app.Print(t)
+}
+
 func newSubjectSearchCmd(app *App) *cobra.Command {
 	var o scopeOpts
 	var page, perPage int
@@ -250,7 +327,8 @@ func newSubjectSearchCmd(app *App) *cobra.Command {
 		Long: `按名称（中文子串，两个字的姓名如“王伟”也可以）或代码前缀查找信息主体，按完全相同、开头相同、
 包含的顺序排列，再按名称排序，分页显示。只在查询范围内查找：社会公开范围只找得到有可公开信息的主体，
 自然人的姓名和身份证号码遮蔽，且只能用完整的身份证号码查找自然人（防止按号码前缀枚举个人）。
-查找本身写入查询记录（含查找内容）。
+查找本身写入查询记录；查找内容只以类别、长度和摘要保存（如 name:2:sha256:…），不保存原文，
+工作人员可用 credit subject queries --search-text 文字 找到它。
 
 ` + scopeHelp,
 		Example: example(
@@ -302,16 +380,27 @@ func newSubjectSearchCmd(app *App) *cobra.Command {
 }
 
 func newSubjectQueriesCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:   "queries CODE",
-		Short: "谁在何时查询过该信息主体（仅工作人员）/ who looked at a subject, and when (office staff only)",
+	var text string
+	c := &cobra.Command{
+		Use:   "queries (CODE | --search-text TEXT)",
+		Short: "谁在何时查询过该信息主体，或查找过某段文字（仅工作人员）/ who looked at a subject, or searched for a text (office staff only)",
 		Long: `列出查询记录中关于该信息主体的每一次查询、查找、报告和导出：时间、业务日期、操作员、单位、范围、
 用途、授权和返回的记录数（第二十七条）。谁查询了谁本身也是敏感信息，只对经办（clerk）及以上角色开放。
 
-Lists every logged look at the subject. Who looked at whom is itself sensitive: clerk role or above.`,
-		Example: example("credit subject queries 91350100M000100Y43", "credit subject queries 91350100M000100Y43 --format json"),
-		Args:    exactArgs(1),
+--search-text TEXT：列出查找内容为 TEXT 的查找，以及对档案中没有的代码的查询、审查和核验（如“那天有没有人查找过王伟？”）。
+查询记录不保存查找内容的原文，只保存其类别、长度和以本库密钥计算的摘要（如 name:2:sha256:…，第三十六条），
+因此按同一密钥计算 TEXT 的摘要来比对；名称按查找时的规则规范化（忽略空格、全角/半角），只找完全相同的内容。
+
+Lists every logged look at the subject. With --search-text, the searches for TEXT (and lookups of
+codes not on file): the log keeps typed texts only as a keyed digest, so TEXT is digested with the
+store's key and compared. Who looked at whom is itself sensitive: clerk role or above.`,
+		Example: example("credit subject queries 91350100M000100Y43", "credit subject queries 91350100M000100Y43 --format json",
+			"credit subject queries --search-text 王伟", "credit subject queries --search-text 11010519491231002X --format json"),
+		Args: rangeArgs(0, 1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if (len(args) == 1) == (text != "") {
+				return apperr.New(apperr.Usage, "请给出信息主体代码 CODE 或 --search-text TEXT 之一", "give either a subject CODE or --search-text TEXT")
+			}
 			st, err := app.Store()
 			if err != nil {
 				return err
@@ -320,7 +409,14 @@ Lists every logged look at the subject. Who looked at whom is itself sensitive: 
 			if err != nil {
 				return err
 			}
-			sub, rows, err := archive.Queries(app.Ctx(), st, op, args[0])
+			var sub archive.Subject
+			var rows []store.QueryLogRow
+			form := ""
+			if text != "" {
+				form, rows, err = archive.QueriesByText(app.Ctx(), st, op, text)
+			} else {
+				sub, rows, err = archive.Queries(app.Ctx(), st, op, args[0])
+			}
 			if err != nil {
 				return err
 			}
@@ -344,15 +440,26 @@ Lists every logged look at the subject. Who looked at whom is itself sensitive: 
 				}
 				t.Rows = append(t.Rows, []string{fmt.Sprint(q.ID), q.At, q.Today, who, action, archive.Scope(q.Scope).Label(app.Lang), q.Unit, q.Purpose, q.Authorization, fmt.Sprint(q.Records)})
 			}
-			t.Footer = []string{fmt.Sprintf(app.T("%s %s：共 %d 次查询。查询记录本身是敏感信息，请勿外传。", "%s %s: %d look(s). The query log is itself sensitive."),
-				sub.Name, sub.Code, len(rows))}
+			if text != "" {
+				t.Footer = []string{fmt.Sprintf(app.T("查找内容“%s”（记录形式 %s）：共 %d 次。查询记录本身是敏感信息，请勿外传。", "the text %q (logged as %s): %d time(s). The query log is itself sensitive."),
+					text, form, len(rows))}
+			} else {
+				t.Footer = []string{fmt.Sprintf(app.T("%s %s：共 %d 次查询。查询记录本身是敏感信息，请勿外传。", "%s %s: %d look(s). The query log is itself sensitive."),
+					sub.Name, sub.Code, len(rows))}
+			}
 			if !app.JSON() && len(rows) == 0 {
-				app.Println(app.T("没有查询过该信息主体的记录。", "Nobody has looked at this subject."))
+				if text != "" {
+					app.Println(app.T("查询记录中没有查找过这段内容的记录。", "Nobody has searched for this text."))
+				} else {
+					app.Println(app.T("没有查询过该信息主体的记录。", "Nobody has looked at this subject."))
+				}
 				return nil
 			}
 			return app.Print(t)
 		},
 	}
+	c.Flags().StringVar(&text, "search-text", "", "查找内容（名称、身份证号码或代码），按查询记录中的摘要比对 / a searched text, compared by its logged digest")
+	return c
 }
 
 func newSubjectHistoryCmd(app *App) *cobra.Command {
@@ -450,6 +557,9 @@ func newSubjectReportCmd(app *App) *cobra.Command {
 			}
 			a, err := archive.Show(app.Ctx(), st, acc, actor, args[0], archive.ActionReport)
 			if err != nil {
+				return err
+			}
+			if err := addOpenCases(app, st, a); err != nil {
 				return err
 			}
 			rp := &archive.Report{Archive: a, Catalog: acc.Catalog, Date: app.Today(), Operator: actor.Operator, Lang: app.Lang,

@@ -375,10 +375,12 @@ func TestSubjectSearch(t *testing.T) {
 	}
 	h.fails(2, "subject", "search", "王伟", "--per-page", "0")
 	h.fails(2, "subject", "search", "  ")
-	// Every search is logged with its text.
+	// Every search is logged, with its text in the protected form (never as
+	// typed: TestQueryLogKeepsNoTypedText).
 	st := openTestStore(t, h)
 	var n int
-	if err := st.DB.QueryRow("SELECT count(*) FROM query_log WHERE action = 'search' AND query = '王伟' AND subject_id IS NULL").Scan(&n); err != nil || n != 5 {
+	if err := st.DB.QueryRow(`SELECT count(*) FROM query_log WHERE action = 'search' AND subject_id IS NULL AND query LIKE 'name:2:sha256:%'
+		AND query = (SELECT query FROM query_log WHERE id = 1)`).Scan(&n); err != nil || n != 5 {
 		t.Errorf("search log entries = %d, %v", n, err)
 	}
 }

@@ -107,6 +107,7 @@ invalid_code. Every row is logged as a query.`,
 				switch {
 				case !chk.Valid:
 					v.Result, v.Reason = verifyInvalidCode, app.T(chk.Reason, chk.ReasonEn)
+					q.Text = chk.Code // protected in the log, as every typed code
 				default:
 					v.Code = chk.Code
 					sub, ok, err := st.SubjectBriefByCode(app.Ctx(), chk.Code)
@@ -116,7 +117,7 @@ invalid_code. Every row is logged as a query.`,
 					switch {
 					case !ok:
 						v.Result = verifyUnknownCode
-						q.Query = ident.Mask(chk.Code)
+						q.Text = chk.Code
 					case sub.Name == "":
 						v.Result, v.Reason = verifyNameDiffers, app.T("档案中没有登记名称，无法比对", "the archive has no name to compare")
 						q.SubjectID = sub.ID

@@ -405,6 +405,7 @@ type Filter struct {
 	State    string
 	Provider string
 	Record   int64
+	Records  []int64 // any of these records (an archive's); non-nil and empty selects none
 	DueSoon  bool
 	Overdue  bool
 }
@@ -416,7 +417,7 @@ func List(ctx context.Context, st *store.Store, cal *workday.Calendar, today civ
 			return nil, err
 		}
 	}
-	obs, err := st.Objections(ctx, store.ObjectionFilter{State: f.State, Provider: f.Provider, Record: f.Record})
+	obs, err := st.Objections(ctx, store.ObjectionFilter{State: f.State, Provider: f.Provider, Record: f.Record, Records: f.Records})
 	if err != nil {
 		return nil, err
 	}

@@ -152,6 +152,7 @@ type Filter struct {
 	State    string
 	Provider string
 	Record   int64
+	Records  []int64 // any of these records (an archive's); non-nil and empty selects none
 	DueSoon  bool
 	Overdue  bool
 }
@@ -163,7 +164,7 @@ func List(ctx context.Context, st *store.Store, cal *workday.Calendar, today civ
 			return nil, err
 		}
 	}
-	rs, err := st.Repairs(ctx, store.RepairFilter{State: f.State, Provider: f.Provider, Record: f.Record})
+	rs, err := st.Repairs(ctx, store.RepairFilter{State: f.State, Provider: f.Provider, Record: f.Record, Records: f.Records})
 	if err != nil {
 		return nil, err
 	}

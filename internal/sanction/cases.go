@@ -112,8 +112,9 @@ func Check(ctx context.Context, st *store.Store, a store.Actor, cat *catalog.Cat
 			q := store.QueryEntry{Action: "check", Scope: "shared", Unit: scope.Unit, Purpose: matter, SubjectID: r.subjectID,
 				Records: r.hits.Refs()}
 			if r.subjectID == 0 {
-				// Not in any archive: the code, masked, says what was asked.
-				q.Query = ident.Mask(r.Code)
+				// Not in any archive: the code says what was asked, kept in the
+				// query log's protected form (a person's ID never as typed).
+				q.Text = r.Code
 			}
 			id, err := tx.LogQuery(q)
 			if err != nil {

@@ -1,5 +1,6 @@
 // Package sanction owns joint rewards and sanctions (第二十五条, 第二十八条,
-// 第二十九条): the measures list (catalogs/measures.yaml), the matters a
+// 第二十九条): the measures list (built in from catalogs/measures.yaml, or
+// the version an administrator applied to the store), the matters a
 // credit check is made for, the credit check itself (which list entries and
 // serious records ground which measures) and the cases units record when
 // they apply a measure.
@@ -7,13 +8,22 @@ package sanction
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
+	"reflect"
+	"sort"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
 
 	"credit/catalogs"
 	"credit/internal/apperr"
+	"credit/internal/catalog"
+	"credit/internal/store"
 )
 
 // Category of a measure, in the national list's classes.
@@ -181,83 +191,242 @@ var (
 // ParseMeasures reads a measures file and checks every entry: known keys,
 // unique codes, a category, list types and record kinds credit knows,
 // matters from Matters, a reward answering only red lists and a sanction
-// only black lists and serious records.
+// only black lists and serious records. A file with any problem is refused
+// whole (exit 4): the error is an *apperr.Error wrapping catalog.Problems,
+// each naming the file, the line and the key (measures[3].category, counted
+// from 0) where the parser can tell.
 func ParseMeasures(name string, data []byte) (*MeasureList, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	var l MeasureList
 	if err := yaml.UnmarshalWithOptions(data, &l, yaml.DisallowUnknownField()); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, refuseMeasures(name, catalog.Problems{yamlProblem(name, err)})
 	}
-	var problems []string
-	seen := map[string]bool{}
+	loc := newLocator(data)
+	var ps catalog.Problems
+	add := func(key string, zh, en string, args ...any) {
+		ps = append(ps, catalog.Problem{File: name, Line: loc.line(key), Key: key, Zh: fmt.Sprintf(zh, args...), En: fmt.Sprintf(en, args...)})
+	}
+	if len(l.Measures) == 0 {
+		add("measures", "清单中没有任何措施（measures 为空）", "the list holds no measures (measures is empty)")
+	}
+	seen := map[string]int{}
 	for i, m := range l.Measures {
-		where := fmt.Sprintf("%s measures[%d]", name, i)
-		if m.Code == "" {
-			problems = append(problems, where+": code is missing")
+		at := fmt.Sprintf("measures[%d]", i)
+		if m == nil || strings.TrimSpace(m.Code) == "" {
+			add(at+".code", "缺少措施代码 code", "code is missing")
 			continue
 		}
 		m.Code = strings.ToUpper(strings.TrimSpace(m.Code))
-		where += " (" + m.Code + ")"
-		if seen[m.Code] {
-			problems = append(problems, where+": duplicate code")
+		c := m.Code
+		if j, dup := seen[c]; dup {
+			add(at+".code", "措施代码 %s 重复（与 measures[%d] 相同）", "duplicate code %s (as measures[%d])", c, j)
+		} else {
+			seen[c] = i
 		}
-		seen[m.Code] = true
-		if m.Name == "" {
-			problems = append(problems, where+": name is missing")
+		if strings.TrimSpace(m.Name) == "" {
+			add(at+".name", "措施 %s 缺少名称 name", "measure %s: name is missing", c)
 		}
 		if _, ok := categoryLabels[m.Category]; !ok {
-			problems = append(problems, fmt.Sprintf("%s: category %q (use reduce-rights, add-obligations, other, reward)", where, m.Category))
+			add(at+".category", "措施 %s 的类别 %q 无效（可用 reduce-rights、add-obligations、other、reward）",
+				"measure %s: category %q (use reduce-rights, add-obligations, other, reward)", c, m.Category)
 		}
-		for _, v := range m.Lists {
+		for k, v := range m.Lists {
 			if !contains(listTypes, v) {
-				problems = append(problems, fmt.Sprintf("%s: list type %q (use red, black)", where, v))
+				add(fmt.Sprintf("%s.lists[%d]", at, k), "措施 %s 的名单类型 %q 无效（可用 red、black）", "measure %s: list type %q (use red, black)", c, v)
 			}
 		}
-		for _, v := range m.Records {
+		for k, v := range m.Records {
 			if !contains(recordKinds, v) {
-				problems = append(problems, fmt.Sprintf("%s: record kind %q (use serious)", where, v))
+				add(fmt.Sprintf("%s.records[%d]", at, k), "措施 %s 的记录类别 %q 无效（可用 serious）", "measure %s: record kind %q (use serious)", c, v)
 			}
 		}
 		if len(m.Lists)+len(m.Records) == 0 {
-			problems = append(problems, where+": answers no list and no record (lists, records)")
+			add(at, "措施 %s 没有针对任何名单或记录（lists、records）", "measure %s answers no list and no record (lists, records)", c)
 		}
 		if m.Category == Reward && (contains(m.Lists, ListBlack) || len(m.Records) > 0) {
-			problems = append(problems, where+": a reward answers red lists only")
+			add(at+".lists", "措施 %s：激励措施只能针对红名单", "measure %s: a reward answers red lists only", c)
 		}
 		if m.Category != Reward && contains(m.Lists, ListRed) {
-			problems = append(problems, where+": a sanction cannot answer a red list")
+			add(at+".lists", "措施 %s：惩戒措施不能针对红名单", "measure %s: a sanction cannot answer a red list", c)
 		}
 		if len(m.Matters) == 0 {
-			problems = append(problems, where+": matters is missing")
+			add(at+".matters", "措施 %s 缺少适用事项 matters", "measure %s: matters is missing", c)
 		}
-		for _, v := range m.Matters {
+		for k, v := range m.Matters {
 			if !contains(Matters, v) {
-				problems = append(problems, fmt.Sprintf("%s: matter %q (use %s)", where, v, strings.Join(Matters, ", ")))
+				add(fmt.Sprintf("%s.matters[%d]", at, k), "措施 %s 的事项 %q 不在事项表中（可用 %s）", "measure %s: matter %q (use %s)",
+					c, v, strings.Join(Matters, "、"))
 			}
 		}
 		if !contains(confidences, m.Confidence) {
-			problems = append(problems, fmt.Sprintf("%s: confidence %q (use high, medium, low)", where, m.Confidence))
+			add(at+".confidence", "措施 %s 的可信度 confidence %q 无效（可用 high、medium、low）",
+				"measure %s: confidence %q (use high, medium, low)", c, m.Confidence)
 		}
 	}
-	if len(problems) > 0 {
-		return nil, fmt.Errorf("%s", strings.Join(problems, "; "))
+	if len(ps) > 0 {
+		return nil, refuseMeasures(name, ps)
 	}
 	return &l, nil
 }
 
+// refuseMeasures is the error ParseMeasures returns: exit 4, the whole list
+// refused (SPEC §A), one problem per line.
+func refuseMeasures(name string, ps catalog.Problems) error {
+	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+	zh, en := make([]string, len(ps)), make([]string, len(ps))
+	for i, p := range ps {
+		zh[i], en[i] = p.Text("zh"), p.Text("en")
+	}
+	return &apperr.Error{
+		Code: apperr.Refused,
+		Zh:   fmt.Sprintf("措施清单文件 %s 有 %d 处错误，整份清单不予接受：\n%s", name, len(ps), strings.Join(zh, "\n")),
+		En:   fmt.Sprintf("the measures file %s has %d error(s) and is refused whole:\n%s", name, len(ps), strings.Join(en, "\n")),
+		Err:  ps,
+	}
+}
+
+// yamlProblem turns a YAML syntax or decoding error (an unknown key, a list
+// where a single value belongs) into a problem with its line.
+func yamlProblem(name string, err error) catalog.Problem {
+	p := catalog.Problem{File: name, Line: 1, Zh: "YAML 错误：" + err.Error(), En: "YAML error: " + err.Error()}
+	var ye yaml.Error
+	if errors.As(err, &ye) {
+		msg := ye.GetMessage()
+		p.Zh, p.En = "YAML 错误："+msg, "YAML error: "+msg
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			p.Line = tk.Position.Line
+		}
+		var uf *yaml.UnknownFieldError
+		if errors.As(err, &uf) {
+			p.Zh = "未知的键：" + msg + "（可用的键见 catalogs/measures.yaml 开头的说明）"
+			p.En = msg + " (the keys are listed at the top of catalogs/measures.yaml)"
+		}
+	}
+	return p
+}
+
+// locator finds the line of a key path (measures[3].category) in the file.
+type locator struct{ f *ast.File }
+
+func newLocator(data []byte) locator {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return locator{}
+	}
+	return locator{f: f}
+}
+
+// line is the line of the value at path, else of the nearest enclosing
+// value that exists (a missing key: its entry), else 0.
+func (lc locator) line(path string) int {
+	if lc.f == nil {
+		return 0
+	}
+	for path != "" {
+		if p, err := yaml.PathString("$." + path); err == nil {
+			if n, err := p.FilterFile(lc.f); err == nil && n != nil {
+				if tk := n.GetToken(); tk != nil && tk.Position != nil {
+					return tk.Position.Line
+				}
+			}
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i <= 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return 0
+}
+
 var defaultList *MeasureList
 
-// DefaultMeasures is the embedded measures list (catalogs/measures.yaml).
+// DefaultMeasures is the list built into the binary (catalogs/measures.yaml),
+// in use until an administrator applies one (MeasuresInForce).
 func DefaultMeasures() (*MeasureList, error) {
 	if defaultList != nil {
 		return defaultList, nil
 	}
 	name, data := catalogs.Measures()
-	l, err := ParseMeasures(name, bytes.TrimPrefix(data, []byte("\uFEFF")))
+	l, err := ParseMeasures(name, data)
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Internal, "内置的措施清单无法读取："+err.Error(), "the built-in measures list does not parse: "+err.Error())
 	}
 	defaultList = l
 	return l, nil
+}
+
+// MeasuresFile is the text of the measures list in use and where it comes
+// from: the version applied last (credit measure apply), or the list built
+// into the binary (version ID 0) when none was applied or st is nil.
+func MeasuresFile(ctx context.Context, st *store.Store) (name string, data []byte, v store.MeasureVersion, err error) {
+	if st != nil {
+		v, data, ok, err := st.LatestMeasures(ctx)
+		if err != nil {
+			return "", nil, v, err
+		}
+		if ok {
+			return fmt.Sprintf("measures version #%d", v.ID), data, v, nil
+		}
+	}
+	name, data = catalogs.Measures()
+	return name, data, store.MeasureVersion{ContentHash: store.ContentHash(data)}, nil
+}
+
+// Parsed applied lists by content hash: a version's text never changes.
+var parsedLists = struct {
+	sync.Mutex
+	m map[string]*MeasureList
+}{m: map[string]*MeasureList{}}
+
+// MeasuresInForce is the measures list every reader uses (check, case,
+// measure list/show): the version applied last, else the built-in list
+// (version ID 0). The list is shared: callers must not change it.
+func MeasuresInForce(ctx context.Context, st *store.Store) (*MeasureList, store.MeasureVersion, error) {
+	name, data, v, err := MeasuresFile(ctx, st)
+	if err != nil {
+		return nil, v, err
+	}
+	if v.ID == 0 {
+		l, err := DefaultMeasures()
+		return l, v, err
+	}
+	parsedLists.Lock()
+	l, ok := parsedLists.m[v.ContentHash]
+	parsedLists.Unlock()
+	if ok {
+		return l, v, nil
+	}
+	l, err = ParseMeasures(name, data)
+	if err != nil {
+		return nil, v, apperr.Wrap(err, apperr.Internal,
+			fmt.Sprintf("已应用的措施清单版本 #%d 无法读取（%s）：请用 credit measure apply 应用修正后的清单", v.ID, apperr.MessageOf(err, "zh")),
+			fmt.Sprintf("the applied measures list version #%d does not parse (%s): apply a corrected list with credit measure apply", v.ID, apperr.MessageOf(err, "en")))
+	}
+	parsedLists.Lock()
+	parsedLists.m[v.ContentHash] = l
+	parsedLists.Unlock()
+	return l, v, nil
+}
+
+// Compare lists the codes of measures that next adds, removes or changes
+// against l, each in file order.
+func (l *MeasureList) Compare(next *MeasureList) (added, removed, changed []string) {
+	for _, m := range next.Measures {
+		old := l.Measure(m.Code)
+		switch {
+		case old == nil:
+			added = append(added, m.Code)
+		case !reflect.DeepEqual(*old, *m):
+			changed = append(changed, m.Code)
+		}
+	}
+	for _, m := range l.Measures {
+		if next.Measure(m.Code) == nil {
+			removed = append(removed, m.Code)
+		}
+	}
+	return added, removed, changed
 }
 
 // ListLabel names a list type.

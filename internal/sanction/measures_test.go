@@ -1,10 +1,16 @@
 package sanction
 
 import (
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"credit/catalogs"
 	"credit/internal/apperr"
+	"credit/internal/catalog"
+	"credit/internal/civil"
+	"credit/internal/store"
 )
 
 func TestDefaultMeasuresFollowTheDraft(t *testing.T) {
@@ -92,12 +98,99 @@ func TestParseMeasuresRefusesBadEntries(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := ParseMeasures("m.yaml", []byte("measures:\n  - "+c.entry))
-		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(err.Error(), c.want)) {
+		if c.want == "" && err != nil || c.want != "" && (err == nil || !strings.Contains(apperr.MessageOf(err, "en"), c.want)) {
 			t.Errorf("%s: %v, want %q", c.name, err, c.want)
 		}
+		if c.want != "" && apperr.CodeOf(err) != apperr.Refused {
+			t.Errorf("%s: exit %d, want 4 (refused whole)", c.name, apperr.CodeOf(err))
+		}
 	}
-	if _, err := ParseMeasures("m.yaml", []byte("measures:\n  - "+good+"  - "+good)); err == nil || !strings.Contains(err.Error(), "duplicate") {
+	if _, err := ParseMeasures("m.yaml", []byte("measures:\n  - "+good+"  - "+good)); err == nil || !strings.Contains(apperr.MessageOf(err, "en"), "duplicate") {
 		t.Errorf("duplicate codes: %v", err)
+	}
+}
+
+// Each problem names the file, the line and the key path.
+func TestParseMeasuresNamesLineAndKey(t *testing.T) {
+	file := "title: t\n" + // 1
+		"measures:\n" + // 2
+		"  - code: X1\n" + // 3
+		"    name: n\n" + // 4
+		"    category: reduce-rights\n" + // 5
+		"    lists: [black]\n" + // 6
+		"    matters: [政府采购]\n" + // 7
+		"    confidence: high\n" + // 8
+		"  - code: X2\n" + // 9
+		"    name: m\n" + // 10
+		"    category: punish\n" + // 11
+		"    lists: [black, grey]\n" + // 12
+		"    matters: [政府采购]\n" + // 13
+		"    confidence: sure\n" // 14
+	_, err := ParseMeasures("edited.yaml", []byte(file))
+	ps, ok := catalog.ProblemsOf(err)
+	if !ok || apperr.CodeOf(err) != apperr.Refused {
+		t.Fatalf("want problems, exit 4: %v", err)
+	}
+	want := []string{
+		"edited.yaml:11: measures[1].category: ",
+		"edited.yaml:12: measures[1].lists[1]: ",
+		"edited.yaml:14: measures[1].confidence: ",
+	}
+	if len(ps) != len(want) {
+		t.Fatalf("problems: %v", ps)
+	}
+	for i, w := range want {
+		if got := ps[i].Text("en"); !strings.HasPrefix(got, w) {
+			t.Errorf("problem %d = %q, want prefix %q", i, got, w)
+		}
+	}
+	// An unknown key: the decoder's line.
+	_, err = ParseMeasures("edited.yaml", []byte(strings.Replace(file, "    name: m\n", "    nmae: m\n", 1)))
+	ps, _ = catalog.ProblemsOf(err)
+	if len(ps) != 1 || ps[0].Line != 10 || !strings.Contains(ps[0].Text("en"), "nmae") {
+		t.Errorf("unknown key: %v", err)
+	}
+}
+
+// The list in force is the built-in one until an administrator applies one;
+// then the latest applied.
+func TestMeasuresInForce(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "c.db"), store.Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if _, _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l, v, err := MeasuresInForce(ctx, st)
+	if err != nil || v.ID != 0 || len(l.Measures) != 24 {
+		t.Fatalf("built-in: %d measures, version %+v, %v", len(l.Measures), v, err)
+	}
+	_, text := catalogs.Measures()
+	edited := strings.Replace(string(text), "  - code: JL05", "  - code: JL06\n    name: 新措施\n    category: reward\n    lists: [red]\n"+
+		"    matters: [评优评级]\n    confidence: low\n    source: test\n\n  - code: JL05", 1)
+	a := store.Actor{Operator: "alice", Today: civil.MustParse("2025-12-01")}
+	for i := 0; i < 2; i++ { // the second time changes nothing
+		err = st.Write(ctx, a, func(tx *store.Tx) error {
+			_, unchanged, err := tx.ApplyMeasures([]byte(edited))
+			if unchanged != (i == 1) {
+				t.Errorf("apply %d: unchanged = %v", i, unchanged)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	l2, v, err := MeasuresInForce(ctx, st)
+	if err != nil || v.ID != 1 || len(l2.Measures) != 25 || l2.Measure("JL06") == nil || l2.Measure("JL06").Name != "新措施" {
+		t.Fatalf("applied: version %+v, %v", v, err)
+	}
+	added, removed, changed := l.Compare(l2)
+	if strings.Join(added, ",") != "JL06" || len(removed)+len(changed) != 0 {
+		t.Errorf("compare: %v %v %v", added, removed, changed)
 	}
 }
 

@@ -492,6 +492,7 @@ type ObjectionFilter struct {
 	State    string
 	Provider string
 	Record   int64
+	Records  []int64 // any of these records; non-nil and empty selects none
 }
 
 // Objections lists objections by id.
@@ -506,6 +507,15 @@ func (s *Store) Objections(ctx context.Context, f ObjectionFilter) ([]Objection,
 	}
 	if f.Record != 0 {
 		where, args = append(where, "o.record_id = ?"), append(args, f.Record)
+	}
+	if f.Records != nil {
+		if len(f.Records) == 0 {
+			return nil, nil
+		}
+		where = append(where, "o.record_id IN ("+placeholders(len(f.Records))+")")
+		for _, id := range f.Records {
+			args = append(args, id)
+		}
 	}
 	q := objectionSQL
 	if len(where) > 0 {

@@ -2,6 +2,14 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+
+	"credit/internal/querylog"
 )
 
 // RecordRef is a record as returned to an asker: its id and the revision
@@ -19,8 +27,12 @@ type QueryEntry struct {
 	Purpose       string
 	Authorization string
 	SubjectID     int64  // 0 for a search
-	Query         string // search text as asked
-	Records       []RecordRef
+	Query         string // what was asked, when it holds no personal value: an item code, a report's month
+	// Text is what the asker typed that may be personal: a search text, the
+	// code of a subject not on file. It is never stored as typed: LogQuery
+	// keeps it as querylog.Protect makes it under the store's key.
+	Text    string
+	Records []RecordRef
 }
 
 // LogQuery writes a query-log entry (its own short write transaction). The
@@ -42,9 +54,17 @@ func (t *Tx) LogQuery(e QueryEntry) (int64, error) {
 	if e.SubjectID != 0 {
 		subject = e.SubjectID
 	}
+	query := e.Query
+	if e.Text != "" {
+		key, err := t.QueryLogKey()
+		if err != nil {
+			return 0, err
+		}
+		query = strings.TrimSpace(query + " " + querylog.Protect(key, e.Text))
+	}
 	res, err := t.exec(`INSERT INTO query_log(at, today, operator, acting_by, action, scope, unit, purpose, authorization, subject_id, query, records)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, t.At, t.Actor.Today.String(), t.Actor.Operator, t.Actor.ActingBy, e.Action, e.Scope, e.Unit,
-		e.Purpose, e.Authorization, subject, e.Query, len(e.Records))
+		e.Purpose, e.Authorization, subject, query, len(e.Records))
 	if err != nil {
 		return 0, err
 	}
@@ -83,8 +103,31 @@ type QueryLogRow struct {
 
 // QueriesOfSubject lists who looked at a subject, newest first.
 func (s *Store) QueriesOfSubject(ctx context.Context, subjectID int64) ([]QueryLogRow, error) {
+	return s.queryLogRows(ctx, "subject_id = ?", subjectID)
+}
+
+// QueriesByText lists, newest first, the searches and lookups of subjects
+// not on file whose typed text was text (compared in the protected form,
+// querylog.Protect, under this store's key), and that form.
+func (s *Store) QueriesByText(ctx context.Context, text string) ([]QueryLogRow, string, error) {
+	key, ok, err := s.queryLogKey(ctx)
+	if err != nil || !ok {
+		// No key yet: nothing typed was ever logged.
+		return nil, "", err
+	}
+	q := querylog.Protect(key, text)
+	if q == "" {
+		return nil, "", nil
+	}
+	// The form holds only letters, digits and ':' (no LIKE wildcards); it
+	// ends the query when an entry also says what else was asked.
+	rows, err := s.queryLogRows(ctx, "query = ? OR query LIKE ?", q, "% "+q)
+	return rows, q, err
+}
+
+func (s *Store) queryLogRows(ctx context.Context, where string, args ...any) ([]QueryLogRow, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT id, at, today, operator, acting_by, action, scope, unit, purpose, authorization, query, records
-		FROM query_log WHERE subject_id = ? ORDER BY id DESC`, subjectID)
+		FROM query_log WHERE `+where+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,4 +170,98 @@ func (s *Store) UnitsThatReceived(ctx context.Context, recordID int64, contentHa
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// The key under which typed texts are kept in the query log (querylog):
+// 32 random bytes, hex, in meta, made on first use and never changed (a new
+// key would make every earlier entry unmatchable).
+const queryLogKeyName = "query_log_key"
+
+func decodeQueryLogKey(v string) ([]byte, error) {
+	key, err := hex.DecodeString(v)
+	if err != nil || len(key) != querylog.KeySize {
+		return nil, fmt.Errorf("meta %s: not a %d-byte hex key", queryLogKeyName, querylog.KeySize)
+	}
+	return key, nil
+}
+
+func (s *Store) queryLogKey(ctx context.Context) ([]byte, bool, error) {
+	var v string
+	err := s.DB.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", queryLogKeyName).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	key, err := decodeQueryLogKey(v)
+	return key, err == nil, err
+}
+
+// QueryLogKey is the store's query-log key, made (32 random bytes) in this
+// transaction when the store has none yet.
+func (t *Tx) QueryLogKey() ([]byte, error) {
+	var v string
+	err := t.QueryRowContext(t.ctx, "SELECT value FROM meta WHERE key = ?", queryLogKeyName).Scan(&v)
+	if err == nil {
+		return decodeQueryLogKey(v)
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	k := make([]byte, querylog.KeySize)
+	if _, err := rand.Read(k); err != nil {
+		return nil, err
+	}
+	// Writes are serialised (BEGIN IMMEDIATE), so no other process can make
+	// one between the read above and this insert.
+	if _, err := t.ExecContext(t.ctx, "INSERT INTO meta(key, value) VALUES (?, ?)", queryLogKeyName, hex.EncodeToString(k)); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// ProtectQueryTexts rewrites the typed texts that earlier versions kept in
+// the query log as typed (search texts) into the protected form, and
+// returns how many it rewrote. credit init runs it when it upgrades a store.
+func (t *Tx) ProtectQueryTexts() (int, error) {
+	rows, err := t.QueryContext(t.ctx, "SELECT id, query FROM query_log WHERE action = 'search' AND query <> ''")
+	if err != nil {
+		return 0, err
+	}
+	type change struct {
+		id int64
+		q  string
+	}
+	var changes []change
+	var key []byte
+	for rows.Next() {
+		var c change
+		if err := rows.Scan(&c.id, &c.q); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if !querylog.Protected(c.q) {
+			changes = append(changes, c)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil || len(changes) == 0 {
+		return 0, err
+	}
+	if key, err = t.QueryLogKey(); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, c := range changes {
+		p := querylog.Protect(key, c.q)
+		if p == c.q {
+			continue // an organisation's code, kept
+		}
+		if _, err := t.exec("UPDATE query_log SET query = ? WHERE id = ?", p, c.id); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }

@@ -149,6 +149,7 @@ type RepairFilter struct {
 	Provider string
 	Record   int64
 	IDs      []int64
+	Records  []int64 // any of these records; non-nil and empty selects none
 }
 
 // Repairs lists repairs by id.
@@ -163,6 +164,15 @@ func (s *Store) Repairs(ctx context.Context, f RepairFilter) ([]Repair, error) {
 	}
 	if f.Record != 0 {
 		where, args = append(where, "p.record_id = ?"), append(args, f.Record)
+	}
+	if f.Records != nil {
+		if len(f.Records) == 0 {
+			return nil, nil
+		}
+		where = append(where, "p.record_id IN ("+placeholders(len(f.Records))+")")
+		for _, id := range f.Records {
+			args = append(args, id)
+		}
 	}
 	if f.IDs != nil {
 		if len(f.IDs) == 0 {

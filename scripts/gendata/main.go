@@ -155,6 +155,10 @@ func (g gen) XZCFRow(i int, today time.Time) []string {
 }
 
 func main() {
+	if len(os.Args) >= 2 && os.Args[1] == "demo" {
+		demoMain(os.Args[2:]) // demo.go: the make demo store, through the credit binary
+		return
+	}
 	if len(os.Args) >= 2 && os.Args[1] == "xzcf-shared" {
 		sharedMain(os.Args[2:]) // store.go: several records per subject
 		return

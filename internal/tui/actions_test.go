@@ -1,0 +1,268 @@
+package tui_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"credit/internal/objection"
+	"credit/internal/queue"
+	"credit/internal/repair"
+)
+
+// act opens the step menu of case id in the queue behind tab (3 or 4) and
+// picks command: the menu lists the steps the workflow allows from state.
+func (d *driver) act(tab string, id int, mc *queue.Machine, state queue.State, command string) *driver {
+	d.t.Helper()
+	d.keys(tab, "/", fmt.Sprintf("#%d", id), "enter", "a")
+	n := 0
+	for _, c := range mc.Commands {
+		if !slices.Contains(mc.From(c.Name), state) {
+			continue
+		}
+		if c.Name == command {
+			for range n {
+				d.keys("j")
+			}
+			return d.keys("enter")
+		}
+		n++
+	}
+	d.t.Fatalf("%s is not allowed from %s", command, state)
+	return d
+}
+
+// state reads a case's state through the command line (--format json).
+func state(t *testing.T, db, noun string, id int) string {
+	t.Helper()
+	var v struct {
+		State string `json:"state"`
+	}
+	if err := json.Unmarshal([]byte(credit(t, db, 0, noun, "show", fmt.Sprint(id), "--format", "json", "--today", today)), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.State
+}
+
+// File an objection from the 异议 view: the form checks what the command
+// line checks, the confirmation shows the review deadline, the queue shows
+// the new case, and the command line sees it.
+func TestFileObjection(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("3", "n").golden("objection_file_form")
+	d.keys("enter").golden("objection_file_invalid")
+	d.keys("12", "enter", "j", "enter", "海安家纺有限公司", "enter", "0513-85000000", "enter", "行政处罚决定书", "enter", "罚款金额有误", "enter", "enter")
+	d.golden("objection_file_filled")
+	d.keys("enter").golden("objection_file_confirm")
+	d.keys("y").golden("objection_file_done")
+	if s := state(t, db, "objection", 8); s != "received" {
+		t.Fatalf("objection 8 is %s", s)
+	}
+	// Cancelling leaves nothing behind.
+	d.keys("n", "13").keys("esc").contains("已取消，未作任何改动")
+	d.keys("n", "12", "enter", "enter", "x", "enter", "enter", "enter", "enter", "enter", "enter", "n").contains("已取消，未作任何改动")
+	if out := credit(t, db, 0, "objection", "list", "--format", "json", "--today", today); strings.Count(out, `"id"`) != 8 {
+		t.Fatalf("a cancelled form filed an objection:\n%s", out)
+	}
+}
+
+// Every step of the objection workflow from the 异议 view.
+func TestObjectionSteps(t *testing.T) {
+	mc := objection.Machine
+	cases := []struct {
+		name    string
+		id      int
+		from    queue.State
+		command string
+		fill    []string
+		want    string // the state after
+	}{
+		{"forward", 2, objection.Received, "forward", []string{"市监函〔2025〕8号", "enter"}, "forwarded"},
+		{"verify", 4, objection.Forwarded, "verify", []string{"enter", "市监局复函：金额有误", "enter"}, "verified"},
+		{"decide", 3, objection.Received, "decide", []string{"enter", "超期使用的信息", "enter"}, "upheld"},
+		{"decide_reject", 1, objection.Received, "decide", []string{"j", "enter", "经核实信息无误", "enter"}, "rejected"},
+		{"correct", 6, objection.Upheld, "correct", []string{"罚款金额（万元）=1", "ctrl+j", "处罚内容=罚款10000元", "enter"}, "corrected"},
+		{"withdraw_refused", 6, objection.Upheld, "withdraw", []string{"enter"}, "upheld"},
+		{"close", 5, objection.Rejected, "close", []string{"enter"}, "closed"},
+		{"appeal", 5, objection.Rejected, "appeal", []string{"主体不服驳回决定", "enter"}, "appealed"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			db := fixture(t)
+			d := newDriver(t, db, 100, 30)
+			d.act("3", c.id, mc, c.from, c.command).golden("objection_" + c.name + "_form")
+			d.keys(c.fill...).golden("objection_" + c.name + "_confirm")
+			d.keys("y").golden("objection_" + c.name + "_done")
+			if s := state(t, db, "objection", c.id); s != c.want {
+				t.Fatalf("objection %d is %s, want %s", c.id, s, c.want)
+			}
+		})
+	}
+	t.Run("appeal_decide", func(t *testing.T) {
+		db := fixture(t)
+		d := newDriver(t, db, 100, 30)
+		d.act("3", 5, mc, objection.Rejected, "appeal").keys("主体不服", "enter", "y")
+		d.keys("esc", "esc").act("3", 5, mc, objection.Appealed, "appeal-decide").golden("objection_appeal_decide_form")
+		d.keys("enter", "市发改委复函：申诉成立", "enter").golden("objection_appeal_decide_confirm")
+		d.keys("y").golden("objection_appeal_decide_done")
+		if s := state(t, db, "objection", 5); s != "upheld" {
+			t.Fatalf("objection 5 is %s", s)
+		}
+	})
+}
+
+// A clerk sees the reviewer's steps marked and is refused them before any
+// form, with the command line's message.
+func TestClerkCannotDecide(t *testing.T) {
+	db := fixture(t)
+	d := newDriverAs(t, db, "bob", 100, 30)
+	d.keys("3", "/", "#3", "enter", "a").golden("objection_menu_clerk")
+	d.keys("j", "enter").golden("objection_decide_refused_clerk")
+	if s := state(t, db, "objection", 3); s != "received" {
+		t.Fatalf("objection 3 is %s", s)
+	}
+}
+
+// Every step of the repair workflow from the 修复 view.
+func TestRepairSteps(t *testing.T) {
+	mc := repair.Machine
+	t.Run("apply", func(t *testing.T) {
+		db := fixture(t)
+		d := newDriver(t, db, 100, 30)
+		d.keys("4", "n").golden("repair_apply_form")
+		d.keys("12", "enter", "2024-06-01", "enter", "承诺书〔2025〕9号", "enter", "整改报告", "enter", "enter").golden("repair_apply_confirm")
+		d.keys("y").golden("repair_apply_done")
+		if s := state(t, db, "repair", 6); s != "applied" {
+			t.Fatalf("repair 6 is %s", s)
+		}
+	})
+	t.Run("apply_not_eligible", func(t *testing.T) {
+		db := fixture(t)
+		d := newDriver(t, db, 100, 30)
+		d.keys("4", "n", "9", "enter", "2025-09-01", "enter", "enter", "enter", "enter", "y").golden("repair_apply_refused")
+		if s := state(t, db, "repair", 6); s != "refused" {
+			t.Fatalf("repair 6 is %s", s)
+		}
+	})
+	// opinion → publicize → object → verify (dismissed): the publicity
+	// resumes with the days that remained.
+	t.Run("chain", func(t *testing.T) {
+		db := fixture(t)
+		d := newDriver(t, db, 100, 30)
+		d.act("4", 2, mc, repair.Applied, "opinion").golden("repair_opinion_form")
+		d.keys("enter", "同意修复（市监局意见书〔2025〕3号）", "enter").golden("repair_opinion_confirm")
+		d.keys("y").golden("repair_opinion_done")
+		d.keys("esc").act("4", 2, mc, repair.Approved, "publicize").golden("repair_publicize_form")
+		d.keys("enter").golden("repair_publicize_confirm")
+		d.keys("y").golden("repair_publicize_done")
+		d.keys("esc").act("4", 2, mc, repair.InPublicity, "object").golden("repair_object_form")
+		d.keys("举报该企业仍在发布虚假广告", "enter").golden("repair_object_confirm")
+		d.keys("y").golden("repair_object_done")
+		d.keys("esc").act("4", 2, mc, repair.PublicityObjected, "verify").golden("repair_verify_form")
+		d.keys("enter", "经核实举报不实", "enter").golden("repair_verify_confirm")
+		d.keys("y", "enter").golden("repair_verify_done")
+		if s := state(t, db, "repair", 2); s != "in_publicity" {
+			t.Fatalf("repair 2 is %s", s)
+		}
+	})
+	for _, c := range []struct {
+		name    string
+		id      int
+		from    queue.State
+		command string
+		fill    []string
+		want    string
+	}{
+		{"complete", 3, repair.InPublicity, "complete", []string{"enter"}, "repaired"},
+		{"withdraw", 2, repair.Applied, "withdraw", []string{"申请人撤回", "enter"}, "withdrawn"},
+		{"verify_upheld", 5, repair.PublicityObjected, "verify", []string{"j", "enter", "经核实举报属实", "enter"}, "refused"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			db := fixture(t)
+			d := newDriver(t, db, 100, 30)
+			d.act("4", c.id, mc, c.from, c.command).golden("repair_" + c.name + "_form")
+			d.keys(c.fill...).golden("repair_" + c.name + "_confirm")
+			d.keys("y").golden("repair_" + c.name + "_done")
+			if s := state(t, db, "repair", c.id); s != c.want {
+				t.Fatalf("repair %d is %s, want %s", c.id, s, c.want)
+			}
+		})
+	}
+}
+
+// From an archive record, n takes an objection on that record.
+func TestObjectionFromArchive(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("2", "/", "通州食品", "enter", "enter", "n").golden("archive_new_menu")
+	d.keys("enter").golden("archive_new_objection_form")
+	d.keys("enter", "enter", "通州食品有限公司", "enter", "enter", "enter", "enter", "enter", "enter", "y")
+	d.contains("异议 8（记录 2）：已受理；审核期限 2025-12-15")
+}
+
+// A change made in the TUI is the logged-in operator's, in the audit chain.
+func TestChangesAreAudited(t *testing.T) {
+	db := fixture(t)
+	d := newDriverAs(t, db, "bob", 100, 30)
+	d.act("3", 2, objection.Machine, objection.Received, "forward").keys("enter", "y")
+	d.contains("异议 2（记录 2）：已转交核实")
+	var log []struct {
+		Operator string `json:"operator"`
+		Action   string `json:"action"`
+		Object   string `json:"object"`
+		Today    string `json:"today"`
+	}
+	if err := json.Unmarshal([]byte(credit(t, db, 0, "audit", "log", "--format", "json")), &log); err != nil {
+		t.Fatal(err)
+	}
+	if e := log[0]; e.Operator != "bob" || e.Action != "objection.forward" || e.Object != "objection:2" || e.Today != today {
+		t.Fatalf("last audit entry: %+v", e)
+	}
+	credit(t, db, 0, "audit", "verify")
+}
+
+// A credit check of one subject from the 名单与案例 view, then a case.
+func TestCheckAndRecordCase(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("6", "j", "c").golden("check_form")
+	d.keys("enter", "j", "enter", "enter").golden("check_result")
+	d.keys("n").golden("case_form")
+	d.keys("enter", "enter", "enter", "j", "enter", "enter", "取消投标资格", "enter").golden("case_confirm")
+	d.keys("y").golden("case_done")
+	out := credit(t, db, 0, "case", "list", "--month", "2025-12", "--format", "json")
+	if !strings.Contains(out, `"measure": "CJ01"`) || !strings.Contains(out, `"recorded_by": "alice"`) {
+		t.Fatalf("the case is not in the store:\n%s", out)
+	}
+	// A measure without grounds is refused with the service's reason.
+	d.keys("n", "enter", "enter", "enter", "enter", "enter", "enter", "y").golden("case_refused")
+}
+
+// Export the monthly reports from the 报表 view: the file is where it says.
+// (A wide terminal, so that the temporary folder's length, which differs
+// between machines, wraps no line.)
+func TestExportReports(t *testing.T) {
+	db := fixture(t)
+	dir := t.TempDir()
+	d := newDriver(t, db, 200, 30)
+	d.replace[dir], d.buttons = "<临时目录>", true
+	d.keys("7", "e").golden("report_export_form")
+	xlsx := filepath.Join(dir, "联合奖惩案例_202511.xlsx")
+	d.keys("enter", "enter", xlsx, "enter").golden("report_export_confirm")
+	d.keys("y").golden("report_export_done")
+	if fi, err := os.Stat(xlsx); err != nil || fi.Size() == 0 {
+		t.Fatalf("no report at %s: %v", xlsx, err)
+	}
+	md := filepath.Join(dir, "归集和应用情况_202511.md")
+	d.keys("e", "j", "enter", "enter", md, "enter", "y")
+	b, err := os.ReadFile(md)
+	if err != nil || !strings.Contains(string(b), "考核灯") {
+		t.Fatalf("collection report %s: %v\n%s", md, err, b)
+	}
+	d.golden("report_export_two")
+}

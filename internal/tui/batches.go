@@ -1,0 +1,268 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"credit/internal/ingest"
+	"credit/internal/store"
+)
+
+// The 归集 view: import batches, newest first → a batch's rejected rows with
+// their reasons → one rejected row with its cells (what `credit batch list`,
+// `batch show` and `batch rejects` print).
+type batches struct {
+	list    []store.BatchInfo
+	l       list
+	filter  filterBox
+	ready   bool
+	batch   *store.BatchInfo
+	rejects []store.Reject
+	rl      list
+	row     *store.Reject
+	page    pager
+}
+
+func newBatches() *batches {
+	b := &batches{}
+	b.l.cols = []column{
+		{title: "批次", width: 5, right: true}, {title: "业务日期", width: 10}, {title: "提供单位", width: 18, optional: true, drop: 2},
+		{title: "信息项", width: 6}, {title: "状态", width: 6}, {title: "读取", width: 7, right: true}, {title: "新增", width: 7, right: true},
+		{title: "修订", width: 5, right: true, optional: true}, {title: "重复", width: 5, right: true, optional: true},
+		{title: "拒收", width: 5, right: true}, {title: "文件", min: 20},
+	}
+	b.rl.cols = []column{{title: "行号", width: 6, right: true}, {title: "错误字段", min: 16}, {title: "原因代码", width: 18, optional: true}, {title: "错误原因", min: 30}}
+	return b
+}
+
+func batchStateLabel(s string) string {
+	switch s {
+	case "staging":
+		return "暂存中"
+	case "published":
+		return "已发布"
+	case "discarded":
+		return "已丢弃"
+	}
+	return s
+}
+
+func (b *batches) load(m *Model) tea.Cmd {
+	open := b.batch
+	cmd := m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		bs, err := m.svc.Store.Batches(ctx, store.BatchFilter{Limit: 0})
+		if err != nil {
+			return nil, err
+		}
+		return func(m *Model) tea.Cmd {
+			b.list, b.ready = bs, true
+			keys := make([]string, len(bs))
+			for i, x := range bs {
+				keys[i] = strings.ToLower(strings.Join([]string{strconv.FormatInt(x.ID, 10), x.Today, x.Provider, x.Item, batchStateLabel(x.State), x.FileName}, "\x00"))
+			}
+			b.l.setRows(keys)
+			return nil
+		}, nil
+	})
+	if open != nil {
+		return tea.Batch(cmd, b.openBatch(m, open.ID))
+	}
+	return cmd
+}
+
+func (b *batches) openBatch(m *Model, id int64) tea.Cmd {
+	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		bi, ok, err := m.svc.Store.Batch(ctx, id)
+		if err != nil || !ok {
+			return nil, err
+		}
+		rs, err := m.svc.Store.Rejects(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return func(m *Model) tea.Cmd {
+			if b.batch == nil || b.batch.ID != id {
+				b.rl.cursor, b.rl.offset = 0, 0
+			}
+			b.batch, b.rejects = &bi, rs
+			keys := make([]string, len(rs))
+			for i, r := range rs {
+				keys[i] = strings.ToLower(strings.Join([]string{strconv.Itoa(r.Line), r.Fields, r.Reasons, r.Message}, "\x00"))
+			}
+			b.rl.setRows(keys)
+			return nil
+		}, nil
+	})
+}
+
+func (b *batches) typing() bool { return b.filter.active }
+
+func (b *batches) back(m *Model) bool {
+	switch {
+	case b.row != nil:
+		b.row = nil
+	case b.batch != nil:
+		b.batch, b.rejects = nil, nil
+		b.rl.setFilter("")
+	default:
+		return false
+	}
+	return true
+}
+
+func (b *batches) cur() *list {
+	if b.batch != nil {
+		return &b.rl
+	}
+	return &b.l
+}
+
+func (b *batches) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
+	if b.filter.active {
+		if changed, _ := b.filter.key(k); changed {
+			b.cur().setFilter(b.filter.text)
+		}
+		return nil, true
+	}
+	if b.row != nil {
+		return nil, m.scrollKey(&b.page, k)
+	}
+	l := b.cur()
+	switch {
+	case m.moveKey(l, k):
+		return nil, true
+	case key.Matches(k, m.keys.Filter):
+		b.filter.active, b.filter.text = true, l.filter
+		return nil, true
+	case key.Matches(k, m.keys.ClearFilter) && l.filter != "":
+		b.filter.text = ""
+		l.setFilter("")
+		return nil, true
+	case key.Matches(k, m.keys.Open):
+		if b.batch == nil {
+			if i := b.l.current(); i >= 0 {
+				return b.openBatch(m, b.list[i].ID), true
+			}
+			return nil, true
+		}
+		if i := b.rl.current(); i >= 0 {
+			r := b.rejects[i]
+			b.row = &r
+			b.page.offset = 0
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+func (b *batches) keys(m *Model) []key.Binding {
+	if b.filter.active {
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "保留过滤")), m.keys.ClearFilter}
+	}
+	if b.row != nil {
+		return []key.Binding{m.keys.Down, m.keys.Up, m.keys.Back}
+	}
+	bs := append(m.listKeys(), m.keys.Refresh)
+	if b.batch != nil {
+		bs = append(bs, m.keys.Back)
+	}
+	return bs
+}
+
+func (b *batches) crumb(m *Model) string {
+	switch {
+	case b.row != nil:
+		return fmt.Sprintf("归集 › 批次 %d › 第 %d 行", b.batch.ID, b.row.Line)
+	case b.batch != nil:
+		c := fmt.Sprintf("归集 › 批次 %d 的拒收行 · %s", b.batch.ID, b.rl.position())
+		if b.filter.active || b.rl.filter != "" {
+			c += " · " + b.filter.view("过滤：")
+		}
+		return c
+	}
+	c := "归集批次（新的在前） · " + b.l.position()
+	if b.filter.active || b.l.filter != "" {
+		c += " · " + b.filter.view("过滤：")
+	}
+	return c
+}
+
+func (b *batches) body(m *Model, w, h int) []string {
+	s := m.st
+	switch {
+	case !b.ready:
+		return []string{"", "  正在读取…"}
+	case b.row != nil:
+		return b.page.renderSet(b.rowLines(m, w), h)
+	case b.batch != nil:
+		head := b.summary(m, w)
+		return append(head, b.rl.render(s, w, h-len(head), func(i int) []string {
+			r := b.rejects[i]
+			return []string{strconv.Itoa(r.Line), r.Fields, r.Reasons, r.Message}
+		}, nil)...)
+	}
+	return b.l.render(s, w, h, func(i int) []string {
+		x := b.list[i]
+		return []string{strconv.FormatInt(x.ID, 10), x.Today, x.Provider, x.Item, batchStateLabel(x.State), strconv.Itoa(x.Rows),
+			strconv.Itoa(x.Accepted), strconv.Itoa(x.Revised), strconv.Itoa(x.Duplicates), strconv.Itoa(x.Rejected), x.FileName}
+	}, func(i, col int) (lipgloss.Style, bool) {
+		if col == 9 && b.list[i].Rejected > 0 {
+			return s.Warn, true
+		}
+		return lipgloss.Style{}, false
+	})
+}
+
+// summary is the batch's head: file, counts, and rejects per reason.
+func (b *batches) summary(m *Model, w int) []string {
+	x := b.batch
+	var reasons []string
+	for r, n := range x.Reasons {
+		reasons = append(reasons, fmt.Sprintf("%s %d", ingest.ReasonLabel(r), n))
+	}
+	sort.Strings(reasons)
+	out := kv(m.st, [][2]string{
+		{"文件", fmt.Sprintf("%s（%s %s）", x.FileName, x.Format, x.Encoding)},
+		{"提供单位 · 信息项", x.Provider + " · " + x.Item + " · " + batchStateLabel(x.State)},
+		{"读取/新增/修订/重复/拒收", fmt.Sprintf("%d / %d / %d / %d / %d", x.Rows, x.Accepted, x.Revised, x.Duplicates, x.Rejected)},
+		{"拒收原因", strings.Join(reasons, "；")},
+	}, w)
+	if len(b.rejects) == 0 {
+		out = append(out, "  本批次没有拒收行。")
+	}
+	return append(out, "")
+}
+
+// rowLines shows one rejected row: its reasons and every cell by column.
+func (b *batches) rowLines(m *Model, w int) []string {
+	r := b.row
+	out := append([]string{""}, kv(m.st, [][2]string{
+		{"行号", strconv.Itoa(r.Line)}, {"错误字段", r.Fields}, {"原因代码", r.Reasons}, {"错误原因", r.Message},
+	}, w)...)
+	out = append(out, "", m.st.Title.Render("  原始内容"))
+	var rows [][]string
+	for i, c := range r.Cells {
+		name := fmt.Sprintf("第 %d 列", i+1)
+		if i < len(b.batch.Header) {
+			name = b.batch.Header[i]
+		}
+		if c == "" {
+			continue
+		}
+		rows = append(rows, []string{name, c})
+	}
+	return append(out, grid(m.st, []string{"列", "内容"}, rows, w)...)
+}
+
+// renderSet sets the page's lines and draws h of them.
+func (p *pager) renderSet(lines []string, h int) []string {
+	p.set(lines)
+	return p.render(h)
+}

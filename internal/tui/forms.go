@@ -1,0 +1,317 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+
+	"credit/internal/apperr"
+	"credit/internal/civil"
+	"credit/internal/queue"
+)
+
+// formFlow is a huh form shown in the body of the frame. Every change the
+// TUI makes runs through two of them: the action's own fields, then a
+// confirmation that shows what will happen and the deadline it sets.
+type formFlow struct {
+	title string
+	note  string // why the last attempt was refused, shown above the form
+	form  *huh.Form
+	done  func(m *Model) tea.Cmd
+	help  []key.Binding
+}
+
+// openForm shows form under title; done runs when it is completed.
+func (m *Model) openForm(title, note string, form *huh.Form, done func(m *Model) tea.Cmd, help ...key.Binding) tea.Cmd {
+	form.WithShowHelp(false).WithTheme(formTheme(m.st.Color))
+	f := &formFlow{title: title, note: note, form: form, done: done, help: help}
+	m.flow = f
+	cmd := form.Init()
+	f.resize(m)
+	return cmd
+}
+
+func (f *formFlow) size(m *Model) (int, int) {
+	w, h := m.bodySize()
+	h -= 2 // the note line and a blank line
+	if f.note != "" {
+		h -= len(wrapText(f.note, w-4))
+	}
+	return min(w-2, 96), max(3, h)
+}
+
+// resize tells the form how much room it has.
+func (f *formFlow) resize(m *Model) {
+	w, h := f.size(m)
+	f.form.WithWidth(w)
+	f.form.Update(tea.WindowSizeMsg{Width: w, Height: h})
+}
+
+func (f *formFlow) update(m *Model, msg tea.Msg) tea.Cmd {
+	model, cmd := f.form.Update(msg)
+	if form, ok := model.(*huh.Form); ok {
+		f.form = form
+	}
+	switch f.form.State {
+	case huh.StateCompleted:
+		if m.flow == f {
+			m.flow = nil
+		}
+		return tea.Batch(cmd, f.done(m))
+	case huh.StateAborted:
+		if m.flow == f {
+			m.flow = nil
+		}
+		m.say("已取消，未作任何改动。")
+		return nil
+	}
+	return cmd
+}
+
+func (f *formFlow) view(m *Model, w, h int) []string {
+	var out []string
+	if f.note != "" {
+		for _, l := range wrapText("✗ "+f.note, w-4) {
+			out = append(out, "  "+m.st.Error.Render(l))
+		}
+	}
+	out = append(out, "")
+	for _, l := range strings.Split(f.form.View(), "\n") {
+		out = append(out, " "+l)
+	}
+	return out
+}
+
+func (f *formFlow) keys(m *Model) []key.Binding {
+	if len(f.help) > 0 {
+		return append(f.help, m.keys.FormCancel)
+	}
+	return []key.Binding{m.keys.FormNext, m.keys.FormPrev, m.keys.FormCancel}
+}
+
+// action is one change: its form, the confirmation text (with the deadline
+// it will set) worked out from the services, and the service call. No rule
+// is checked here beyond the command line's own flag parsing: the services
+// decide, and their refusals are shown as the command line shows them.
+type action struct {
+	title   string
+	load    func(ctx context.Context) error           // reads what the form offers (units, measures…), off the UI loop
+	input   func() *huh.Form                          // nil: nothing to fill in
+	prepare func(ctx context.Context) (string, error) // what will happen, with the new deadline
+	run     func(ctx context.Context) (string, error) // the service call; the result line
+	after   func(m *Model)                            // e.g. keep the cursor on the case
+	created int64                                     // the case a creating step made
+}
+
+// start runs a: form, then confirmation, then the service.
+func (m *Model) start(a *action) tea.Cmd {
+	if a.load != nil {
+		load := a.load
+		a.load = nil
+		return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+			if err := load(ctx); err != nil {
+				return nil, err
+			}
+			return func(m *Model) tea.Cmd { return m.startWith(a, "") }, nil
+		})
+	}
+	return m.startWith(a, "")
+}
+
+func (m *Model) startWith(a *action, note string) tea.Cmd {
+	if a.input == nil {
+		return m.prepare(a)
+	}
+	return m.openForm(a.title, note, a.input(), func(m *Model) tea.Cmd { return m.prepare(a) })
+}
+
+func (m *Model) prepare(a *action) tea.Cmd {
+	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		text, err := a.prepare(ctx)
+		return func(m *Model) tea.Cmd {
+			if err != nil {
+				if a.input == nil {
+					m.setError(err)
+					return nil
+				}
+				return m.startWith(a, apperr.MessageOf(err, m.svc.Lang))
+			}
+			return m.confirm(a, text)
+		}, nil
+	})
+}
+
+// confirm asks before the change; the default answer is no.
+func (m *Model) confirm(a *action, text string) tea.Cmd {
+	ok := false
+	form := huh.NewForm(huh.NewGroup(
+		huh.NewConfirm().Title("确认办理？").Description(text).Affirmative("确认办理").Negative("取消").Value(&ok),
+	))
+	return m.openForm(a.title+" · 确认", "", form, func(m *Model) tea.Cmd {
+		if !ok {
+			m.say("已取消，未作任何改动。")
+			return nil
+		}
+		return m.run(a)
+	}, m.keys.ConfirmYes, m.keys.ConfirmNo)
+}
+
+func (m *Model) run(a *action) tea.Cmd {
+	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		line, err := a.run(ctx)
+		return func(m *Model) tea.Cmd {
+			if a.after != nil {
+				a.after(m)
+			}
+			if err != nil {
+				m.setError(err)
+			} else {
+				m.say(line)
+			}
+			return m.changed()
+		}, nil
+	})
+}
+
+// ---- fields with the command line's parsing ---------------------------------
+
+// required refuses an empty value, naming the flag the command line would ask for.
+func required(what string) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("请填写%s", what)
+		}
+		return nil
+	}
+}
+
+// dateField parses a YYYY-MM-DD value as the command line's date flags do;
+// empty is allowed when optional.
+func dateField(optional bool) func(string) error {
+	return func(s string) error {
+		s = strings.TrimSpace(s)
+		if s == "" {
+			if optional {
+				return nil
+			}
+			return fmt.Errorf("请填写日期（YYYY-MM-DD）")
+		}
+		if _, err := civil.Parse(s); err != nil {
+			return fmt.Errorf("%q 无效：应为 YYYY-MM-DD 的真实日期", s)
+		}
+		return nil
+	}
+}
+
+// idField checks a case or record number ("12" or "#12").
+func idField(what string) func(string) error {
+	return func(s string) error {
+		if strings.TrimSpace(s) == "" {
+			return fmt.Errorf("请填写%s编号", what)
+		}
+		if _, err := parseID(s); err != nil {
+			return fmt.Errorf("%s编号 %q 无效", what, strings.TrimSpace(s))
+		}
+		return nil
+	}
+}
+
+func parseID(s string) (int64, error) {
+	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("bad id %q", s)
+	}
+	return n, nil
+}
+
+func dateOr(s string, def civil.Date) civil.Date {
+	if d, err := civil.Parse(strings.TrimSpace(s)); err == nil {
+		return d
+	}
+	return def
+}
+
+func input(title string, v *string) *huh.Input {
+	return huh.NewInput().Title(title).Value(v)
+}
+
+// ---- deadlines a change will set ---------------------------------------------
+
+// deadlinesSet says which deadlines command (with outcome to) will set when
+// counting starts on start: the workflow's own table names them and the
+// policy in force on start gives the working days — the same two sources
+// queue.Machine.Run uses when it stores them.
+func (m *Model) deadlinesSet(ctx context.Context, mc *queue.Machine, command string, to queue.State, start civil.Date) ([]string, error) {
+	var out []string
+	for _, t := range mc.Rows(command) {
+		if t.To != to {
+			continue
+		}
+		for _, r := range t.Sets {
+			cat, _, err := m.svc.Store.CatalogInForce(ctx, start)
+			if err != nil {
+				return nil, err
+			}
+			days := r.Days(cat.Policy.Workdays)
+			due, prov, err := m.svc.Cal.AddP(start, days)
+			if err != nil {
+				return nil, err
+			}
+			info := mc.Deadline(r.Deadline)
+			line := fmt.Sprintf("%s：%s %s（%s 之后第 %d 个工作日）", info.Zh, due, weekday(due), start, days)
+			if prov {
+				line += "（临时日历）"
+			}
+			out = append(out, line)
+		}
+	}
+	return out, nil
+}
+
+// confirmText joins what a change does and the deadlines it sets.
+func confirmText(lines []string, deadlines []string) string {
+	if len(deadlines) == 0 {
+		deadlines = []string{"不设新的期限。"}
+	} else {
+		deadlines = append([]string{"将设定的期限："}, deadlines...)
+	}
+	return strings.Join(append(lines, append([]string{""}, deadlines...)...), "\n")
+}
+
+// stateLabel is a workflow state's name for people.
+func stateLabel(mc *queue.Machine, s queue.State) string { return mc.StateLabel(s, "zh") }
+
+// commandMenu asks which step to take on a case in state cur: the steps the
+// workflow's table allows from there (the service still checks the role
+// and the state when the step runs).
+func (m *Model) commandMenu(title string, mc *queue.Machine, cur queue.State, open func(command string) tea.Cmd) tea.Cmd {
+	var opts []huh.Option[string]
+	for _, c := range mc.Commands {
+		allowed := false
+		for _, s := range mc.From(c.Name) {
+			if s == cur {
+				allowed = true
+			}
+		}
+		if !allowed {
+			continue
+		}
+		label := c.Zh
+		if role := mc.Role(c.Name); !m.svc.Op.Role.Includes(role) {
+			label += "（需要" + role.Label() + "角色）"
+		}
+		opts = append(opts, huh.NewOption(label, c.Name))
+	}
+	if len(opts) == 0 {
+		m.say(fmt.Sprintf("当前状态“%s”下没有可办理的事项。", stateLabel(mc, cur)))
+		return nil
+	}
+	choice := opts[0].Value
+	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title("办理哪一项？（当前状态：" + stateLabel(mc, cur) + "）").Options(opts...).Value(&choice)))
+	return m.openForm(title, "", form, func(m *Model) tea.Cmd { return open(choice) }, m.keys.Down, m.keys.Up, m.keys.Choose)
+}

@@ -1,0 +1,338 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/huh/v2"
+
+	"credit/internal/objection"
+	"credit/internal/queue"
+	"credit/internal/store"
+)
+
+// The 异议 view: the objection queue (SPEC §D) sorted by deadline → an
+// objection's deadlines and timeline → its steps, each through
+// internal/objection exactly as `credit objection …` runs them.
+func newObjections() *queueScreen {
+	q := &queueScreen{mc: objection.Machine, name: "异议"}
+	q.list = func(ctx context.Context, m *Model) ([]caseRow, error) {
+		es, err := objection.List(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, objection.Filter{}, m.svc.Lang)
+		if err != nil {
+			return nil, err
+		}
+		rows := make([]caseRow, len(es))
+		for i, e := range es {
+			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, State: e.State, StateLabel: e.StateLabel, Standing: e.Standing}
+		}
+		return rows, nil
+	}
+	q.show = func(ctx context.Context, m *Model, id int64) (func(int) []string, queue.State, error) {
+		v, err := objection.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)
+		if err != nil {
+			return nil, "", err
+		}
+		return func(w int) []string { return objectionDetail(m, v, w) }, v.State, nil
+	}
+	q.create = func(m *Model) *action { return fileObjection(m, "") }
+	q.step = objectionStep
+	return q
+}
+
+func objectionDetail(m *Model, v *objection.View, w int) []string {
+	mc := objection.Machine
+	flag := ""
+	if v.Flagged {
+		flag = "异议中（记录带“异议中”标识，照常公开）"
+	}
+	head := [][2]string{
+		{"异议", fmt.Sprintf("%d", v.ID)},
+		{"记录", fmt.Sprintf("%d（%s）", v.Record, v.Item)},
+		{"信息主体", strings.TrimSpace(v.Subject + " " + v.SubjectName)},
+		{"信息提供单位", v.Provider},
+		{"理由", objection.GroundLabel(v.Ground)},
+		{"受理渠道", viaLabel(v.Via)},
+		{"申请人", v.Applicant},
+		{"联系方式", v.Contact},
+		{"证明材料", v.Evidence},
+		{"异议内容", v.Detail},
+		{"收到日期", v.ReceivedOn.String()},
+		{"状态", mc.StateLabel(v.State, "zh")},
+		{"当前期限", standingText(mc, v.Standing)},
+		{"队列状态", statusText(v.Standing)},
+		{"记录标识", flag},
+		{"核实结果", findingLabel(v.Finding)},
+		{"审核决定", v.Decision},
+		{"申诉", v.Appeal},
+	}
+	out := caseDetail(m, mc, head, v.Deadlines, v.Timeline, w)
+	for _, ch := range v.Corrections {
+		out = append(out, "", m.st.Title.Render(fmt.Sprintf("  %s %s：记录 %d 第 %d 版", ch.On, mc.CommandLabel(ch.Command, "zh"), ch.Record, ch.Rev)))
+		out = append(out, receiverLines(m, ch.Receivers, w)...)
+	}
+	return out
+}
+
+func receiverLines(m *Model, rs []store.Receiver, w int) []string {
+	if len(rs) == 0 {
+		return []string{"  没有信息使用单位取得过原记录，无需重新发送。"}
+	}
+	var rows [][]string
+	for _, r := range rs {
+		rows = append(rows, []string{r.Unit, r.Action, localTime(r.At)})
+	}
+	return append([]string{fmt.Sprintf("  以下 %d 个单位取得过原记录，请重新发送：", len(rs))},
+		grid(m.st, []string{"信息使用单位", "方式", "最近一次"}, rows, w)...)
+}
+
+func viaLabel(v string) string {
+	switch v {
+	case "office":
+		return "本机构"
+	case "provider":
+		return "信息提供单位"
+	}
+	return v
+}
+
+func findingLabel(f string) string {
+	switch f {
+	case objection.Accurate:
+		return "信息无误（accurate）"
+	case objection.Inaccurate:
+		return "信息有误（inaccurate）"
+	}
+	return f
+}
+
+// objectionResult is the line the command line prints after a step.
+func objectionResult(v *objection.View) string {
+	line := fmt.Sprintf("异议 %d（记录 %d）：%s", v.ID, v.Record, v.StateLabel)
+	if v.Due != nil {
+		line += fmt.Sprintf("；%s %s（剩余 %d 个工作日）", objection.Machine.Deadline(v.Deadline).Zh, v.Due, *v.DaysLeft)
+	}
+	if ch := v.Correction; ch != nil {
+		if len(ch.Receivers) == 0 {
+			line += "；没有单位取得过原记录，无需重新发送"
+		} else {
+			var us []string
+			for _, r := range ch.Receivers {
+				us = append(us, r.Unit)
+			}
+			line += fmt.Sprintf("；请向 %d 个单位重新发送：%s", len(us), strings.Join(us, "、"))
+		}
+	}
+	return line
+}
+
+// fileObjection is `credit objection file`.
+func fileObjection(m *Model, record string) *action {
+	var applicant, contact, evidence, detail, received string
+	ground, via := "wrong", "office"
+	received = m.svc.Today.String()
+	var f objection.Filing
+	a := &action{title: "异议 · 受理异议"}
+	a.input = func() *huh.Form {
+		grounds := make([]huh.Option[string], len(objection.Grounds))
+		for i, g := range objection.Grounds {
+			grounds[i] = huh.NewOption(g.Zh+"（"+g.Code+"）", g.Code)
+		}
+		return huh.NewForm(huh.NewGroup(
+			input("记录编号", &record).Validate(idField("记录")),
+			huh.NewSelect[string]().Title("异议理由").Options(grounds...).Value(&ground),
+			input("申请人", &applicant).Validate(required("申请人")),
+			input("联系方式（可空）", &contact),
+			input("证明材料（可空）", &evidence),
+			input("异议内容（可空）", &detail),
+			huh.NewSelect[string]().Title("受理渠道").Options(huh.NewOption("本机构（office）", "office"), huh.NewOption("信息提供单位（provider）", "provider")).Value(&via),
+			input("收到日期", &received).Validate(dateField(true)),
+		))
+	}
+	a.prepare = func(ctx context.Context) (string, error) {
+		id, _ := parseID(record)
+		f = objection.Filing{Record: id, Ground: ground, Applicant: applicant, Contact: contact, Evidence: evidence, Detail: detail, Via: via,
+			Received: dateOr(received, m.svc.Today)}
+		ds, err := m.deadlinesSet(ctx, objection.Machine, "file", objection.Received, f.Received)
+		if err != nil {
+			return "", err
+		}
+		return confirmText([]string{
+			fmt.Sprintf("记录 %d，理由：%s", f.Record, objection.GroundLabel(f.Ground)),
+			fmt.Sprintf("申请人 %s，%s受理，收到日期 %s", f.Applicant, viaLabel(f.Via), f.Received),
+			"受理后记录立即带“异议中”标识，照常公开。",
+		}, ds), nil
+	}
+	a.run = func(ctx context.Context) (string, error) {
+		env, err := m.svc.Env(objection.Machine.Role("file"))
+		if err != nil {
+			return "", err
+		}
+		v, err := objection.File(ctx, env, f)
+		if err != nil {
+			return "", err
+		}
+		a.created = v.ID
+		return objectionResult(v), nil
+	}
+	return a
+}
+
+// objectionStep is `credit objection COMMAND ID …`.
+func objectionStep(m *Model, id int64, command string) *action {
+	mc := objection.Machine
+	a := &action{title: fmt.Sprintf("异议 %d · %s", id, mc.CommandLabel(command, "zh"))}
+	var note, outcome, finding, sets string
+	outcome, finding = "uphold", objection.Inaccurate
+	noteField := func(title string, need bool) *huh.Input {
+		in := input(title, &note)
+		if need {
+			in = in.Validate(required(strings.TrimSuffix(title, "（可空）")))
+		}
+		return in
+	}
+	upholdOrReject := func(yes, no string) *huh.Select[string] {
+		return huh.NewSelect[string]().Title("决定").Options(huh.NewOption(yes+"（--uphold）", "uphold"), huh.NewOption(no+"（--reject）", "reject")).Value(&outcome)
+	}
+	switch command {
+	case "forward":
+		a.input = func() *huh.Form {
+			return huh.NewForm(huh.NewGroup(noteField("说明（如转交文号，可空）", false)))
+		}
+	case "verify":
+		a.input = func() *huh.Form {
+			return huh.NewForm(huh.NewGroup(
+				huh.NewSelect[string]().Title("信息提供单位的核实结果").Options(huh.NewOption("信息有误（inaccurate）", objection.Inaccurate), huh.NewOption("信息无误（accurate）", objection.Accurate)).Value(&finding),
+				noteField("核实意见", true)))
+		}
+	case "decide":
+		a.input = func() *huh.Form {
+			return huh.NewForm(huh.NewGroup(upholdOrReject("异议成立", "驳回"), noteField("理由", true)))
+		}
+	case "correct":
+		a.input = func() *huh.Form {
+			return huh.NewForm(huh.NewGroup(huh.NewText().Title("更正内容").Description("每行一项：字段=值（ctrl+j 换行；值为空即清空该字段）").Value(&sets).
+				Validate(func(s string) error {
+					_, err := parseSets(s)
+					return err
+				})))
+		}
+	case "appeal":
+		a.input = func() *huh.Form { return huh.NewForm(huh.NewGroup(noteField("申诉理由", true))) }
+	case "appeal-decide":
+		a.input = func() *huh.Form {
+			return huh.NewForm(huh.NewGroup(upholdOrReject("申诉成立", "申诉不成立"), noteField("部门意见", true)))
+		}
+	default: // withdraw, close
+		a.input = func() *huh.Form { return huh.NewForm(huh.NewGroup(noteField("说明（可空）", false))) }
+	}
+	a.prepare = func(ctx context.Context) (string, error) {
+		v, err := objection.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)
+		if err != nil {
+			return "", err
+		}
+		if err := mc.Allow(command, id, v.State, m.svc.Op); err != nil {
+			return "", err
+		}
+		lines := []string{fmt.Sprintf("异议 %d（记录 %d，%s）当前状态：%s", v.ID, v.Record, v.Subject, v.StateLabel)}
+		to := onlyOutcome(mc, command)
+		switch command {
+		case "forward":
+			if v.ReviewDue != nil {
+				lines = append(lines, fmt.Sprintf("审核期限 %s 不变、不中止。", v.ReviewDue))
+			}
+		case "verify":
+			lines = append(lines, "核实结果："+findingLabel(finding), "核实期限随之完成。")
+		case "decide", "appeal-decide":
+			to = objection.Rejected
+			if command == "appeal-decide" {
+				to = objection.AppealDecided
+			}
+			if outcome == "uphold" {
+				to = objection.Upheld
+			}
+			lines = append(lines, "结果："+mc.StateLabel(to, "zh"))
+			if command == "decide" && outcome == "reject" {
+				lines = append(lines, "驳回后去除“异议中”标识，记录维持原样。")
+			}
+		case "correct":
+			ps, err := parseSets(sets)
+			if err != nil {
+				return "", err
+			}
+			for _, p := range ps {
+				lines = append(lines, fmt.Sprintf("更正 %s = %s", p.Field, p.Value))
+			}
+			lines = append(lines, "原版本保存在记录历史中；之后列出取得过原记录、需要重新发送的单位。")
+		case "withdraw":
+			lines = append(lines, "记录将不再出现在任何查询范围和报告中（原版本保存在历史中）。")
+		}
+		ds, err := m.deadlinesSet(ctx, mc, command, to, m.svc.Today)
+		if err != nil {
+			return "", err
+		}
+		return confirmText(lines, ds), nil
+	}
+	a.run = func(ctx context.Context) (string, error) {
+		env, err := m.svc.Env(mc.Role(command))
+		if err != nil {
+			return "", err
+		}
+		var v *objection.View
+		switch command {
+		case "forward":
+			v, err = objection.Forward(ctx, env, id, note)
+		case "verify":
+			v, err = objection.VerifyFinding(ctx, env, id, finding, note)
+		case "decide":
+			v, err = objection.Decide(ctx, env, id, outcome == "uphold", note)
+		case "correct":
+			var ps []objection.Set
+			if ps, err = parseSets(sets); err == nil {
+				v, err = objection.Correct(ctx, env, id, ps)
+			}
+		case "withdraw":
+			v, err = objection.Withdraw(ctx, env, id, note)
+		case "close":
+			v, err = objection.Close(ctx, env, id, note)
+		case "appeal":
+			v, err = objection.Appeal(ctx, env, id, note)
+		case "appeal-decide":
+			v, err = objection.AppealDecide(ctx, env, id, outcome == "uphold", note)
+		default:
+			return "", fmt.Errorf("unknown objection step %q", command)
+		}
+		if err != nil {
+			return "", err
+		}
+		return objectionResult(v), nil
+	}
+	return a
+}
+
+// parseSets reads the correction lines as repeated --set flags.
+func parseSets(s string) ([]objection.Set, error) {
+	var out []objection.Set
+	for _, line := range strings.Split(s, "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		p, err := objection.ParseSet(strings.TrimSpace(line))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("请至少写一项 字段=值")
+	}
+	return out, nil
+}
+
+// onlyOutcome is the state command leads to when it has one outcome.
+func onlyOutcome(mc *queue.Machine, command string) queue.State {
+	if rows := mc.Rows(command); len(rows) == 1 {
+		return rows[0].To
+	}
+	return ""
+}

@@ -1,0 +1,409 @@
+package tui
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"credit/internal/queue"
+	"credit/internal/workday"
+)
+
+// caseRow is one case of a queue as listed (objection.Entry and
+// repair.Entry have the same shape, SPEC §D/§E list keys).
+type caseRow struct {
+	ID, Record int64
+	Item       string
+	Subject    string
+	State      queue.State
+	StateLabel string
+	queue.Standing
+	Extra string // the repair queue's publicity period
+}
+
+// queueScreen is the list → detail screen the objection and repair queues
+// share: sorted by due date (the services' order), filtered with /, sorted
+// with s, detail with enter, steps with a, a new case with n.
+type queueScreen struct {
+	mc        *queue.Machine
+	name      string // 异议 / 信用修复
+	extraName string // title of the Extra column ("" = none)
+	rows      []caseRow
+	order     []int // source order of the current sort
+	sortBy    int
+	l         list
+	filter    filterBox
+	detailID  int64
+	detail    func(w int) []string // draws the detail page (the queue's own file)
+	state     queue.State
+	page      pager
+	loadedAt  bool
+	focus     int64 // the case to put the cursor on when the list arrives
+	overdue   int   // counts for the crumb, made once per listing
+	dueSoon   int
+
+	list   func(ctx context.Context, m *Model) ([]caseRow, error)
+	show   func(ctx context.Context, m *Model, id int64) (func(w int) []string, queue.State, error)
+	create func(m *Model) *action
+	step   func(m *Model, id int64, command string) *action
+}
+
+var sortNames = []string{"到期日", "编号", "状态"}
+
+func (q *queueScreen) columns() []column {
+	cols := []column{
+		{title: "编号", width: 6, right: true},
+		{title: "记录", width: 7, right: true, optional: true, drop: 1},
+		{title: "信息项", width: 6},
+		{title: "信息主体", min: 18},
+		{title: "状态", width: q.stateWidth()},
+		{title: "到期日", width: 10},
+		{title: "期限", width: q.deadlineWidth(), optional: true, drop: 2},
+		{title: "剩余", width: 4, right: true},
+		{title: "队列状态", width: 8},
+	}
+	if q.extraName != "" {
+		cols = append(cols, column{title: q.extraName, width: 23, optional: true})
+	}
+	return cols
+}
+
+// stateWidth fits the longest state name of the workflow.
+func (q *queueScreen) stateWidth() int {
+	w := 4
+	for _, s := range q.mc.States {
+		w = max(w, width(s.Zh))
+	}
+	return min(w, 16)
+}
+
+// deadlineWidth fits the longest deadline name of the workflow.
+func (q *queueScreen) deadlineWidth() int {
+	w := 4
+	for _, d := range q.mc.Deadlines {
+		w = max(w, width(d.Zh))
+	}
+	return min(w, 16)
+}
+
+func (q *queueScreen) load(m *Model) tea.Cmd {
+	keep := q.currentID()
+	if q.focus != 0 {
+		keep, q.focus = q.focus, 0
+	}
+	detail := q.detailID
+	cmd := m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		rows, err := q.list(ctx, m)
+		if err != nil {
+			return nil, err
+		}
+		return func(m *Model) tea.Cmd {
+			q.setRows(rows)
+			q.selectID(keep)
+			return nil
+		}, nil
+	})
+	if detail != 0 {
+		return tea.Batch(cmd, q.open(m, detail))
+	}
+	return cmd
+}
+
+// setRows takes a new listing, keeping the filter and the sort.
+func (q *queueScreen) setRows(rows []caseRow) {
+	q.rows = rows
+	q.loadedAt = true
+	q.overdue, q.dueSoon = 0, 0
+	for _, r := range rows {
+		switch r.Status {
+		case workday.StatusOverdue:
+			q.overdue++
+		case workday.StatusDueSoon:
+			q.dueSoon++
+		}
+	}
+	q.l.cols = q.columns()
+	q.resort()
+}
+
+func (q *queueScreen) resort() {
+	q.order = make([]int, len(q.rows))
+	for i := range q.order {
+		q.order[i] = i
+	}
+	switch q.sortBy {
+	case 1:
+		sort.SliceStable(q.order, func(a, b int) bool { return q.rows[q.order[a]].ID < q.rows[q.order[b]].ID })
+	case 2:
+		rank := map[queue.State]int{}
+		for i, s := range q.mc.States {
+			rank[s.State] = i
+		}
+		sort.SliceStable(q.order, func(a, b int) bool {
+			return rank[q.rows[q.order[a]].State] < rank[q.rows[q.order[b]].State]
+		})
+	}
+	keys := make([]string, len(q.order))
+	for i, src := range q.order {
+		keys[i] = q.filterKey(q.rows[src])
+	}
+	keep := q.currentID()
+	q.l.setRows(keys)
+	q.selectID(keep)
+}
+
+func (q *queueScreen) filterKey(r caseRow) string {
+	due := ""
+	if r.Due != nil {
+		due = r.Due.String()
+	}
+	return strings.ToLower(strings.Join([]string{"#" + strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, r.Subject,
+		r.StateLabel, string(r.State), due, statusText(r.Standing), string(r.Status), r.Extra}, "\x00"))
+}
+
+func (q *queueScreen) currentID() int64 {
+	if src := q.l.current(); src >= 0 && src < len(q.order) {
+		return q.rows[q.order[src]].ID
+	}
+	return 0
+}
+
+func (q *queueScreen) currentRow() (caseRow, bool) {
+	if src := q.l.current(); src >= 0 && src < len(q.order) {
+		return q.rows[q.order[src]], true
+	}
+	return caseRow{}, false
+}
+
+func (q *queueScreen) selectID(id int64) {
+	if id == 0 {
+		return
+	}
+	for i, src := range q.order {
+		if q.rows[src].ID == id {
+			q.l.selectSource(i)
+			return
+		}
+	}
+}
+
+// open reads case id's detail off the UI loop and shows it.
+func (q *queueScreen) open(m *Model, id int64) tea.Cmd {
+	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		draw, state, err := q.show(ctx, m, id)
+		if err != nil {
+			return nil, err
+		}
+		return func(m *Model) tea.Cmd {
+			if q.detailID != id {
+				q.page.offset = 0
+			}
+			q.detailID, q.detail, q.state = id, draw, state
+			return nil
+		}, nil
+	})
+}
+
+func (q *queueScreen) typing() bool { return q.filter.active }
+
+func (q *queueScreen) back(m *Model) bool {
+	if q.detailID != 0 {
+		q.detailID, q.detail = 0, nil
+		return true
+	}
+	return false
+}
+
+func (q *queueScreen) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
+	if q.filter.active {
+		if changed, _ := q.filter.key(k); changed {
+			q.l.setFilter(q.filter.text)
+		}
+		return nil, true
+	}
+	if q.detailID != 0 {
+		switch {
+		case m.scrollKey(&q.page, k):
+			return nil, true
+		case key.Matches(k, m.keys.Act):
+			return q.act(m, q.detailID, q.state), true
+		case key.Matches(k, m.keys.New):
+			return q.startNew(m), true
+		}
+		return nil, false
+	}
+	switch {
+	case m.moveKey(&q.l, k):
+		return nil, true
+	case key.Matches(k, m.keys.Filter):
+		q.filter.active = true
+		return nil, true
+	case key.Matches(k, m.keys.ClearFilter) && q.l.filter != "":
+		q.filter.text = ""
+		q.l.setFilter("")
+		return nil, true
+	case key.Matches(k, m.keys.Sort):
+		q.sortBy = (q.sortBy + 1) % len(sortNames)
+		q.resort()
+		return nil, true
+	case key.Matches(k, m.keys.New):
+		return q.startNew(m), true
+	case key.Matches(k, m.keys.Open):
+		if r, ok := q.currentRow(); ok {
+			return q.open(m, r.ID), true
+		}
+		return nil, true
+	case key.Matches(k, m.keys.Act):
+		if r, ok := q.currentRow(); ok {
+			return q.act(m, r.ID, r.State), true
+		}
+		return nil, true
+	}
+	return nil, false
+}
+
+// startNew takes a new case; the list then shows it under the cursor.
+func (q *queueScreen) startNew(m *Model) tea.Cmd {
+	a := q.create(m)
+	a.after = func(m *Model) {
+		q.detailID = 0
+		q.focus = a.created
+	}
+	return m.start(a)
+}
+
+// act asks which step to take on case id (in state cur), then runs it.
+func (q *queueScreen) act(m *Model, id int64, cur queue.State) tea.Cmd {
+	return m.commandMenu(fmt.Sprintf("%s %d · 办理", q.name, id), q.mc, cur, func(command string) tea.Cmd {
+		if err := m.svc.Op.Require(q.mc.Role(command)); err != nil {
+			m.setError(err)
+			return nil
+		}
+		a := q.step(m, id, command)
+		a.after = func(m *Model) { q.focus = id }
+		return m.start(a)
+	})
+}
+
+func (q *queueScreen) keys(m *Model) []key.Binding {
+	if q.filter.active {
+		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "保留过滤")), m.keys.ClearFilter}
+	}
+	if q.detailID != 0 {
+		return []key.Binding{m.keys.Act, m.keys.New, m.keys.Down, m.keys.Up, m.keys.Top, m.keys.Bottom, m.keys.Back}
+	}
+	bs := []key.Binding{m.keys.Act, m.keys.New, m.keys.Open, m.keys.Filter, m.keys.Sort}
+	if q.l.filter != "" {
+		bs = append(bs, m.keys.ClearFilter)
+	}
+	return append(bs, m.navKeys()...)
+}
+
+func (q *queueScreen) crumb(m *Model) string {
+	if q.detailID != 0 {
+		return fmt.Sprintf("%s › %s %d", q.name+"队列", q.name, q.detailID)
+	}
+	c := fmt.Sprintf("%s队列 · %s · 已超期 %d · 即将到期 %d · 按%s排序", q.name, q.l.position(), q.overdue, q.dueSoon, sortNames[q.sortBy])
+	if q.filter.active || q.l.filter != "" {
+		c += " · " + q.filter.view("过滤：")
+	}
+	return c
+}
+
+func (q *queueScreen) body(m *Model, w, h int) []string {
+	if q.detailID != 0 {
+		q.page.set(q.detail(w))
+		return q.page.render(h)
+	}
+	if !q.loadedAt {
+		return []string{"", "  正在读取" + q.name + "队列…"}
+	}
+	return q.l.render(m.st, w, h, func(src int) []string {
+		r := q.rows[q.order[src]]
+		return caseCells(q.mc, r)
+	}, func(src, col int) (lipgloss.Style, bool) {
+		if col != 8 && col != 5 && col != 7 {
+			return lipgloss.Style{}, false
+		}
+		r := q.rows[q.order[src]]
+		return m.st.Status(r.Status), true
+	})
+}
+
+// caseCells are a case's list cells.
+func caseCells(mc *queue.Machine, r caseRow) []string {
+	due, what, left := "", "", ""
+	if r.Due != nil {
+		due = r.Due.String()
+		what = mc.Deadline(r.Deadline).Zh
+	}
+	if r.DaysLeft != nil {
+		left = strconv.Itoa(*r.DaysLeft)
+	}
+	return []string{strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, r.Subject, r.StateLabel, due, what, left,
+		statusText(r.Standing), r.Extra}
+}
+
+// statusText is a queue status in words, so it reads the same without
+// colour: 已超期, 即将到期, 正常, 已办结 (超期办结 when a deadline was missed).
+func statusText(s queue.Standing) string {
+	if s.Status == workday.StatusDone && s.OnTime != nil && !*s.OnTime {
+		return "超期办结"
+	}
+	t := s.Status.Label()
+	if s.Provisional {
+		t += "*"
+	}
+	return t
+}
+
+// caseDetail draws the parts every case has: its deadlines and timeline.
+func caseDetail(m *Model, mc *queue.Machine, head [][2]string, ds []queue.DeadlineView, tl []queue.EventView, w int) []string {
+	out := []string{""}
+	out = append(out, kv(m.st, head, w)...)
+	if len(ds) > 0 {
+		out = append(out, "", m.st.Title.Render("  期限"))
+		var rows [][]string
+		for _, d := range ds {
+			result := ""
+			switch {
+			case d.Met && d.OnTime != nil && *d.OnTime:
+				result = "按期完成 " + d.MetOn.String()
+			case d.Met:
+				result = "超期完成 " + d.MetOn.String()
+			default:
+				result = fmt.Sprintf("%s（剩余工作日 %d）", d.Status.Label(), *d.DaysLeft)
+			}
+			if d.Provisional {
+				result += "（临时日历）"
+			}
+			rows = append(rows, []string{d.Label, d.Start.String(), strconv.Itoa(d.Days), d.Due.String(), result})
+		}
+		out = append(out, grid(m.st, []string{"期限", "起算日", "工作日", "到期日", "情况"}, rows, w)...)
+	}
+	out = append(out, "", m.st.Title.Render("  经过"))
+	var rows [][]string
+	for _, e := range tl {
+		op := e.Operator
+		if e.ActingBy != "" {
+			op += "（" + e.ActingBy + "）"
+		}
+		rows = append(rows, []string{e.On.String(), e.Label, mc.StateLabel(e.To, "zh"), op, e.Note})
+	}
+	out = append(out, grid(m.st, []string{"日期", "办理", "状态", "操作员", "说明"}, rows, w)...)
+	return out
+}
+
+// standingText is "审核期限 2025-12-15（剩余 9 个工作日）" for a case's head.
+func standingText(mc *queue.Machine, s queue.Standing) string {
+	if s.Due == nil {
+		return ""
+	}
+	return fmt.Sprintf("%s %s（剩余工作日 %d）", mc.Deadline(s.Deadline).Zh, s.Due, *s.DaysLeft)
+}
