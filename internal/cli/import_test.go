@@ -370,3 +370,92 @@ func TestImportPositiveItemValidity(t *testing.T) {
 		t.Fatalf("BZJL stored as %s valid until %q, want positive until 2027-02-28", cat, until)
 	}
 }
+
+// Review findings: a revision follows the merged record (a file without
+// 失信程度 keeps a serious record serious); a key repeated in a file is a
+// duplicate_in_file even when its first row changed nothing; a mismatch
+// message never tells the stored name.
+func TestImportRevisionFollowsMergedRecord(t *testing.T) {
+	h := importHarness(t)
+	header := append(append([]string{}, xzcfHeader...), "失信程度")
+	f1 := filepath.Join(h.dir, "r1.csv")
+	writeCSV(t, f1, header, [][]string{append(xzcfRow(nil), "严重")}, false)
+	h.ok("import", f1, "--provider", provider, "--item", "XZCF")
+	f2 := filepath.Join(h.dir, "r2.csv") // no 失信程度 column; 备注 changed
+	writeCSV(t, f2, xzcfHeader, [][]string{xzcfRow(map[string]string{"备注": "补充说明"})}, false)
+	r := h.ok("import", f2, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, `"revised":1`) {
+		t.Fatalf("r2: %s", r.Out)
+	}
+	db, _ := sql.Open("sqlite", h.db)
+	defer db.Close()
+	var sev, until string
+	var rev int
+	db.QueryRow("SELECT severity, valid_until, rev FROM records").Scan(&sev, &until, &rev)
+	if sev != "serious" || until != "2028-06-10" || rev != 2 {
+		t.Fatalf("after a revision without 失信程度: %s until %s rev %d, want serious until 2028-06-10 rev 2", sev, until, rev)
+	}
+
+	// The same key twice: first unchanged, then changed → one duplicate, one duplicate_in_file.
+	f3 := filepath.Join(h.dir, "r3.csv")
+	writeCSV(t, f3, xzcfHeader, [][]string{
+		xzcfRow(map[string]string{"备注": "补充说明"}),
+		xzcfRow(map[string]string{"备注": "又改了"}),
+	}, false)
+	r = h.fails(3, "import", f3, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, `"duplicates":1`) || !strings.Contains(r.Out, `"duplicate_in_file":1`) || !strings.Contains(r.Out, `"revised":0`) {
+		t.Fatalf("r3: %s", r.Out)
+	}
+	db.QueryRow("SELECT rev FROM records").Scan(&rev)
+	if rev != 2 {
+		t.Fatalf("a repeated key revised the record (rev %d)", rev)
+	}
+
+	// A name that disagrees: the message names the row's name, never the stored one.
+	f4 := filepath.Join(h.dir, "r4.csv")
+	writeCSV(t, f4, xzcfHeader, [][]string{xzcfRow(map[string]string{"行政相对人名称": "冒名公司", "行政处罚决定书文号": "Z9"})}, false)
+	r = h.fails(3, "import", f4, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, "subject_mismatch") || strings.Contains(r.Out, "甲公司") {
+		t.Fatalf("mismatch message must not reveal the stored name: %s", r.Out)
+	}
+}
+
+// A revision staged before the record changed (a correction, another batch)
+// is refused at publish instead of being written over the change.
+func TestStaleStagedRevisionRefusedAtPublish(t *testing.T) {
+	h := importHarness(t)
+	f1 := filepath.Join(h.dir, "s1.csv")
+	writeCSV(t, f1, xzcfHeader, [][]string{xzcfRow(nil)}, false)
+	h.ok("import", f1, "--provider", provider, "--item", "XZCF")
+	db, _ := sql.Open("sqlite", h.db)
+	defer db.Close()
+	// Stage a batch by hand whose revision was merged onto an older content.
+	mustExec := func(q string, args ...any) {
+		if _, err := db.Exec(q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustExec(`INSERT INTO batches(id, provider, item, channel, file_name, file_hash, catalog_version, state, today, operator, started_at)
+		VALUES (50, ?, 'XZCF', 'local', 'x.csv', 'h', 1, 'staging', '2025-12-01', 'alice', 'now')`, provider)
+	mustExec(`INSERT INTO staged_revisions(batch_id, record_id, line, base_hash, category, severity, decided_on, valid_until, layout, vals, content_hash)
+		SELECT 50, id, 2, 'an-older-content', category, severity, decided_on, valid_until, layout, vals, 'x' FROM records`)
+	st, err := openForTest(h.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var stale int
+	err = st.Write(t.Context(), storeActor(), func(tx *storeTx) error {
+		s, err := tx.StaleRevisions(50)
+		stale = len(s)
+		return err
+	})
+	if err != nil || stale != 1 {
+		t.Fatalf("stale revisions = %d (%v), want 1", stale, err)
+	}
+	var left int
+	db.QueryRow("SELECT count(*) FROM staged_revisions WHERE batch_id = 50").Scan(&left)
+	if left != 0 {
+		t.Fatal("a stale revision must leave the staging area")
+	}
+}

@@ -6,10 +6,12 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
 	"credit/internal/apperr"
+	"credit/internal/store"
 	"credit/internal/tabular"
 )
 
@@ -26,6 +28,12 @@ func Main(args []string, io IO) int {
 	}
 	app := &App{IO: io, ctx: context.Background()}
 	defer app.close()
+	if io.Getenv("CREDIT_TRACE_LOCK_WAIT") != "" {
+		// How long each write waited for the lock, on stderr (SPEC §6: a
+		// small write never waits more than a second).
+		store.LockWait = func(d time.Duration) { fmt.Fprintf(io.Err, "lock_wait_ms=%d\n", d.Milliseconds()) }
+		defer func() { store.LockWait = nil }()
+	}
 	if path := io.Getenv("CREDIT_CPUPROFILE"); path != "" {
 		// For make bench and performance work: a CPU profile of this run.
 		if f, err := os.Create(path); err == nil {

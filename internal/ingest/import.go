@@ -307,6 +307,7 @@ type writer struct {
 	ctx    context.Context
 	batch  int64
 	layout int64
+	merged *Plan // checks merged revisions (layoutPlan)
 	lease  *lease
 	sess   *store.Session
 	dry    bool
@@ -439,7 +440,9 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 			}
 			ref := refs[c.SubjectCode]
 			if k := c.NameKey; k != "" && ref.NameKey != "" && k != ref.NameKey {
-				c.fail(w.plan.Item.Subject.Name, "subject_mismatch", "名称“%s”与已建档主体 %s 的名称“%s”不一致", c.SubjectName, c.SubjectCode, ref.Name)
+				// The stored name is not told back: a provider must not learn
+				// who an ID number belongs to from a reject report.
+				c.fail(w.plan.Item.Subject.Name, "subject_mismatch", "名称“%s”与该代码已建档主体的名称不一致，请核对名称和代码", c.SubjectName)
 				continue
 			}
 			recs = append(recs, store.NewRecord{Item: w.plan.Item.Code, Key: c.Key, Provider: w.opt.Provider, Channel: w.opt.Channel,
@@ -459,7 +462,7 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 			}
 			id, inserted := ids[i]
 			if !inserted {
-				if err := w.conflict(tx, c, recs[i], mine, res); err != nil {
+				if err := w.conflict(tx, c, recs[i], res); err != nil {
 					return err
 				}
 				continue
@@ -494,7 +497,7 @@ func toStoreReject(c *Checked) store.Reject {
 // conflict decides what a row whose natural key is already stored is
 // (SPEC §F): a repeat within this file, a duplicate, a revision, or a
 // revision of a locked record. A revision's links are staged with it.
-func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, links []store.LinkIn, res *Result) error {
+func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, res *Result) error {
 	ex, err := tx.ExistingRecord(rec.Item, rec.Key)
 	if err != nil {
 		return err
@@ -514,14 +517,50 @@ func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, links [
 	if err != nil {
 		return err
 	}
+	cells := mustJSON(c.Cells)
 	if !changed {
+		// Staged as a no-op so that a later row with the same key in this
+		// file is still a duplicate_in_file, whatever it holds.
+		ok, err := tx.StageRevision(w.batch, store.StagedRevision{RecordID: ex.ID, Line: c.Line, BaseHash: ex.ContentHash, Noop: true,
+			Cells: cells, Layout: w.layout, Vals: "[]"})
+		if err != nil {
+			return err
+		}
+		if !ok {
+			c.fail(keyField(w.plan), "duplicate_in_file", "与本文件前面的行重复（同一业务主键）")
+			return nil
+		}
 		res.Duplicates++
 		return nil
 	}
-	vals, _ := json.Marshal(merged)
-	ok, err := tx.StageRevision(w.batch, store.StagedRevision{RecordID: ex.ID, Line: c.Line, Category: rec.Category, Severity: rec.Severity,
-		DecidedOn: rec.DecidedOn, ValidUntil: rec.ValidUntil, Layout: w.layout, Vals: string(vals),
-		ContentHash: ContentHash(w.plan.Layout, merged), Links: mustJSON(links)})
+	// Category, severity, validity and 第二十九条 links follow the merged
+	// record, not the file's row alone: a file without 失信程度 must not turn
+	// a serious record general.
+	m := w.layoutPlan().Check(c.Line, merged)
+	if !m.OK() {
+		for _, p := range m.Problems {
+			c.fail(p.Field, p.Reason, "与已存记录合并后：%s", p.Msg)
+		}
+		return nil
+	}
+	var mergedLinks []store.LinkIn
+	if len(m.Links) > 0 {
+		var in []store.SubjectIn
+		for _, l := range m.Links {
+			in = append(in, store.SubjectIn{Code: l.Code, Kind: string(catalog.NaturalPerson), Name: l.Name, NameKey: nameKey(l.Name)})
+		}
+		refs, err := tx.ResolveSubjects(w.batch, in)
+		if err != nil {
+			return err
+		}
+		for _, l := range m.Links {
+			mergedLinks = append(mergedLinks, store.LinkIn{SubjectID: refs[l.Code].ID, Role: l.Role})
+		}
+	}
+	vals, _ := json.Marshal(m.Values)
+	ok, err := tx.StageRevision(w.batch, store.StagedRevision{RecordID: ex.ID, Line: c.Line, BaseHash: ex.ContentHash, Cells: cells,
+		Category: string(m.Category), Severity: string(m.Severity), DecidedOn: m.DecidedOn.String(), ValidUntil: m.ValidUntil.String(),
+		Layout: w.layout, Vals: string(vals), ContentHash: ContentHash(w.plan.Layout, m.Values), Links: mustJSON(mergedLinks)})
 	if err != nil {
 		return err
 	}
@@ -531,6 +570,18 @@ func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, links [
 	}
 	res.Revised++
 	return nil
+}
+
+// layoutPlan checks a merged record: the item's layout as the header.
+func (w *writer) layoutPlan() *Plan {
+	if w.merged == nil {
+		p, err := NewPlan(w.plan.Catalog, w.plan.Item, w.plan.Layout, w.plan.Today, false, true, "merged")
+		if err != nil {
+			panic(err) // the layout is the item's own field list: it always matches
+		}
+		w.merged = p
+	}
+	return w.merged
 }
 
 func mustJSON(v any) string {
@@ -601,6 +652,29 @@ func (w *writer) publish(res *Result) error {
 		return err
 	}
 	return w.sess.Write(w.ctx, w.opt.Actor, func(tx *store.Tx) error {
+		// A revision staged minutes ago may no longer fit: the record was
+		// corrected, withdrawn, repaired or put under objection meanwhile.
+		// It is refused now rather than written over that change.
+		stale, err := tx.StaleRevisions(w.batch)
+		if err != nil {
+			return err
+		}
+		var rejects []store.Reject
+		for _, st := range stale {
+			why := map[string]string{"changed": "在本文件导入期间已被更正或另一批次修订", "withdrawn": "已因异议撤回", "repaired": "已完成信用修复",
+				"objection": "正在办理异议", "repair": "正在办理信用修复"}[st.Why]
+			if why == "" {
+				why = "已锁定"
+			}
+			c := &Checked{Line: st.Line, Cells: st.Cells}
+			c.fail(keyField(w.plan), "record_locked", "该记录%s，本行未入库，请核对后重新报送", why)
+			res.Revised--
+			res.reject(c)
+			rejects = append(rejects, toStoreReject(c))
+		}
+		if err := tx.AddRejects(w.batch, rejects); err != nil {
+			return err
+		}
 		if err := tx.PublishBatch(w.batch, store.BatchCounts{Rows: res.Rows, Accepted: res.Accepted, Revised: res.Revised,
 			Duplicates: res.Duplicates, Rejected: res.Rejected, Reasons: res.Reasons}); err != nil {
 			return err

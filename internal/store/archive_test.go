@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -112,7 +113,8 @@ func newArchiveFixture(t *testing.T) *archiveFixture {
 	f.batch2 = batch("two.csv")
 	if err := st.Write(ctx, actor, func(tx *Tx) error {
 		_, err := tx.StageRevision(f.batch2, StagedRevision{RecordID: f.recB, Category: "negative", Severity: "general", DecidedOn: "2024-06-10",
-			ValidUntil: "2025-06-10", Layout: f.layout, Vals: `["甲公司","91350100M000100Y43","罚2号","罚款2万元"]`, ContentHash: "h-B2", Links: "[]"})
+			ValidUntil: "2025-06-10", Layout: f.layout, Vals: `["甲公司","91350100M000100Y43","罚2号","罚款2万元"]`, ContentHash: "h-B2",
+			Links: fmt.Sprintf(`[{"SubjectID":%d,"Role":"legal_rep"}]`, f.wang)}) // a revision carries its full link set
 		return err
 	}); err != nil {
 		t.Fatal(err)

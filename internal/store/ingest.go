@@ -285,6 +285,9 @@ var lockQueries = map[string]string{}
 type StagedRevision struct {
 	RecordID              int64
 	Line                  int
+	BaseHash              string // the stored content it was merged onto
+	Noop                  bool   // the row repeated the stored content
+	Cells                 string // JSON array of the file's cells
 	Category, Severity    string
 	DecidedOn, ValidUntil string
 	Layout                int64
@@ -295,9 +298,20 @@ type StagedRevision struct {
 // StageRevision stores a revision for publish time. It reports false when
 // this batch already staged a revision of the record (a repeated key).
 func (t *Tx) StageRevision(batch int64, r StagedRevision) (bool, error) {
-	res, err := t.ExecContext(t.ctx, `INSERT INTO staged_revisions(batch_id, record_id, line, category, severity, decided_on, valid_until,
-		layout, vals, content_hash, links) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
-		batch, r.RecordID, r.Line, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, r.Links)
+	noop := 0
+	if r.Noop {
+		noop = 1
+	}
+	if r.Cells == "" {
+		r.Cells = "[]"
+	}
+	if r.Links == "" {
+		r.Links = "[]"
+	}
+	res, err := t.ExecContext(t.ctx, `INSERT INTO staged_revisions(batch_id, record_id, line, base_hash, noop, cells, category, severity,
+		decided_on, valid_until, layout, vals, content_hash, links) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING`,
+		batch, r.RecordID, r.Line, r.BaseHash, noop, r.Cells, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Layout, r.Vals,
+		r.ContentHash, r.Links)
 	if err != nil {
 		return false, err
 	}
@@ -361,7 +375,7 @@ type BatchCounts struct {
 // transaction.
 func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
 	rows, err := t.QueryContext(t.ctx, `SELECT record_id, category, severity, decided_on, valid_until, layout, vals, content_hash, links
-		FROM staged_revisions WHERE batch_id = ? ORDER BY record_id`, batch)
+		FROM staged_revisions WHERE batch_id = ? AND noop = 0 ORDER BY record_id`, batch)
 	if err != nil {
 		return err
 	}
@@ -388,14 +402,13 @@ func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
 			batch, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, t.At, r.RecordID); err != nil {
 			return err
 		}
+		// 第二十九条 links follow the revised content (links JSON is the full set).
 		var links []LinkIn
-		if err := json.Unmarshal([]byte(r.Links), &links); err == nil && len(links) > 0 {
-			for i := range links {
-				links[i].RecordID = r.RecordID
-			}
-			if err := t.AddLinks(links); err != nil {
-				return err
-			}
+		if err := json.Unmarshal([]byte(r.Links), &links); err != nil {
+			return err
+		}
+		if err := t.ReplaceLinks(r.RecordID, links); err != nil {
+			return err
 		}
 	}
 	if _, err := t.ExecContext(t.ctx, "DELETE FROM staged_revisions WHERE batch_id = ?", batch); err != nil {
@@ -412,6 +425,67 @@ func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
 		return fmt.Errorf("batch %d is no longer staging (discarded by another process?)", batch)
 	}
 	return nil
+}
+
+// StaleRevision is a staged revision that can no longer be applied: since it
+// was staged the record changed (an objection correction, another batch),
+// left the active state, or came under an open procedure.
+type StaleRevision struct {
+	RecordID int64
+	Line     int
+	Cells    []string
+	Why      string // changed | withdrawn | repaired | the lock's name
+}
+
+// StaleRevisions finds the batch's staged revisions that publishing must
+// refuse (SPEC §F record_locked), and drops them from the staging area.
+func (t *Tx) StaleRevisions(batch int64) ([]StaleRevision, error) {
+	rows, err := t.QueryContext(t.ctx, `SELECT s.record_id, s.line, s.cells, s.base_hash, r.content_hash, r.status
+		FROM staged_revisions s JOIN records r ON r.id = s.record_id WHERE s.batch_id = ? AND s.noop = 0 ORDER BY s.line`, batch)
+	if err != nil {
+		return nil, err
+	}
+	type cand struct {
+		StaleRevision
+		base, cur, status string
+	}
+	var all []cand
+	for rows.Next() {
+		var c cand
+		var cells string
+		if err := rows.Scan(&c.RecordID, &c.Line, &cells, &c.base, &c.cur, &c.status); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		json.Unmarshal([]byte(cells), &c.Cells)
+		all = append(all, c)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []StaleRevision
+	for _, c := range all {
+		locks, err := t.recordLocks(c.RecordID)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case c.status != "active":
+			c.Why = c.status
+		case len(locks) > 0:
+			c.Why = locks[0]
+		case c.base != c.cur:
+			c.Why = "changed"
+		default:
+			continue
+		}
+		if _, err := t.ExecContext(t.ctx, "DELETE FROM staged_revisions WHERE batch_id = ? AND record_id = ?", batch, c.RecordID); err != nil {
+			return nil, err
+		}
+		out = append(out, c.StaleRevision)
+	}
+	return out, nil
 }
 
 // supersede copies a record's current revision into record_history.
@@ -620,4 +694,18 @@ func (s *Store) Rejects(ctx context.Context, batch int64) ([]Reject, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// ReplaceLinks makes links the record's 第二十九条 links: the links follow
+// the record's current content, so a correction or revision that removes a
+// responsible person removes the link (the old content, naming them, stays
+// in record_history).
+func (t *Tx) ReplaceLinks(recordID int64, links []LinkIn) error {
+	if _, err := t.ExecContext(t.ctx, "DELETE FROM record_links WHERE record_id = ?", recordID); err != nil {
+		return err
+	}
+	for i := range links {
+		links[i].RecordID = recordID
+	}
+	return t.AddLinks(links)
 }

@@ -260,6 +260,10 @@ func (a Actor) now() time.Time {
 	return a.Now()
 }
 
+// LockWait, when set, is told how long each write waited for the write
+// lock (CREDIT_TRACE_LOCK_WAIT prints it; the shared-store test reads it).
+var LockWait func(time.Duration)
+
 // Tx is a write transaction with its actor; Audit appends to the chain.
 type Tx struct {
 	*sql.Tx
@@ -277,9 +281,13 @@ func (t *Tx) Ctx() context.Context { return t.ctx }
 // Write runs fn in one BEGIN IMMEDIATE transaction and commits when fn
 // returns nil. fn must call tx.Audit for what it changes.
 func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
+	started := time.Now()
 	done := s.gate.waiting()
 	sqlTx, err := s.DB.BeginTx(ctx, nil)
 	done()
+	if LockWait != nil {
+		LockWait(time.Since(started))
+	}
 	if err != nil {
 		return s.busyError(err)
 	}

@@ -6,8 +6,11 @@
 -- in one short transaction (SPEC §6). Revisions of records that already exist
 -- are staged in staged_revisions and applied in the publish transaction.
 
+-- AUTOINCREMENT on subjects and records: an id once used (in the query log,
+-- the audit log, a link) never names anything else, even after a crashed
+-- import's staged rows are discarded.
 CREATE TABLE subjects (
-  id           INTEGER PRIMARY KEY,
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
   code         TEXT NOT NULL UNIQUE,        -- normalised 统一社会信用代码 or 18-digit 身份证号码
   kind         TEXT NOT NULL,               -- organisation | individual_business | natural_person
   name         TEXT NOT NULL DEFAULT '',    -- '' while unknown (a person named only by ID)
@@ -53,7 +56,7 @@ CREATE TABLE layouts (
 ) STRICT;
 
 CREATE TABLE records (
-  id           INTEGER PRIMARY KEY,
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
   item         TEXT NOT NULL,
   natural_key  TEXT NOT NULL,
   subject_id   INTEGER NOT NULL REFERENCES subjects(id),
@@ -107,6 +110,9 @@ CREATE TABLE staged_revisions (
   batch_id     INTEGER NOT NULL REFERENCES batches(id),
   record_id    INTEGER NOT NULL REFERENCES records(id),
   line         INTEGER NOT NULL,
+  base_hash    TEXT NOT NULL,               -- the stored content the revision was merged onto
+  noop         INTEGER NOT NULL DEFAULT 0,  -- 1: the row repeated the stored content (a duplicate)
+  cells        TEXT NOT NULL DEFAULT '[]',  -- the file's cells, for a reject if publish must refuse it
   category     TEXT NOT NULL,
   severity     TEXT NOT NULL,
   decided_on   TEXT NOT NULL,
