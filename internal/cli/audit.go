@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"credit/internal/apperr"
 	"credit/internal/audit"
 	"credit/internal/operator"
 	"credit/internal/store"
@@ -40,7 +41,11 @@ Every write appends an entry chained by SHA-256 to the one before; details hold 
 			if _, err := app.Require(operator.Viewer); err != nil {
 				return err
 			}
-			entries, err := st.AuditLog(app.Ctx(), f)
+			q := f
+			if q.From, q.To, err = officeDayBounds("from", f.From, "to", f.To); err != nil {
+				return err
+			}
+			entries, err := st.AuditLog(app.Ctx(), q)
 			if err != nil {
 				return err
 			}
@@ -59,7 +64,7 @@ Every write appends an entry chained by SHA-256 to the one before; details hold 
 				if e.ActingBy != "" {
 					who += app.T("（由 ", " (by ") + e.ActingBy + app.T(" 代）", ")")
 				}
-				t.Rows = append(t.Rows, []string{fmt.Sprint(e.Seq), e.At, who, e.Action, e.Object, e.Details})
+				t.Rows = append(t.Rows, []string{fmt.Sprint(e.Seq), localTime(e.At), who, e.Action, e.Object, e.Details})
 			}
 			return app.Print(t)
 		},
@@ -67,8 +72,8 @@ Every write appends an entry chained by SHA-256 to the one before; details hold 
 	log.Flags().StringVar(&f.Object, "object", "", "对象（如 user:alice；以 * 结尾为前缀）/ object, '*' suffix for a prefix")
 	log.Flags().StringVar(&f.Operator, "operator", "", "操作员 / operator")
 	log.Flags().StringVar(&f.Action, "action", "", "动作前缀（如 catalog.）/ action prefix")
-	log.Flags().StringVar(&f.From, "from", "", "起始日期 YYYY-MM-DD / from date")
-	log.Flags().StringVar(&f.To, "to", "", "截止日期 YYYY-MM-DD（含）/ to date, inclusive")
+	log.Flags().StringVar(&f.From, "from", "", "起始日期 YYYY-MM-DD（北京时间）/ from office date")
+	log.Flags().StringVar(&f.To, "to", "", "截止日期 YYYY-MM-DD（含，北京时间）/ to office date, inclusive")
 	log.Flags().IntVar(&f.Limit, "limit", 0, "最多条数 / at most this many")
 
 	var anchorText string
@@ -94,6 +99,9 @@ Every write appends an entry chained by SHA-256 to the one before; details hold 
 			}
 			head, n, err := st.VerifyAudit(app.Ctx(), anchor)
 			if err != nil {
+				if app.JSON() {
+					app.Print(&tabular.Table{JSON: map[string]any{"ok": false, "entries": n, "error": apperr.MessageOf(err, app.Lang)}})
+				}
 				return err
 			}
 			if app.JSON() {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"credit/internal/apperr"
 	"credit/internal/audit"
 	"credit/internal/operator"
 	"credit/internal/store"
@@ -41,6 +42,9 @@ With --verify, checks a backup's integrity and audit chain (exit 6 when broken).
 				}
 				head, n, err := store.VerifyFile(app.Ctx(), args[0], anchor)
 				if err != nil {
+					if app.JSON() {
+						app.Print(&tabular.Table{JSON: map[string]any{"path": args[0], "ok": false, "entries": n, "error": apperr.MessageOf(err, app.Lang)}})
+					}
 					return err
 				}
 				if app.JSON() {

@@ -7,7 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"credit/internal/clock"
 
 	_ "modernc.org/sqlite"
 )
@@ -266,5 +270,49 @@ func TestEnglishMessages(t *testing.T) {
 	r := h.fails(1, "user", "list")
 	if !strings.Contains(r.Err, "run credit init") {
 		t.Fatalf("english message expected: %q", r.Err)
+	}
+}
+
+func TestLastAdministratorKept(t *testing.T) {
+	h := newHarness(t).initStore("--empty")
+	r := h.fails(5, "user", "add", "alice", "--role", "viewer")
+	if !strings.Contains(r.Err, "最后一位管理员") {
+		t.Fatalf("want the last-admin refusal, got %q", r.Err)
+	}
+	h.ok("user", "add", "bob", "--role", "admin")
+	h.ok("user", "add", "alice", "--role", "clerk") // another admin exists now
+}
+
+func TestStoreModeIgnoresUmask(t *testing.T) {
+	old := syscall.Umask(0o022)
+	defer syscall.Umask(old)
+	h := newHarness(t)
+	h.db = filepath.Join(h.dir, "office", "credit.db")
+	h.ok("init", "--empty")
+	for path, want := range map[string]os.FileMode{filepath.Dir(h.db): 0o770, h.db: 0o660} {
+		fi, err := os.Stat(path)
+		if err != nil || fi.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %o (the office's group shares the store)", path, fi.Mode().Perm(), want)
+		}
+	}
+}
+
+func TestAuditLogOfficeDatesAndFailureJSON(t *testing.T) {
+	h := newHarness(t).initStore("--empty")
+	h.fails(2, "audit", "log", "--from", "2026-13-01")
+	h.fails(2, "audit", "log", "--to", "yesterday")
+	// Entries made "today" in the office's time zone are found by today's date.
+	today := time.Now().In(clock.Zone).Format("2006-01-02")
+	out := h.ok("audit", "log", "--from", today, "--to", today, "--format", "json").Out
+	if !strings.Contains(out, `"store.init"`) {
+		t.Fatalf("today's entries not found by the office date %s: %s", today, out)
+	}
+	db, _ := sql.Open("sqlite", h.db)
+	db.Exec("DROP TRIGGER audit_log_no_update")
+	db.Exec("UPDATE audit_log SET operator = 'x' WHERE seq = 1")
+	db.Close()
+	r := h.fails(6, "audit", "verify", "--format", "json")
+	if !strings.Contains(r.Out, `"ok": false`) {
+		t.Fatalf("a failed verify must still print JSON for scripts: %q", r.Out)
 	}
 }

@@ -121,20 +121,26 @@ func runImport(app *App, o importOpts, files []string) error {
 	}
 	im := &ingest.Importer{Store: st, Catalog: cat, Version: version, Today: app.Today()}
 	worst := apperr.OK
-	var firstErr error
+	var errs []error
 	for _, f := range files {
 		code, err := importOne(app, im, op, o, f, len(files) > 1)
 		worst = apperr.Max(worst, code)
-		if err != nil && firstErr == nil {
-			firstErr = err
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
-	if firstErr != nil {
+	if len(errs) > 0 {
+		// Every file's refusal is told, not only the first; the exit code is
+		// the highest of all files (SPEC §A).
+		for _, err := range errs[:len(errs)-1] {
+			fmt.Fprintln(app.Err, "credit: "+apperr.MessageOf(err, app.Lang))
+		}
+		last := errs[len(errs)-1]
 		var ae *apperr.Error
-		if errors.As(firstErr, &ae) && ae.Code < worst {
+		if errors.As(last, &ae) && ae.Code < worst {
 			ae.Code = worst
 		}
-		return firstErr
+		return last
 	}
 	switch worst {
 	case apperr.Partial:
@@ -154,6 +160,10 @@ func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts
 	opt := ingest.Options{Provider: o.provider, Item: o.item, Channel: o.channel, Encoding: strings.ToLower(o.encoding), Sheet: o.sheet,
 		IgnoreUnknown: o.ignoreUnknown, DryRun: o.dryRun, Actor: app.Actor(op)}
 	if fi, err := os.Stat(file); err != nil {
+		if app.JSON() {
+			printJSONLine(app, map[string]any{"file": file, "refused": "file_not_found", "message": app.T("找不到文件 "+file, "no such file "+file),
+				"rows": 0, "accepted": 0, "revised": 0, "duplicates": 0, "rejected": 0, "reasons": map[string]int{}})
+		}
 		return apperr.Refused, apperr.Newf(apperr.Refused, "找不到文件 %s", "no such file %s", file)
 	} else if app.StderrTTY() && fi.Size() > 4<<20 {
 		start := time.Now()

@@ -459,3 +459,27 @@ func TestStaleStagedRevisionRefusedAtPublish(t *testing.T) {
 		t.Fatal("a stale revision must leave the staging area")
 	}
 }
+
+func TestImportEmptyAndSeveralRefusedFiles(t *testing.T) {
+	h := importHarness(t)
+	hdr := filepath.Join(h.dir, "header-only.csv")
+	writeCSV(t, hdr, xzcfHeader, nil, false)
+	r := h.fails(4, "import", hdr, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, `"refused":"empty_file"`) {
+		t.Fatalf("header-only file: %s", r.Out)
+	}
+	good := filepath.Join(h.dir, "good.csv")
+	writeCSV(t, good, xzcfHeader, [][]string{xzcfRow(nil)}, false)
+	missing := filepath.Join(h.dir, "missing.csv")
+	r = h.fails(4, "import", hdr, good, missing, "--provider", provider, "--item", "XZCF", "--format", "json")
+	lines := strings.Split(strings.TrimSpace(r.Out), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("want one JSON line per file, got %d:\n%s", len(lines), r.Out)
+	}
+	if !strings.Contains(r.Err, "header-only.csv") || !strings.Contains(r.Err, "missing.csv") {
+		t.Fatalf("every refused file must be named on stderr: %s", r.Err)
+	}
+	if out := h.ok("batch", "list", "--format", "json").Out; strings.Count(out, `"state": "published"`) != 1 {
+		t.Fatalf("only the good file is stored: %s", out)
+	}
+}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"credit/internal/apperr"
 	"credit/internal/operator"
 	"credit/internal/store"
 	"credit/internal/tabular"
@@ -41,6 +42,16 @@ Operators are OS login names. Roles: admin ⊇ reviewer ⊇ clerk ⊇ viewer.`,
 				var err error
 				if prev, err = tx.PutUser(args[0], r); err != nil {
 					return err
+				}
+				// The store must keep an administrator, or nobody could
+				// ever apply a catalog, add a user or load a calendar again.
+				if prev == operator.Admin && r != operator.Admin {
+					if n, err := tx.CountAdmins(); err != nil {
+						return err
+					} else if n == 0 {
+						return apperr.Newf(apperr.Rule, "%s 是最后一位管理员，不能改为 %s：请先把另一位操作员设为管理员",
+							"%s is the last administrator and cannot become %s: make someone else admin first", args[0], r)
+					}
 				}
 				return tx.Audit("user.add", "user:"+args[0], map[string]any{"role": r, "previous": prev})
 			})
@@ -81,7 +92,7 @@ Operators are OS login names. Roles: admin ⊇ reviewer ⊇ clerk ⊇ viewer.`,
 				t.JSON = []store.User{}
 			}
 			for _, u := range users {
-				t.Rows = append(t.Rows, []string{u.Name, string(u.Role) + "（" + u.Role.Label() + "）", u.CreatedAt, u.CreatedBy})
+				t.Rows = append(t.Rows, []string{u.Name, string(u.Role) + "（" + u.Role.Label() + "）", localTime(u.CreatedAt), u.CreatedBy})
 			}
 			return app.Print(t)
 		},

@@ -249,8 +249,13 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		}
 		return res, storeErr
 	}
-	if res.Rows == 0 && res.Rejected == 0 {
-		// A header and nothing else: not an error, but nothing to publish.
+	if res.Rows == 0 {
+		// A header and no row is an empty file (SPEC §H): nothing is stored.
+		if !opt.DryRun {
+			w.discard()
+		}
+		return res, &FileError{Reason: ReasonEmptyFile, Zh: fmt.Sprintf("%s：只有表头，没有数据行", filepath.Base(path)),
+			En: fmt.Sprintf("%s: a header and no data rows", filepath.Base(path))}
 	}
 	if opt.DryRun {
 		return res, nil

@@ -17,7 +17,7 @@ type AuditFilter struct {
 	Object   string // exact, or a prefix ending in ':' / '*'
 	Operator string
 	Action   string // prefix
-	From, To string // dates YYYY-MM-DD on the real time (UTC date of at)
+	From, To string // bounds on the real time: RFC 3339 UTC prefixes, From inclusive, To exclusive
 	Limit    int
 }
 
@@ -42,7 +42,7 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]audit.Entry, err
 		where, args = append(where, "at >= ?"), append(args, f.From)
 	}
 	if f.To != "" {
-		where, args = append(where, "at < ?"), append(args, f.To+"T99")
+		where, args = append(where, "at < ?"), append(args, f.To)
 	}
 	q := "SELECT seq, at, today, operator, acting_by, action, object, details, prev, hash FROM audit_log"
 	if len(where) > 0 {

@@ -22,6 +22,9 @@ func openGate(dbPath string) *gate {
 	if err != nil {
 		return nil // no gate: writers simply rely on the busy timeout
 	}
+	if fi, err := f.Stat(); err == nil && fi.Mode().Perm() != 0o660 && fi.Mode().Perm()&0o007 == 0 {
+		f.Chmod(0o660) // shared by the office's group, whatever the umask
+	}
 	return &gate{f}
 }
 

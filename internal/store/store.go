@@ -112,8 +112,13 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	case errors.Is(statErr, os.ErrNotExist) && !opt.Create:
 		return nil, apperr.Newf(apperr.Internal, "找不到数据库 %s：请先运行 credit init（或用 --db / CREDIT_DB 指定位置）", "no store at %s: run credit init first (or give --db / CREDIT_DB)", abs)
 	case errors.Is(statErr, os.ErrNotExist):
-		if err := os.MkdirAll(filepath.Dir(abs), 0o770); err != nil {
-			return nil, apperr.Wrap(err, apperr.Internal, "无法创建数据库目录 "+filepath.Dir(abs), "cannot create the store's folder "+filepath.Dir(abs))
+		dir := filepath.Dir(abs)
+		_, dirErr := os.Stat(dir)
+		if err := os.MkdirAll(dir, 0o770); err != nil {
+			return nil, apperr.Wrap(err, apperr.Internal, "无法创建数据库目录 "+dir, "cannot create the store's folder "+dir)
+		}
+		if errors.Is(dirErr, os.ErrNotExist) {
+			os.Chmod(dir, 0o770) // the office's group shares it, whatever the umask (SPEC §6)
 		}
 		f, err := os.OpenFile(abs, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o660)
 		if err != nil && !errors.Is(err, os.ErrExist) {
@@ -121,6 +126,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		}
 		if f != nil {
 			f.Close()
+			os.Chmod(abs, 0o660) // SQLite gives its -wal and -shm files the same mode
 		}
 	case statErr != nil:
 		return nil, statErr

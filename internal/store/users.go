@@ -68,3 +68,10 @@ func (t *Tx) PutUser(name string, role operator.Role) (operator.Role, error) {
 	_, err = t.ExecContext(t.ctx, "UPDATE users SET role = ?, updated_at = ? WHERE name = ?", string(role), t.At, name)
 	return operator.Role(prev), err
 }
+
+// CountAdmins is the number of administrators.
+func (t *Tx) CountAdmins() (int, error) {
+	var n int
+	err := t.QueryRowContext(t.ctx, "SELECT count(*) FROM users WHERE role = 'admin'").Scan(&n)
+	return n, err
+}
