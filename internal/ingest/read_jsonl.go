@@ -62,6 +62,31 @@ func openJSONL(path string, opt ReadOptions) (Source, error) {
 		t.Close()
 		return nil, err
 	}
+	// Exchange platforms leave out empty keys, so later objects may carry
+	// keys the first one lacks: one cheap pass collects every key, in order
+	// of first appearance, so the header names every column of the file.
+	// (Malformed lines are skipped here and reported by the real pass.)
+	if t2, err := openText(path, opt, false); err == nil {
+		scan := &jsonlSource{path: path, t: t2}
+		for {
+			l, err := scan.readLine()
+			if err != nil {
+				break
+			}
+			scan.parse(l, func(key, _ string) error {
+				key = trimHeader(key)
+				if _, ok := s.index[key]; !ok {
+					s.index[key] = len(s.header)
+					s.header = append(s.header, key)
+				}
+				return nil
+			})
+		}
+		t2.Close()
+	}
+	for len(vals) < len(s.header) {
+		vals = append(vals, "")
+	}
 	s.first = &Row{Line: s.line, Cells: vals}
 	s.seen = make([]int, len(s.header))
 	s.cells = make([]string, len(s.header))
@@ -97,8 +122,8 @@ func (s *jsonlSource) Next() (Row, error) {
 		if !ok {
 			if i, ok = s.index[trimHeader(key)]; !ok {
 				return fileErr(ReasonUnknownColumn, s.path, s.line, nil,
-					"文件 %s 第 %d 行有第一行没有的键 %q：所有对象只能使用第一行对象的键",
-					"file %s line %d has the key %q, which the first line's object does not have; every object must use the first object's keys",
+					"文件 %s 第 %d 行有预读时没有发现的键 %q（文件在导入过程中被修改？）",
+					"file %s line %d has the key %q, which the first pass did not see (was the file changed while it was read?)",
 					s.path, s.line, key)
 			}
 		}

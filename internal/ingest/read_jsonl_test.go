@@ -1,9 +1,11 @@
 package ingest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -91,7 +93,6 @@ func TestReadJSONLErrors(t *testing.T) {
 		{"empty", "", ReasonEmptyFile, 0, nil},
 		{"blank lines only", "\n \r\n", ReasonEmptyFile, 0, nil},
 		{"no keys", "\n{}\n", ReasonEmptyFile, 2, nil},
-		{"unknown later key", `{"a":"1"}` + "\n\n" + `{"a":"2","b":"3"}` + "\n", ReasonUnknownColumn, 3, []string{`"b"`}},
 		{"nested object", `{"a":"1"}` + "\n" + `{"a":{"x":1}}` + "\n", ReasonFormat, 2, []string{`"a"`}},
 		{"nested array in the first object", `{"a":[1]}`, ReasonFormat, 1, nil},
 		{"invalid JSON", `{"a":"1"}` + "\n" + `{"a":"1",}` + "\n", ReasonFormat, 2, nil},
@@ -161,4 +162,30 @@ func FuzzReadJSONL(f *testing.F) {
 			last = row.Line
 		}
 	})
+}
+
+// Exchange platforms omit empty keys: a key first seen on a later line is a
+// column of the whole file (the header lists every key, in order of first
+// appearance), not a reason to refuse it.
+func TestReadJSONLLaterKeysBecomeColumns(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.jsonl")
+	os.WriteFile(path, []byte(`{"a":"1"}`+"\n\n"+`{"a":"2","b":"3"}`+"\n"+`{"c":"4"}`+"\n"), 0o644)
+	src, err := Open(path, ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if h := strings.Join(src.Header(), ","); h != "a,b,c" {
+		t.Fatalf("header = %s, want a,b,c", h)
+	}
+	want := []string{"1:1,,", "3:2,3,", "4:,,4"} // physical line numbers; line 2 is blank
+	for _, w := range want {
+		r, err := src.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprintf("%d:%s", r.Line, strings.Join(r.Cells, ",")); got != w {
+			t.Errorf("row = %s, want %s", got, w)
+		}
+	}
 }
