@@ -50,7 +50,7 @@ on that date.`,
 		Use:   "record --subject CODE --measure M --unit U --matter MATTER --date D [--result TEXT]",
 		Short: "记录案例 / record a case",
 		Example: example(
-			"credit case record --subject 91350100M000100Y43 --measure CJ01 --unit 11320600014000001X --matter 政府采购 --date 2025-12-01 --result 取消投标资格",
+			"credit case record --subject 91350100M000100Y43 --measure CJ01 --unit 113206000140000015 --matter 政府采购 --date 2025-12-01 --result 取消投标资格",
 		),
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -108,7 +108,7 @@ on that date.`,
 		Args:  noArgs,
 		Example: example(
 			"credit case list --month 2025-12",
-			"credit case list --unit 11320600014000001X --format json",
+			"credit case list --unit 113206000140000015 --format json",
 		),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			st, err := app.Store()

@@ -138,9 +138,9 @@ For each subject: its valid list entries, its valid serious records (with where 
 including 第二十九条) and the measures that apply for the matter. Logged as queries of the unit.
 Exit 0 with or without hits.`,
 		Example: example(
-			"credit check 91350100M000100Y43 --matter 政府采购 --unit 11320600014000001X",
-			"credit check 投标人.xlsx --matter 招标投标 --unit 11320600014000001X -o 审查结果.xlsx",
-			"credit check 名单.csv --matter 评优评级 --unit 11320600014000001X --record-cases --format json",
+			"credit check 91350100M000100Y43 --matter 政府采购 --unit 113206000140000015",
+			"credit check 投标人.xlsx --matter 招标投标 --unit 113206000140000015 -o 审查结果.xlsx",
+			"credit check 名单.csv --matter 评优评级 --unit 113206000140000015 --record-cases --format json",
 		),
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -43,10 +43,10 @@ func newImportCmd(app *App) *cobra.Command {
 Validates every row against the catalog in force and stores the good ones; rejected rows go to a
 report the department can fix and resubmit. Nothing is visible until the whole file is published.`,
 		Example: example(
-			"credit import 行政处罚_202611.csv --provider 11320600MB1234567X --item XZCF",
-			"credit import a.xlsx b.csv --provider 11320600MB1234567X --item XZXK --rejects 拒收.csv",
-			"credit import data.jsonl --provider 11320600MB1234567X --item XZCF --channel province --format json",
-			"credit import old.csv --provider 11320600MB1234567X --item XZCF --encoding gbk --dry-run",
+			"credit import 行政处罚_202611.csv --provider 11320600MB12345674 --item XZCF",
+			"credit import a.xlsx b.csv --provider 11320600MB12345674 --item XZXK --rejects 拒收.csv",
+			"credit import data.jsonl --provider 11320600MB12345674 --item XZCF --channel province --format json",
+			"credit import old.csv --provider 11320600MB12345674 --item XZCF --encoding gbk --dry-run",
 		),
 		Args: minArgs(1),
 		RunE: func(c *cobra.Command, files []string) error { return runImport(app, o, files) },
