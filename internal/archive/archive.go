@@ -29,6 +29,9 @@ const (
 	StateExpired   = "expired"   // past its validity (第三十条): office only
 	StateCorrected = "corrected" // its current content was corrected after an objection
 	StateRepaired  = "repaired"  // credit repair completed (第三十五条): office only
+	// StateNotYet: decided after the date validity is judged on — on that
+	// date the record did not exist yet. Office only (a what-if question).
+	StateNotYet = "not_yet"
 )
 
 // Query-log actions written by this package.
@@ -181,6 +184,8 @@ var linkPriority = map[string]int{"legal_rep": 0, "principal": 1, "direct": 2}
 // shown nowhere).
 func StateOf(r store.StoredRecord, asOf civil.Date) string {
 	switch {
+	case r.DecidedOn != "" && r.DecidedOn > asOf.String():
+		return StateNotYet
 	case r.Status == "repaired":
 		return StateRepaired
 	case r.ValidUntil != "" && r.ValidUntil < asOf.String():

@@ -129,11 +129,22 @@ func TestStateOf(t *testing.T) {
 		{store.StoredRecord{Status: "active", Procedure: "correction", ValidUntil: "2026-06-10"}, StateCorrected},
 		{store.StoredRecord{Status: "active", Procedure: "correction", ValidUntil: "2025-01-01"}, StateExpired},
 		{store.StoredRecord{Status: "repaired", Procedure: "repair", ValidUntil: "2026-06-10"}, StateRepaired},
+		// Decided after the date: it did not exist yet, whatever else holds.
+		{store.StoredRecord{Status: "active", Procedure: "import", DecidedOn: "2025-12-02", ValidUntil: "2026-12-02"}, StateNotYet},
+		{store.StoredRecord{Status: "repaired", Procedure: "repair", DecidedOn: "2025-12-02", ValidUntil: "2026-12-02"}, StateNotYet},
+		{store.StoredRecord{Status: "active", Procedure: "import", DecidedOn: "2025-12-01", ValidUntil: "2026-12-01"}, StateValid},
 	}
 	for _, c := range cases {
 		if got := StateOf(c.r, on); got != c.want {
 			t.Errorf("StateOf(%+v) = %s, want %s", c.r, got, c.want)
 		}
+	}
+	// Only the office sees a record not yet decided on the date.
+	notYet := store.StoredRecord{Item: "XZCF", Status: "active", Procedure: "import", DecidedOn: "2025-12-02"}
+	pub := &Access{Request: Request{Scope: Public, AsOf: on}, items: map[string]bool{"XZCF": true}}
+	off := &Access{Request: Request{Scope: Office, AsOf: on}}
+	if pub.visible(notYet, StateOf(notYet, on)) || !off.visible(notYet, StateOf(notYet, on)) {
+		t.Error("a record decided after the date: visible outside the office, or hidden from it")
 	}
 }
 
@@ -203,7 +214,7 @@ func TestAuthorize(t *testing.T) {
 		{"office as nobody", anyone, Request{Scope: Office}, "clerk"},
 	}
 	for _, c := range refusals {
-		c.req.AsOf = on
+		c.req.AsOf, c.req.RealToday = on, on
 		_, err := Authorize(ctx, st, cat, c.op, c.req)
 		if apperr.CodeOf(err) != apperr.Rule || !strings.Contains(apperr.MessageOf(err, "zh"), c.want) {
 			t.Errorf("%s: err = %v (exit %d), want exit 5 naming %s", c.name, err, apperr.CodeOf(err), c.want)
@@ -234,7 +245,7 @@ func TestAuthorize(t *testing.T) {
 		{"shared with authorization", authCat, clerk, Request{Scope: Shared, Unit: deptCode, Authorization: "授权书-1"}, "XZCF,XZXK,XZQZ,XYCN,HEIMD"},
 	}
 	for _, c := range cases {
-		c.req.AsOf = on
+		c.req.AsOf, c.req.RealToday = on, on
 		acc, err := Authorize(ctx, st, c.cat, c.op, c.req)
 		if err != nil {
 			t.Errorf("%s: %v", c.name, err)
@@ -244,9 +255,43 @@ func TestAuthorize(t *testing.T) {
 			t.Errorf("%s: sees %s, want %s", c.name, got, c.want)
 		}
 	}
-	acc, _ := Authorize(ctx, st, cat, clerk, Request{Scope: Shared, Unit: " 113206000140000015 ", AsOf: on})
+	acc, _ := Authorize(ctx, st, cat, clerk, Request{Scope: Shared, Unit: " 113206000140000015 ", AsOf: on, RealToday: on})
 	if acc.UnitName != "南通市发展和改革委员会" || acc.Unit != deptCode {
 		t.Errorf("unit = %q %q", acc.Unit, acc.UnitName)
+	}
+
+	// Validity judged on a date before the real one is an office function
+	// (第三十条: what has expired since would show as valid): outside the
+	// office scope it needs the clerk role; a later date is anyone's.
+	real := civil.MustParse("2026-07-01")
+	past := []Request{
+		{Scope: Public},
+		{Scope: Authorized, Authorization: "授权书-1"},
+		{Scope: Shared, Unit: deptCode},
+	}
+	for _, req := range past {
+		req.AsOf, req.RealToday = on, real
+		for _, op := range []operator.Operator{anyone, viewer} {
+			_, err := Authorize(ctx, st, cat, op, req)
+			if apperr.CodeOf(err) != apperr.Rule || !strings.Contains(apperr.MessageOf(err, "zh"), "clerk") ||
+				!strings.Contains(apperr.MessageOf(err, "en"), "2025-12-01") {
+				t.Errorf("%s as %s on a past date: %v", req.Scope, op.Name, err)
+			}
+		}
+		if _, err := Authorize(ctx, st, cat, clerk, req); err != nil {
+			t.Errorf("%s as a clerk on a past date: %v", req.Scope, err)
+		}
+		req.AsOf = real.AddDays(30)
+		if _, err := Authorize(ctx, st, cat, viewer, req); err != nil {
+			t.Errorf("%s as a viewer on a later date: %v", req.Scope, err)
+		}
+	}
+	// Without RealToday the real clock decides: 2000-01-01 is past for anyone.
+	if _, err := Authorize(ctx, st, cat, anyone, Request{Scope: Public, AsOf: civil.MustParse("2000-01-01")}); apperr.CodeOf(err) != apperr.Rule {
+		t.Errorf("a past date against the real clock: %v", err)
+	}
+	if _, err := Authorize(ctx, st, cat, anyone, Request{Scope: Public, AsOf: civil.MustParse("2999-01-01")}); err != nil {
+		t.Errorf("a later date against the real clock: %v", err)
 	}
 	if _, err := ParseScope("secret"); apperr.CodeOf(err) != apperr.Usage {
 		t.Errorf("ParseScope(secret) = %v", err)
@@ -347,6 +392,46 @@ func TestRecordHistoryChanges(t *testing.T) {
 			if strings.Contains(x.Old+x.New, "罚款") || strings.Contains(x.Old+x.New, "备注") {
 				t.Errorf("withdrawn record's value shown: %+v", x)
 			}
+		}
+	}
+
+	// Rev 2 was superseded by a correction under a prohibited-ground
+	// objection: revs 1 and 2 are redacted (rev 1 held the same 备注), rev 3
+	// shows its own values and what it changed, without the old ones.
+	cur.Status, cur.Procedure = "active", "correction"
+	old[1].ObjectionGround = "prohibited"
+	rh, err = recordHistory(acc, cur, old, layouts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rh.Redacted {
+		t.Fatal("a corrected record is not withdrawn")
+	}
+	want = []struct {
+		rev             int
+		proc, by, at, r string
+		changes         string
+	}{
+		{1, "import", "alice", "2025-06-11T01:00:00Z", "batch:3", "处罚内容:→【已撤回】 备注:→【已撤回】"},
+		{2, "revision", "bob", "2025-07-01T01:00:00Z", "batch:4", "处罚内容:【已撤回】→【已撤回】 记录失信程度:general→serious 记录有效期至:2026-06-10→2028-06-10"},
+		{3, "correction", "carol", "2025-08-01T01:00:00Z", "objection:7", "备注:【已撤回】→ 失信程度:→一般 记录失信程度:serious→general 记录有效期至:2028-06-10→2026-06-10"},
+	}
+	for i, w := range want {
+		c := rh.Revisions[i]
+		var ch []string
+		for _, x := range c.Changes {
+			ch = append(ch, x.Field+":"+x.Old+"→"+x.New)
+		}
+		if c.Rev != w.rev || c.Procedure != w.proc || c.Ref != w.r || strings.Join(ch, " ") != w.changes || c.Redacted != (i < 2) {
+			t.Errorf("prohibited: revision %d = %+v (%s), want %+v", i+1, c, strings.Join(ch, " "), w)
+		}
+	}
+	// A correction under ground wrong redacts nothing.
+	old[1].ObjectionGround = "wrong"
+	rh, _ = recordHistory(acc, cur, old, layouts)
+	for _, c := range rh.Revisions {
+		if c.Redacted {
+			t.Errorf("ground wrong: revision %d redacted", c.Rev)
 		}
 	}
 }

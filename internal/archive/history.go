@@ -21,13 +21,17 @@ type FieldChange struct {
 // under which reference, and what it changed. The first revision (the
 // import) lists every field it stored as new values.
 type Change struct {
-	Rev       int           `json:"rev"`
-	Procedure string        `json:"procedure"` // import | revision | correction | withdrawal | repair
-	At        string        `json:"at"`        // real time of the change
-	Operator  string        `json:"operator"`
-	Ref       string        `json:"ref"` // batch:N, objection:N, repair:N
-	Hash      string        `json:"content_hash"`
-	Changes   []FieldChange `json:"changes"`
+	Rev       int    `json:"rev"`
+	Procedure string `json:"procedure"` // import | revision | correction | withdrawal | repair
+	At        string `json:"at"`        // real time of the change
+	Operator  string `json:"operator"`
+	Ref       string `json:"ref"` // batch:N, objection:N, repair:N
+	Hash      string `json:"content_hash"`
+	// Redacted: this revision held information that a correction under an
+	// objection on ground prohibited (第十四条) took out; its values are shown
+	// as RedactedValue in every change, here and in the next one.
+	Redacted bool          `json:"redacted,omitempty"`
+	Changes  []FieldChange `json:"changes"`
 }
 
 // RecordHistory is every revision of one record, oldest first.
@@ -50,6 +54,12 @@ type History struct {
 
 // Redacted is what a withdrawn record's values are replaced with.
 const Redacted = "（已撤回，不予显示）"
+
+// RedactedValue is what the values of a revision that a correction under a
+// prohibited-ground objection superseded are replaced with (SPEC §C:
+// withdrawn prohibited information appears in no scope, its history
+// included).
+const RedactedValue = "【已撤回】"
 
 // Names of the record's own attributes in a change, beside the stored
 // field names (a file may have a 失信程度 column of its own).
@@ -155,6 +165,15 @@ func recordHistory(acc *Access, r store.StoredRecord, old []store.SupersededRevi
 	// (who superseded k-1, when, why); revision 1 by the import of its batch.
 	revs := make([]revision, 0, len(old)+1)
 	madeAt, madeBy, ref := r.CreatedAt, r.CreatedBy, fmt.Sprintf("batch:%d", r.FirstBatch)
+	// A correction under a prohibited-ground objection took information out
+	// that may never be shown again: the revision it superseded and every
+	// earlier one (which may hold the same values) are redacted.
+	redactThrough := 0
+	for _, v := range old {
+		if v.SupersededBy == "correction" && v.ObjectionGround == "prohibited" {
+			redactThrough = max(redactThrough, v.Rev)
+		}
+	}
 	for _, v := range old {
 		revs = append(revs, revision{rev: v.Rev, procedure: v.Procedure, category: v.Category, severity: v.Severity, decided: v.DecidedOn,
 			vu: v.ValidUntil, status: v.Status, hash: v.ContentHash, layout: v.Layout, vals: v.Vals, madeAt: madeAt, madeBy: madeBy, ref: ref})
@@ -165,6 +184,7 @@ func recordHistory(acc *Access, r store.StoredRecord, old []store.SupersededRevi
 	var prev map[string]string
 	var prevOrder []string
 	var prevMeta [5]string
+	prevRedacted := false
 	for _, v := range revs {
 		names := layouts[v.layout]
 		var vals []string
@@ -178,7 +198,9 @@ func recordHistory(acc *Access, r store.StoredRecord, old []store.SupersededRevi
 			}
 		}
 		meta := [5]string{v.severity, v.vu, v.decided, v.category, v.status}
-		c := Change{Rev: v.rev, Procedure: v.procedure, At: v.madeAt, Operator: v.madeBy, Ref: v.ref, Hash: v.hash, Changes: []FieldChange{}}
+		redacted := v.rev <= redactThrough
+		c := Change{Rev: v.rev, Procedure: v.procedure, At: v.madeAt, Operator: v.madeBy, Ref: v.ref, Hash: v.hash, Redacted: redacted,
+			Changes: []FieldChange{}}
 		// Fields in the new layout's order, then fields the new layout lost.
 		order := append([]string{}, names...)
 		for _, n := range prevOrder {
@@ -191,8 +213,16 @@ func recordHistory(acc *Access, r store.StoredRecord, old []store.SupersededRevi
 			if o == nv {
 				continue
 			}
-			if rh.Redacted {
-				o, nv = redact(o), redact(nv)
+			switch {
+			case rh.Redacted:
+				o, nv = redact(o, Redacted), redact(nv, Redacted)
+			default:
+				if prevRedacted {
+					o = redact(o, RedactedValue)
+				}
+				if redacted {
+					nv = redact(nv, RedactedValue)
+				}
 			}
 			c.Changes = append(c.Changes, FieldChange{Field: n, Old: o, New: nv})
 		}
@@ -202,14 +232,15 @@ func recordHistory(acc *Access, r store.StoredRecord, old []store.SupersededRevi
 			}
 		}
 		rh.Revisions = append(rh.Revisions, c)
-		prev, prevOrder, prevMeta = cur, names, meta
+		prev, prevOrder, prevMeta, prevRedacted = cur, names, meta, redacted
 	}
 	return rh, nil
 }
 
-func redact(v string) string {
+// redact replaces a value that must not be shown with mark ("" stays "").
+func redact(v, mark string) string {
 	if v == "" {
 		return ""
 	}
-	return Redacted
+	return mark
 }

@@ -20,6 +20,8 @@ func StateLabel(state, lang string) string {
 		return pick(lang, "已更正", "corrected")
 	case StateRepaired:
 		return pick(lang, "已修复", "repaired")
+	case StateNotYet:
+		return pick(lang, "当日尚未作出", "not yet decided then")
 	}
 	return state
 }

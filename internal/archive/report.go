@@ -65,9 +65,12 @@ func Marks(r Record, lang string) []string {
 	return m
 }
 
-// struck reports whether the report strikes a record through: it is no
-// longer in use (only the office scope sees such records).
-func struck(r Record) bool { return r.State == StateExpired || r.State == StateRepaired }
+// struck reports whether the report strikes a record through: it is not in
+// use on the report's validity date — no longer, or not yet (only the office
+// scope sees such records).
+func struck(r Record) bool {
+	return r.State == StateExpired || r.State == StateRepaired || r.State == StateNotYet
+}
 
 // Report is what a printable credit report (信用报告) shows.
 type Report struct {

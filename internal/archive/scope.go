@@ -7,6 +7,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/catalog"
 	"credit/internal/civil"
+	"credit/internal/clock"
 	"credit/internal/ident"
 	"credit/internal/operator"
 	"credit/internal/store"
@@ -62,6 +63,12 @@ type Request struct {
 	Authorization string // the subject's authorization reference (required for authorized)
 	Purpose       string
 	AsOf          civil.Date
+	// RealToday is the real date in the office (clock.RealToday, which
+	// --today does not move); zero: read from the real clock. Outside the
+	// office scope validity judged on an earlier date is an office function
+	// (第三十条: an expired record is never public), refused without the clerk
+	// role.
+	RealToday civil.Date
 }
 
 // Access is a request that has been allowed: what it may see.
@@ -79,7 +86,20 @@ func Authorize(ctx context.Context, st *store.Store, cat *catalog.Catalog, op op
 	req.Unit = ident.NormalizeCode(req.Unit)
 	req.Authorization = strings.TrimSpace(req.Authorization)
 	req.Purpose = strings.TrimSpace(req.Purpose)
+	if req.RealToday.IsZero() {
+		req.RealToday = clock.Real().RealToday()
+	}
 	acc := &Access{Request: req, Catalog: cat}
+	if req.Scope != Office && req.AsOf.Before(req.RealToday) && !op.Role.Includes(operator.Clerk) {
+		// A past date would show as valid what has expired since: for the
+		// office's what-if questions only.
+		return nil, apperr.Newf(apperr.Rule,
+			"按过去的日期（%s，早于今天 %s）判断有效期只供本机构工作人员使用：操作员 %s（%s）需要经办（clerk）或以上角色；"+
+				"社会公开、授权查询和政府共享范围只按今天判断有效期（第三十条：已过期的信息不再公开、共享）",
+			"judging validity on a past date (%s, before today %s) is for office staff: operator %s (%s) needs the clerk role or above; "+
+				"the public, authorized and shared scopes judge validity on today only (expired records are never disclosed)",
+			req.AsOf, req.RealToday, op.Name, op.Role.Label())
+	}
 	var unitItems []string
 	if req.Unit != "" {
 		u, ok, err := st.Unit(ctx, req.Unit)

@@ -16,9 +16,14 @@ type Hit struct {
 	Code    string `json:"code"`
 	Name    string `json:"name"`
 	Kind    string `json:"kind"`
-	Match   string `json:"match"`   // exact | prefix | substring
+	Match   string `json:"match"`   // exact | prefix | substring | code (MatchCode)
 	Records int    `json:"records"` // records the scope sees in the archive
 }
+
+// MatchCode is the match of a natural person in the masking scopes: found by
+// the whole ID number, the only way a person is found there. It is never
+// "exact", so that no answer tells how a masked name reads in full.
+const MatchCode = "code"
 
 // SearchResult is one page of a search.
 type SearchResult struct {
@@ -45,12 +50,15 @@ func codeLike(s string) bool { return querylog.CodeLike(s) }
 
 // Search finds subjects by name (a substring of the normalised name, so a
 // two-character name such as 王伟 is found) or by code prefix, ranked exact >
-// prefix > substring and then by name, within acc's scope: outside the
-// office only subjects with at least one record the scope sees are found, and
-// outside the shared and office scopes a person is found by the whole ID
-// number only (a prefix search would let anyone enumerate people) and shown
-// masked. The search is logged with its text in the protected form
-// (querylog.Protect: a name or ID number is never kept as typed).
+// prefix > substring and then by name, within acc's scope: only subjects on
+// file (never one that only an unpublished batch names), outside the office
+// only those with at least one record the scope sees. In the masking scopes
+// (public, authorized) a natural person is found by the whole ID number only
+// — never by name, which would tell whether a person of that full name is on
+// file, nor by an ID prefix, which would let anyone enumerate people — and
+// shown masked, with the match "code". The search is logged with its text in
+// the protected form (querylog.Protect: a name or ID number is never kept as
+// typed).
 func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor, text string, page, perPage int) (*SearchResult, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
@@ -72,6 +80,9 @@ func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor
 		if q.NameKey == "" {
 			return nil, apperr.New(apperr.Usage, "请给出要查找的名称或代码", "give a name or a code to search for")
 		}
+		if acc.masks() {
+			q.NameExcludeKinds = []string{string(catalog.NaturalPerson)}
+		}
 	}
 	if acc.Scope != Office {
 		q.Visible = &store.VisibleFilter{Items: acc.VisibleItems(), ValidOn: acc.AsOf.String()}
@@ -90,7 +101,7 @@ func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor
 		}
 		hit := Hit{Code: h.Code, Name: h.Name, Kind: h.Kind, Match: matchNames[min(h.Rank, 2)], Records: len(acc.keep(stored))}
 		if acc.masks() && h.Kind == string(catalog.NaturalPerson) {
-			hit.Code, hit.Name = ident.Mask(hit.Code), ident.MaskName(hit.Name)
+			hit.Code, hit.Name, hit.Match = ident.Mask(hit.Code), ident.MaskName(hit.Name), MatchCode
 		}
 		if acc.masks() {
 			hit.Name = ScrubIDs(hit.Name)

@@ -102,8 +102,11 @@ func newBatchCmd(app *App) *cobra.Command {
 	var out string
 	rejects := &cobra.Command{
 		Use:   "rejects N [-o FILE]",
-		Short: "批次的拒收行；-o 写出可改正后重报的 CSV / a batch's rejected rows; -o writes the resubmittable CSV",
-		Args:  exactArgs(1),
+		Short: "批次的拒收行（经办及以上）；-o 写出可改正后重报的 CSV / a batch's rejected rows (clerk); -o writes the resubmittable CSV",
+		Long: `列出批次被拒收的行：行号、错误字段、原因代码和错误原因；-o 写出原列加错误字段、错误原因的 CSV，供信息提供单位改正后重报。
+拒收行含提供单位原样填写的内容（自然人的姓名、身份证号码等），只对经办（clerk）及以上角色开放。
+A batch's rejected rows; they hold the provider's cells as typed (persons' names and ID numbers): clerk role or above.`,
+		Args: exactArgs(1),
 		Example: example(
 			"credit batch rejects 12",
 			"credit batch rejects 12 -o 拒收_12.csv   # 原列 + 错误字段 + 错误原因，UTF-8 带 BOM",
@@ -111,6 +114,11 @@ func newBatchCmd(app *App) *cobra.Command {
 		RunE: func(c *cobra.Command, args []string) error {
 			b, err := loadBatch(app, args[0])
 			if err != nil {
+				return err
+			}
+			// Rejected rows are the provider's cells as typed — names and ID
+			// numbers of natural persons: office staff only (SPEC §C).
+			if _, err := app.Require(operator.Clerk); err != nil {
 				return err
 			}
 			st, _ := app.Store()

@@ -58,13 +58,15 @@ func (a *App) queueEnv(role operator.Role) (queue.Env, error) {
 	return queue.Env{Store: st, Cal: cal, Op: op, Actor: actor, Lang: a.Lang}, nil
 }
 
-// queueReader opens the store and calendar for reading a queue (viewer).
+// queueReader opens the store and calendar for reading a queue. The queues
+// name applicants and subjects — natural persons' names and ID numbers — so
+// only office staff (clerk and above, SPEC §C) read them.
 func (a *App) queueReader() (*store.Store, *workday.Calendar, error) {
 	st, err := a.Store()
 	if err != nil {
 		return nil, nil, err
 	}
-	if _, err := a.Require(operator.Viewer); err != nil {
+	if _, err := a.Require(operator.Clerk); err != nil {
 		return nil, nil, err
 	}
 	cal, err := a.Calendar()
@@ -108,10 +110,12 @@ func newObjectionCmd(app *App) *cobra.Command {
 		Long: `异议队列（《办法》第三十一条–第三十三条）。收到异议后 10 个工作日内完成审核；转交信息提供单位核实的，
 5 个工作日内核实；异议成立的 3 个工作日内更正，并向原提供范围内的单位重新发送。异议处理期间记录带“异议中”标识，
 照常公开。期限按国务院办公厅公布的工作日计算，按受理当日生效的政策设定，之后政策调整不改变已设定的期限。
+各步骤按日期先后办理：办理日期不得早于上一步的办理日期和收到日期。
 
 The objection queue (articles 31–33). Reviewed within 10 working days of receipt; the provider verifies
 within 5; an upheld objection is corrected within 3 and re-sent to every unit that received the record.
-While open the record is flagged and stays public. Deadlines are set from the policy in force and never move.`,
+While open the record is flagged and stays public. Deadlines are set from the policy in force and never move.
+Steps go in date order: none may be dated before the objection's previous step or its receipt.`,
 	}
 	c.AddCommand(objectionFileCmd(app), objectionForwardCmd(app), objectionVerifyCmd(app), objectionDecideCmd(app),
 		objectionCorrectCmd(app), objectionWithdrawCmd(app), objectionCloseCmd(app), objectionAppealCmd(app),
@@ -303,8 +307,12 @@ For an upheld objection on ground prohibited or expired: the record leaves every
 func objectionCloseCmd(app *App) *cobra.Command {
 	var note string
 	c := &cobra.Command{
-		Use:     "close ID",
-		Short:   "办结（经办）/ close (clerk)",
+		Use:   "close ID",
+		Short: "办结（经办）/ close (clerk)",
+		Long: `办结已驳回、已更正、信息已撤除或申诉已决定的异议。异议成立待更正、但记录已被（另一件异议）撤除的，也可以办结：
+记录已不在任何查询范围内，无可更正；更正期限记为当天完成。
+Closes a rejected, corrected, withdrawn or appeal-decided objection; also an upheld one whose record has
+been withdrawn meanwhile (nothing is left to correct).`,
 		Example: example("credit objection close 3"),
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -343,7 +351,9 @@ func objectionAppealDecideCmd(app *App) *cobra.Command {
 		Use:   "appeal-decide ID --uphold|--reject --note TEXT",
 		Short: "登记信用主管部门的申诉结果（审核）/ enter the authority's outcome of the appeal (reviewer)",
 		Long: `申诉成立：异议回到“异议成立待更正”，更正期限 = 今天后第 3 个工作日；申诉不成立：申诉已决定。
-Upheld: back to upheld with correction due on the 3rd working day; rejected: appeal decided.`,
+申诉成立但记录已经撤除（不在任何查询范围内，无可更正）时，异议直接到“申诉已决定”，申诉结果记为成立，并注明记录已撤除。
+Upheld: back to upheld with correction due on the 3rd working day; rejected: appeal decided. Upheld when the
+record has already been withdrawn (nothing is left to correct): appeal decided, the appeal recorded as upheld.`,
 		Example: example("credit objection appeal-decide 4 --uphold --note 市发改委复函"),
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -399,7 +409,7 @@ func objectionListCmd(app *App) *cobra.Command {
 （剩余不超过政策的提示天数，默认 2）、overdue 已超期、done 已办结。
 
 Sorted by the earliest unmet deadline, with days_left and status (ok, due_soon, overdue, done).`,
-		Example: example("credit objection list", "credit objection list --overdue --format json", "credit objection list --state forwarded --provider 11320600MB1234567X"),
+		Example: example("credit objection list", "credit objection list --overdue --format json", "credit objection list --state forwarded --provider 11320600MB12345674"),
 		Args:    noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
 			if f.Provider != "" {
@@ -465,6 +475,9 @@ func printObjectionResult(app *App, v *objection.View) error {
 		line += fmt.Sprintf(app.T("；%s %s（剩余 %d 个工作日）", "; %s %s (%d working days left)"), app.T(info.Zh, info.En), v.Due, *v.DaysLeft)
 	}
 	app.Println(line)
+	if v.Notice != "" {
+		app.Println(v.Notice)
+	}
 	if v.Correction != nil {
 		printReceivers(app, v.Correction)
 	}
@@ -514,6 +527,7 @@ func printObjection(app *App, v *objection.View) error {
 	add(app.T("核实结果", "Finding"), v.Finding)
 	add(app.T("审核决定", "Decision"), v.Decision)
 	add(app.T("申诉", "Appeal"), v.Appeal)
+	add(app.T("说明", "Notice"), v.Notice)
 	if err := app.Print(kv); err != nil {
 		return err
 	}

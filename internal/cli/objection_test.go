@@ -96,6 +96,8 @@ type objJSON struct {
 		To      string `json:"to"`
 		Note    string `json:"note"`
 	} `json:"timeline"`
+	Notice     string `json:"notice"`
+	Appeal     string `json:"appeal"`
 	Correction *struct {
 		Rev            int    `json:"rev"`
 		OldContentHash string `json:"old_content_hash"`
@@ -321,7 +323,7 @@ func TestObjectionUpheldAndCorrected(t *testing.T) {
 		t.Fatalf("re-import of the corrected row: %d %s", r.Code, r.Out)
 	}
 	// show: the whole timeline, each deadline met or not.
-	o = h.as("vic").objection("2025-10-20", "show", "1")
+	o = h.as("bob").objection("2025-10-20", "show", "1")
 	if len(o.Timeline) != 5 || o.Timeline[4].Command != "correct" || o.Timeline[2].Note != "罚款金额应为 1 万元" {
 		t.Fatalf("timeline: %+v", o.Timeline)
 	}
@@ -331,7 +333,7 @@ func TestObjectionUpheldAndCorrected(t *testing.T) {
 			t.Errorf("deadline %s: %+v", d.Name, d)
 		}
 	}
-	if out := h.as("vic").on("2025-10-20", "objection", "show", "1").Out; !strings.Contains(out, "按期完成") || !strings.Contains(out, unitCode) {
+	if out := h.as("bob").on("2025-10-20", "objection", "show", "1").Out; !strings.Contains(out, "按期完成") || !strings.Contains(out, unitCode) {
 		t.Errorf("show:\n%s", out)
 	}
 	bob.objection("2025-10-20", "close", "1")
@@ -423,7 +425,8 @@ func TestObjectionRolesAndDates(t *testing.T) {
 	// A future office date is for reading only.
 	future := time.Now().AddDate(0, 0, 10).Format("2006-01-02")
 	h.as("bob").failsOn(2, future, "objection", "forward", "1")
-	h.as("vic").on(future, "objection", "list")
+	h.as("bob").on(future, "objection", "list")
+	h.as("vic").failsOn(5, future, "objection", "list") // the queue names persons: clerk and above
 	// Bad input.
 	h.as("bob").failsOn(2, "2025-11-03", "objection", "file", "--record", "1", "--ground", "rude", "--applicant", "甲")
 	h.as("bob").failsOn(2, "2025-11-03", "objection", "file", "--record", "99", "--ground", "wrong", "--applicant", "甲")
@@ -452,7 +455,7 @@ func TestObjectionListSortingAndStatus(t *testing.T) {
 		bob.objection("2025-11-20", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲", "--received", d)
 	}
 	h.as("carol").objection("2025-11-20", "decide", "4", "--reject", "--reason", "无误")
-	list := decode[[]listJSON](t, h.as("vic").on("2025-11-20", "objection", "list", "--format", "json").Out)
+	list := decode[[]listJSON](t, h.as("bob").on("2025-11-20", "objection", "list", "--format", "json").Out)
 	type want struct {
 		id     int64
 		due    string
@@ -473,23 +476,272 @@ func TestObjectionListSortingAndStatus(t *testing.T) {
 		t.Errorf("done row: %+v", e)
 	}
 	// On the due day itself 0 days are left and it is due soon.
-	list = decode[[]listJSON](t, h.as("vic").on("2025-11-21", "objection", "list", "--due-soon", "--format", "json").Out)
+	list = decode[[]listJSON](t, h.as("bob").on("2025-11-21", "objection", "list", "--due-soon", "--format", "json").Out)
 	if len(list) != 1 || list[0].ID != 2 || *list[0].DaysLeft != 0 {
 		t.Fatalf("due soon on the due day: %+v", list)
 	}
-	list = decode[[]listJSON](t, h.as("vic").on("2025-11-20", "objection", "list", "--overdue", "--format", "json").Out)
+	list = decode[[]listJSON](t, h.as("bob").on("2025-11-20", "objection", "list", "--overdue", "--format", "json").Out)
 	if len(list) != 1 || list[0].ID != 3 {
 		t.Fatalf("overdue: %+v", list)
 	}
-	list = decode[[]listJSON](t, h.as("vic").on("2025-11-20", "objection", "list", "--state", "rejected", "--format", "json").Out)
+	list = decode[[]listJSON](t, h.as("bob").on("2025-11-20", "objection", "list", "--state", "rejected", "--format", "json").Out)
 	if len(list) != 1 || list[0].ID != 4 {
 		t.Fatalf("--state rejected: %+v", list)
 	}
-	list = decode[[]listJSON](t, h.as("vic").on("2025-11-20", "objection", "list", "--provider", "91350100M000100Y43", "--format", "json").Out)
+	list = decode[[]listJSON](t, h.as("bob").on("2025-11-20", "objection", "list", "--provider", "91350100M000100Y43", "--format", "json").Out)
 	if len(list) != 0 {
 		t.Fatalf("--provider other: %+v", list)
 	}
-	if out := h.as("vic").on("2025-11-20", "objection", "list").Out; !strings.Contains(out, "已超期") || !strings.Contains(out, "2025-11-17") {
+	if out := h.as("bob").on("2025-11-20", "objection", "list").Out; !strings.Contains(out, "已超期") || !strings.Contains(out, "2025-11-17") {
 		t.Fatalf("table:\n%s", out)
+	}
+}
+
+// A step dated before the case's latest step (or its receipt) is refused,
+// naming that date; nothing is stored. A receipt date in the past stays
+// allowed (paper received last week is entered today).
+func TestObjectionStepsInDateOrder(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob, carol := h.as("bob"), h.as("carol")
+	bob.objection("2025-11-20", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	// Decided "on time" before it was received: refused.
+	r := carol.failsOn(5, "2025-01-06", "objection", "decide", "1", "--uphold", "--reason", "x")
+	if !strings.Contains(r.Err, "异议 1 的上一步“受理异议”办理日期为 2025-11-20，不能以更早的日期 2025-01-06 办理“审核决定”") {
+		t.Fatalf("decide before receipt: %s", r.Err)
+	}
+	if r := carol.run("objection", "decide", "1", "--uphold", "--reason", "x", "--today", "2025-01-06", "--lang", "en"); r.Code != 5 ||
+		!strings.Contains(r.Err, "its last step (file) is dated 2025-11-20") {
+		t.Fatalf("english: %d %s", r.Code, r.Err)
+	}
+	// Nothing was stored: still received, one step, the review deadline open.
+	o := h.as("bob").objection("2025-11-20", "show", "1")
+	if o.State != "received" || len(o.Timeline) != 1 || o.Deadlines[0].Met {
+		t.Fatalf("after the refused step: %+v", o)
+	}
+	if log := h.ok("audit", "log", "--object", "objection:1", "--format", "json").Out; strings.Contains(log, "objection.decide") {
+		t.Fatalf("refused step audited:\n%s", log)
+	}
+	// The same day is in order; so is a later one.
+	carol.objection("2025-11-20", "decide", "1", "--uphold", "--reason", "x")
+	if r := bob.failsOn(5, "2025-11-19", "objection", "correct", "1", "--set", "备注=x"); !strings.Contains(r.Err, "“审核决定”办理日期为 2025-11-20") {
+		t.Fatalf("correct before the decision: %s", r.Err)
+	}
+	if o := bob.objection("2025-11-21", "correct", "1", "--set", "备注=x"); o.State != "corrected" || !*o.OnTime {
+		t.Fatalf("correct: %+v", o)
+	}
+	// Received last week, entered today: allowed; the next step may not go
+	// before the day it was entered.
+	o = bob.objection("2025-11-24", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司", "--received", "2025-11-17")
+	if o.ReceivedOn != "2025-11-17" || str(o.ReviewDue) != "2025-12-01" {
+		t.Fatalf("file with --received: %+v", o)
+	}
+	if r := bob.failsOn(5, "2025-11-18", "objection", "forward", "2"); !strings.Contains(r.Err, "2025-11-24") {
+		t.Fatalf("forward before entry: %s", r.Err)
+	}
+	bob.objection("2025-11-24", "forward", "2")
+}
+
+// 第二十九条 links follow the corrected content: clearing the principal's ID
+// clears his check and his archive; a new legal representative replaces the
+// old; a severity lowered to general leaves nobody linked.
+func TestObjectionCorrectionReplacesLinks(t *testing.T) {
+	h := queueHarness(t)
+	h.ok("unit", "add", scUnit, "--name", "南通市财政局")
+	const newRep = "320602198001010013"
+	extra := []string{"失信程度", "程序类型", "主要负责人证件号码"}
+	if r := h.importXZCF("2025-09-01", "serious.csv", extra, append(xzcfRow(nil), "严重", "", archPrincipal)); r.Code != 0 {
+		t.Fatalf("import: %s %s", r.Out, r.Err)
+	}
+	bob, carol := h.as("bob"), h.as("carol")
+	day := "2025-11-03"
+	check := func(code string) (hits int, roles []string) {
+		t.Helper()
+		c := decode[scCheck](t, h.on(day, "check", code, "--matter", "政府采购", "--unit", scUnit, "--format", "json").Out)
+		for _, s := range c.Results[0].SeriousRecords {
+			roles = append(roles, s.Role)
+		}
+		return c.Hits, roles
+	}
+	archive := func(code string) []archRecord {
+		t.Helper()
+		return showJSON(t, h, code, "--today", day).Records
+	}
+	links := func() string {
+		t.Helper()
+		var out []string
+		rows, err := h.openStore().DB.Query(`SELECT s.code || ':' || l.role FROM record_links l JOIN subjects s ON s.id = l.subject_id
+			WHERE l.record_id = 1 ORDER BY 1`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			out = append(out, s)
+		}
+		return strings.Join(out, ",")
+	}
+	correct := func(id string, sets ...string) {
+		t.Helper()
+		bob.objection(day, "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+		carol.objection(day, "decide", id, "--uphold", "--reason", "记载错误")
+		args := []string{"correct", id}
+		for _, s := range sets {
+			args = append(args, "--set", s)
+		}
+		if o := bob.objection(day, args...); o.State != "corrected" {
+			t.Fatalf("correct %s: %+v", id, o)
+		}
+	}
+	if hits, roles := check(archPrincipal); hits != 1 || strings.Join(roles, ",") != "principal" {
+		t.Fatalf("principal before: %d %v", hits, roles)
+	}
+	if a := archive(archPrincipal); len(a) != 1 || a[0].LinkedAs != "principal" {
+		t.Fatalf("principal's archive before: %+v", a)
+	}
+	// The principal's ID was wrong: cleared.
+	correct("1", "主要负责人证件号码=")
+	if hits, roles := check(archPrincipal); hits != 0 || len(roles) != 0 {
+		t.Fatalf("principal after the correction: %d %v", hits, roles)
+	}
+	if a := archive(archPrincipal); len(a) != 0 {
+		t.Fatalf("principal's archive after the correction: %+v", a)
+	}
+	if got := links(); got != personID+":legal_rep" {
+		t.Fatalf("links after clearing the principal: %s", got)
+	}
+	if hits, roles := check(personID); hits != 1 || strings.Join(roles, ",") != "legal_rep" {
+		t.Fatalf("legal representative still linked: %d %v", hits, roles)
+	}
+	// Another legal representative.
+	correct("2", "法定代表人=李四", "法定代表人证件号码="+newRep)
+	if got := links(); got != newRep+":legal_rep" {
+		t.Fatalf("links after a new legal representative: %s", got)
+	}
+	if hits, _ := check(personID); hits != 0 {
+		t.Fatalf("the old legal representative still hits")
+	}
+	if a := archive(personID); len(a) != 0 {
+		t.Fatalf("the old legal representative's archive: %+v", a)
+	}
+	if hits, roles := check(newRep); hits != 1 || strings.Join(roles, ",") != "legal_rep" {
+		t.Fatalf("the new legal representative: %d %v", hits, roles)
+	}
+	// Lowered to general: 第二十九条 no longer applies.
+	correct("3", "失信程度=一般")
+	if got := links(); got != "" {
+		t.Fatalf("links of a general record: %s", got)
+	}
+	if hits, _ := check(newRep); hits != 0 {
+		t.Fatalf("general record still hits the legal representative")
+	}
+	// The old contents, naming them, stay in the record's history.
+	var n int
+	h.openStore().DB.QueryRow("SELECT count(*) FROM record_history WHERE record_id = 1 AND vals LIKE ?", "%"+archPrincipal+"%").Scan(&n)
+	if n != 1 {
+		t.Fatalf("revisions naming the principal in history: %d", n)
+	}
+}
+
+// A withdrawn record keeps its links, but they lead nowhere: neither the
+// check nor the archive of a linked person shows it.
+func TestObjectionWithdrawalLinksIgnored(t *testing.T) {
+	h := queueHarness(t)
+	h.ok("unit", "add", scUnit, "--name", "南通市财政局")
+	extra := []string{"失信程度", "程序类型", "主要负责人证件号码"}
+	if r := h.importXZCF("2025-09-01", "serious.csv", extra, append(xzcfRow(nil), "严重", "", archPrincipal)); r.Code != 0 {
+		t.Fatalf("import: %s %s", r.Out, r.Err)
+	}
+	day := "2025-11-03"
+	h.as("bob").objection(day, "file", "--record", "1", "--ground", "prohibited", "--applicant", "甲公司")
+	h.as("carol").objection(day, "decide", "1", "--uphold", "--reason", "禁止归集")
+	h.as("bob").objection(day, "withdraw", "1")
+	for _, code := range []string{archPrincipal, personID} {
+		c := decode[scCheck](t, h.on(day, "check", code, "--matter", "政府采购", "--unit", scUnit, "--format", "json").Out)
+		if c.Hits != 0 || len(c.Results[0].SeriousRecords) != 0 {
+			t.Errorf("%s: check after the withdrawal: %+v", code, c)
+		}
+		for _, scope := range []string{"public", "office"} {
+			if a := showJSON(t, h, code, "--today", day, "--scope", scope).Records; len(a) != 0 {
+				t.Errorf("%s: %s archive after the withdrawal: %+v", code, scope, a)
+			}
+		}
+	}
+	var n int
+	h.openStore().DB.QueryRow("SELECT count(*) FROM record_links WHERE record_id = 1").Scan(&n)
+	if n != 2 {
+		t.Fatalf("links of the withdrawn record: %d", n)
+	}
+}
+
+// An objection whose record is already withdrawn has nothing left to
+// correct: an appeal upheld goes to appeal_decided (owing and holding
+// nothing), and an upheld objection may be closed.
+func TestObjectionUpheldOnWithdrawnRecord(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob, carol := h.as("bob"), h.as("carol")
+	// Objection 1 (wrong) and 2 (prohibited) on the same record, both upheld.
+	bob.objection("2025-11-03", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	bob.objection("2025-11-03", "file", "--record", "1", "--ground", "prohibited", "--applicant", "甲公司")
+	carol.objection("2025-11-04", "decide", "1", "--uphold", "--reason", "记载错误")
+	carol.objection("2025-11-04", "decide", "2", "--uphold", "--reason", "禁止归集")
+	// An upheld objection whose record is still there cannot be closed.
+	if r := bob.failsOn(5, "2025-11-05", "objection", "close", "1"); !strings.Contains(r.Err, "异议 1 已成立，记录尚未更正或撤除，不能办结") {
+		t.Fatalf("close while the record is there: %s", r.Err)
+	}
+	bob.objection("2025-11-05", "withdraw", "2")
+	// Objection 1 can no longer be corrected; the message says to close it.
+	if r := bob.failsOn(5, "2025-11-05", "objection", "correct", "1", "--set", "备注=x"); !strings.Contains(r.Err, "已经撤除") || !strings.Contains(r.Err, "办结") {
+		t.Fatalf("correct a withdrawn record: %s", r.Err)
+	}
+	o := bob.objection("2025-11-06", "close", "1", "--note", "记录已由异议 2 撤除")
+	if o.State != "closed" || o.Status != "done" || !*o.OnTime || o.UnderObjection || o.Notice == "" {
+		t.Fatalf("close upheld: %+v", o)
+	}
+	// Objection 2: withdrawn, appealed, upheld on appeal.
+	bob.objection("2025-11-07", "appeal", "2", "--reason", "要求一并删除其他信息")
+	o = carol.objection("2025-11-10", "appeal-decide", "2", "--uphold", "--note", "市发改委复函：申诉成立")
+	if o.State != "appeal_decided" || o.Appeal != "upheld" || o.Status != "done" || o.CorrectDue == nil || o.UnderObjection || o.Due != nil {
+		t.Fatalf("appeal upheld on a withdrawn record: %+v", o)
+	}
+	if !strings.Contains(o.Notice, "已经撤除") || len(o.Deadlines) != 2 {
+		t.Fatalf("notice / deadlines: %q %+v", o.Notice, o.Deadlines)
+	}
+	if flags, _ := h.openStore().RecordFlags(context.Background(), []int64{1}); len(flags[1]) != 0 {
+		t.Fatalf("flags: %v", flags)
+	}
+	if out := bob.on("2025-11-10", "objection", "show", "2").Out; !strings.Contains(out, "申诉成立，但记录 1 已经撤除") {
+		t.Fatalf("show:\n%s", out)
+	}
+	if o = bob.objection("2025-11-10", "close", "2"); o.State != "closed" {
+		t.Fatalf("close: %+v", o)
+	}
+}
+
+// The objection queue names applicants and subjects — natural persons'
+// names and ID numbers: only office staff (clerk and above, SPEC §C) read
+// it, in the list and in an objection's details alike.
+func TestObjectionQueueNeedsClerk(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	h.as("bob").objection("2025-11-03", "file", "--record", "1", "--ground", "wrong", "--applicant", "张三丰")
+	for _, who := range []string{"vic", "guest"} { // viewer; no role
+		for _, args := range [][]string{
+			{"objection", "list"}, {"objection", "list", "--format", "json"}, {"objection", "list", "--record", "1"},
+			{"objection", "show", "1"}, {"objection", "show", "1", "--format", "json"},
+		} {
+			if r := h.as(who).failsOn(5, "2025-11-04", args...); !strings.Contains(r.Err, "clerk") || strings.Contains(r.Out, "张三丰") || strings.Contains(r.Out, orgA) {
+				t.Errorf("%s %v: %s %s", who, args, r.Out, r.Err)
+			}
+		}
+	}
+	if out := h.as("bob").on("2025-11-04", "objection", "show", "1").Out; !strings.Contains(out, "张三丰") {
+		t.Errorf("clerk's show:\n%s", out)
+	}
+	if list := decode[[]listJSON](t, h.as("bob").on("2025-11-04", "objection", "list", "--format", "json").Out); len(list) != 1 {
+		t.Errorf("clerk's list: %+v", list)
 	}
 }

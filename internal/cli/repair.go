@@ -10,6 +10,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/civil"
 	"credit/internal/ident"
+	"credit/internal/operator"
 	"credit/internal/queue"
 	"credit/internal/repair"
 	"credit/internal/store"
@@ -37,11 +38,12 @@ func newRepairCmd(app *App) *cobra.Command {
 		Long: `信用修复队列（《办法》第三十四条–第三十五条）。失信信息有效期内，已纠正失信行为、自纠正之日起 1 年内未再发生同类
 失信行为并作出信用承诺的，可以申请修复；信息提供单位在规定期限内提出书面意见（政策 repair_opinion，默认 5 个工作日），
 公示 5 个工作日；公示期间有异议的暂停公示，异议不成立的按剩余工作日继续公示。修复完成后记录不再公开、不再用于审查和惩戒，
-原始信息转为档案保存。
+原始信息转为档案保存。各步骤按日期先后办理：办理日期不得早于上一步的办理日期和申请日期。
 
 The repair queue (articles 34–35): eligibility at application, the provider's opinion, 5 working days of
 publicity (an objection pauses it; a dismissal resumes the remaining days), then the record is repaired:
-out of every scope but the office's, kept as archive.`,
+out of every scope but the office's, kept as archive. Steps go in date order: none may be dated before
+the application's previous step or its application date.`,
 	}
 	c.AddCommand(repairApplyCmd(app), repairOpinionCmd(app), repairPublicizeCmd(app), repairObjectCmd(app), repairVerifyCmd(app),
 		repairCompleteCmd(app), repairWithdrawCmd(app), repairShowCmd(app), repairListCmd(app), repairPublicityCmd(app))
@@ -318,8 +320,13 @@ Lists the repairs under publicity on the day, for the provider's website; natura
 			if err != nil {
 				return err
 			}
-			st, _, err := app.queueReader()
+			// The notice is what the provider publishes (natural persons
+			// masked): the viewer role reads it, unlike the queues.
+			st, err := app.Store()
 			if err != nil {
+				return err
+			}
+			if _, err := app.Require(operator.Viewer); err != nil {
 				return err
 			}
 			list, err := repair.PublicityOn(app.Ctx(), st, day)

@@ -190,7 +190,7 @@ func TestRepairCleanPeriodAndFullPath(t *testing.T) {
 	if len(hist.Records) != 1 || hist.Records[0].ID != 1 || hist.Records[0].Status != "repaired" {
 		t.Fatalf("history: %+v", hist.Records)
 	}
-	if out := h.as("vic").on("2025-10-20", "repair", "show", "2").Out; !strings.Contains(out, "已修复") || !strings.Contains(out, "2025-10-13") {
+	if out := h.as("bob").on("2025-10-20", "repair", "show", "2").Out; !strings.Contains(out, "已修复") || !strings.Contains(out, "2025-10-13") {
 		t.Errorf("show:\n%s", out)
 	}
 }
@@ -247,12 +247,12 @@ func TestRepairEligibilityFailures(t *testing.T) {
 		}
 	}
 	// Every refused application is kept, with its reasons.
-	list := decode[[]listJSON](t, h.as("vic").on("2025-06-03", "repair", "list", "--state", "refused", "--format", "json").Out)
+	list := decode[[]listJSON](t, h.as("bob").on("2025-06-03", "repair", "list", "--state", "refused", "--format", "json").Out)
 	if len(list) != 6 {
 		t.Fatalf("refused list: %+v", list)
 	}
 	// The eligible one is in the queue with its opinion deadline (2025-06-10).
-	list = decode[[]listJSON](t, h.as("vic").on("2025-06-09", "repair", "list", "--due-soon", "--format", "json").Out)
+	list = decode[[]listJSON](t, h.as("bob").on("2025-06-09", "repair", "list", "--due-soon", "--format", "json").Out)
 	if len(list) != 1 || list[0].Record != 5 || str(list[0].Due) != "2025-06-10" || *list[0].DaysLeft != 1 || list[0].State != "applied" {
 		t.Fatalf("due soon: %+v", list)
 	}
@@ -327,4 +327,95 @@ func TestRepairCalendarLoadListsMovedPublicity(t *testing.T) {
 	if p := bob.repair("2025-09-29", "show", "1"); p.Publicity.LastDay != "2025-10-10" {
 		t.Fatalf("publicity moved: %+v", p.Publicity)
 	}
+}
+
+// The reviewer's case: a repair applied 2026-11-20 cannot be publicized on
+// 2025-01-06 (a publicity 2025-01-07…13, completed at once, before the
+// application existed). The refusal names the last step's date and stores
+// nothing. An application date in the past stays allowed.
+func TestRepairStepsInDateOrder(t *testing.T) {
+	h := queueHarness(t)
+	r := h.importXZCF("2024-03-10", "serious.csv", negativeExtra,
+		negativeRow(map[string]string{"处罚决定日期": "2024-03-01", "处罚有效期": "2099-12-31"}, "严重", ""))
+	if r.Code != 0 {
+		t.Fatalf("import: %s", r.Err)
+	}
+	bob, carol := h.as("bob"), h.as("carol")
+	bob.repair("2026-11-20", "apply", "--record", "1", "--corrected-on", "2024-06-01", "--commitment", "CN")
+	bob.repair("2026-11-20", "opinion", "1", "--approve", "--text", "同意")
+	res := bob.failsOn(5, "2025-01-06", "repair", "publicize", "1")
+	if !strings.Contains(res.Err, "信用修复 1 的上一步“登记提供单位意见”办理日期为 2026-11-20，不能以更早的日期 2025-01-06 办理“开始公示”") {
+		t.Fatalf("publicize before the opinion: %s", res.Err)
+	}
+	carol.failsOn(5, "2025-01-14", "repair", "complete", "1")
+	p := bob.repair("2026-11-20", "show", "1")
+	if p.State != "approved_by_provider" || p.Publicity != nil && len(p.Publicity.Stretches) != 0 || len(p.Timeline) != 2 {
+		t.Fatalf("after the refused steps: %+v %+v", p, p.Publicity)
+	}
+	var n int
+	if err := h.openStore().DB.QueryRow("SELECT count(*) FROM repair_publicity").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("publicity stored by a refused step: %d %v", n, err)
+	}
+	// In order, the same day: publicity 11-23 … 11-27.
+	if p = bob.repair("2026-11-20", "publicize", "1"); p.Publicity == nil || p.Publicity.FirstDay != "2026-11-23" || p.Publicity.LastDay != "2026-11-27" {
+		t.Fatalf("publicize: %+v", p.Publicity)
+	}
+	// Applied last week, entered today: allowed; the opinion may not predate the entry.
+	r = h.importXZCF("2024-03-10", "serious2.csv", negativeExtra,
+		negativeRow(map[string]string{"行政处罚决定书文号": "通市监罚〔2024〕9号", "处罚决定日期": "2024-03-01", "处罚有效期": "2099-12-31"}, "严重", ""))
+	if r.Code != 0 {
+		t.Fatalf("import: %s", r.Err)
+	}
+	if p = bob.repair("2025-11-24", "apply", "--record", "2", "--corrected-on", "2024-06-01", "--commitment", "CN", "--applied", "2025-11-17"); p.State != "applied" || str(p.OpinionDue) != "2025-11-24" {
+		t.Fatalf("apply with --applied: %+v", p)
+	}
+	if res := bob.failsOn(5, "2025-11-20", "repair", "opinion", "2", "--approve", "--text", "同意"); !strings.Contains(res.Err, "“受理修复申请”办理日期为 2025-11-24") {
+		t.Fatalf("opinion before entry: %s", res.Err)
+	}
+	bob.repair("2025-11-24", "opinion", "2", "--approve", "--text", "同意")
+}
+
+// The repair queue (applicants' subjects, commitments, evidence) is for
+// office staff only; the publicity notice is what the provider publishes,
+// open to viewers — and masked: a natural person's ID number and name never
+// show in full.
+func TestRepairQueueNeedsClerkPublicityMasked(t *testing.T) {
+	h := queueHarness(t)
+	row := archPerson("王伟", archWang1, "通市监罚〔2024〕7号", "2024-03-01")
+	row["处罚有效期"] = "2099-12-31"
+	if r := h.importXZCF("2024-03-10", "person.csv", negativeExtra, negativeRow(row, "严重", "")); r.Code != 0 {
+		t.Fatalf("import: %s %s", r.Out, r.Err)
+	}
+	bob := h.as("bob")
+	bob.repair("2025-06-03", "apply", "--record", "1", "--corrected-on", "2024-06-01", "--commitment", "CN-9", "--evidence", "整改报告")
+	bob.repair("2025-06-09", "opinion", "1", "--approve", "--text", "同意修复")
+	p := bob.repair("2025-06-10", "publicize", "1")
+	if p.State != "in_publicity" || p.Publicity == nil {
+		t.Fatalf("publicize: %+v", p)
+	}
+	day := p.Publicity.FirstDay
+	for _, who := range []string{"vic", "guest"} {
+		for _, args := range [][]string{{"repair", "list"}, {"repair", "list", "--format", "json"}, {"repair", "show", "1"}, {"repair", "show", "1", "--format", "json"}} {
+			if r := h.as(who).failsOn(5, day, args...); !strings.Contains(r.Err, "clerk") || strings.Contains(r.Out, "王伟") {
+				t.Errorf("%s %v: %s %s", who, args, r.Out, r.Err)
+			}
+		}
+	}
+	if out := bob.on(day, "repair", "show", "1").Out; !strings.Contains(out, archWang1) {
+		t.Errorf("clerk's show:\n%s", out)
+	}
+	// The notice: a viewer reads it, masked, in every format.
+	vic := h.as("vic")
+	notice := decode[[]map[string]any](t, vic.on(day, "repair", "publicity", "--on", day, "--format", "json").Out)
+	if len(notice) != 1 || notice[0]["subject"] != "320602********0033" || notice[0]["subject_name"] != "王*" {
+		t.Fatalf("notice = %+v", notice)
+	}
+	for _, format := range []string{"table", "csv", "md", "json"} {
+		out := vic.on(day, "repair", "publicity", "--on", day, "--format", format).Out
+		noIDs(t, "publicity "+format, out)
+		if strings.Contains(out, "王伟") {
+			t.Errorf("publicity %s shows the full name:\n%s", format, out)
+		}
+	}
+	h.as("guest").failsOn(5, day, "repair", "publicity", "--on", day) // an operator at least
 }

@@ -32,7 +32,15 @@ type rosterJSON struct {
 	Counts bool   `json:"counts"`
 }
 
+// rosterWithdrawn is what stands for the values of an entry whose record
+// was withdrawn (roster.Entry.Redacted).
+const rosterWithdrawn = "【已撤回】"
+
 func rosterRow(app *App, e roster.Entry) []string {
+	if e.Redacted {
+		return []string{e.ID, roster.ListLabel(e.List, app.Lang), rosterWithdrawn, e.SubjectCode, "", "", "", "", e.Reported.String(), "",
+			roster.StatusLabel(e.Status(app.Today()), app.Lang)}
+	}
 	late := ""
 	if e.Late {
 		late = fmt.Sprintf(app.T("迟报 %d 天（应于 %s 前）", "%d days late (due %s)"), e.DaysLate, e.ReportDue)
@@ -280,6 +288,20 @@ func printRosterEntry(app *App, e roster.Entry, msg string) error {
 	src := app.T("手工录入", "entered by hand")
 	if e.Source == roster.SourceImport {
 		src = fmt.Sprintf(app.T("导入（%s 记录 #%d，批次 %d，报送单位 %s）", "imported (%s record #%d, batch %d, provider %s)"), e.Item, e.RecordID, e.BatchID, e.Provider)
+	}
+	if e.Redacted {
+		// The record was withdrawn: say so, with the ids, and nothing it held.
+		return app.Print(&tabular.Table{Columns: []tabular.Column{{Key: "field", Zh: "项目", En: "Field"}, {Key: "value", Zh: "内容", En: "Value"}},
+			Rows: [][]string{
+				{app.T("编号", "ID"), e.ID},
+				{app.T("来源", "Source"), src},
+				{app.T("名单", "List"), roster.ListLabel(e.List, app.Lang)},
+				{app.T("主体", "Subject"), e.SubjectCode},
+				{app.T("报送日期", "Reported"), e.Reported.String()},
+				{app.T("状态", "Status"), roster.StatusLabel(s, app.Lang)},
+				{app.T("内容", "Content"), app.T(rosterWithdrawn+" 记录已依异议撤回（第三十一条），名单内容不予显示",
+					rosterWithdrawn+" the record was withdrawn after an objection; the entry's content is not shown")},
+			}})
 	}
 	late := app.T("否", "no")
 	if e.Late {

@@ -154,3 +154,59 @@ func TestRosterManualWorkflow(t *testing.T) {
 		t.Fatalf("%d roster audit entries, want 5 (add, approve, remove, add, reject)", n)
 	}
 }
+
+// An imported entry whose record was withdrawn (an objection on ground
+// prohibited or expired) shows only that it was withdrawn, with its ids:
+// nothing the record held — list name, unit, basis, reason, dates, the
+// subject's name — in show, list, table or JSON.
+func TestRosterWithdrawnEntryRedacted(t *testing.T) {
+	h := scHarness(t)
+	h.scImport("HEIMD", scHeimdHeader, scBlackRow(nil)) // R1
+	h.scImport("HMD", scHmdHeader, scRedRow(nil))       // R2
+	h.ok("objection", "file", "--record", "1", "--ground", "prohibited", "--applicant", "甲公司")
+	h.ok("objection", "decide", "1", "--uphold", "--reason", "含禁止归集信息")
+	h.ok("objection", "withdraw", "1")
+	held := []string{"市场监督管理严重违法失信名单", "提交虚假材料", "严重违法失信名单管理办法", "南通市市场监督管理局", "甲公司", "2025-06-10", "2026-06-09"}
+	noneHeld := func(what, out string) {
+		t.Helper()
+		for _, v := range held {
+			if strings.Contains(out, v) {
+				t.Errorf("%s shows %q of a withdrawn record:\n%s", what, v, out)
+			}
+		}
+	}
+	var e struct {
+		scEntry
+		Redacted bool  `json:"redacted"`
+		RecordID int64 `json:"record_id"`
+		Batch    int64 `json:"batch"`
+	}
+	out := h.ok("roster", "show", "R1", "--format", "json").Out
+	if err := json.Unmarshal([]byte(out), &e); err != nil {
+		t.Fatal(err, out)
+	}
+	if !e.Redacted || e.ID != "R1" || e.RecordID != 1 || e.Batch != 1 || e.Status != "withdrawn" || e.Counts || e.SubjectCode != orgA ||
+		e.List != "black" || e.ListName != "" || e.SubjectName != "" {
+		t.Errorf("withdrawn entry = %+v", e)
+	}
+	noneHeld("roster show --format json", out)
+	out = h.ok("roster", "show", "R1").Out
+	if !strings.Contains(out, "【已撤回】") || !strings.Contains(out, "已撤销") || !strings.Contains(out, "R1") {
+		t.Errorf("roster show:\n%s", out)
+	}
+	noneHeld("roster show", out)
+	list := decode[[]scEntry](t, h.ok("roster", "list", "--status", "withdrawn", "--format", "json").Out)
+	if len(list) != 1 || list[0].ID != "R1" || list[0].ListName != "" {
+		t.Errorf("roster list --status withdrawn = %+v", list)
+	}
+	out = h.ok("roster", "list", "--list", "black").Out
+	if !strings.Contains(out, "【已撤回】") {
+		t.Errorf("roster list:\n%s", out)
+	}
+	noneHeld("roster list", out)
+	noneHeld("roster list --status withdrawn", h.ok("roster", "list", "--status", "withdrawn", "--format", "csv").Out)
+	// The red list entry, not withdrawn, keeps its content.
+	if r2 := h.scEntry("roster", "show", "R2"); r2.ListName != "纳税信用A级纳税人名单" || r2.SubjectName != "乙公司" || r2.Status != "valid" {
+		t.Errorf("R2 = %+v", r2)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/archive"
 	"credit/internal/catalog"
+	"credit/internal/civil"
 	"credit/internal/roster"
 	"credit/internal/store"
 	"credit/internal/tabular"
@@ -33,8 +34,14 @@ func (o *scopeOpts) register(c *cobra.Command, withScope bool) {
 	}
 	f.StringVar(&o.unit, "unit", "", "查询单位（信息使用单位）的统一社会信用代码（shared 范围必填）/ the asking user unit")
 	f.StringVar(&o.purpose, "purpose", "", "查询用途，记入查询记录 / purpose, written to the query log")
-	f.StringVar(&o.asOf, "as-of", "", "按此日期判断有效期（YYYY-MM-DD，默认今天）/ judge validity on this date (default today)")
+	f.StringVar(&o.asOf, "as-of", "", "按此日期判断有效期（YYYY-MM-DD，默认今天；office 以外早于今天的日期需要经办及以上角色）/ judge validity on this date (default today; a past date outside the office scope needs the clerk role)")
 }
+
+// realToday is the real date in the office, which --today does not move:
+// outside the office scope validity may not be judged on an earlier date
+// without the clerk role (archive.Request.RealToday). A variable only so that
+// tests can pin the real date their fixtures were written for.
+var realToday = func(app *App) civil.Date { return app.Clock().RealToday() }
 
 // access opens the store and checks that the run's operator may ask in the
 // scope the flags name.
@@ -61,7 +68,7 @@ func (o scopeOpts) access(app *App, scope archive.Scope) (*store.Store, *archive
 		return nil, nil, store.Actor{}, err
 	}
 	acc, err := archive.Authorize(app.Ctx(), st, cat, op, archive.Request{Scope: scope, Unit: o.unit, Authorization: o.authorization,
-		Purpose: o.purpose, AsOf: asOf})
+		Purpose: o.purpose, AsOf: asOf, RealToday: realToday(app)})
 	if err != nil {
 		return nil, nil, store.Actor{}, err
 	}
@@ -87,10 +94,14 @@ const scopeHelp = `查询范围（SPEC §C，第十九条–第二十二条）�
   authorized  授权查询：需 --authorization；另含授权查询信息项；除信息主体本人的信息外，个人信息遮蔽
   shared      政府共享：需 --unit（已登记的信息使用单位）；另含该单位登记的共享信息项；个人信息不遮蔽
   office      工作机构内部：需经办（clerk）或以上角色；含已过期、已修复的信息
+按过去的日期判断有效期（--as-of 或 --today 早于真实的今天）是工作机构的功能：office 以外的范围需要经办（clerk）
+或以上角色，否则退出码 5。任何范围都看不到决定日期晚于该日期的信息（当时尚未作出；office 中标为“当日尚未作出”）。
 每次查询都写入查询记录（操作员、单位、范围、用途、授权、主体、返回的记录及其版本）。
 
 Scopes: public (default, masked), authorized (--authorization), shared (--unit of a registered user
-unit), office (clerk role or above: expired and repaired records too). Every lookup is logged.`
+unit), office (clerk role or above: expired and repaired records too). Judging validity on a past
+date (--as-of or --today before the real date) outside the office scope needs the clerk role.
+Records decided after that date are not shown (office: marked not_yet). Every lookup is logged.`
 
 func newSubjectCmd(app *App) *cobra.Command {
 	c := &cobra.Command{
@@ -325,8 +336,9 @@ func newSubjectSearchCmd(app *App) *cobra.Command {
 		Use:   "search TEXT",
 		Short: "按名称或代码前缀查找信息主体 / find subjects by name or code prefix",
 		Long: `按名称（中文子串，两个字的姓名如“王伟”也可以）或代码前缀查找信息主体，按完全相同、开头相同、
-包含的顺序排列，再按名称排序，分页显示。只在查询范围内查找：社会公开范围只找得到有可公开信息的主体，
-自然人的姓名和身份证号码遮蔽，且只能用完整的身份证号码查找自然人（防止按号码前缀枚举个人）。
+包含的顺序排列，再按名称排序，分页显示。只在查询范围内查找：社会公开范围只找得到有可公开信息的主体。
+社会公开和授权查询范围中自然人的姓名和身份证号码遮蔽，且只能用完整的身份证号码查找自然人（匹配显示为“完整证件号码”）：
+不按姓名查找自然人（否则可据此确认某个全名的人是否在档），也不按号码前缀查找（防止枚举个人）。
 查找本身写入查询记录；查找内容只以类别、长度和摘要保存（如 name:2:sha256:…），不保存原文，
 工作人员可用 credit subject queries --search-text 文字 找到它。
 
@@ -359,7 +371,8 @@ func newSubjectSearchCmd(app *App) *cobra.Command {
 					{Key: "kind", Zh: "主体类别", En: "Kind"}, {Key: "match", Zh: "匹配", En: "Match"}, {Key: "records", Zh: "可查看记录", En: "Records"}},
 				JSON: res.Hits,
 			}
-			matchLabel := map[string]string{"exact": app.T("完全相同", "exact"), "prefix": app.T("开头相同", "prefix"), "substring": app.T("包含", "contains")}
+			matchLabel := map[string]string{"exact": app.T("完全相同", "exact"), "prefix": app.T("开头相同", "prefix"), "substring": app.T("包含", "contains"),
+				archive.MatchCode: app.T("完整证件号码", "whole ID number")}
 			for _, h := range res.Hits {
 				t.Rows = append(t.Rows, []string{h.Code, h.Name, archive.KindLabel(h.Kind, app.Lang), matchLabel[h.Match], fmt.Sprint(h.Records)})
 			}

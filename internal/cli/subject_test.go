@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"credit/internal/civil"
 	"credit/internal/store"
 )
 
@@ -26,6 +27,19 @@ const (
 // birth date 19xx/20xx, sequence, check character): what must never appear
 // unmasked in the public scope.
 var idPattern = regexp.MustCompile(`[1-9]\d{5}(19|20)\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])\d{3}[\dXx]`)
+
+// The fixtures are written as if run on their office date (CREDIT_TODAY):
+// the real date a run compares a past validity date with is that date,
+// unless a test pins another with CREDIT_TEST_REAL_TODAY (a hook of the test
+// binary only: the command never reads that variable).
+func init() {
+	realToday = func(app *App) civil.Date {
+		if s := app.Getenv("CREDIT_TEST_REAL_TODAY"); s != "" {
+			return civil.MustParse(s)
+		}
+		return app.Today()
+	}
+}
 
 // A flag registered for these tests only: the records whose decision number
 // holds FLAGME carry it. The query needs no table of its own, so it runs on
@@ -333,14 +347,23 @@ func TestSubjectSearch(t *testing.T) {
 		hits[0].Match != "exact" || hits[2].Match != "prefix" || hits[0].Records != 1 {
 		t.Fatalf("office 王伟 → %+v", hits)
 	}
-	// Public: found, masked.
+	// Public and authorized: a natural person is never found by name (that
+	// would tell whether someone of that full name is on file).
 	out := h.as("guest").ok("subject", "search", "王伟", "--format", "json").Out
 	noIDs(t, "public search", out)
-	hits = decode[[]archHit](t, out)
-	if len(hits) != 3 || hits[0].Name != "王*" || hits[2].Name != "王**" || !strings.Contains(hits[0].Code, "********") {
+	if hits = decode[[]archHit](t, out); len(hits) != 0 {
 		t.Errorf("public 王伟 → %+v", hits)
 	}
+	if hits := decode[[]archHit](t, h.as("guest").ok("subject", "search", "王伟民", "--scope", "authorized", "--authorization", "授权书2025-001",
+		"--format", "json").Out); len(hits) != 0 {
+		t.Errorf("authorized 王伟民 → %+v", hits)
+	}
 	noIDs(t, "public search table", h.as("guest").ok("subject", "search", "王伟").Out)
+	// Shared (unmasked): found by name, as in the office.
+	if hits := decode[[]archHit](t, h.as("bob").ok("subject", "search", "王伟", "--scope", "shared", "--unit", archUnitA, "--format", "json").Out); len(hits) != 3 ||
+		hits[0].Match != "exact" {
+		t.Errorf("shared 王伟 → %+v", hits)
+	}
 	// By name substring and by code prefix.
 	if hits := decode[[]archHit](t, h.ok("subject", "search", "甲公", "--format", "json").Out); len(hits) != 1 || hits[0].Code != orgA || hits[0].Match != "prefix" {
 		t.Errorf("甲公 → %+v", hits)
@@ -352,8 +375,17 @@ func TestSubjectSearch(t *testing.T) {
 	if hits := decode[[]archHit](t, h.ok("subject", "search", "3206021975", "--format", "json").Out); len(hits) != 0 {
 		t.Errorf("public ID prefix search found %+v", hits)
 	}
-	if hits := decode[[]archHit](t, h.ok("subject", "search", archWang1, "--format", "json").Out); len(hits) != 1 || hits[0].Name != "王*" {
+	// Found by the whole ID number: masked, and the match says only that
+	// (never "exact", which a name search would share).
+	if hits := decode[[]archHit](t, h.as("guest").ok("subject", "search", archWang1, "--format", "json").Out); len(hits) != 1 || hits[0].Name != "王*" ||
+		hits[0].Match != "code" || hits[0].Code != "320602********0033" || hits[0].Records != 1 {
 		t.Errorf("public whole-ID search → %+v", hits)
+	}
+	if out := h.as("guest").ok("subject", "search", archWang1).Out; !strings.Contains(out, "完整证件号码") || strings.Contains(out, "完全相同") {
+		t.Errorf("public whole-ID search table:\n%s", out)
+	}
+	if hits := decode[[]archHit](t, h.ok("subject", "search", archWang1, "--scope", "office", "--format", "json").Out); len(hits) != 1 || hits[0].Match != "exact" {
+		t.Errorf("office whole-ID search → %+v", hits)
 	}
 	if hits := decode[[]archHit](t, h.ok("subject", "search", "3206021975", "--scope", "office", "--format", "json").Out); len(hits) != 1 {
 		t.Errorf("office ID prefix search → %+v", hits)
@@ -380,7 +412,7 @@ func TestSubjectSearch(t *testing.T) {
 	st := openTestStore(t, h)
 	var n int
 	if err := st.DB.QueryRow(`SELECT count(*) FROM query_log WHERE action = 'search' AND subject_id IS NULL AND query LIKE 'name:2:sha256:%'
-		AND query = (SELECT query FROM query_log WHERE id = 1)`).Scan(&n); err != nil || n != 5 {
+		AND query = (SELECT query FROM query_log WHERE id = 1)`).Scan(&n); err != nil || n != 6 {
 		t.Errorf("search log entries = %d, %v", n, err)
 	}
 }
@@ -556,5 +588,277 @@ func TestSubjectReport(t *testing.T) {
 	}
 	if out := h.ok("subject", "show", orgA).Out; !strings.Contains(out, "异议中") {
 		t.Errorf("show does not mark the record under objection:\n%s", out)
+	}
+}
+
+// 第三十条: an expired record is never public. Judging validity on a past
+// date (--as-of, or --today before the real date) would show as valid what
+// has expired since: outside the office scope that needs the clerk role.
+func TestSubjectPastValidityDateIsOffice(t *testing.T) {
+	h := archiveHarness(t) // office date 2025-12-01
+	// The real date: 甲公司's 通市监罚〔2025〕1号 (valid until 2026-06-10) has
+	// expired; FLAGME (decided 2025-07-01) is on its last valid day.
+	h.env["CREDIT_TEST_REAL_TODAY"] = "2026-07-01"
+	md := filepath.Join(h.dir, "r.md")
+	for _, who := range []string{"guest", "carol"} { // no role; viewer
+		for _, args := range [][]string{
+			{"subject", "show", orgA}, // --today 2025-12-01 (CREDIT_TODAY) lies in the past
+			{"subject", "show", orgA, "--today", "2026-07-01", "--as-of", "2026-01-01"},
+			{"subject", "show", orgA, "--today", "2026-07-01", "--as-of", "2026-06-30", "--scope", "authorized", "--authorization", "授权书-1"},
+			{"subject", "show", orgA, "--scope", "shared", "--unit", archUnitA},
+			{"subject", "search", "甲公司"},
+			{"subject", "report", orgA, "-o", md},
+		} {
+			r := h.as(who).fails(5, args...)
+			if !strings.Contains(r.Err, "clerk") || !strings.Contains(r.Err, "2026-07-01") {
+				t.Errorf("%s %v: %s", who, args, r.Err)
+			}
+		}
+	}
+	// On the real date, and after it (a what-if about the future), anyone.
+	pub := showJSON(t, h.as("guest"), orgA, "--today", "2026-07-01")
+	if len(pub.Records) != 1 || pub.byDoc("通市监罚〔2025〕FLAGME号") == nil || pub.AsOf != "2026-07-01" {
+		t.Errorf("public on the real date: %+v", pub.Records)
+	}
+	if later := showJSON(t, h.as("carol"), orgA, "--today", "2026-07-01", "--as-of", "2026-07-02"); len(later.Records) != 0 {
+		t.Errorf("public the day after: %+v", later.Records)
+	}
+	// A clerk may ask about a past date in any scope.
+	if past := showJSON(t, h.as("bob"), orgA, "--as-of", "2026-01-01"); len(past.Records) != 2 || past.byDoc("通市监罚〔2025〕1号").State != "valid" {
+		t.Errorf("clerk, public, as of 2026-01-01: %+v", past.Records)
+	}
+	showJSON(t, h.as("bob"), orgA, "--scope", "shared", "--unit", archUnitA)
+	if o := showJSON(t, h.as("bob"), orgA, "--scope", "office", "--today", "2026-07-01"); o.byDoc("通市监罚〔2025〕1号").State != "expired" {
+		t.Errorf("office on the real date: %+v", o.Records)
+	}
+
+	// The command compares with the real clock itself (not the test hook).
+	hook := realToday
+	t.Cleanup(func() { realToday = hook })
+	realToday = func(app *App) civil.Date { return app.Clock().RealToday() }
+	if r := h.as("guest").fails(5, "subject", "show", orgA, "--today", "2024-01-02"); !strings.Contains(r.Err, "2024-01-02") {
+		t.Errorf("real clock: %s", r.Err)
+	}
+	h.as("bob").ok("subject", "show", orgA, "--today", "2024-01-02")
+}
+
+// A record decided after the date validity is judged on did not exist then:
+// no scope sees it; the office sees it marked 当日尚未作出.
+func TestSubjectRecordsNotYetDecided(t *testing.T) {
+	h := archiveHarness(t)
+	// As of 2025-06-20: 通市监罚〔2025〕1号 (06-10) and the XYCN commitment
+	// (05-01) exist, FLAGME (07-01) does not yet.
+	pub := showJSON(t, h, orgA, "--as-of", "2025-06-20")
+	if len(pub.Records) != 1 || pub.byDoc("通市监罚〔2025〕1号") == nil {
+		t.Errorf("public as of 2025-06-20: %+v", pub.Records)
+	}
+	if sh := showJSON(t, h.as("bob"), orgA, "--as-of", "2025-06-20", "--scope", "shared", "--unit", archUnitA); len(sh.Records) != 2 ||
+		sh.byItem("XYCN") == nil || sh.byDoc("通市监罚〔2025〕FLAGME号") != nil {
+		t.Errorf("shared as of 2025-06-20: %+v", sh.Records)
+	}
+	off := showJSON(t, h.as("bob"), orgA, "--as-of", "2025-06-20", "--scope", "office")
+	if f := off.byDoc("通市监罚〔2025〕FLAGME号"); len(off.Records) != 3 || f == nil || f.State != "not_yet" || off.byDoc("通市监罚〔2025〕1号").State != "valid" {
+		t.Errorf("office as of 2025-06-20: %+v", off.Records)
+	}
+	if out := h.ok("subject", "show", orgA, "--as-of", "2025-06-20", "--scope", "office").Out; !strings.Contains(out, "当日尚未作出") {
+		t.Errorf("office table does not mark the record not yet decided:\n%s", out)
+	}
+	hp := filepath.Join(h.dir, "r.html")
+	h.ok("subject", "report", orgA, "--as-of", "2025-06-20", "--scope", "office", "-o", hp)
+	if b, _ := os.ReadFile(hp); !strings.Contains(string(b), "<del>") || !strings.Contains(string(b), "【当日尚未作出】") {
+		t.Errorf("office report does not strike the record not yet decided:\n%s", b)
+	}
+	// Before any record: nothing, and a search does not find 甲公司.
+	if a := showJSON(t, h, orgA, "--as-of", "2025-04-30", "--scope", "shared", "--unit", archUnitA); len(a.Records) != 0 {
+		t.Errorf("shared as of 2025-04-30: %+v", a.Records)
+	}
+	if hits := decode[[]archHit](t, h.ok("subject", "search", "甲公司", "--as-of", "2025-04-30", "--format", "json").Out); len(hits) != 0 {
+		t.Errorf("public search as of 2025-04-30 → %+v", hits)
+	}
+	if hits := decode[[]archHit](t, h.ok("subject", "search", "甲公司", "--as-of", "2025-06-20", "--format", "json").Out); len(hits) != 1 || hits[0].Records != 1 {
+		t.Errorf("public search as of 2025-06-20 → %+v", hits)
+	}
+}
+
+// A subject row that an unpublished (staging or crashed) batch created is on
+// file for nobody: show, search, history, check and verify all answer as for
+// a code never seen, in every scope, until the batch is published.
+func TestSubjectsOfUnpublishedBatches(t *testing.T) {
+	h := archiveHarness(t)
+	const stagedOrg = "91320600MA1W00XD0J"
+	st := openTestStore(t, h)
+	res, err := st.DB.Exec(`INSERT INTO batches(provider, item, channel, file_name, file_hash, catalog_version, state, today, operator, started_at)
+		VALUES (?, 'XZCF', 'local', 'staged.csv', 'h-staged', 1, 'staging', '2025-12-01', 'bob', '2025-12-01T01:00:00Z')`, provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, _ := res.LastInsertId()
+	var org, person int64
+	for _, s := range []struct {
+		code, kind, name string
+		id               *int64
+	}{{stagedOrg, "organisation", "丁公司", &org}, {archUnknownID, "natural_person", "赵六", &person}} {
+		if err := st.DB.QueryRow(`INSERT INTO subjects(code, kind, name, name_key, first_batch, created_at) VALUES (?, ?, ?, ?, ?, 'x') RETURNING id`,
+			s.code, s.kind, s.name, s.name, batch).Scan(s.id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// 丁公司's record in the staging batch names 赵六 as its legal representative.
+	var rec int64
+	if err := st.DB.QueryRow(`INSERT INTO records(item, natural_key, subject_id, provider, first_batch, channel, category, severity, decided_on,
+		valid_until, layout, vals, content_hash, updated_at)
+		SELECT item, 'staged-key', ?, provider, ?, channel, category, 'serious', decided_on, valid_until, layout, vals, 'h-staged', updated_at
+		FROM records WHERE id = 1 RETURNING id`, org, batch).Scan(&rec); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB.Exec("INSERT INTO record_links(record_id, subject_id, role) VALUES (?, ?, 'legal_rep')", rec, person); err != nil {
+		t.Fatal(err)
+	}
+	verifyFile := filepath.Join(h.dir, "核查.csv")
+	writeCSV(t, verifyFile, []string{"名称", "统一社会信用代码/身份证号码"}, [][]string{{"丁公司", stagedOrg}, {"赵六", archUnknownID}}, false)
+	unknown := func(stage string) {
+		t.Helper()
+		for _, code := range []string{stagedOrg, archUnknownID} {
+			for _, c := range []struct {
+				h    *harness
+				args []string
+			}{{h.as("guest"), nil}, {h, []string{"--scope", "office"}}, {h.as("bob"), []string{"--scope", "shared", "--unit", archUnitA}}} {
+				if a := showJSON(t, c.h, append([]string{code}, c.args...)...); a.Subject.Name != "" || len(a.Records) != 0 {
+					t.Errorf("%s: show %s %v = %+v", stage, code, c.args, a)
+				}
+			}
+			hist := decode[struct {
+				Subject struct{ Name string } `json:"subject"`
+				Records []any                 `json:"records"`
+			}](t, h.ok("subject", "history", code, "--format", "json").Out)
+			if hist.Subject.Name != "" || len(hist.Records) != 0 {
+				t.Errorf("%s: history %s = %+v", stage, code, hist)
+			}
+		}
+		for _, text := range []string{"丁公司", "赵六", stagedOrg, archUnknownID, "9132060", "4405"} {
+			for _, scope := range []string{"office", "public"} {
+				if hits := decode[[]archHit](t, h.ok("subject", "search", text, "--scope", scope, "--format", "json").Out); len(hits) != 0 {
+					t.Errorf("%s: %s search %s → %+v", stage, scope, text, hits)
+				}
+			}
+		}
+		chk := decode[scCheck](t, h.ok("check", stagedOrg, archUnknownID, "--matter", "政府采购", "--unit", archUnitA, "--format", "json").Out)
+		for _, r := range chk.Results {
+			if r.InArchive || r.Name != "" || r.Status != "clear" {
+				t.Errorf("%s: check %+v", stage, r)
+			}
+		}
+		v := decode[struct {
+			Results []struct{ Result, StoredName string } `json:"results"`
+		}](t, h.ok("verify", verifyFile, "--format", "json").Out)
+		if len(v.Results) != 2 || v.Results[0].Result != "unknown_code" || v.Results[1].Result != "unknown_code" {
+			t.Errorf("%s: verify %+v", stage, v.Results)
+		}
+	}
+	unknown("staging")
+	// A crashed import leaves its batch staging, then discarded: still nobody's.
+	if _, err := st.DB.Exec("UPDATE batches SET state = 'discarded' WHERE id = ?", batch); err != nil {
+		t.Fatal(err)
+	}
+	unknown("discarded")
+	// Published, the same rows are on file (the fixture is what an import makes).
+	if _, err := st.DB.Exec("UPDATE batches SET state = 'published' WHERE id = ?", batch); err != nil {
+		t.Fatal(err)
+	}
+	if a := showJSON(t, h, stagedOrg, "--scope", "office"); a.Subject.Name != "丁公司" || len(a.Records) != 1 {
+		t.Errorf("published: %+v", a)
+	}
+	if a := showJSON(t, h, archUnknownID, "--scope", "office"); a.Subject.Name != "赵六" || len(a.Records) != 1 || a.Records[0].LinkedAs != "legal_rep" {
+		t.Errorf("published person: %+v", a)
+	}
+	if hits := decode[[]archHit](t, h.ok("subject", "search", "丁公司", "--format", "json").Out); len(hits) != 1 {
+		t.Errorf("published: search → %+v", hits)
+	}
+	chk := decode[scCheck](t, h.ok("check", stagedOrg, "--matter", "政府采购", "--unit", archUnitA, "--format", "json").Out)
+	if r := chk.Results[0]; !r.InArchive || r.Name != "丁公司" {
+		t.Errorf("published: check %+v", r)
+	}
+}
+
+// A correction under an objection on ground prohibited (第十四条) takes
+// information out for good: in the history the revisions it superseded —
+// the one it corrected and every earlier one, which may hold the same
+// values — show 【已撤回】 instead of their values. A correction under
+// ground wrong keeps the old values visible to the office.
+func TestSubjectHistoryRedactsProhibitedCorrection(t *testing.T) {
+	h := queueHarness(t)
+	const secret = "当事人患有乙型肝炎"
+	if r := h.importXZCF("2025-09-01", "one.csv", nil, xzcfRow(map[string]string{"违法事实": "发布虚假广告，" + secret})); r.Code != 0 {
+		t.Fatalf("import: %s %s", r.Out, r.Err)
+	}
+	// An import revision keeps the value (rev 2), then the objection's correction takes it out (rev 3).
+	if r := h.importXZCF("2025-09-10", "rev.csv", nil, xzcfRow(map[string]string{"违法事实": "发布虚假广告，" + secret, "备注": "补报"})); r.Code != 0 {
+		t.Fatalf("revision: %s %s", r.Out, r.Err)
+	}
+	h.objection("2025-11-03", "file", "--record", "1", "--ground", "prohibited", "--applicant", "甲公司")
+	h.objection("2025-11-03", "decide", "1", "--uphold", "--reason", "含第十四条禁止归集的疾病信息")
+	h.objection("2025-11-04", "correct", "1", "--set", "违法事实=发布虚假广告")
+	out := h.on("2025-11-05", "subject", "history", orgA, "--format", "json").Out
+	if strings.Contains(out, secret) {
+		t.Fatalf("history shows the prohibited value:\n%s", out)
+	}
+	type historyJSON struct {
+		Records []struct {
+			Redacted  bool `json:"redacted"`
+			Revisions []struct {
+				Rev       int    `json:"rev"`
+				Procedure string `json:"procedure"`
+				Ref       string `json:"ref"`
+				Redacted  bool   `json:"redacted"`
+				Changes   []struct{ Field, Old, New string }
+			} `json:"revisions"`
+		} `json:"records"`
+	}
+	hist := decode[historyJSON](t, out)
+	if len(hist.Records) != 1 || hist.Records[0].Redacted || len(hist.Records[0].Revisions) != 3 {
+		t.Fatalf("history = %s", out)
+	}
+	change := func(rev int, field string) (string, string) {
+		for _, c := range hist.Records[0].Revisions[rev-1].Changes {
+			if c.Field == field {
+				return c.Old, c.New
+			}
+		}
+		return "<none>", "<none>"
+	}
+	revs := hist.Records[0].Revisions
+	if !revs[0].Redacted || !revs[1].Redacted || revs[2].Redacted || revs[2].Procedure != "correction" || revs[2].Ref != "objection:1" {
+		t.Errorf("revisions = %+v", revs)
+	}
+	// Rev 1 (the import): every value withheld, the fields named.
+	if o, n := change(1, "违法事实"); o != "" || n != "【已撤回】" {
+		t.Errorf("rev 1 违法事实: %q → %q", o, n)
+	}
+	if _, n := change(1, "行政处罚决定书文号"); n != "【已撤回】" {
+		t.Errorf("rev 1 文号: %q", n)
+	}
+	// Rev 2 (the import revision): what changed, not what it held.
+	if o, n := change(2, "备注"); o != "" || n != "【已撤回】" {
+		t.Errorf("rev 2 备注: %q → %q", o, n)
+	}
+	// Rev 3 (the correction): the old value withheld, the corrected one shown.
+	if o, n := change(3, "违法事实"); o != "【已撤回】" || n != "发布虚假广告" {
+		t.Errorf("rev 3 违法事实: %q → %q", o, n)
+	}
+	table := h.on("2025-11-05", "subject", "history", orgA).Out
+	if strings.Contains(table, secret) || !strings.Contains(table, "【已撤回】") {
+		t.Errorf("history table:\n%s", table)
+	}
+
+	// Ground wrong: the office sees what the correction changed.
+	h.objection("2025-11-05", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	h.objection("2025-11-05", "decide", "2", "--uphold", "--reason", "金额有误")
+	h.objection("2025-11-06", "correct", "2", "--set", "备注=经核实更正")
+	hist = decode[historyJSON](t, h.on("2025-11-07", "subject", "history", orgA, "--format", "json").Out)
+	if revs := hist.Records[0].Revisions; len(revs) != 4 || revs[3].Redacted {
+		t.Fatalf("after the second correction: %+v", revs)
+	}
+	if o, n := change(4, "备注"); o != "补报" || n != "经核实更正" {
+		t.Errorf("rev 4 备注: %q → %q", o, n)
 	}
 }

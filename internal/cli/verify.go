@@ -62,14 +62,16 @@ func newVerifyCmd(app *App) *cobra.Command {
 		Short: "基础信息比对核查：名称与代码 / verify names against codes",
 		Long: `基础信息比对核查（第二十四条）：文件每行有“名称”和“统一社会信用代码”或“身份证号码”列，
 逐行与信用档案比对，结果为 match（一致）、name_differs（名称不一致）、unknown_code（档案中无此代码）
-或 invalid_code（代码校验不通过）。名称比对忽略空格和全角/半角差异。每行记入查询日志
-（给出 --unit 时为该信息使用单位的查询）。自然人档案中的姓名只显示首字。
+或 invalid_code（代码校验不通过）。名称比对忽略空格和全角/半角差异。每行记入查询日志：
+给出 --unit 时为该信息使用单位的查询（shared 范围，查看及以上角色）；不给 --unit 时为本机构的核查
+（office 范围，需要经办（clerk）或以上角色）。自然人档案中的姓名只显示首字。只有已发布的批次建立的档案参与比对。
 
 Each row's name is compared with the archive of its code: match, name_differs, unknown_code or
-invalid_code. Every row is logged as a query.`,
+invalid_code. Every row is logged as a query: with --unit as the unit's (shared scope, viewer role),
+without it as the office's own (office scope, clerk role or above).`,
 		Example: example(
 			"credit verify 供应商名单.xlsx",
-			"credit verify 名单.csv --unit 11320600014000001X -o 核查结果.xlsx",
+			"credit verify 名单.csv --unit 113206000140000015 -o 核查结果.xlsx",
 		),
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -80,7 +82,14 @@ invalid_code. Every row is logged as a query.`,
 			if err != nil {
 				return err
 			}
-			op, err := app.Require(operator.Viewer)
+			// For a user unit (--unit) the verification is the unit's, in the
+			// shared scope; without one it is the office's own, which only
+			// office staff (clerk and above, SPEC §C) may ask for.
+			need := operator.Clerk
+			if unit != "" {
+				need = operator.Viewer
+			}
+			op, err := app.Require(need)
 			if err != nil {
 				return err
 			}

@@ -71,3 +71,32 @@ func TestVerifyNamesAgainstCodes(t *testing.T) {
 	h.fails(4, "verify", bad)
 	h.fails(5, "verify", f, "--unit", agency)
 }
+
+// Without --unit a verification is the office's own (scope office): office
+// staff only (SPEC §C: clerk and above). For a registered unit it is the
+// unit's, logged in the shared scope — never a viewer's look as office.
+func TestVerifyScopeAndRole(t *testing.T) {
+	h := scHarness(t)
+	h.scSerious(nil)
+	h.ok("user", "add", "bob", "--role", "clerk")
+	h.ok("user", "add", "carol", "--role", "viewer")
+	f := filepath.Join(h.dir, "核查.csv")
+	writeCSV(t, f, []string{"名称", "统一社会信用代码/身份证号码"}, [][]string{{"甲公司", orgA}, {"张四", personID}}, false)
+	if r := h.as("carol").fails(5, "verify", f); !strings.Contains(r.Err, "clerk") {
+		t.Errorf("viewer without a unit: %s", r.Err)
+	}
+	h.as("guest").fails(5, "verify", f, "--unit", scUnit) // no role at all
+	if n := h.scCount("SELECT count(*) FROM query_log WHERE action = 'verify'"); n != 0 {
+		t.Fatalf("a refused verification logged %d queries", n)
+	}
+	h.as("carol").ok("verify", f, "--unit", scUnit)
+	h.as("bob").ok("verify", f)
+	for _, c := range []struct {
+		who, scope, unit string
+		want             int
+	}{{"carol", "shared", scUnit, 2}, {"carol", "office", "", 0}, {"bob", "office", "", 2}} {
+		if n := h.scCount("SELECT count(*) FROM query_log WHERE action = 'verify' AND operator = ? AND scope = ? AND unit = ?", c.who, c.scope, c.unit); n != c.want {
+			t.Errorf("%s in scope %s: %d verify queries, want %d", c.who, c.scope, n, c.want)
+		}
+	}
+}

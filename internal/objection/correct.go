@@ -100,7 +100,7 @@ func Correct(ctx context.Context, env queue.Env, id int64, sets []Set) (*View, e
 		if err != nil {
 			return err
 		}
-		if err := addLinks(c.Tx, rec, row); err != nil {
+		if err := replaceLinks(c.Tx, rec, row); err != nil {
 			return err
 		}
 		c.Details["rev"], c.Details["old_content_hash"], c.Details["content_hash"], c.Details["fields"] = rev, rec.ContentHash, hash, fields
@@ -155,7 +155,8 @@ func heldRecord(c *queue.Change, o store.Objection) (store.CaseRecord, error) {
 	}
 	c.Details["record"] = rec.ID
 	if rec.Status == "withdrawn" {
-		return rec, apperr.Newf(apperr.Rule, "记录 %d 已经撤除，不能再更正或撤除", "record %d has already been withdrawn", rec.ID)
+		return rec, apperr.Newf(apperr.Rule, "记录 %d 已经撤除，不在任何查询范围内，不能再更正或撤除；本异议可直接办结（close）",
+			"record %d has already been withdrawn and is in no scope: it cannot be corrected or withdrawn; close the objection", rec.ID)
 	}
 	return rec, nil
 }
@@ -236,10 +237,15 @@ func canonicalField(item *catalog.Item, name string) (string, bool) {
 	return "", false
 }
 
-// addLinks ties the corrected record to the persons it now names (第二十九条).
-func addLinks(tx *store.Tx, rec store.CaseRecord, row *ingest.Checked) error {
+// replaceLinks makes the corrected record's 第二十九条 links those of its new
+// content, in the correction's transaction: a correction that clears a
+// responsible person's ID, changes the legal representative or lowers the
+// severity to general removes the stale links (the old content, naming them,
+// stays in record_history). row.Links is empty unless the corrected record is
+// a serious record of an organisation.
+func replaceLinks(tx *store.Tx, rec store.CaseRecord, row *ingest.Checked) error {
 	if len(row.Links) == 0 {
-		return nil
+		return tx.ReplaceLinks(rec.ID, nil)
 	}
 	var in []store.SubjectIn
 	for _, l := range row.Links {
@@ -253,5 +259,5 @@ func addLinks(tx *store.Tx, rec store.CaseRecord, row *ingest.Checked) error {
 	for _, l := range row.Links {
 		links = append(links, store.LinkIn{RecordID: rec.ID, SubjectID: refs[l.Code].ID, Role: l.Role})
 	}
-	return tx.AddLinks(links)
+	return tx.ReplaceLinks(rec.ID, links)
 }

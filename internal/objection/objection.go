@@ -48,7 +48,7 @@ const (
 // objection holds its record (received … upheld) the record carries the
 // under_objection flag, stays public, and imports may not revise it.
 var Machine = &queue.Machine{
-	Queue: "objection", Zh: "异议", En: "objection",
+	Queue: "objection", Zh: "异议", En: "objection", OpenedZh: "收到日期", OpenedEn: "receipt date",
 	States: []queue.StateInfo{
 		{State: Received, Zh: "已受理", En: "received", Holds: true},
 		{State: Forwarded, Zh: "已转交核实", En: "forwarded", Holds: true},
@@ -86,7 +86,9 @@ var Machine = &queue.Machine{
 		{Command: "decide", From: []queue.State{Received, Verified}, To: Rejected, Role: operator.Reviewer, Meets: []string{DeadlineReview}},
 		{Command: "correct", From: []queue.State{Upheld}, To: Corrected, Role: operator.Clerk, Meets: []string{DeadlineCorrect}},
 		{Command: "withdraw", From: []queue.State{Upheld}, To: Withdrawn, Role: operator.Clerk, Meets: []string{DeadlineCorrect}},
-		{Command: "close", From: []queue.State{Rejected, Corrected, Withdrawn, AppealDecided}, To: Closed, Role: operator.Clerk},
+		// close from upheld only when the record has been withdrawn meanwhile
+		// (by another objection): nothing is left to correct or withdraw. See Close.
+		{Command: "close", From: []queue.State{Rejected, Corrected, Withdrawn, AppealDecided, Upheld}, To: Closed, Role: operator.Clerk},
 		{Command: "appeal", From: []queue.State{Rejected, Corrected, Withdrawn, Closed}, To: Appealed, Role: operator.Clerk},
 		{Command: "appeal-decide", From: []queue.State{Appealed}, To: Upheld, Role: operator.Reviewer, Sets: []queue.Rule{{Deadline: DeadlineCorrect, Days: correction}}},
 		{Command: "appeal-decide", From: []queue.State{Appealed}, To: AppealDecided, Role: operator.Reviewer},
@@ -225,9 +227,39 @@ func Decide(ctx context.Context, env queue.Env, id int64, uphold bool, reason st
 	})
 }
 
-// Close files a finished objection away.
+// Close files a finished objection away. An upheld objection may be closed
+// only when its record has been withdrawn meanwhile (by another objection on
+// the same record): correct and withdraw both refuse a withdrawn record, and
+// the record is already in no scope — more than any correction could do.
+// The correction deadline is met on the day it is closed.
 func Close(ctx context.Context, env queue.Env, id int64, note string) (*View, error) {
-	return simple(ctx, env, id, "close", note, nil)
+	return simple(ctx, env, id, "close", note, func(c *queue.Change) error {
+		if c.From != Upheld {
+			return nil
+		}
+		withdrawn, err := recordWithdrawn(c)
+		if err != nil {
+			return err
+		}
+		if !withdrawn {
+			return apperr.New(apperr.Rule,
+				fmt.Sprintf("异议 %d 已成立，记录尚未更正或撤除，不能办结：请办理“更正”（correct）或“撤除信息”（withdraw）", id),
+				fmt.Sprintf("objection %d is upheld and its record is neither corrected nor withdrawn: correct or withdraw it first", id))
+		}
+		c.Details["record_withdrawn"] = true
+		return nil
+	})
+}
+
+// recordWithdrawn reports whether the change's objection's record has been
+// withdrawn (c.Details["record"] names it: see simple).
+func recordWithdrawn(c *queue.Change) (bool, error) {
+	id, _ := c.Details["record"].(int64)
+	rec, ok, err := c.Tx.CaseRecord(id)
+	if err != nil {
+		return false, err
+	}
+	return ok && rec.Status == "withdrawn", nil
 }
 
 // Appeal records that the subject appealed to the 信用主管部门 (第三十三条).
@@ -238,12 +270,23 @@ func Appeal(ctx context.Context, env queue.Env, id int64, reason string) (*View,
 }
 
 // AppealDecide records the department's outcome: upheld sends the objection
-// back to be corrected (correct_due = add(today, correction)).
+// back to be corrected (correct_due = add(today, correction)) — unless the
+// record has been withdrawn (by this objection or another): then there is
+// nothing left to correct or withdraw, the record is already in no scope, and
+// the objection goes to appeal_decided with the appeal upheld and the
+// timeline saying why (record_withdrawn), owing nothing and holding nothing.
 func AppealDecide(ctx context.Context, env queue.Env, id int64, uphold bool, note string) (*View, error) {
 	return simple(ctx, env, id, "appeal-decide", note, func(c *queue.Change) error {
 		c.To, c.Details["appeal"] = AppealDecided, "rejected"
 		if uphold {
 			c.To, c.Details["appeal"] = Upheld, "upheld"
+			withdrawn, err := recordWithdrawn(c)
+			if err != nil {
+				return err
+			}
+			if withdrawn {
+				c.To, c.Details["record_withdrawn"] = AppealDecided, true
+			}
 		}
 		return c.Tx.SetObjectionOutcome(id, "appeal", c.Details["appeal"].(string))
 	})
@@ -309,6 +352,9 @@ type View struct {
 	Timeline    []queue.EventView    `json:"timeline"`
 	Corrections []Change             `json:"record_changes"`
 	Correction  *Change              `json:"correction,omitempty"` // the change this command made (correct, withdraw)
+	// Notice explains an outcome the state alone does not: an appeal upheld,
+	// or an upheld objection closed, when the record was already withdrawn.
+	Notice string `json:"notice,omitempty"`
 }
 
 // Change is a change the objection made to its record, with the units to
@@ -364,6 +410,9 @@ func Get(ctx context.Context, st *store.Store, cal *workday.Calendar, today civi
 	}
 	v.Timeline = Machine.Timeline(events, lang)
 	for _, e := range v.Timeline {
+		if w, _ := e.Details["record_withdrawn"].(bool); w {
+			v.Notice = withdrawnNotice(e, o.RecordID, lang)
+		}
 		if e.Command != "correct" && e.Command != "withdraw" {
 			continue
 		}
@@ -391,6 +440,20 @@ func Get(ctx context.Context, st *store.Store, cal *workday.Calendar, today civi
 		v.Corrections = append(v.Corrections, ch)
 	}
 	return v, nil
+}
+
+// withdrawnNotice explains a step that found the record already withdrawn.
+func withdrawnNotice(e queue.EventView, record int64, lang string) string {
+	if e.Command == "appeal-decide" {
+		if lang == "en" {
+			return fmt.Sprintf("%s: the appeal was upheld, but record %d had already been withdrawn and is in no scope: nothing is left to correct, so the objection is decided", e.On, record)
+		}
+		return fmt.Sprintf("%s 申诉成立，但记录 %d 已经撤除、不在任何查询范围内，无需再更正，异议按申诉已决定办结", e.On, record)
+	}
+	if lang == "en" {
+		return fmt.Sprintf("%s: closed without a correction: record %d had already been withdrawn and is in no scope", e.On, record)
+	}
+	return fmt.Sprintf("%s 记录 %d 已经撤除、不在任何查询范围内，异议无需更正即办结", e.On, record)
 }
 
 func intOf(v any) int {

@@ -28,7 +28,9 @@ func TestTableIsSpecD(t *testing.T) {
 		{"decide", []queue.State{Received, Verified}, []queue.State{Upheld, Rejected}, operator.Reviewer, []string{"correct"}},
 		{"correct", []queue.State{Upheld}, []queue.State{Corrected}, operator.Clerk, nil},
 		{"withdraw", []queue.State{Upheld}, []queue.State{Withdrawn}, operator.Clerk, nil},
-		{"close", []queue.State{Rejected, Corrected, Withdrawn, AppealDecided}, []queue.State{Closed}, operator.Clerk, nil},
+		// Beyond SPEC §D: close from upheld, only when the record has been
+		// withdrawn meanwhile (Close checks it; docs/objection.md).
+		{"close", []queue.State{Rejected, Corrected, Withdrawn, AppealDecided, Upheld}, []queue.State{Closed}, operator.Clerk, nil},
 		{"appeal", []queue.State{Rejected, Corrected, Withdrawn, Closed}, []queue.State{Appealed}, operator.Clerk, nil},
 		{"appeal-decide", []queue.State{Appealed}, []queue.State{Upheld, AppealDecided}, operator.Reviewer, []string{"correct"}},
 	}

@@ -17,7 +17,9 @@ import (
 
 	"credit/internal/apperr"
 	"credit/internal/catalog"
+	"credit/internal/civil"
 	"credit/internal/operator"
+	"credit/internal/store"
 )
 
 // State is a case's state, an enum value of SPEC §D or §E.
@@ -76,6 +78,9 @@ type Machine struct {
 	Commands  []Command
 	Deadlines []DeadlineInfo // in the order that breaks ties between equal due dates
 	Table     []Transition
+	// Opened names the day a case began for people: 收到日期 / received
+	// (an objection), 申请日期 / application date (a repair).
+	OpenedZh, OpenedEn string
 }
 
 // State describes s (ok false for an unknown state).
@@ -197,6 +202,34 @@ func (m *Machine) Allow(command string, id int64, cur State, op operator.Operato
 		fmt.Sprintf("%s %d 当前状态为“%s”，不能执行“%s”（只能在%s状态下办理）",
 			m.Zh, id, m.StateLabel(cur, "zh"), m.CommandLabel(command, "zh"), strings.Join(zh, "、")),
 		fmt.Sprintf("%s %d is %s: %s is not allowed (only from %s)", m.En, id, cur, command, strings.Join(en, ", ")))
+}
+
+// InOrder refuses (exit 5) command on case id on office date today when that
+// lies before the case's latest step or before the day it began: a step
+// dated earlier would count a deadline or a publicity period from a day the
+// case was not yet there (a repair publicized before it was applied for and
+// completed at once; an objection decided "on time" before it was received).
+// The same day is in order. The message names the date to start from.
+func (m *Machine) InOrder(id int64, command string, today civil.Date, d store.QueueDates) error {
+	if !d.Last.IsZero() && today.Before(d.Last) && !d.Last.Before(d.Opened) {
+		return apperr.New(apperr.Rule,
+			fmt.Sprintf("%s %d 的上一步“%s”办理日期为 %s，不能以更早的日期 %s 办理“%s”：各步骤须按时间先后办理（办理日期不得早于 %s）",
+				m.Zh, id, m.CommandLabel(d.LastCommand, "zh"), d.Last, today, m.CommandLabel(command, "zh"), d.Last),
+			fmt.Sprintf("%s %d: its last step (%s) is dated %s; %s cannot be dated earlier, on %s (steps go in date order: use %s or later)",
+				m.En, id, d.LastCommand, d.Last, command, today, d.Last))
+	}
+	if !d.Opened.IsZero() && today.Before(d.Opened) {
+		zh, en := m.OpenedZh, m.OpenedEn
+		if zh == "" {
+			zh, en = "受理日期", "opening date"
+		}
+		return apperr.New(apperr.Rule,
+			fmt.Sprintf("%s %d 的%s为 %s，不能以更早的日期 %s 办理“%s”（办理日期不得早于 %s）",
+				m.Zh, id, zh, d.Opened, today, m.CommandLabel(command, "zh"), d.Opened),
+			fmt.Sprintf("%s %d: its %s is %s; %s cannot be dated earlier, on %s (use %s or later)",
+				m.En, id, en, d.Opened, command, today, d.Opened))
+	}
+	return nil
 }
 
 // Validate checks the table is consistent: known states and commands, one

@@ -172,3 +172,39 @@ func TestLatestDue(t *testing.T) {
 		t.Error("none set")
 	}
 }
+
+// A step may not be dated before the case's latest step, nor before the day
+// the case began; the same day is in order. The message names the date.
+func TestInOrder(t *testing.T) {
+	m := *test
+	m.OpenedZh, m.OpenedEn = "收到日期", "receipt date"
+	dates := store.QueueDates{Opened: d("2026-11-18"), Last: d("2026-11-20"), LastCommand: "go"}
+	for _, today := range []string{"2026-11-20", "2026-11-23"} {
+		if err := m.InOrder(7, "end", d(today), dates); err != nil {
+			t.Errorf("%s: %v", today, err)
+		}
+	}
+	err := m.InOrder(7, "end", d("2025-01-06"), dates)
+	if apperr.CodeOf(err) != apperr.Rule ||
+		!strings.Contains(apperr.MessageOf(err, "zh"), "测试 7 的上一步“走”办理日期为 2026-11-20，不能以更早的日期 2025-01-06 办理“结”") ||
+		!strings.Contains(apperr.MessageOf(err, "en"), "its last step (go) is dated 2026-11-20") {
+		t.Fatalf("before the last step: %v / %s", err, apperr.MessageOf(err, "en"))
+	}
+	// The day before the last step is refused too, though after the opening day.
+	if err := m.InOrder(7, "end", d("2026-11-19"), dates); apperr.CodeOf(err) != apperr.Rule {
+		t.Fatalf("a day early: %v", err)
+	}
+	// No step yet (or steps before the opening day, from an old store): the opening day bounds.
+	for _, ds := range []store.QueueDates{{Opened: d("2026-11-18")}, {Opened: d("2026-11-18"), Last: d("2026-11-01"), LastCommand: "go"}} {
+		err = m.InOrder(7, "go", d("2026-11-17"), ds)
+		if apperr.CodeOf(err) != apperr.Rule || !strings.Contains(apperr.MessageOf(err, "zh"), "测试 7 的收到日期为 2026-11-18，不能以更早的日期 2026-11-17 办理“走”") {
+			t.Fatalf("before the opening day: %v", err)
+		}
+		if err := m.InOrder(7, "go", d("2026-11-18"), ds); err != nil {
+			t.Fatalf("on the opening day: %v", err)
+		}
+	}
+	if err := m.InOrder(7, "go", d("2020-01-01"), store.QueueDates{}); err != nil {
+		t.Fatalf("no dates: %v", err)
+	}
+}

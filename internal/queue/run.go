@@ -59,8 +59,9 @@ func (c *Change) Policy(on civil.Date) (*catalog.Catalog, int64, error) {
 }
 
 // Run makes command on case id in one write transaction: it refuses an
-// operator without the role and a command not allowed from the current state
-// (exit 5), lets step make the case's own changes (and choose the outcome),
+// operator without the role, a command not allowed from the current state and
+// a step dated before the case's latest step or its opening day (exit 5,
+// InOrder), lets step make the case's own changes (and choose the outcome),
 // then stores the new state, meets and sets the table's deadlines, and
 // appends the timeline event and the audit entry.
 func (m *Machine) Run(ctx context.Context, env Env, id int64, command string, step func(*Change) error) (*Change, error) {
@@ -77,6 +78,13 @@ func (m *Machine) Run(ctx context.Context, env Env, id int64, command string, st
 			return m.NotFound(id)
 		}
 		if err := m.Allow(command, id, State(cur), env.Op); err != nil {
+			return err
+		}
+		dates, err := tx.QueueDates(m.Queue, id)
+		if err != nil {
+			return err
+		}
+		if err := m.InOrder(id, command, env.Today(), dates); err != nil {
 			return err
 		}
 		c = &Change{Tx: tx, Env: env, ID: id, From: State(cur), Details: map[string]any{}}

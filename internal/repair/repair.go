@@ -42,7 +42,7 @@ const (
 // worked (applied … publicity_objected) it holds its record: the record is
 // flagged under_repair and imports may not revise it.
 var Machine = &queue.Machine{
-	Queue: "repair", Zh: "信用修复", En: "repair",
+	Queue: "repair", Zh: "信用修复", En: "repair", OpenedZh: "申请日期", OpenedEn: "application date",
 	States: []queue.StateInfo{
 		{State: Applied, Zh: "已申请", En: "applied", Holds: true},
 		{State: Refused, Zh: "不予修复", En: "refused", Finished: true},

@@ -136,6 +136,19 @@ type Entry struct {
 	RemovedOn    civil.Date `json:"removed_on"`
 	RemovalNote  string     `json:"removal_reason,omitempty"`
 	RemovedBy    string     `json:"removed_by,omitempty"`
+	// Redacted: the entry's record was withdrawn (an objection on ground
+	// prohibited or expired, 第三十一条): only its ids, list, source, the
+	// subject's code, the batch and provider that reported it and its
+	// status are kept; every value the record held is left out.
+	Redacted bool `json:"redacted,omitempty"`
+}
+
+// redact keeps of an entry whose record was withdrawn only what says that
+// it was withdrawn (SPEC §C: withdrawn information appears in no scope).
+func (e *Entry) redact() {
+	*e = Entry{ID: e.ID, Source: e.Source, List: e.List, Item: e.Item, SubjectCode: e.SubjectCode, SubjectKind: e.SubjectKind,
+		SubjectID: e.SubjectID, Reported: e.Reported, Provider: e.Provider, State: e.State, RecordID: e.RecordID,
+		RecordStatus: e.RecordStatus, BatchID: e.BatchID, RemovedOn: e.RemovedOn, RemovedBy: e.RemovedBy, Redacted: true}
 }
 
 // Status is the entry's status on date on.
@@ -306,7 +319,8 @@ type Filter struct {
 
 // Entries lists the entries of both sources that match f, with their
 // removals, ordered by determination date then id. Imported ones are read
-// through the list items of cat.
+// through the list items of cat; one whose record was withdrawn is
+// redacted (Entry.Redacted).
 func Entries(ctx context.Context, st *store.Store, cat *catalog.Catalog, f Filter) ([]Entry, error) {
 	sf := store.RosterFilter{SubjectCode: f.SubjectCode, List: f.List, ReportedFrom: f.ReportedFrom.String(), ReportedTo: f.ReportedTo.String()}
 	if f.ID != "" {
@@ -358,6 +372,11 @@ func Entries(ctx context.Context, st *store.Store, cat *catalog.Catalog, f Filte
 		}
 		return out[i].ID < out[j].ID
 	})
+	for i := range out {
+		if out[i].RecordStatus == "withdrawn" {
+			out[i].redact()
+		}
+	}
 	return out, nil
 }
 

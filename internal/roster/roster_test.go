@@ -87,3 +87,23 @@ func TestFromRecordValidityAndLateness(t *testing.T) {
 		t.Errorf("3 years from 2024-02-29 = %s, want 2027-02-28 (SPEC §B)", got)
 	}
 }
+
+// An entry whose record was withdrawn keeps only what says so: its ids, the
+// list, the subject's code, the batch and provider, its status.
+func TestRedactWithdrawnEntry(t *testing.T) {
+	cat := &catalog.Catalog{Policy: catalog.DefaultPolicy(), Items: []*catalog.Item{{Code: "HEIMD", Roster: Black, Category: catalog.Negative}}}
+	e := fromRecord(cat, Black, store.RosterRecordRow{RecordID: 9, Item: "HEIMD", SubjectCode: "91350100M000100Y43", SubjectName: "甲公司",
+		SubjectKind: "organisation", Provider: "11100000000013127D", FirstBatch: 4, ReportedOn: "2025-08-01", Status: "withdrawn", ContentHash: "h",
+		Names: []string{FieldListName, FieldUnitName, FieldUnit, FieldBasis, FieldReason, FieldDetermined, FieldValidUntil},
+		Vals:  []string{"某名单", "某局", "11100000000013127D", "某办法", "某事由", "2025-06-10", "2026-06-09"}})
+	e.RemovalNote = "移出原因"
+	e.redact()
+	want := Entry{ID: "R9", Source: SourceImport, List: Black, Item: "HEIMD", SubjectCode: "91350100M000100Y43", SubjectKind: "organisation",
+		Reported: d("2025-08-01"), Provider: "11100000000013127D", State: Approved, RecordID: 9, RecordStatus: "withdrawn", BatchID: 4, Redacted: true}
+	if e != want {
+		t.Errorf("redacted entry = %+v, want %+v", e, want)
+	}
+	if s := e.Status(d("2025-12-01")); s != StatusWithdrawn || e.Counts(d("2025-12-01")) {
+		t.Errorf("status %s", s)
+	}
+}

@@ -12,6 +12,16 @@ import (
 // published only; which of it an asker may see (scope, validity, masking) is
 // internal/archive's business.
 
+// subjectKnown is the condition (on subjects aliased s) that a subject is on
+// file: it has a record whose batch is published, or 第二十九条 links it to
+// one. A subject row that an import staging its batch (or a crashed one)
+// created is known to nobody until that batch is published: its code and
+// name must not show anywhere, not even in the office scope.
+const subjectKnown = `(EXISTS (SELECT 1 FROM records kr JOIN batches kb ON kb.id = kr.first_batch AND kb.state = 'published'
+		WHERE kr.subject_id = s.id)
+	OR EXISTS (SELECT 1 FROM record_links kl JOIN records kr ON kr.id = kl.record_id
+		JOIN batches kb ON kb.id = kr.first_batch AND kb.state = 'published' WHERE kl.subject_id = s.id))`
+
 // SubjectRow is a stored 信息主体.
 type SubjectRow struct {
 	ID   int64
@@ -20,10 +30,11 @@ type SubjectRow struct {
 	Name string
 }
 
-// SubjectByCode finds the subject with a normalised code.
+// SubjectByCode finds the subject with a normalised code, when it is on
+// file: a subject that only unpublished batches name is not found.
 func (s *Store) SubjectByCode(ctx context.Context, code string) (SubjectRow, bool, error) {
 	var sub SubjectRow
-	err := s.DB.QueryRowContext(ctx, "SELECT id, code, kind, name FROM subjects WHERE code = ?", code).
+	err := s.DB.QueryRowContext(ctx, "SELECT s.id, s.code, s.kind, s.name FROM subjects s WHERE s.code = ? AND "+subjectKnown, code).
 		Scan(&sub.ID, &sub.Code, &sub.Kind, &sub.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sub, false, nil
@@ -180,6 +191,9 @@ type SupersededRevision struct {
 	SupersededBy string // the procedure that replaced it
 	Ref          string // batch, objection or repair reference of that change
 	Operator     string // who made that change
+	// ObjectionGround is the ground of the objection (wrong | prohibited |
+	// expired) when Ref names one ("objection:N"), else "".
+	ObjectionGround string
 }
 
 // SupersededRevisions lists the superseded revisions of each record, oldest first.
@@ -187,16 +201,20 @@ func (s *Store) SupersededRevisions(ctx context.Context, recordIDs []int64) (map
 	out := map[int64][]SupersededRevision{}
 	for i := 0; i < len(recordIDs); i += 500 {
 		part := recordIDs[i:min(i+500, len(recordIDs))]
-		rows, err := s.DB.QueryContext(ctx, `SELECT record_id, rev, coalesce(rev_batch, 0), procedure, category, severity, decided_on, valid_until,
-			status, layout, vals, content_hash, valid_from, superseded_at, superseded_by, ref, operator
-			FROM record_history WHERE record_id IN (`+placeholders(len(part))+`) ORDER BY record_id, rev`, archiveIDArgs(part)...)
+		rows, err := s.DB.QueryContext(ctx, `SELECT h.record_id, h.rev, coalesce(h.rev_batch, 0), h.procedure, h.category, h.severity, h.decided_on,
+			h.valid_until, h.status, h.layout, h.vals, h.content_hash, h.valid_from, h.superseded_at, h.superseded_by, h.ref, h.operator,
+			coalesce(o.ground, '')
+			FROM record_history h
+			LEFT JOIN objections o ON substr(h.ref, 1, 10) = 'objection:' AND o.id = CAST(substr(h.ref, 11) AS INTEGER)
+			WHERE h.record_id IN (`+placeholders(len(part))+`) ORDER BY h.record_id, h.rev`, archiveIDArgs(part)...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var v SupersededRevision
 			if err := rows.Scan(&v.RecordID, &v.Rev, &v.RevBatch, &v.Procedure, &v.Category, &v.Severity, &v.DecidedOn, &v.ValidUntil,
-				&v.Status, &v.Layout, &v.Vals, &v.ContentHash, &v.ValidFrom, &v.SupersededAt, &v.SupersededBy, &v.Ref, &v.Operator); err != nil {
+				&v.Status, &v.Layout, &v.Vals, &v.ContentHash, &v.ValidFrom, &v.SupersededAt, &v.SupersededBy, &v.Ref, &v.Operator,
+				&v.ObjectionGround); err != nil {
 				rows.Close()
 				return nil, err
 			}
@@ -213,7 +231,8 @@ func (s *Store) SupersededRevisions(ctx context.Context, recordIDs []int64) (map
 // SubjectQuery selects subjects for a search: by name (NameKey, a
 // normalised name matched as a substring) or by code (CodePrefix, matched as
 // a prefix of the normalised code), ranked exact > prefix > substring, then
-// by name (or code) and id.
+// by name (or code) and id. Only subjects on file are found (subjectKnown:
+// never one that only an unpublished batch names).
 type SubjectQuery struct {
 	NameKey    string
 	CodePrefix string
@@ -221,18 +240,23 @@ type SubjectQuery struct {
 	// their whole code (natural persons outside the office: an ID-number
 	// prefix search would let anyone enumerate people).
 	CodeExactKinds []string
+	// NameExcludeKinds: subjects of these kinds never match a name search
+	// (natural persons in the masking scopes: a search by a person's full
+	// name would tell whether that person is on file).
+	NameExcludeKinds []string
 	// Visible, when set, keeps only subjects with at least one record this
 	// filter admits (their own, or a serious record linked to them).
 	Visible *VisibleFilter
-	Limit   int
+	Limit   int // a page's size (20 when 0)
 	Offset  int
-	// CountCap stops counting the subjects found once this many are known
-	// to be visible (0: count them all); SubjectPage.More then says so.
+	// CountCap stops counting the subjects found once more than this many
+	// are known (0: count them all); SubjectPage.More then says so.
 	CountCap int
 }
 
 // VisibleFilter admits published, active records of the given items that
-// are valid on ValidOn (YYYY-MM-DD).
+// exist and are valid on ValidOn (YYYY-MM-DD): decided on or before it, and
+// not expired.
 type VisibleFilter struct {
 	Items   []string
 	ValidOn string
@@ -256,147 +280,143 @@ func archiveLikeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
-type candidate struct {
-	id   int64
-	rank int
+// visibleCond is the condition (on subjects aliased s) that a subject has a
+// record v admits. The item test is written "+r.item" so that the planner
+// never takes the (item, natural_key) index and reads every record of an
+// item instead of the few of one subject.
+func visibleCond(v *VisibleFilter) (string, []any) {
+	rec := `r.status = 'active' AND (r.valid_until = '' OR r.valid_until >= ?) AND (r.decided_on = '' OR r.decided_on <= ?)
+		AND +r.item IN (` + placeholders(len(v.Items)) + `)`
+	var args []any
+	for range 2 {
+		args = append(args, v.ValidOn, v.ValidOn)
+		for _, it := range v.Items {
+			args = append(args, it)
+		}
+	}
+	return `(EXISTS (SELECT 1 FROM records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
+			WHERE r.subject_id = s.id AND ` + rec + `)
+		OR EXISTS (SELECT 1 FROM record_links l JOIN records r ON r.id = l.record_id
+			JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
+			WHERE l.subject_id = s.id AND r.severity = 'serious' AND ` + rec + `))`, args
 }
 
-// SearchSubjects returns one page of the subjects q selects. The matching
-// subjects are ranked first (the name or code index alone: cheap), then
-// checked for visibility in rank order, in batches, only as far as the page
-// and the count need: a common name matching tens of thousands of subjects
-// costs a few batches, not a records lookup per match.
-func (s *Store) SearchSubjects(ctx context.Context, q SubjectQuery) (SubjectPage, error) {
-	var page SubjectPage
-	var query string
-	var args []any
+func kindArgs(kinds []string) []any {
+	out := make([]any, len(kinds))
+	for i, k := range kinds {
+		out[i] = k
+	}
+	return out
+}
+
+// searchSQL is a search's two statements: the count of the subjects q
+// selects (stopping after CountCap+1) and one page of them, with their
+// arguments. ok is false when q can select nothing.
+type searchSQL struct {
+	count, page         string
+	countArgs, pageArgs []any
+}
+
+func buildSearch(q SubjectQuery) (searchSQL, bool) {
+	var match, rank, key string        // key: what orders a rank's subjects (then the id)
+	order := []string{"rk", "k", "id"} // of the ranked matches (columns of the subquery c)
+	var margs, rargs []any
 	switch {
 	case q.CodePrefix != "":
 		// Codes are ASCII: every code with the prefix sorts in [p, p+"\x7f").
-		query = "SELECT s.id, CASE WHEN s.code = ? THEN 0 ELSE 1 END AS rk FROM subjects s WHERE s.code >= ? AND s.code < ?"
-		args = []any{q.CodePrefix, q.CodePrefix, q.CodePrefix + "\x7f"}
+		match = "s.code >= ? AND s.code < ?"
+		margs = []any{q.CodePrefix, q.CodePrefix + "\x7f"}
 		if len(q.CodeExactKinds) > 0 {
-			query += " AND (s.kind NOT IN (" + placeholders(len(q.CodeExactKinds)) + ") OR s.code = ?)"
-			for _, k := range q.CodeExactKinds {
-				args = append(args, k)
-			}
-			args = append(args, q.CodePrefix)
+			match += " AND (s.kind NOT IN (" + placeholders(len(q.CodeExactKinds)) + ") OR s.code = ?)"
+			margs = append(append(margs, kindArgs(q.CodeExactKinds)...), q.CodePrefix)
 		}
-		query += " ORDER BY rk, s.code"
+		rank, rargs = "CASE WHEN s.code = ? THEN 0 ELSE 1 END", []any{q.CodePrefix}
+		// The whole code, when on file, is the first code of the range:
+		// code order is rank order, and the unique code index gives it
+		// without a sort.
+		key, order = "s.code", []string{"k"}
 	case q.NameKey != "":
-		query = `SELECT s.id, CASE WHEN s.name_key = ? THEN 0 WHEN substr(s.name_key, 1, ?) = ? THEN 1 ELSE 2 END AS rk
-			FROM subjects s WHERE s.name_key LIKE ? ESCAPE '\' ORDER BY rk, s.name_key, s.id`
-		args = []any{q.NameKey, len([]rune(q.NameKey)), q.NameKey, "%" + archiveLikeEscape(q.NameKey) + "%"}
-	default:
-		return page, nil
-	}
-	rows, err := s.DB.QueryContext(ctx, query, args...)
-	if err != nil {
-		return page, err
-	}
-	var cands []candidate
-	for rows.Next() {
-		var c candidate
-		if err := rows.Scan(&c.id, &c.rank); err != nil {
-			rows.Close()
-			return page, err
+		match = `s.name_key LIKE ? ESCAPE '\'`
+		margs = []any{"%" + archiveLikeEscape(q.NameKey) + "%"}
+		if len(q.NameExcludeKinds) > 0 {
+			match += " AND s.kind NOT IN (" + placeholders(len(q.NameExcludeKinds)) + ")"
+			margs = append(margs, kindArgs(q.NameExcludeKinds)...)
 		}
-		cands = append(cands, c)
+		rank = "CASE WHEN s.name_key = ? THEN 0 WHEN substr(s.name_key, 1, ?) = ? THEN 1 ELSE 2 END"
+		rargs = []any{q.NameKey, len([]rune(q.NameKey)), q.NameKey}
+		key = "s.name_key"
+	default:
+		return searchSQL{}, false
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return page, err
+	filter, fargs := subjectKnown, []any(nil)
+	if q.Visible != nil {
+		if len(q.Visible.Items) == 0 {
+			return searchSQL{}, false
+		}
+		filter, fargs = visibleCond(q.Visible)
 	}
 	limit := q.Limit
 	if limit <= 0 {
 		limit = 20
 	}
-	offset := max(q.Offset, 0)
-	need := offset + limit
+	var out searchSQL
+	out.count = "SELECT count(*) FROM (SELECT 1 FROM subjects s WHERE " + match + " AND " + filter
+	out.countArgs = append(append([]any{}, margs...), fargs...)
 	if q.CountCap > 0 {
-		need = max(need, q.CountCap)
+		out.count += " LIMIT ?"
+		out.countArgs = append(out.countArgs, q.CountCap+1)
 	}
-	var found []candidate
-	if q.Visible == nil {
-		found = cands
-	} else {
-		if len(q.Visible.Items) == 0 {
-			return page, nil
-		}
-		const batch = 200
-		checked := 0
-		for checked < len(cands) && (q.CountCap == 0 || len(found) < need) {
-			part := cands[checked:min(checked+batch, len(cands))]
-			ok, err := s.visibleSubjects(ctx, part, q.Visible)
-			if err != nil {
-				return page, err
-			}
-			for _, c := range part {
-				if ok[c.id] {
-					found = append(found, c)
-				}
-			}
-			checked += len(part)
-		}
-		page.More = checked < len(cands)
-	}
-	page.Total = len(found)
-	if offset >= len(found) {
+	out.count += ")"
+	// The subquery's LIMIT -1 keeps SQLite from flattening it into the outer
+	// query (which would test the filter on every match before sorting): it
+	// runs as a co-routine handing over the matches in rank order, and its
+	// ORDER BY satisfies the outer one, so the filter is tested only until
+	// the page is full (TestArchiveSearchPlan).
+	out.page = `SELECT s.id, s.code, s.kind, s.name, c.rk FROM (SELECT s.id AS id, ` + rank + ` AS rk, ` + key + ` AS k FROM subjects s
+		WHERE ` + match + ` ORDER BY ` + strings.Join(order, ", ") + ` LIMIT -1) c
+		JOIN subjects s ON s.id = c.id
+		WHERE ` + filter + ` ORDER BY c.` + strings.Join(order, ", c.") + ` LIMIT ? OFFSET ?`
+	out.pageArgs = append(append(append(append([]any{}, rargs...), margs...), fargs...), limit, max(q.Offset, 0))
+	return out, true
+}
+
+// SearchSubjects returns one page of the subjects q selects, and how many
+// there are (up to CountCap). Everything happens in SQL, bounded: the
+// matching subjects are ranked by the name or code index alone (cheap), and
+// checked for being on file (or visible) in that order only until the page
+// is full; the count stops after CountCap+1. A common name matching tens of
+// thousands of subjects costs a sort of their ids inside SQLite, never a
+// slice of them here.
+func (s *Store) SearchSubjects(ctx context.Context, q SubjectQuery) (SubjectPage, error) {
+	var page SubjectPage
+	sq, ok := buildSearch(q)
+	if !ok {
 		return page, nil
 	}
-	found = found[offset:min(offset+limit, len(found))]
-	ids := make([]int64, len(found))
-	for i, c := range found {
-		ids[i] = c.id
+	var n int
+	if err := s.DB.QueryRowContext(ctx, sq.count, sq.countArgs...).Scan(&n); err != nil {
+		return page, err
 	}
-	subs, err := s.SubjectsByID(ctx, ids)
+	page.Total = n
+	if q.CountCap > 0 && n > q.CountCap {
+		page.Total, page.More = q.CountCap, true
+	}
+	if n == 0 || max(q.Offset, 0) >= n {
+		return page, nil
+	}
+	rows, err := s.DB.QueryContext(ctx, sq.page, sq.pageArgs...)
 	if err != nil {
 		return page, err
 	}
-	for _, c := range found {
-		page.Hits = append(page.Hits, SubjectHit{SubjectRow: subs[c.id], Rank: c.rank})
-	}
-	return page, nil
-}
-
-// visibleSubjects reports which of the candidates have a record v admits.
-// The items are checked here rather than in SQL: given "item IN (…)" the
-// planner may prefer the (item, natural_key) index and read every record of
-// the item instead of the few of these subjects.
-func (s *Store) visibleSubjects(ctx context.Context, cands []candidate, v *VisibleFilter) (map[int64]bool, error) {
-	in := placeholders(len(cands))
-	rec := `r.status = 'active' AND (r.valid_until = '' OR r.valid_until >= ?)
-		AND EXISTS (SELECT 1 FROM batches b WHERE b.id = r.first_batch AND b.state = 'published')`
-	var args []any
-	for range 2 {
-		for _, c := range cands {
-			args = append(args, c.id)
-		}
-		args = append(args, v.ValidOn)
-	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT r.subject_id, r.item FROM records r WHERE r.subject_id IN (`+in+`) AND `+rec+`
-		UNION SELECT l.subject_id, r.item FROM record_links l JOIN records r ON r.id = l.record_id
-		WHERE l.subject_id IN (`+in+`) AND r.severity = 'serious' AND `+rec, args...)
-	if err != nil {
-		return nil, err
-	}
 	defer rows.Close()
-	items := make(map[string]bool, len(v.Items))
-	for _, it := range v.Items {
-		items[it] = true
-	}
-	out := map[int64]bool{}
 	for rows.Next() {
-		var id int64
-		var item string
-		if err := rows.Scan(&id, &item); err != nil {
-			return nil, err
+		var h SubjectHit
+		if err := rows.Scan(&h.ID, &h.Code, &h.Kind, &h.Name, &h.Rank); err != nil {
+			return page, err
 		}
-		if items[item] {
-			out[id] = true
-		}
+		page.Hits = append(page.Hits, h)
 	}
-	return out, rows.Err()
+	return page, rows.Err()
 }
 
 // ItemRecords calls fn for each published record of item decided on or

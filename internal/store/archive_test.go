@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,6 +137,21 @@ func TestArchiveSubjectRecords(t *testing.T) {
 	if _, ok, _ := f.st.SubjectByCode(f.ctx, "91110108551385082Q"); ok {
 		t.Fatal("an unknown code was found")
 	}
+	// 大王伟业公司's only record is in a staging batch: not on file, in any
+	// read path (the check's brief reads the same way).
+	if sub, ok, err := f.st.SubjectByCode(f.ctx, "91110000802100433B"); ok || err != nil {
+		t.Fatalf("a subject of an unpublished batch was found: %+v %v", sub, err)
+	}
+	if b, ok, err := f.st.SubjectBriefByCode(f.ctx, "91110000802100433B"); ok || err != nil {
+		t.Fatalf("SubjectBriefByCode found a subject of an unpublished batch: %+v %v", b, err)
+	}
+	// 王伟民 has no record of his own, only a link to a published one: on file.
+	if sub, ok, err := f.st.SubjectByCode(f.ctx, "110101199003070011"); !ok || err != nil || sub.ID != f.wangMin {
+		t.Fatalf("linked person = %+v %v %v", sub, ok, err)
+	}
+	if b, ok, err := f.st.SubjectBriefByCode(f.ctx, "91350100M000100Y43"); !ok || err != nil || b.ID != f.orgA || b.NameKey != "甲公司" {
+		t.Fatalf("SubjectBriefByCode = %+v %v %v", b, ok, err)
+	}
 	recs, err := f.st.SubjectRecords(f.ctx, f.orgA)
 	if err != nil {
 		t.Fatal(err)
@@ -187,8 +203,34 @@ func TestArchiveSupersededRevisions(t *testing.T) {
 	}
 	v := revs[f.recB][0]
 	if v.Rev != 1 || v.Procedure != "import" || v.SupersededBy != "revision" || v.Ref != "batch:2" || v.Operator != "alice" ||
-		v.ContentHash != "h-B" || v.Vals != `["甲公司","91350100M000100Y43","罚2号","罚款1万元"]` {
+		v.ContentHash != "h-B" || v.Vals != `["甲公司","91350100M000100Y43","罚2号","罚款1万元"]` || v.ObjectionGround != "" {
 		t.Errorf("B rev 1 = %+v", v)
+	}
+	// A correction made under an objection carries the objection's ground,
+	// which tells the history whether the old values must be redacted.
+	actor := Actor{Operator: "bob", Today: civil.MustParse("2025-12-02"), Now: time.Now}
+	for i, ground := range []string{"prohibited", "wrong"} {
+		if err := f.st.Write(f.ctx, actor, func(tx *Tx) error {
+			if _, err := tx.ExecContext(f.ctx, `INSERT INTO objections(id, record_id, rev, content_hash, ground, via, applicant, received_on, state,
+				filed_on, filed_by, created_at, updated_at) VALUES (?, ?, 1, 'h', ?, 'office', '甲公司', '2025-12-01', 'upheld', '2025-12-01', 'bob', 'x', 'x')`,
+				10+i, f.recA, ground); err != nil {
+				return err
+			}
+			_, err := tx.CorrectRecord(RecordCorrection{RecordID: f.recA, Ref: fmt.Sprintf("objection:%d", 10+i), Category: "negative",
+				Severity: "serious", DecidedOn: "2025-06-10", ValidUntil: "2028-06-10", Layout: f.layout,
+				Vals: fmt.Sprintf(`["甲公司","91350100M000100Y43","罚1号","吊销%d"]`, i), ContentHash: fmt.Sprintf("h-A%d", i)})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	revs, err = f.st.SupersededRevisions(f.ctx, []int64{f.recA, f.recB})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := revs[f.recA]; len(a) != 2 || a[0].Ref != "objection:10" || a[0].ObjectionGround != "prohibited" ||
+		a[1].Ref != "objection:11" || a[1].ObjectionGround != "wrong" || revs[f.recB][0].ObjectionGround != "" {
+		t.Fatalf("grounds = %+v", revs)
 	}
 }
 
@@ -205,30 +247,66 @@ func TestArchiveSearchSubjects(t *testing.T) {
 		}
 		return out
 	}
-	// 王伟: exact 王伟, then prefix 王伟民, then substring 大王伟业公司.
+	// 王伟: exact 王伟, then prefix 王伟民; 大王伟业公司 (substring) is named
+	// only by a staging batch: on file for nobody, not even the office.
 	hits, total, err := search(SubjectQuery{NameKey: "王伟"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if got := names(hits); total != 2 || len(got) != 2 || got[0] != "王伟" || got[1] != "王伟民" || hits[0].Rank != 0 || hits[1].Rank != 1 {
+		t.Fatalf("王伟 → %v (total %d)", got, total)
+	}
+	if hits, total, _ := search(SubjectQuery{NameKey: "伟业"}); len(hits) != 0 || total != 0 {
+		t.Fatalf("a subject of an unpublished batch was found: %v", names(hits))
+	}
+	if hits, _, _ := search(SubjectQuery{CodePrefix: "91110000802100433B"}); len(hits) != 0 {
+		t.Fatalf("a subject of an unpublished batch was found by code: %v", names(hits))
+	}
+	// Publishing its batch puts it on file: exact, prefix, then substring.
+	if err := f.st.Write(f.ctx, Actor{Operator: "alice", Today: civil.MustParse("2025-12-01"), Now: time.Now}, func(tx *Tx) error {
+		return tx.PublishBatch(f.stag, BatchCounts{})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	hits, total, _ = search(SubjectQuery{NameKey: "王伟"})
 	if got := names(hits); total != 3 || len(got) != 3 || got[0] != "王伟" || got[1] != "王伟民" || got[2] != "大王伟业公司" ||
 		hits[0].Rank != 0 || hits[1].Rank != 1 || hits[2].Rank != 2 {
-		t.Fatalf("王伟 → %v (total %d)", got, total)
+		t.Fatalf("王伟 after publishing → %v (total %d)", got, total)
 	}
 	// Paging.
 	hits, total, _ = search(SubjectQuery{NameKey: "王伟", Limit: 2, Offset: 2})
 	if total != 3 || len(hits) != 1 || hits[0].Name != "大王伟业公司" {
 		t.Fatalf("page 2 = %v (total %d)", names(hits), total)
 	}
+	hits, total, _ = search(SubjectQuery{NameKey: "王伟", Limit: 2, Offset: 4})
+	if total != 3 || len(hits) != 0 {
+		t.Fatalf("past the last page = %v (total %d)", names(hits), total)
+	}
+	// Natural persons left out of a name search (the masking scopes).
+	hits, total, _ = search(SubjectQuery{NameKey: "王伟", NameExcludeKinds: []string{"natural_person"}})
+	if total != 1 || len(hits) != 1 || hits[0].Name != "大王伟业公司" {
+		t.Fatalf("王伟 without persons → %v (total %d)", names(hits), total)
+	}
 	// LIKE wildcards in the text are literal.
 	if hits, _, _ := search(SubjectQuery{NameKey: "%"}); len(hits) != 0 {
 		t.Fatalf("%% matched %v", names(hits))
 	}
 	// Visible: 王伟 has a valid own record; 王伟民 only the serious A by link;
-	// 大王伟业公司 only a record in a staging batch.
+	// 大王伟业公司 (now published) its record D, decided 2025-10-01.
 	vis := &VisibleFilter{Items: []string{"XZCF"}, ValidOn: "2025-12-01"}
 	hits, total, _ = search(SubjectQuery{NameKey: "王伟", Visible: vis})
-	if got := names(hits); total != 2 || len(got) != 2 || got[0] != "王伟" || got[1] != "王伟民" {
+	if got := names(hits); total != 3 || len(got) != 3 || got[0] != "王伟" || got[1] != "王伟民" || got[2] != "大王伟业公司" {
 		t.Fatalf("visible 王伟 → %v", got)
+	}
+	// A record decided after the date did not exist yet: on 2025-09-15 D
+	// (2025-10-01) and C (2025-09-01 → visible) — only D's subject drops.
+	hits, _, _ = search(SubjectQuery{NameKey: "王伟", Visible: &VisibleFilter{Items: []string{"XZCF"}, ValidOn: "2025-09-15"}})
+	if got := names(hits); len(got) != 2 || got[0] != "王伟" || got[1] != "王伟民" {
+		t.Fatalf("visible 王伟 on 2025-09-15 → %v", got)
+	}
+	// Before any record was decided nobody is visible.
+	if hits, _, _ := search(SubjectQuery{NameKey: "王伟", Visible: &VisibleFilter{Items: []string{"XZCF"}, ValidOn: "2024-01-01"}}); len(hits) != 0 {
+		t.Fatalf("visible before any decision → %v", names(hits))
 	}
 	// On 2029-01-01 every record has expired.
 	hits, _, _ = search(SubjectQuery{NameKey: "王伟", Visible: &VisibleFilter{Items: []string{"XZCF"}, ValidOn: "2029-01-01"}})
@@ -257,12 +335,57 @@ func TestArchiveSearchSubjects(t *testing.T) {
 	}
 	// Counting may stop early: the page is still right, the total a lower bound.
 	p, err := f.st.SearchSubjects(f.ctx, SubjectQuery{NameKey: "王伟", Visible: vis, Limit: 1, CountCap: 1})
-	if err != nil || len(p.Hits) != 1 || p.Hits[0].Name != "王伟" || p.Total < 1 {
+	if err != nil || len(p.Hits) != 1 || p.Hits[0].Name != "王伟" || p.Total != 1 || !p.More {
 		t.Fatalf("capped = %+v %v", p, err)
 	}
+	p, _ = f.st.SearchSubjects(f.ctx, SubjectQuery{NameKey: "王伟", Limit: 2, Offset: 1, CountCap: 2})
+	if len(p.Hits) != 2 || p.Hits[0].Name != "王伟民" || p.Total != 2 || !p.More {
+		t.Fatalf("capped office count = %+v", p)
+	}
 	p, _ = f.st.SearchSubjects(f.ctx, SubjectQuery{NameKey: "王伟", Visible: vis, CountCap: 100})
-	if p.Total != 2 || p.More {
+	if p.Total != 3 || p.More {
 		t.Fatalf("uncapped = %+v", p)
+	}
+}
+
+// The page query hands the filter the matches in rank order and stops when
+// the page is full: SQLite must not sort after filtering (which would test
+// every match, however many), only rank the matches by the index.
+func TestArchiveSearchPlan(t *testing.T) {
+	f := newArchiveFixture(t)
+	for _, q := range []SubjectQuery{
+		{NameKey: "王伟"},
+		{NameKey: "王伟", NameExcludeKinds: []string{"natural_person"}, Visible: &VisibleFilter{Items: []string{"XZCF", "XZXK"}, ValidOn: "2025-12-01"}},
+		{CodePrefix: "9135", CodeExactKinds: []string{"natural_person"}, Visible: &VisibleFilter{Items: []string{"XZCF"}, ValidOn: "2025-12-01"}},
+	} {
+		sq, ok := buildSearch(q)
+		if !ok {
+			t.Fatalf("%+v: no statement", q)
+		}
+		rows, err := f.st.DB.QueryContext(f.ctx, "EXPLAIN QUERY PLAN "+sq.page, sq.pageArgs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var plan []string
+		coroutine := false
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+			if parent == 0 && strings.Contains(detail, "TEMP B-TREE") {
+				t.Errorf("%+v: the outer query sorts after filtering:\n%s", q, strings.Join(plan, "\n"))
+			}
+			if strings.HasPrefix(detail, "CO-ROUTINE") {
+				coroutine = true
+			}
+		}
+		rows.Close()
+		if !coroutine {
+			t.Errorf("%+v: the ranked matches are not handed over as a co-routine:\n%s", q, strings.Join(plan, "\n"))
+		}
 	}
 }
 

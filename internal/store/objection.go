@@ -18,6 +18,7 @@ import (
 
 func init() {
 	queueTables["objection"] = "objections"
+	queueOpened["objection"] = "received_on"
 	// SPEC §F record_locked and the archive's 异议中 flag: an objection holds its
 	// record while it is worked (the objection package sets holds by state).
 	RegisterRecordLock("objection", "SELECT count(*) FROM objections WHERE record_id = ? AND holds = 1")
@@ -26,6 +27,10 @@ func init() {
 
 // queueTables maps a queue's name to its case table.
 var queueTables = map[string]string{}
+
+// queueOpened maps a queue's name to the column of its case table that holds
+// the day the case began (an objection's receipt, a repair's application).
+var queueOpened = map[string]string{}
 
 func queueTable(queue string) (string, error) {
 	t, ok := queueTables[queue]
@@ -64,6 +69,48 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// QueueDates are the days a new step of a case may not precede: the day the
+// case began (received_on, applied_on: it may lie before the day it was
+// entered) and the office date of its latest timeline step.
+type QueueDates struct {
+	Opened      civil.Date
+	Last        civil.Date // zero when the case has no step yet
+	LastCommand string     // the command of that step
+}
+
+// QueueDates reads case id's QueueDates.
+func (t *Tx) QueueDates(queue string, id int64) (QueueDates, error) {
+	var d QueueDates
+	tbl, err := queueTable(queue)
+	if err != nil {
+		return d, err
+	}
+	col, ok := queueOpened[queue]
+	if !ok {
+		return d, fmt.Errorf("queue %q has no opening date", queue)
+	}
+	var opened string
+	if err := t.QueryRowContext(t.ctx, "SELECT "+col+" FROM "+tbl+" WHERE id = ?", id).Scan(&opened); err != nil {
+		return d, err
+	}
+	if d.Opened, err = parseStoredDate(opened); err != nil {
+		return d, err
+	}
+	// The latest office date, not the latest row: steps are entered in order,
+	// but a store written before the order was enforced may hold one out of it.
+	var last string
+	err = t.QueryRowContext(t.ctx, `SELECT on_date, command FROM queue_events WHERE queue = ? AND case_id = ?
+		ORDER BY on_date DESC, id DESC LIMIT 1`, queue, id).Scan(&last, &d.LastCommand)
+	if errors.Is(err, sql.ErrNoRows) {
+		return d, nil
+	}
+	if err != nil {
+		return d, err
+	}
+	d.Last, err = parseStoredDate(last)
+	return d, err
 }
 
 // QueueDeadline is one deadline of a case, as it was set.

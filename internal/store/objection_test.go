@@ -216,3 +216,53 @@ func TestCorrectAndWithdrawKeepRevisions(t *testing.T) {
 		t.Errorf("rev 2: %+v", r)
 	}
 }
+
+// QueueDates: the case's opening day and its latest step by office date (not
+// by row: a store written before steps were kept in order may hold one out of
+// it).
+func TestQueueDates(t *testing.T) {
+	f := newQueueFixture(t)
+	var id int64
+	f.write(t, func(tx *Tx) error {
+		var err error
+		id, err = tx.InsertObjection(Objection{RecordID: f.r1, Rev: 1, ContentHash: "h-A", Ground: "wrong", Via: "office",
+			Applicant: "甲公司", ReceivedOn: civil.MustParse("2025-10-30"), State: "received", Holds: true})
+		if err != nil {
+			return err
+		}
+		d, err := tx.QueueDates("objection", id)
+		if err != nil || d.Opened.String() != "2025-10-30" || !d.Last.IsZero() || d.LastCommand != "" {
+			t.Fatalf("before any step: %+v %v", d, err)
+		}
+		return tx.AddQueueEvent(QueueEvent{Queue: "objection", CaseID: id, Command: "file", To: "received"})
+	})
+	later := *f
+	later.actor.Today = civil.MustParse("2025-11-10")
+	later.write(t, func(tx *Tx) error {
+		return tx.AddQueueEvent(QueueEvent{Queue: "objection", CaseID: id, Command: "decide", From: "received", To: "upheld"})
+	})
+	earlier := *f
+	earlier.actor.Today = civil.MustParse("2025-11-05")
+	earlier.write(t, func(tx *Tx) error {
+		return tx.AddQueueEvent(QueueEvent{Queue: "objection", CaseID: id, Command: "correct", From: "upheld", To: "corrected"})
+	})
+	f.write(t, func(tx *Tx) error {
+		d, err := tx.QueueDates("objection", id)
+		if err != nil || d.Opened.String() != "2025-10-30" || d.Last.String() != "2025-11-10" || d.LastCommand != "decide" {
+			t.Fatalf("dates: %+v %v", d, err)
+		}
+		// A repair's opening day is its application date.
+		rid, err := tx.InsertRepair(Repair{RecordID: f.r2, Rev: 1, ContentHash: "h-B", CorrectedOn: civil.MustParse("2024-09-01"),
+			Commitment: "CN", AppliedOn: civil.MustParse("2025-10-31"), State: "applied", Holds: true, Eligible: true})
+		if err != nil {
+			return err
+		}
+		if d, err := tx.QueueDates("repair", rid); err != nil || d.Opened.String() != "2025-10-31" || !d.Last.IsZero() {
+			t.Fatalf("repair dates: %+v %v", d, err)
+		}
+		if _, err := tx.QueueDates("nope", id); err == nil {
+			t.Fatal("unknown queue accepted")
+		}
+		return nil
+	})
+}

@@ -15,6 +15,7 @@ import (
 
 func init() {
 	queueTables["repair"] = "repairs"
+	queueOpened["repair"] = "applied_on"
 	// An open repair holds its record: imports may not revise it (SPEC §F)
 	// and the archive shows it as under repair.
 	RegisterRecordLock("repair", "SELECT count(*) FROM repairs WHERE record_id = ? AND holds = 1")

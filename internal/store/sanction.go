@@ -72,10 +72,12 @@ type SubjectBrief struct {
 	NameKey string
 }
 
-// SubjectBriefByCode finds the subject with a normalised code.
+// SubjectBriefByCode finds the subject with a normalised code, when it is
+// on file (subjectKnown): a subject that only unpublished batches name is
+// not in the archive.
 func (s *Store) SubjectBriefByCode(ctx context.Context, code string) (SubjectBrief, bool, error) {
 	var b SubjectBrief
-	err := s.DB.QueryRowContext(ctx, "SELECT id, code, kind, name, name_key FROM subjects WHERE code = ?", code).
+	err := s.DB.QueryRowContext(ctx, "SELECT s.id, s.code, s.kind, s.name, s.name_key FROM subjects s WHERE s.code = ? AND "+subjectKnown, code).
 		Scan(&b.ID, &b.Code, &b.Kind, &b.Name, &b.NameKey)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, false, nil
