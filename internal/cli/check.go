@@ -159,6 +159,14 @@ Exit 0 with or without hits.`,
 				return err
 			}
 			actor := app.Actor(op)
+			// A check on a past date sees records expired today (第三十条):
+			// like a past validity date in the archive, an office function.
+			if app.Today().Before(app.Clock().RealToday()) {
+				if err := op.Require(operator.Clerk); err != nil {
+					return apperr.Newf(apperr.Rule, "按过去的日期（%s）审查只供本机构工作人员使用：%s", "a check on a past date (%s) is for office staff only: %s",
+						app.Today(), apperr.MessageOf(err, app.Lang))
+				}
+			}
 			if recordCases {
 				if st, actor, err = app.Writer(operator.Clerk); err != nil {
 					return err

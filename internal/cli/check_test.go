@@ -363,3 +363,18 @@ func TestCheckRecordCases(t *testing.T) {
 	h.env["CREDIT_TODAY"] = "2099-01-01"
 	h.fails(2, "check", orgA, "--matter", "公共资源交易", "--unit", scUnit, "--record-cases")
 }
+
+// A check on a past date judges validity as of then, when records expired
+// today were still valid: for office staff only, like the archive.
+func TestCheckOnPastDateNeedsClerk(t *testing.T) {
+	h := scHarness(t) // office date 2025-12-01, before the real date
+	h.ok("user", "add", "carol", "--role", "viewer")
+	h.ok("user", "add", "bob", "--role", "clerk")
+	r := h.as("carol").fails(5, "check", orgA, "--matter", "政府采购", "--unit", scUnit)
+	if !strings.Contains(r.Err, "2025-12-01") {
+		t.Fatalf("refusal should name the date: %q", r.Err)
+	}
+	h.as("bob").ok("check", orgA, "--matter", "政府采购", "--unit", scUnit)
+	h.env["CREDIT_TODAY"] = ""
+	h.as("carol").ok("check", orgA, "--matter", "政府采购", "--unit", scUnit) // today: anyone with viewer
+}
