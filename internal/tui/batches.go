@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"credit/internal/operator"
 	"fmt"
 	"sort"
 	"strconv"
@@ -81,6 +82,10 @@ func (b *batches) openBatch(m *Model, id int64) tea.Cmd {
 	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
 		bi, ok, err := m.svc.Store.Batch(ctx, id)
 		if err != nil || !ok {
+			return nil, err
+		}
+		// Rejected rows hold the provider's cells (names, ID numbers): clerk and above.
+		if err := m.svc.Op.Require(operator.Clerk); err != nil {
 			return nil, err
 		}
 		rs, err := m.svc.Store.Rejects(ctx, id)

@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"credit/internal/operator"
 	"fmt"
 	"sort"
 	"strconv"
@@ -99,6 +100,11 @@ func (q *queueScreen) load(m *Model) tea.Cmd {
 	}
 	detail := q.detailID
 	cmd := m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		// The queues show natural persons' names and ID numbers: office
+		// staff only (clerk and above), as in the CLI.
+		if err := m.svc.Op.Require(operator.Clerk); err != nil {
+			return nil, err
+		}
 		rows, err := q.list(ctx, m)
 		if err != nil {
 			return nil, err
