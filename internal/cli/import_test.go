@@ -483,3 +483,31 @@ func TestImportEmptyAndSeveralRefusedFiles(t *testing.T) {
 		t.Fatalf("only the good file is stored: %s", out)
 	}
 }
+
+// A person first known only by ID (a 主要负责人 of a serious record) gets a
+// name when a later batch that names them publishes.
+func TestImportNamesPersonKnownOnlyByID(t *testing.T) {
+	h := importHarness(t)
+	header := append(append([]string{}, xzcfHeader...), "失信程度", "主要负责人证件号码")
+	f1 := filepath.Join(h.dir, "a.csv")
+	writeCSV(t, f1, header, [][]string{append(xzcfRow(nil), "严重", "440524188001010014")}, false)
+	h.ok("import", f1, "--provider", provider, "--item", "XZCF")
+	db, _ := sql.Open("sqlite", h.db)
+	defer db.Close()
+	name := func() (n string) {
+		db.QueryRow("SELECT name FROM subjects WHERE code = '440524188001010014'").Scan(&n)
+		return
+	}
+	if name() != "" {
+		t.Fatalf("a person named only by ID has no name yet, got %q", name())
+	}
+	f2 := filepath.Join(h.dir, "b.csv")
+	writeCSV(t, f2, xzcfHeader, [][]string{xzcfRow(map[string]string{
+		"行政相对人名称": "赵六", "行政相对人类别": "自然人", "行政相对人代码_1（统一社会信用代码）": "", "证件类型": "身份证",
+		"证件号码": "440524188001010014", "法定代表人": "", "法定代表人证件类型": "", "法定代表人证件号码": "", "行政处罚决定书文号": "P2",
+	})}, false)
+	h.ok("import", f2, "--provider", provider, "--item", "XZCF")
+	if name() != "赵六" {
+		t.Fatalf("after the naming batch published: %q, want 赵六", name())
+	}
+}

@@ -177,11 +177,11 @@ func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef
 		code := c.(string)
 		r, s := out[code], first[code]
 		if r.NameKey == "" && s.NameKey != "" {
-			if _, err := t.exec("UPDATE subjects SET name = ?, name_key = ? WHERE id = ?", s.Name, s.NameKey, r.ID); err != nil {
+			// A person known so far only by ID gets the row's name when the
+			// batch publishes, not before (staging must change nothing seen).
+			if _, err := t.exec("INSERT OR IGNORE INTO staged_names(batch_id, subject_id, name, name_key) VALUES (?,?,?,?)", batch, r.ID, s.Name, s.NameKey); err != nil {
 				return nil, err
 			}
-			r.Name, r.NameKey = s.Name, s.NameKey
-			out[code] = r
 		}
 	}
 	return out, nil
@@ -414,6 +414,14 @@ func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
 	if _, err := t.ExecContext(t.ctx, "DELETE FROM staged_revisions WHERE batch_id = ?", batch); err != nil {
 		return err
 	}
+	if _, err := t.ExecContext(t.ctx, `UPDATE subjects SET name = (SELECT n.name FROM staged_names n WHERE n.batch_id = ? AND n.subject_id = subjects.id),
+		name_key = (SELECT n.name_key FROM staged_names n WHERE n.batch_id = ? AND n.subject_id = subjects.id)
+		WHERE name_key = '' AND id IN (SELECT subject_id FROM staged_names WHERE batch_id = ?)`, batch, batch, batch); err != nil {
+		return err
+	}
+	if _, err := t.ExecContext(t.ctx, "DELETE FROM staged_names WHERE batch_id = ?", batch); err != nil {
+		return err
+	}
 	reasons, _ := json.Marshal(c.Reasons)
 	res, err := t.ExecContext(t.ctx, `UPDATE batches SET state = 'published', rows_read = ?, accepted = ?, revised = ?, duplicates = ?,
 		rejected = ?, reasons = ?, finished_at = ?, lease = '' WHERE id = ? AND state = 'staging'`,
@@ -536,6 +544,7 @@ func (t *Tx) DiscardBatch(batch int64) (int64, error) {
 	var n int64
 	for _, q := range []string{
 		"DELETE FROM staged_revisions WHERE batch_id = ?",
+		"DELETE FROM staged_names WHERE batch_id = ?",
 		"DELETE FROM record_links WHERE record_id IN (SELECT id FROM records WHERE first_batch = ?)",
 		"DELETE FROM records WHERE first_batch = ?",
 		`DELETE FROM subjects WHERE first_batch = ? AND NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = subjects.id)

@@ -124,6 +124,16 @@ CREATE TABLE staged_revisions (
   PRIMARY KEY (batch_id, record_id)
 ) STRICT;
 
+-- Names for subjects known so far only by ID, taken from a staging batch's
+-- rows and given to them when the batch publishes.
+CREATE TABLE staged_names (
+  batch_id   INTEGER NOT NULL REFERENCES batches(id),
+  subject_id INTEGER NOT NULL REFERENCES subjects(id),
+  name       TEXT NOT NULL,
+  name_key   TEXT NOT NULL,
+  PRIMARY KEY (batch_id, subject_id)
+) STRICT;
+
 -- 第二十九条: a serious negative record of an organisation is also a record of
 -- its legal representative and the responsible persons named in the row.
 CREATE TABLE record_links (
