@@ -50,6 +50,7 @@ type App struct {
 	TodayFlag string
 	Lang      string
 	As        string
+	Yes       bool
 
 	clock    clock.Clock
 	clockSet bool
@@ -321,4 +322,25 @@ func parseDateFlag(name, v string, def civil.Date) (civil.Date, error) {
 		return civil.Date{}, apperr.Newf(apperr.Usage, "--%s %q 无效：应为 YYYY-MM-DD 的真实日期", "--%s %q is not valid: use a real YYYY-MM-DD date", name, v)
 	}
 	return d, nil
+}
+
+// Confirm asks before something that cannot be undone, when a person is at
+// the keyboard: stdin and stderr are terminals and --yes was not given.
+// Scripts (no terminal) and --yes go ahead without a question.
+func (a *App) Confirm(zh, en string) error {
+	if a.Yes {
+		return nil
+	}
+	f, ok := a.In.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) || !a.StderrTTY() {
+		return nil
+	}
+	fmt.Fprint(a.Err, a.T(zh+"\n此操作不可撤销。确认执行吗？[y/N] ", en+"\nThis cannot be undone. Go ahead? [y/N] "))
+	var answer string
+	fmt.Fscanln(a.In, &answer)
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "y", "yes", "是", "确认":
+		return nil
+	}
+	return apperr.New(apperr.Internal, "已取消，未做任何改变", "cancelled; nothing was changed")
 }

@@ -745,6 +745,10 @@ command lists the open deadlines that would differ under the new calendar.`,
 			if out.Deadlines, err = openDeadlinesThatWouldMove(app.Ctx(), st, cur, next); err != nil {
 				return err
 			}
+			if err := app.Confirm(fmt.Sprintf("将导入工作日历 %s（%d 个年份；%d 个未结期限会因此不同，已定的期限不变）。", args[0], len(out.Years), len(out.Deadlines)),
+				fmt.Sprintf("Calendar %s will be loaded (%d years; %d open deadlines would differ; deadlines already set stay).", args[0], len(out.Years), len(out.Deadlines))); err != nil {
+				return err
+			}
 			err = st.Write(app.Ctx(), actor, func(tx *store.Tx) error {
 				for i, e := range out.Years {
 					if e.Status == "unchanged" {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -107,6 +108,10 @@ nothing. Deadlines already set are stored when set: a new policy never moves the
 			}
 			if cur, ok, err := st.CatalogVersionOn(app.Ctx(), app.Today()); err == nil && ok && cur.Jurisdiction != c.Jurisdiction {
 				app.Warn(fmt.Sprintf(app.T("注意：现行目录属于 %s，此文件属于 %s", "note: the catalog in force is for %s; this file is for %s"), cur.Jurisdiction, c.Jurisdiction))
+			}
+			if err := app.Confirm(fmt.Sprintf("将应用目录 %s %s（生效日期 %s）：之后的归集、公开范围和期限按它执行（可先用 credit catalog diff 查看变化）。", c.Jurisdiction, c.Version, c.Effective),
+				fmt.Sprintf("Catalog %s %s (effective %s) will be applied (see credit catalog diff first).", c.Jurisdiction, c.Version, c.Effective)); err != nil {
+				return err
 			}
 			var res store.CatalogApplied
 			err = st.Write(app.Ctx(), actor, func(tx *store.Tx) error {
@@ -585,6 +590,9 @@ text as applied (comments kept), with --canonical a regenerated file. Without -o
 				_, err := app.Out.Write(text)
 				return err
 			}
+			if err := requireYAMLName(out); err != nil {
+				return err
+			}
 			flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 			if !force {
 				flags |= os.O_EXCL
@@ -612,4 +620,14 @@ text as applied (comments kept), with --canonical a regenerated file. Without -o
 	c.Flags().BoolVar(&canonical, "canonical", false, "按统一格式重新生成（不含注释）/ regenerate in the canonical layout (no comments)")
 	c.Flags().BoolVar(&force, "force", false, "覆盖已有文件 / overwrite an existing file")
 	return c
+}
+
+// requireYAMLName refuses -o names whose extension promises another format:
+// the catalog and the measures are exported in the YAML that apply reads.
+func requireYAMLName(path string) error {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		return nil
+	}
+	return apperr.Newf(apperr.Usage, "-o %s：导出格式是 YAML（apply 读取的格式），请用 .yaml 或 .yml 文件名", "-o %s: the export is YAML (what apply reads); use a .yaml or .yml name", path)
 }

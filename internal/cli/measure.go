@@ -260,6 +260,12 @@ measure names they were recorded with.`,
 				added, removed, changed = old.Compare(l)
 			}
 			v, unchanged := oldV, store.ContentHash(data) == oldV.ContentHash
+			if !unchanged {
+				if err := app.Confirm(fmt.Sprintf("将应用奖惩措施清单 %s：新增 %d、删除 %d、修改 %d 项。", args[0], len(added), len(removed), len(changed)),
+					fmt.Sprintf("The measures list %s will be applied: %d added, %d removed, %d changed.", args[0], len(added), len(removed), len(changed))); err != nil {
+					return err
+				}
+			}
 			err = st.Write(app.Ctx(), actor, func(tx *store.Tx) error {
 				if unchanged { // the list in use, applied or built in
 					return nil
@@ -341,6 +347,9 @@ applied: the very format apply reads. Without -o, to stdout.`,
 			}
 			if out == "" {
 				_, err := app.Out.Write(text)
+				return err
+			}
+			if err := requireYAMLName(out); err != nil {
 				return err
 			}
 			if err := writeNewFile(out, text, force); err != nil {

@@ -275,6 +275,9 @@ the old revision, clears the flag and lists every user unit that received the ol
 				}
 				parsed = append(parsed, p)
 			}
+			if err := app.Confirm("将按异议 "+args[0]+" 更正记录（原版本保存在历史中）。", "The record will be corrected under objection "+args[0]+" (the old revision is kept)."); err != nil {
+				return err
+			}
 			return objectionStep(app, "correct", args[0], func(env queue.Env, id int64) (*objection.View, error) {
 				return objection.Correct(app.Ctx(), env, id, parsed)
 			})
@@ -295,6 +298,9 @@ For an upheld objection on ground prohibited or expired: the record leaves every
 		Example: example("credit objection withdraw 5 --note 含第十四条禁止归集的信息"),
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := app.Confirm("将按异议 "+args[0]+" 撤除该记录：它将不再出现在任何查询范围和报告中。", "The record of objection "+args[0]+" will be withdrawn from every scope and report."); err != nil {
+				return err
+			}
 			return objectionStep(app, "withdraw", args[0], func(env queue.Env, id int64) (*objection.View, error) {
 				return objection.Withdraw(app.Ctx(), env, id, note)
 			})

@@ -213,6 +213,9 @@ From the day after the last publicity day: the record becomes repaired and leave
 		Example: example("credit repair complete 7"),
 		Args:    exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
+			if err := app.Confirm("将完成信用修复 "+args[0]+"：记录改为“已修复”，不再公开、共享或用于惩戒。", "Repair "+args[0]+" will be completed: the record stops being public, shared or used for sanctions."); err != nil {
+				return err
+			}
 			return repairStep(app, "complete", args[0], func(env queue.Env, id int64) (*repair.View, error) {
 				return repair.Complete(app.Ctx(), env, id, note)
 			})

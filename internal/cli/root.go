@@ -127,6 +127,7 @@ checks, records joint reward/sanction cases and exports the monthly reports.
 	pf.StringVar(&app.TodayFlag, "today", "", "以此日期为今天（YYYY-MM-DD，环境变量 CREDIT_TODAY）/ the office date to work on")
 	pf.StringVar(&app.Lang, "lang", "", "界面语言 zh|en（环境变量 CREDIT_LANG）/ language")
 	pf.StringVar(&app.As, "as", "", "以该操作员身份操作（仅管理员）/ act for this operator (administrators only)")
+	pf.BoolVarP(&app.Yes, "yes", "y", false, "不可撤销的操作不再询问（在终端上才会询问）/ do not ask before irreversible changes")
 	for _, f := range nouns {
 		root.AddCommand(f(app))
 	}

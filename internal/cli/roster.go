@@ -187,6 +187,9 @@ From --date (default today) on the entry no longer counts; it stays on record wi
 			if err != nil {
 				return err
 			}
+			if err := app.Confirm("将把名单条目 "+args[0]+" 移出名单。", "List entry "+args[0]+" will be removed from its list."); err != nil {
+				return err
+			}
 			e, err := roster.Remove(app.Ctx(), st, actor, cat, args[0], on, removeReason)
 			if err != nil {
 				return err
