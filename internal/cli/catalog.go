@@ -382,7 +382,7 @@ Without CODE, lists the items of the catalog in force; with CODE, the item's fie
 			code := strings.ToUpper(strings.TrimSpace(args[0]))
 			it := cat.Item(code)
 			if it == nil {
-				return apperr.Newf(apperr.Rule, "目录版本 #%d 中没有信息项 %s（credit catalog show 列出全部信息项）",
+				return apperr.Newf(apperr.Usage, "目录版本 #%d 中没有信息项 %s（credit catalog show 列出全部信息项）",
 					"catalog version #%d has no item %s (credit catalog show lists them)", v.ID, code)
 			}
 			return app.Print(itemTable(app, cat, v, it))

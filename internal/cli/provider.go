@@ -250,7 +250,7 @@ the catalog in force. Adding an existing provider adds items (never removes) and
 				return err
 			}
 			if !ok {
-				return apperr.Newf(apperr.Rule, "没有登记信息提供单位 %s（credit provider list 列出全部）", "no provider %s is registered (credit provider list shows them)", code)
+				return apperr.Newf(apperr.Usage, "没有登记信息提供单位 %s（credit provider list 列出全部）", "no provider %s is registered (credit provider list shows them)", code)
 			}
 			cat, _, _ := st.CatalogInForce(app.Ctx(), app.Today())
 			t := registryTable(app, cat, p.Code, p.Name, levelLabel(app, p.Level), p.Items, p.CreatedAt, p.CreatedBy,

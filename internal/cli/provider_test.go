@@ -52,7 +52,7 @@ func TestProviderAdd(t *testing.T) {
 	if out := h.ok("provider", "show", deptA).Out; !strings.Contains(out, "行政处罚") {
 		t.Errorf("show table: %s", out)
 	}
-	h.fails(5, "provider", "show", deptB)
+	h.fails(2, "provider", "show", deptB)
 
 	// Audited, by code.
 	log := h.ok("audit", "log", "--object", "provider:"+deptA, "--format", "json").Out

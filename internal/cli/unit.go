@@ -153,7 +153,7 @@ they may see in the shared scope, besides the public ones.`,
 				return err
 			}
 			if !ok {
-				return apperr.Newf(apperr.Rule, "没有登记信息使用单位 %s（credit unit list 列出全部）", "no user unit %s is registered (credit unit list shows them)", code)
+				return apperr.Newf(apperr.Usage, "没有登记信息使用单位 %s（credit unit list 列出全部）", "no user unit %s is registered (credit unit list shows them)", code)
 			}
 			cat, _, _ := st.CatalogInForce(app.Ctx(), app.Today())
 			return app.Print(registryTable(app, cat, u.Code, u.Name, "", u.Items, u.CreatedAt, u.CreatedBy,

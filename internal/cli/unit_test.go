@@ -35,7 +35,7 @@ func TestUnitAddListShow(t *testing.T) {
 	if show["name"] != "南通市发展和改革委员会" || len(codes) != 4 {
 		t.Errorf("show: %v", show)
 	}
-	h.fails(5, "unit", "show", deptA)
+	h.fails(2, "unit", "show", deptA)
 
 	h.ok("user", "add", "bob", "--role", "clerk")
 	h.as("bob").fails(5, "unit", "add", deptA, "--name", "某局")

@@ -387,7 +387,7 @@ func Get(ctx context.Context, st *store.Store, cat *catalog.Catalog, id string) 
 		return Entry{}, err
 	}
 	if len(es) == 0 {
-		return Entry{}, apperr.Newf(apperr.Rule, "没有名单条目 %s（credit roster list 列出全部）", "no list entry %s (credit roster list shows them)", strings.ToUpper(strings.TrimSpace(id)))
+		return Entry{}, apperr.Newf(apperr.Usage, "没有名单条目 %s（credit roster list 列出全部）", "no list entry %s (credit roster list shows them)", strings.ToUpper(strings.TrimSpace(id)))
 	}
 	return es[0], nil
 }

@@ -157,7 +157,7 @@ func (s *Store) CatalogByID(ctx context.Context, id int64) (*catalog.Catalog, Ca
 	row := s.DB.QueryRowContext(ctx, "SELECT "+catalogVersionCols+", content FROM catalog_versions WHERE id = ?", id)
 	v, err := scanCatalogVersion(row, &content)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, v, nil, apperr.Newf(apperr.Rule, "没有目录版本 #%d（见 credit catalog list）", "no catalog version #%d (see credit catalog list)", id)
+		return nil, v, nil, apperr.Newf(apperr.Usage, "没有目录版本 #%d（见 credit catalog list）", "no catalog version #%d (see credit catalog list)", id)
 	}
 	if err != nil {
 		return nil, v, nil, err
