@@ -86,7 +86,7 @@ func newBatchCmd(app *App) *cobra.Command {
 			add(app.T("读取/新增/修订/重复/拒收", "Rows/new/revised/duplicate/rejected"), fmt.Sprintf("%d / %d / %d / %d / %d", b.Rows, b.Accepted, b.Revised, b.Duplicates, b.Rejected))
 			add(app.T("操作员", "Operator"), b.Operator)
 			add(app.T("业务日期", "Office date"), b.Today)
-			add(app.T("开始/完成", "Started/finished"), b.StartedAt+" / "+b.FinishedAt)
+			add(app.T("开始/完成", "Started/finished"), localTime(b.StartedAt)+" / "+localTime(b.FinishedAt))
 			add(app.T("文件哈希", "File hash"), b.FileHash)
 			var reasons []string
 			for r := range b.Reasons {
@@ -188,5 +188,5 @@ func batchColumns() []tabular.Column {
 
 func batchRow(b store.BatchInfo) []string {
 	return []string{fmt.Sprint(b.ID), b.FileName, b.Provider, b.Item, batchStateLabel[b.State], fmt.Sprint(b.Rows), fmt.Sprint(b.Accepted),
-		fmt.Sprint(b.Revised), fmt.Sprint(b.Duplicates), fmt.Sprint(b.Rejected), b.StartedAt}
+		fmt.Sprint(b.Revised), fmt.Sprint(b.Duplicates), fmt.Sprint(b.Rejected), localTime(b.StartedAt)}
 }
