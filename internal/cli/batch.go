@@ -52,7 +52,7 @@ func newBatchCmd(app *App) *cobra.Command {
 			}
 			t := &tabular.Table{Columns: batchColumns(), JSON: bs}
 			for _, b := range bs {
-				t.Rows = append(t.Rows, batchRow(b))
+				t.Rows = append(t.Rows, batchRow(app, b))
 			}
 			return app.Print(t)
 		},
@@ -82,7 +82,7 @@ func newBatchCmd(app *App) *cobra.Command {
 			add(app.T("提供单位", "Provider"), b.Provider)
 			add(app.T("信息项", "Item"), b.Item)
 			add(app.T("渠道", "Channel"), b.Channel)
-			add(app.T("状态", "State"), batchStateLabel[b.State])
+			add(app.T("状态", "State"), app.T(batchStateLabel[b.State], b.State))
 			add(app.T("读取/新增/修订/重复/拒收", "Rows/new/revised/duplicate/rejected"), fmt.Sprintf("%d / %d / %d / %d / %d", b.Rows, b.Accepted, b.Revised, b.Duplicates, b.Rejected))
 			add(app.T("操作员", "Operator"), b.Operator)
 			add(app.T("业务日期", "Office date"), b.Today)
@@ -186,7 +186,7 @@ func batchColumns() []tabular.Column {
 	}
 }
 
-func batchRow(b store.BatchInfo) []string {
-	return []string{fmt.Sprint(b.ID), b.FileName, b.Provider, b.Item, batchStateLabel[b.State], fmt.Sprint(b.Rows), fmt.Sprint(b.Accepted),
+func batchRow(app *App, b store.BatchInfo) []string {
+	return []string{fmt.Sprint(b.ID), b.FileName, b.Provider, b.Item, app.T(batchStateLabel[b.State], b.State), fmt.Sprint(b.Rows), fmt.Sprint(b.Accepted),
 		fmt.Sprint(b.Revised), fmt.Sprint(b.Duplicates), fmt.Sprint(b.Rejected), localTime(b.StartedAt)}
 }

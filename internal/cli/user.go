@@ -92,7 +92,7 @@ Operators are OS login names. Roles: admin ⊇ reviewer ⊇ clerk ⊇ viewer.`,
 				t.JSON = []store.User{}
 			}
 			for _, u := range users {
-				t.Rows = append(t.Rows, []string{u.Name, string(u.Role) + "（" + u.Role.Label() + "）", localTime(u.CreatedAt), u.CreatedBy})
+				t.Rows = append(t.Rows, []string{u.Name, app.T(string(u.Role)+"（"+u.Role.Label()+"）", string(u.Role)), localTime(u.CreatedAt), u.CreatedBy})
 			}
 			return app.Print(t)
 		},
