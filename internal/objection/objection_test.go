@@ -6,8 +6,10 @@ import (
 
 	"credit/catalogs"
 	"credit/internal/catalog"
+	"credit/internal/civil"
 	"credit/internal/operator"
 	"credit/internal/queue"
+	"credit/internal/workday"
 )
 
 func TestTableIsSpecD(t *testing.T) {
@@ -86,5 +88,22 @@ func TestParseSetAndFieldNames(t *testing.T) {
 	}
 	if _, ok := canonicalField(it, "血型"); ok {
 		t.Error("unknown field accepted")
+	}
+}
+
+// Plan is what a screen shows before a change and what Run stores: with the
+// measures' defaults, an objection received 2025-09-26 is due for review
+// 2025-10-16 (国庆 2025: 10-01..08 off, 09-28 Sun and 10-11 Sat worked).
+func TestPlanGivesTheStoredDeadline(t *testing.T) {
+	p, err := Machine.Plan("file", "received", civil.MustParse("2025-09-26"), catalog.DefaultPolicy().Workdays, workday.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p) != 1 || p[0].Due.String() != "2025-10-16" || p[0].Days != 10 {
+		t.Fatalf("plan = %+v, want review due 2025-10-16 after 10 working days", p)
+	}
+	p, err = Machine.Plan("forward", "forwarded", civil.MustParse("2025-09-26"), catalog.DefaultPolicy().Workdays, workday.Default())
+	if err != nil || len(p) != 1 || p[0].Due.String() != "2025-10-10" {
+		t.Fatalf("forward plan = %+v %v, want verify due 2025-10-10", p, err)
 	}
 }

@@ -287,3 +287,36 @@ func (m *Machine) Holding() []State {
 	}
 	return out
 }
+
+// Planned is a deadline a transition will set.
+type Planned struct {
+	Deadline    string
+	Start       civil.Date
+	Days        int
+	Due         civil.Date
+	Provisional bool
+}
+
+// Plan works out the deadlines command, ending in state to, sets when
+// counting starts on start: the table names them, the policy's working days
+// w (the catalog in force on start) size them, the calendar counts them.
+// Run stores exactly these, and a screen that shows a change's new deadline
+// before it is confirmed asks Plan too, so the rule is written once.
+func (m *Machine) Plan(command string, to State, start civil.Date, w catalog.Workdays, cal interface {
+	AddP(civil.Date, int) (civil.Date, bool, error)
+}) ([]Planned, error) {
+	row, ok := m.row(command, to)
+	if !ok {
+		return nil, fmt.Errorf("%s %s: outcome %q is not in the table", m.Queue, command, to)
+	}
+	var out []Planned
+	for _, r := range row.Sets {
+		days := r.Days(w)
+		due, prov, err := cal.AddP(start, days)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Planned{Deadline: r.Deadline, Start: start, Days: days, Due: due, Provisional: prov})
+	}
+	return out, nil
+}

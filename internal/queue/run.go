@@ -158,25 +158,26 @@ func (m *Machine) finish(tx *store.Tx, c *Change, command string) error {
 		start = today
 	}
 	set := map[string]string{}
-	for _, r := range row.Sets {
+	if len(row.Sets) > 0 {
 		// The policy in force on the day counting starts gives the number of
 		// days; the deadline is stored and never recomputed.
 		cat, version, err := c.Policy(start)
 		if err != nil {
 			return err
 		}
-		days := r.Days(cat.Policy.Workdays)
-		due, prov, err := c.Env.Cal.AddP(start, days)
+		planned, err := m.Plan(command, c.To, start, cat.Policy.Workdays, c.Env.Cal)
 		if err != nil {
 			return err
 		}
-		d := store.QueueDeadline{Queue: m.Queue, CaseID: c.ID, Name: r.Deadline, Start: start, Days: days, Due: due,
-			Provisional: prov, SetOn: today, Catalog: version}
-		if d.ID, err = tx.AddQueueDeadline(d); err != nil {
-			return err
+		for _, p := range planned {
+			d := store.QueueDeadline{Queue: m.Queue, CaseID: c.ID, Name: p.Deadline, Start: p.Start, Days: p.Days, Due: p.Due,
+				Provisional: p.Provisional, SetOn: today, Catalog: version}
+			if d.ID, err = tx.AddQueueDeadline(d); err != nil {
+				return err
+			}
+			c.Set = append(c.Set, d)
+			set[m.Deadline(p.Deadline).JSON] = p.Due.String()
 		}
-		c.Set = append(c.Set, d)
-		set[m.Deadline(r.Deadline).JSON] = due.String()
 	}
 	details := map[string]any{}
 	for k, v := range c.Details {

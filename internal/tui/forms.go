@@ -243,32 +243,25 @@ func input(title string, v *string) *huh.Input {
 // ---- deadlines a change will set ---------------------------------------------
 
 // deadlinesSet says which deadlines command (with outcome to) will set when
-// counting starts on start: the workflow's own table names them and the
-// policy in force on start gives the working days — the same two sources
-// queue.Machine.Run uses when it stores them.
+// counting starts on start: queue.Machine.Plan, the very computation Run
+// stores.
 func (m *Model) deadlinesSet(ctx context.Context, mc *queue.Machine, command string, to queue.State, start civil.Date) ([]string, error) {
+	cat, _, err := m.svc.Store.CatalogInForce(ctx, start)
+	if err != nil {
+		return nil, err
+	}
+	planned, err := mc.Plan(command, to, start, cat.Policy.Workdays, m.svc.Cal)
+	if err != nil {
+		return nil, err
+	}
 	var out []string
-	for _, t := range mc.Rows(command) {
-		if t.To != to {
-			continue
+	for _, p := range planned {
+		info := mc.Deadline(p.Deadline)
+		line := fmt.Sprintf("%s：%s %s（%s 之后第 %d 个工作日）", info.Zh, p.Due, weekday(p.Due), p.Start, p.Days)
+		if p.Provisional {
+			line += "（临时日历）"
 		}
-		for _, r := range t.Sets {
-			cat, _, err := m.svc.Store.CatalogInForce(ctx, start)
-			if err != nil {
-				return nil, err
-			}
-			days := r.Days(cat.Policy.Workdays)
-			due, prov, err := m.svc.Cal.AddP(start, days)
-			if err != nil {
-				return nil, err
-			}
-			info := mc.Deadline(r.Deadline)
-			line := fmt.Sprintf("%s：%s %s（%s 之后第 %d 个工作日）", info.Zh, due, weekday(due), start, days)
-			if prov {
-				line += "（临时日历）"
-			}
-			out = append(out, line)
-		}
+		out = append(out, line)
 	}
 	return out, nil
 }
