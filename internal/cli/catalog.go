@@ -330,7 +330,7 @@ func newCatalogListCmd(app *App) *cobra.Command {
 				}
 				rows = append(rows, r)
 				t.Rows = append(t.Rows, []string{"#" + strconv.FormatInt(v.ID, 10), v.Jurisdiction, v.Version, v.Effective.String(),
-					versionStatusLabel(app, r.Status), v.AppliedAt, v.AppliedBy, shortHash(v.ContentHash)})
+					versionStatusLabel(app, r.Status), localTime(v.AppliedAt), v.AppliedBy, shortHash(v.ContentHash)})
 			}
 			t.JSON = rows
 			if !app.JSON() && len(vs) == 0 {

@@ -144,7 +144,11 @@ func runImport(app *App, o importOpts, files []string) error {
 	}
 	switch worst {
 	case apperr.Partial:
-		return apperr.New(apperr.Partial, "部分行被拒收，详见拒收报告", "some rows were rejected; see the reject report")
+		if o.rejects != "" {
+			return apperr.New(apperr.Partial, "部分行被拒收，详见拒收报告", "some rows were rejected; see the reject report")
+		}
+		return apperr.New(apperr.Partial, "部分行被拒收：加 --rejects 文件.csv 写出拒收报告，或用 credit batch rejects 批次号 -o 文件.csv",
+			"some rows were rejected: add --rejects FILE.csv for the report, or use credit batch rejects N -o FILE.csv")
 	case apperr.OK:
 		return nil
 	}

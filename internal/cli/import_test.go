@@ -511,3 +511,16 @@ func TestImportNamesPersonKnownOnlyByID(t *testing.T) {
 		t.Fatalf("after the naming batch published: %q, want 赵六", name())
 	}
 }
+
+// The same bytes sent for another item are a different submission: checked
+// on their own, never waved through as "already imported".
+func TestSameFileOtherItemIsCheckedAfresh(t *testing.T) {
+	h := importHarness(t) // provider registered for XZCF and XZXK
+	f := filepath.Join(h.dir, "x.csv")
+	writeCSV(t, f, xzcfHeader, [][]string{xzcfRow(nil)}, false)
+	h.ok("import", f, "--provider", provider, "--item", "XZCF")
+	r := h.fails(4, "import", f, "--provider", provider, "--item", "XZXK", "--format", "json")
+	if strings.Contains(r.Out, "already_imported_as") || !strings.Contains(r.Out, `"refused"`) {
+		t.Fatalf("a penalty file sent as licences must be checked (and refused), got %s", r.Out)
+	}
+}

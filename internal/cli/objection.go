@@ -498,7 +498,7 @@ func printReceivers(app *App, ch *objection.Change) {
 	app.Println(fmt.Sprintf(app.T("以下 %d 个单位取得过原记录，请重新发送：", "%d units received the old record; re-send it to:"), len(ch.Receivers)))
 	t := &tabular.Table{Columns: []tabular.Column{{Key: "unit", Zh: "信息使用单位", En: "Unit"}, {Key: "action", Zh: "方式", En: "How"}, {Key: "at", Zh: "最近一次", En: "Last"}}}
 	for _, r := range ch.Receivers {
-		t.Rows = append(t.Rows, []string{r.Unit, r.Action, r.At})
+		t.Rows = append(t.Rows, []string{r.Unit, r.Action, localTime(r.At)})
 	}
 	app.Print(t)
 }
@@ -582,7 +582,7 @@ func printTimeline(app *App, m *queue.Machine, es []queue.EventView) {
 		if e.ActingBy != "" {
 			op += "（" + e.ActingBy + "）"
 		}
-		t.Rows = append(t.Rows, []string{e.On.String(), e.Label, m.StateLabel(e.To, app.Lang), op, e.Note, e.At})
+		t.Rows = append(t.Rows, []string{e.On.String(), e.Label, m.StateLabel(e.To, app.Lang), op, e.Note, localTime(e.At)})
 	}
 	app.Print(t)
 }

@@ -222,7 +222,7 @@ the catalog in force. Adding an existing provider adds items (never removes) and
 				JSON: ps,
 			}
 			for _, p := range ps {
-				t.Rows = append(t.Rows, []string{p.Code, p.Name, levelLabel(app, p.Level), strings.Join(p.Items, ","), p.CreatedAt})
+				t.Rows = append(t.Rows, []string{p.Code, p.Name, levelLabel(app, p.Level), strings.Join(p.Items, ","), localTime(p.CreatedAt)})
 			}
 			if !app.JSON() && len(ps) == 0 {
 				app.Println(app.T("还没有登记信息提供单位：用 credit provider add 登记", "no providers registered: use credit provider add"))
@@ -253,7 +253,7 @@ the catalog in force. Adding an existing provider adds items (never removes) and
 				return apperr.Newf(apperr.Usage, "没有登记信息提供单位 %s（credit provider list 列出全部）", "no provider %s is registered (credit provider list shows them)", code)
 			}
 			cat, _, _ := st.CatalogInForce(app.Ctx(), app.Today())
-			t := registryTable(app, cat, p.Code, p.Name, levelLabel(app, p.Level), p.Items, p.CreatedAt, p.CreatedBy,
+			t := registryTable(app, cat, p.Code, p.Name, levelLabel(app, p.Level), p.Items, localTime(p.CreatedAt), p.CreatedBy,
 				map[string]any{"code": p.Code, "name": p.Name, "level": p.Level, "created_at": p.CreatedAt, "created_by": p.CreatedBy})
 			if err := addProviderLight(app, st, cat, p.Code, t); err != nil {
 				return err

@@ -451,7 +451,7 @@ store's key and compared. Who looked at whom is itself sensitive: clerk role or 
 				if action == "" {
 					action = q.Action
 				}
-				t.Rows = append(t.Rows, []string{fmt.Sprint(q.ID), q.At, q.Today, who, action, archive.Scope(q.Scope).Label(app.Lang), q.Unit, q.Purpose, q.Authorization, fmt.Sprint(q.Records)})
+				t.Rows = append(t.Rows, []string{fmt.Sprint(q.ID), localTime(q.At), q.Today, who, action, archive.Scope(q.Scope).Label(app.Lang), q.Unit, q.Purpose, q.Authorization, fmt.Sprint(q.Records)})
 			}
 			if text != "" {
 				t.Footer = []string{fmt.Sprintf(app.T("查找内容“%s”（记录形式 %s）：共 %d 次。查询记录本身是敏感信息，请勿外传。", "the text %q (logged as %s): %d time(s). The query log is itself sensitive."),
@@ -513,7 +513,7 @@ under which procedure and reference. Office staff only; the look is logged.`,
 					rec += "（" + archive.LinkLabel(r.LinkedAs, app.Lang) + "）"
 				}
 				for _, v := range r.Revisions {
-					head := []string{rec, fmt.Sprint(v.Rev), archive.ProcedureLabel(v.Procedure, app.Lang), v.At, v.Operator, v.Ref}
+					head := []string{rec, fmt.Sprint(v.Rev), archive.ProcedureLabel(v.Procedure, app.Lang), localTime(v.At), v.Operator, v.Ref}
 					if v.Rev == 1 || len(v.Changes) == 0 {
 						note := app.T("（内容未变）", "(no change in content)")
 						if v.Rev == 1 {

@@ -125,7 +125,7 @@ they may see in the shared scope, besides the public ones.`,
 				JSON: us,
 			}
 			for _, u := range us {
-				t.Rows = append(t.Rows, []string{u.Code, u.Name, strings.Join(u.Items, ","), u.CreatedAt})
+				t.Rows = append(t.Rows, []string{u.Code, u.Name, strings.Join(u.Items, ","), localTime(u.CreatedAt)})
 			}
 			if !app.JSON() && len(us) == 0 {
 				app.Println(app.T("还没有登记信息使用单位：用 credit unit add 登记", "no user units registered: use credit unit add"))
@@ -156,7 +156,7 @@ they may see in the shared scope, besides the public ones.`,
 				return apperr.Newf(apperr.Usage, "没有登记信息使用单位 %s（credit unit list 列出全部）", "no user unit %s is registered (credit unit list shows them)", code)
 			}
 			cat, _, _ := st.CatalogInForce(app.Ctx(), app.Today())
-			return app.Print(registryTable(app, cat, u.Code, u.Name, "", u.Items, u.CreatedAt, u.CreatedBy,
+			return app.Print(registryTable(app, cat, u.Code, u.Name, "", u.Items, localTime(u.CreatedAt), u.CreatedBy,
 				map[string]any{"code": u.Code, "name": u.Name, "created_at": u.CreatedAt, "created_by": u.CreatedBy}))
 		},
 	}

@@ -121,7 +121,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		return res, err
 	}
 	if !opt.DryRun {
-		if id, ok, err := im.Store.PublishedBatchByHash(ctx, hash); err != nil {
+		if id, ok, err := im.Store.PublishedBatchByHash(ctx, hash, opt.Provider, item.Code); err != nil {
 			return res, err
 		} else if ok {
 			res.AlreadyImportedAs = id
@@ -336,7 +336,7 @@ func (im *Importer) begin(ctx context.Context, plan *Plan, path, hash string, sr
 	err = w.sess.Write(ctx, opt.Actor, func(tx *store.Tx) error {
 		// Checked again inside the transaction: two processes given the same
 		// file at once must not both store it.
-		same, err := tx.BatchesOfFile(hash)
+		same, err := tx.BatchesOfFile(hash, opt.Provider, plan.Item.Code)
 		if err != nil {
 			return err
 		}

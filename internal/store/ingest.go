@@ -19,10 +19,13 @@ type BatchStart struct {
 	Lease                   string
 }
 
-// PublishedBatchByHash finds a published batch of the same file content.
-func (s *Store) PublishedBatchByHash(ctx context.Context, hash string) (int64, bool, error) {
+// PublishedBatchByHash finds a published batch of the same file content sent
+// by the same provider for the same item (the same bytes under another item
+// or provider are a different submission, checked on their own).
+func (s *Store) PublishedBatchByHash(ctx context.Context, hash, provider, item string) (int64, bool, error) {
 	var id int64
-	err := s.DB.QueryRowContext(ctx, "SELECT id FROM batches WHERE file_hash = ? AND state = 'published' ORDER BY id LIMIT 1", hash).Scan(&id)
+	err := s.DB.QueryRowContext(ctx, "SELECT id FROM batches WHERE file_hash = ? AND provider = ? AND item = ? AND state = 'published' ORDER BY id LIMIT 1",
+		hash, provider, item).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}
@@ -36,9 +39,11 @@ type SameFile struct {
 	Lease string
 }
 
-// BatchesOfFile lists the published or staging batches of a file's content.
-func (t *Tx) BatchesOfFile(hash string) ([]SameFile, error) {
-	rows, err := t.QueryContext(t.ctx, "SELECT id, state, lease FROM batches WHERE file_hash = ? AND state IN ('published','staging') ORDER BY id", hash)
+// BatchesOfFile lists the published or staging batches of a file's content
+// from provider for item.
+func (t *Tx) BatchesOfFile(hash, provider, item string) ([]SameFile, error) {
+	rows, err := t.QueryContext(t.ctx, "SELECT id, state, lease FROM batches WHERE file_hash = ? AND provider = ? AND item = ? AND state IN ('published','staging') ORDER BY id",
+		hash, provider, item)
 	if err != nil {
 		return nil, err
 	}
