@@ -103,8 +103,7 @@ const chunkRows = 4000
 type chunk struct {
 	seq  int
 	rows []*Checked
-	err  error
-	done chan struct{}
+	done chan struct{} // closed when the workers have checked rows
 }
 
 // Import reads, checks and stores one file. A whole-file refusal comes back
