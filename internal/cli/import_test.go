@@ -524,3 +524,27 @@ func TestSameFileOtherItemIsCheckedAfresh(t *testing.T) {
 		t.Fatalf("a penalty file sent as licences must be checked (and refused), got %s", r.Out)
 	}
 }
+
+// A dry run tells new rows, revisions and duplicates apart as the import
+// would, and stores nothing.
+func TestImportDryRunClassifies(t *testing.T) {
+	h := importHarness(t)
+	f1 := filepath.Join(h.dir, "a.csv")
+	writeCSV(t, f1, xzcfHeader, [][]string{xzcfRow(nil), xzcfRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "行政处罚决定书文号": "D2"})}, false)
+	h.ok("import", f1, "--provider", provider, "--item", "XZCF")
+	f2 := filepath.Join(h.dir, "b.csv")
+	writeCSV(t, f2, xzcfHeader, [][]string{
+		xzcfRow(nil), // unchanged: duplicate
+		xzcfRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "行政处罚决定书文号": "D2", "备注": "改"}), // revision
+		xzcfRow(map[string]string{"行政相对人名称": "丙公司", "行政相对人代码_1（统一社会信用代码）": orgC, "行政处罚决定书文号": "D3"}),              // new
+	}, false)
+	r := h.ok("import", f2, "--provider", provider, "--item", "XZCF", "--dry-run", "--format", "json")
+	for _, want := range []string{`"accepted":1`, `"revised":1`, `"duplicates":1`, `"dry_run":true`} {
+		if !strings.Contains(r.Out, want) {
+			t.Fatalf("dry run: want %s in %s", want, r.Out)
+		}
+	}
+	if out := h.ok("batch", "list", "--format", "json").Out; strings.Count(out, `"batch"`) != 1 {
+		t.Fatalf("a dry run stored a batch: %s", out)
+	}
+}

@@ -517,7 +517,7 @@ func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, res *Re
 		c.fail(keyField(w.plan), "record_locked", "该记录%s，不能被报送修改", lockLabel(ex))
 		return nil
 	}
-	merged, changed, err := w.merge(tx, ex, c)
+	merged, changed, err := w.merge(ex, c)
 	if err != nil {
 		return err
 	}
@@ -625,7 +625,7 @@ func lockLabel(ex store.Existing) string {
 // merge overlays the file's columns on the stored values (SPEC §F: columns
 // absent from the file keep their old values; an empty cell in a present
 // column clears it) and reports whether anything changed.
-func (w *writer) merge(tx *store.Tx, ex store.Existing, c *Checked) ([]string, bool, error) {
+func (w *writer) merge(ex store.Existing, c *Checked) ([]string, bool, error) {
 	oldNames, err := w.im.Store.Layout(w.ctx, ex.Layout)
 	if err != nil {
 		return nil, false, err
@@ -690,7 +690,9 @@ func (w *writer) publish(res *Result) error {
 	})
 }
 
-// dryRun classifies rows without writing anything.
+// dryRun classifies rows as the import would, without writing anything:
+// new, revision, duplicate or rejected (a revision that would not fit the
+// merged record, or a locked record, is rejected as it would be).
 func (w *writer) dryRun(rows []*Checked, res *Result) error {
 	for _, c := range rows {
 		if c.OK() {
@@ -698,12 +700,44 @@ func (w *writer) dryRun(rows []*Checked, res *Result) error {
 				c.fail(keyField(w.plan), "duplicate_in_file", "与本文件第 %d 行重复（同一业务主键）", line)
 			} else {
 				w.seen[c.Key] = c.Line
-				res.Accepted++
+				if err := w.dryClassify(c, res); err != nil {
+					return err
+				}
 			}
 		}
 		if !c.OK() {
 			res.reject(c)
 		}
 	}
+	return nil
+}
+
+func (w *writer) dryClassify(c *Checked, res *Result) error {
+	ex, ok, err := w.im.Store.PublishedRecord(w.ctx, w.plan.Item.Code, c.Key)
+	if err != nil || !ok {
+		if err == nil {
+			res.Accepted++
+		}
+		return err
+	}
+	if ex.Status != "active" || len(ex.Locks) > 0 {
+		c.fail(keyField(w.plan), "record_locked", "该记录%s，不能被报送修改", lockLabel(ex))
+		return nil
+	}
+	merged, changed, err := w.merge(ex, c)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		res.Duplicates++
+		return nil
+	}
+	if m := w.layoutPlan().Check(c.Line, merged); !m.OK() {
+		for _, p := range m.Problems {
+			c.fail(p.Field, p.Reason, "与已存记录合并后：%s", p.Msg)
+		}
+		return nil
+	}
+	res.Revised++
 	return nil
 }

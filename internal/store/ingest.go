@@ -267,6 +267,31 @@ func (t *Tx) ExistingRecord(item, key string) (Existing, error) {
 	return e, err
 }
 
+// PublishedRecord is ExistingRecord for a dry run: read-only, and only a
+// record others can see (its batch published). ok is false when there is none.
+func (s *Store) PublishedRecord(ctx context.Context, item, key string) (Existing, bool, error) {
+	var e Existing
+	err := s.DB.QueryRowContext(ctx, `SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash
+		FROM records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published' WHERE r.item = ? AND r.natural_key = ?`, item, key).
+		Scan(&e.ID, &e.FirstBatch, &e.BatchState, &e.Status, &e.Layout, &e.Vals, &e.ContentHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return e, false, nil
+	}
+	if err != nil {
+		return e, false, err
+	}
+	for name, q := range lockQueries {
+		var n int
+		if err := s.DB.QueryRowContext(ctx, q, e.ID).Scan(&n); err != nil {
+			return e, false, err
+		}
+		if n > 0 {
+			e.Locks = append(e.Locks, name)
+		}
+	}
+	return e, true, nil
+}
+
 // recordLocks lists the open procedures on a record. Workflow tables added
 // by later migrations register their queries in lockQueries.
 func (t *Tx) recordLocks(id int64) ([]string, error) {
