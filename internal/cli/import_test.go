@@ -536,7 +536,7 @@ func TestImportDryRunClassifies(t *testing.T) {
 	writeCSV(t, f2, xzcfHeader, [][]string{
 		xzcfRow(nil), // unchanged: duplicate
 		xzcfRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "行政处罚决定书文号": "D2", "备注": "改"}), // revision
-		xzcfRow(map[string]string{"行政相对人名称": "丙公司", "行政相对人代码_1（统一社会信用代码）": orgC, "行政处罚决定书文号": "D3"}),              // new
+		xzcfRow(map[string]string{"行政相对人名称": "丙公司", "行政相对人代码_1（统一社会信用代码）": orgC, "行政处罚决定书文号": "D3"}),            // new
 	}, false)
 	r := h.ok("import", f2, "--provider", provider, "--item", "XZCF", "--dry-run", "--format", "json")
 	for _, want := range []string{`"accepted":1`, `"revised":1`, `"duplicates":1`, `"dry_run":true`} {
