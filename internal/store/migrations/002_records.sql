@@ -18,7 +18,8 @@ CREATE TABLE subjects (
   first_batch  INTEGER,
   created_at   TEXT NOT NULL
 ) STRICT;
-CREATE INDEX subjects_name_key ON subjects(name_key);
+-- No index on name_key: name search matches substrings (LIKE %…%), which no
+-- index serves, and every import would pay for keeping one.
 
 CREATE TABLE batches (
   id              INTEGER PRIMARY KEY,
