@@ -3,6 +3,7 @@ package ingest
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"credit/internal/apperr"
 	"credit/internal/catalog"
@@ -39,6 +40,14 @@ type Plan struct {
 	codeFs                     []int // subject code fields in preference order
 	keyFs                      []int
 	decidedF                   int
+
+	orderOnce sync.Once
+	order     []int // Layout's names in sorted order (content hashes)
+}
+
+func (p *Plan) layoutOrder() []int {
+	p.orderOnce.Do(func() { p.order = nameOrder(p.Layout) })
+	return p.order
 }
 
 // Problem is one reason a row is rejected (SPEC §H).
