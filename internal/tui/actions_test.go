@@ -1,6 +1,8 @@
 package tui_test
 
 import (
+	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -265,4 +267,105 @@ func TestExportReports(t *testing.T) {
 		t.Fatalf("collection report %s: %v\n%s", md, err, b)
 	}
 	d.golden("report_export_two")
+}
+
+// e in a batch's rejected rows writes the reject report into the current
+// folder — byte for byte what `credit batch rejects N -o FILE.csv` writes —
+// says where, and never overwrites a file: the second export is …-2.csv.
+func TestExportRejects(t *testing.T) {
+	db := fixture(t)
+	t.Chdir(t.TempDir())
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := newDriver(t, db, 200, 30)
+	d.replace[wd] = "<当前目录>"
+	d.keys("5", "enter", "e").golden("batch_rejects_exported")
+	first := filepath.Join(wd, "拒收_批次2_20251201.csv")
+	second := filepath.Join(wd, "拒收_批次2_20251201-2.csv")
+	// Again from one rejected row: the first file stays as it is.
+	d.keys("enter", "e").contains("已写入 <当前目录>/拒收_批次2_20251201-2.csv")
+	cli := filepath.Join(wd, "cli.csv")
+	credit(t, db, 0, "batch", "rejects", "2", "-o", cli, "--today", today)
+	want, err := os.ReadFile(cli)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{first, second} {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatalf("no reject report at %s: %v", f, err)
+		}
+		if !bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
+			t.Fatalf("%s has no UTF-8 BOM: % x", f, b[:min(len(b), 8)])
+		}
+		rows, err := csv.NewReader(bytes.NewReader(b[3:])).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h := rows[0]; len(rows) != 3 || len(h) < 2 || h[len(h)-2] != "错误字段" || h[len(h)-1] != "错误原因" {
+			t.Fatalf("%s: %d rows, header %q", f, len(rows), rows[0])
+		}
+		if !bytes.Equal(b, want) {
+			t.Fatalf("%s differs from what credit batch rejects -o writes:\n%s\n---\n%s", f, b, want)
+		}
+	}
+}
+
+// rosterState reads a list entry's state through the command line.
+func rosterState(t *testing.T, db, id string) string {
+	t.Helper()
+	var v struct {
+		State string `json:"state"`
+	}
+	if err := json.Unmarshal([]byte(credit(t, db, 0, "roster", "show", id, "--format", "json", "--today", today)), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v.State
+}
+
+// A reviewer approves or rejects a pending hand-made list entry from the
+// 名单与案例 view — a, 批准/驳回, a note, the confirmation — through
+// roster.Decide as `credit roster approve|reject` does; the service checks
+// the role (a clerk is refused) and the state.
+func TestReviewListEntry(t *testing.T) {
+	t.Run("approve", func(t *testing.T) {
+		db := fixture(t)
+		d := newDriver(t, db, 100, 30)
+		d.keys("6", "G", "a").golden("roster_review_menu")
+		d.keys("enter").golden("roster_review_form")
+		d.keys("材料齐全，同意列入", "enter").golden("roster_review_confirm")
+		d.keys("y").golden("roster_review_done")
+		if s := rosterState(t, db, "M3"); s != "approved" {
+			t.Fatalf("M3 is %s", s)
+		}
+		var log []struct{ Operator, Action, Object string }
+		if err := json.Unmarshal([]byte(credit(t, db, 0, "audit", "log", "--format", "json")), &log); err != nil {
+			t.Fatal(err)
+		}
+		if e := log[0]; e.Operator != "alice" || e.Action != "roster.approve" || e.Object != "roster:M3" {
+			t.Fatalf("last audit entry: %+v", e)
+		}
+		// Approved, or imported, an entry has nothing left to review.
+		d.keys("a").contains("名单条目 M3 当前状态“有效”，没有可办理的事项")
+	})
+	t.Run("reject_from_detail", func(t *testing.T) {
+		db := fixture(t)
+		d := newDriver(t, db, 100, 30)
+		d.keys("6", "G", "enter", "a", "j", "enter", "enter").golden("roster_reject_confirm")
+		d.keys("y").golden("roster_reject_done")
+		if s := rosterState(t, db, "M3"); s != "rejected" {
+			t.Fatalf("M3 is %s", s)
+		}
+	})
+	t.Run("clerk_refused", func(t *testing.T) {
+		db := fixture(t)
+		d := newDriverAs(t, db, "bob", 100, 30)
+		d.keys("6", "G", "a").golden("roster_review_menu_clerk")
+		d.keys("enter").golden("roster_review_refused_clerk")
+		if s := rosterState(t, db, "M3"); s != "pending" {
+			t.Fatalf("M3 is %s", s)
+		}
+	})
 }

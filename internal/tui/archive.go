@@ -16,13 +16,16 @@ import (
 	"credit/internal/archive"
 	"credit/internal/catalog"
 	"credit/internal/clock"
+	"credit/internal/roster"
 )
 
 // lookupPurpose is the purpose written to the query log for the TUI's looks.
 const lookupPurpose = "终端界面查询"
 
-// The 档案 view: search by name or code → the archive in the office scope,
-// records grouped by category with their states and marks → a record's
+// The 档案 view: search by name or code → the archive in the office scope
+// (the subject's list entries, the open objections and repairs on its
+// records, as `credit subject show --scope office` prints them, then the
+// records grouped by category with their states and marks) → a record's
 // fields and revision history. Every look is the service's, logged.
 type archiveScreen struct {
 	search  filterBox
@@ -113,6 +116,11 @@ func (a *archiveScreen) show(m *Model, code string, keepRecord int64) tea.Cmd {
 		}
 		arc, err := archive.Show(ctx, m.svc.Store, acc, actor, code, archive.ActionShow)
 		if err != nil {
+			return nil, err
+		}
+		// The objections and repairs being worked on its records, as the
+		// queues stand today (what `credit subject show --scope office` adds).
+		if arc.OpenCases, err = archive.OpenCases(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, arc, m.svc.Lang); err != nil {
 			return nil, err
 		}
 		var hist *archive.History
@@ -345,7 +353,7 @@ func (a *archiveScreen) body(m *Model, w, h int) []string {
 	case 2:
 		return a.page.renderSet(a.recordLines(m, w), h)
 	case 1:
-		head := a.subjectLines(m, w)
+		head := a.subjectLines(m, w, h)
 		return append(head, a.rl.render(s, w, h-len(head), func(i int) []string {
 			r := a.recs[i]
 			cat := ""
@@ -404,7 +412,7 @@ func marks(r archive.Record) string {
 	return strings.Join(ms, "、")
 }
 
-func (a *archiveScreen) subjectLines(m *Model, w int) []string {
+func (a *archiveScreen) subjectLines(m *Model, w, h int) []string {
 	sub := a.arc.Subject
 	counts := map[string]int{}
 	for _, r := range a.arc.Records {
@@ -418,7 +426,78 @@ func (a *archiveScreen) subjectLines(m *Model, w int) []string {
 	if sub.LegalRep != "" {
 		line += " · 法定代表人 " + sub.LegalRep
 	}
-	return []string{line, fmt.Sprintf("  %s · 工作机构内部范围 · 查询记录 Q%d", strings.Join(cs, " · "), a.arc.QueryID), ""}
+	out := []string{line, fmt.Sprintf("  %s · 工作机构内部范围 · 查询记录 Q%d", strings.Join(cs, " · "), a.arc.QueryID)}
+	if len(a.arc.RosterEntries) == 0 && len(a.arc.OpenCases) == 0 {
+		return append(out, "  红黑名单：无有效的名单条目 · 办理中的异议和信用修复：无", "")
+	}
+	// Each table takes its title, header and "…另有" lines and up to
+	// standingRows rows, fewer on a small screen: the records keep at
+	// least five lines (their header and four rows).
+	rows := min(standingRows, max(1, (h-len(out)-1-5-6)/2))
+	out = append(out, a.rosterLines(m, w, rows)...)
+	out = append(out, a.openCaseLines(m, w, rows)...)
+	return append(out, "")
+}
+
+// standingRows is how many list entries or open cases the subject's head
+// shows at most before it sends the clerk to the view that lists them all.
+const standingRows = 4
+
+// more says how many of n rows the head left out, and where they are.
+func more(n, shown int, where string) []string {
+	if n <= shown {
+		return nil
+	}
+	return []string{fmt.Sprintf("  …另有 %d 条，见%s", n-shown, where)}
+}
+
+// rosterLines are the subject's red and black list entries that count
+// today (archive.Show's), as `credit subject show` lists them.
+func (a *archiveScreen) rosterLines(m *Model, w, shown int) []string {
+	es := a.arc.RosterEntries
+	if len(es) == 0 {
+		return []string{"  红黑名单：无有效的名单条目。"}
+	}
+	var rows [][]string
+	for _, e := range es[:min(len(es), shown)] {
+		rows = append(rows, []string{e.ID, roster.ListLabel(e.List, "zh"), e.ListName, e.Determined.String(), orForever(e.ValidUntil.String()),
+			orCode(e.UnitName, e.Unit)})
+	}
+	out := []string{m.st.Title.Render(fmt.Sprintf("  红黑名单（%d）", len(es)))}
+	out = append(out, grid(m.st, []string{"编号", "名单", "名单名称", "认定日期", "有效期至", "认定单位"}, rows, w)...)
+	return append(out, more(len(es), shown, " 6 名单与案例")...)
+}
+
+// openCaseLines are the objections and repairs being worked on the
+// subject's records (archive.OpenCases), with their next deadline.
+func (a *archiveScreen) openCaseLines(m *Model, w, shown int) []string {
+	cs := a.arc.OpenCases
+	if len(cs) == 0 {
+		return []string{"  办理中的异议和信用修复：无。"}
+	}
+	var rows [][]string
+	for _, c := range cs[:min(len(cs), shown)] {
+		due, left := "", ""
+		if c.Due != nil {
+			due = strings.TrimSpace(archive.CaseDeadlineLabel(c, "zh") + " " + c.Due.String())
+		}
+		if c.DaysLeft != nil {
+			left = strconv.Itoa(*c.DaysLeft)
+		}
+		status := archive.CaseStatusLabel(c.Status, "zh")
+		if c.Provisional {
+			status += "*"
+		}
+		rows = append(rows, []string{archive.CaseKindLabel(c.Kind, "zh"), strconv.FormatInt(c.ID, 10), fmt.Sprintf("%d %s", c.Record, c.Item),
+			c.StateLabel, due, left, status})
+	}
+	out := []string{m.st.Title.Render(fmt.Sprintf("  办理中的异议和信用修复（%d）", len(cs)))}
+	g := grid(m.st, []string{"类别", "编号", "记录", "状态", "期限", "剩余工作日", "队列状态"}, rows, w)
+	for i := range rows {
+		g[i+1] = m.st.Status(cs[i].Status).Render(g[i+1])
+	}
+	out = append(out, g...)
+	return append(out, more(len(cs), shown, " 3 异议、4 修复视图")...)
 }
 
 func (a *archiveScreen) recordLines(m *Model, w int) []string {

@@ -2,8 +2,11 @@ package tui
 
 import (
 	"context"
-	"credit/internal/operator"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -12,13 +15,16 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
+	"credit/internal/apperr"
 	"credit/internal/ingest"
+	"credit/internal/operator"
 	"credit/internal/store"
 )
 
 // The 归集 view: import batches, newest first → a batch's rejected rows with
 // their reasons → one rejected row with its cells (what `credit batch list`,
-// `batch show` and `batch rejects` print).
+// `batch show` and `batch rejects` print); e there writes the reject report
+// a department fixes and resubmits, as `credit batch rejects N -o F.csv`.
 type batches struct {
 	list    []store.BatchInfo
 	l       list
@@ -136,6 +142,9 @@ func (b *batches) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
+	if b.batch != nil && key.Matches(k, keyExportRejects) {
+		return b.exportRejects(m, b.batch.ID), true
+	}
 	if b.row != nil {
 		return nil, m.scrollKey(&b.page, k)
 	}
@@ -172,13 +181,89 @@ func (b *batches) keys(m *Model) []key.Binding {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "保留过滤")), m.keys.ClearFilter}
 	}
 	if b.row != nil {
-		return []key.Binding{m.keys.Down, m.keys.Up, m.keys.Back}
+		return []key.Binding{keyExportRejects, m.keys.Down, m.keys.Up, m.keys.Back}
 	}
-	bs := append(m.listKeys(), m.keys.Refresh)
-	if b.batch != nil {
-		bs = append(bs, m.keys.Back)
+	if b.batch == nil {
+		return append(m.listKeys(), m.keys.Refresh)
 	}
-	return bs
+	bs := []key.Binding{m.keys.Open, keyExportRejects, m.keys.Filter}
+	return append(append(bs, m.navKeys()...), m.keys.Refresh, m.keys.Back)
+}
+
+// keyExportRejects writes the open batch's reject report (e: 导出).
+var keyExportRejects = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "导出拒收报告"))
+
+// exportRejects writes batch id's reject report into the current folder as
+// 拒收_批次N_YYYYMMDD.csv (the office date; -2, -3… rather than overwrite a
+// file): ingest.WriteRejectsCSV, exactly what `credit batch rejects N -o
+// FILE.csv` writes — the provider's columns plus 错误字段 and 错误原因, UTF-8
+// with a BOM — with the same clerk check.
+func (b *batches) exportRejects(m *Model, id int64) tea.Cmd {
+	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		bi, ok, err := m.svc.Store.Batch(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, apperr.Newf(apperr.Usage, "没有批次 %d", "no batch %d", id)
+		}
+		// Rejected rows are the provider's cells as typed: office staff only.
+		if err := m.svc.Op.Require(operator.Clerk); err != nil {
+			return nil, err
+		}
+		rs, err := m.svc.Store.Rejects(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if len(rs) == 0 {
+			return func(m *Model) tea.Cmd {
+				m.say(fmt.Sprintf("批次 %d 没有拒收行，无需导出。", id))
+				return nil
+			}, nil
+		}
+		d := m.svc.Today
+		path, err := reserveFile(fmt.Sprintf("拒收_批次%d_%04d%02d%02d", id, d.Year, int(d.Month), d.Day), ".csv")
+		if err != nil {
+			return nil, err
+		}
+		if err := ingest.WriteRejectsCSV(path, bi.Header, rs); err != nil {
+			os.Remove(path)
+			return nil, apperr.Wrap(err, apperr.Internal, "无法写入 "+path, "cannot write "+path)
+		}
+		return func(m *Model) tea.Cmd {
+			m.say(fmt.Sprintf("已写入 %s（批次 %d 的拒收报告：%d 行，原列加错误字段、错误原因；提供单位改正后可原样重报）", path, id, len(rs)))
+			return nil
+		}, nil
+	})
+}
+
+// reserveFile makes an empty file name+ext in the current folder, or
+// name-2+ext, name-3+ext… when it is taken, and returns its absolute path:
+// the export then replaces it, and never anyone else's file.
+func reserveFile(name, ext string) (string, error) {
+	for n := 1; n < 1000; n++ {
+		p := name + ext
+		if n > 1 {
+			p = fmt.Sprintf("%s-%d%s", name, n, ext)
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", err
+		}
+		f, err := os.OpenFile(abs, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", apperr.Wrap(err, apperr.Internal, "无法写入 "+abs, "cannot write "+abs)
+		}
+		if err := f.Close(); err != nil {
+			os.Remove(abs)
+			return "", apperr.Wrap(err, apperr.Internal, "无法写入 "+abs, "cannot write "+abs)
+		}
+		return abs, nil
+	}
+	return "", apperr.Newf(apperr.Internal, "当前目录下已有太多 %s-N%s 文件", "too many %s-N%s files in the current folder", name, ext)
 }
 
 func (b *batches) crumb(m *Model) string {

@@ -24,6 +24,10 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
+// testdata is the golden files' folder, found before any test changes the
+// working directory (an export writes into the current folder).
+var testdata = "testdata"
+
 // The office date of every golden view: a Monday and a working day.
 const today = "2025-12-01"
 
@@ -245,6 +249,9 @@ func fixture(t *testing.T) string {
 
 func TestMain(m *testing.M) {
 	flag.Parse()
+	if abs, err := filepath.Abs(testdata); err == nil {
+		testdata = abs
+	}
 	code := m.Run()
 	if fixtureDir != "" {
 		os.RemoveAll(fixtureDir)
@@ -378,9 +385,9 @@ func (d *driver) screen() string {
 func (d *driver) golden(name string) *driver {
 	d.t.Helper()
 	got := d.screen()
-	path := filepath.Join("testdata", name+".golden")
+	path := filepath.Join(testdata, name+".golden")
 	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
+		if err := os.MkdirAll(testdata, 0o755); err != nil {
 			d.t.Fatal(err)
 		}
 		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,9 +20,11 @@ import (
 )
 
 // The 名单与案例 view: the red and black list entries (v switches to the
-// joint reward and sanction cases), a credit check of one subject (c) and
-// recording a case (n) — through internal/roster and internal/sanction as
-// `credit roster list`, `credit check` and `credit case record` do.
+// joint reward and sanction cases), a credit check of one subject (c),
+// recording a case (n) and a reviewer's decision on a pending hand-made
+// entry (a: 批准/驳回) — through internal/roster and internal/sanction as
+// `credit roster list`, `credit check`, `credit case record` and `credit
+// roster approve|reject` do.
 type rosters struct {
 	cases   bool // showing cases instead of list entries
 	entries []roster.Entry
@@ -33,6 +36,8 @@ type rosters struct {
 	title   string               // the open detail page's crumb
 	detail  func(w int) []string // an entry, a case or a check result
 	subject string               // the subject of the open detail page
+	entryID string               // the list entry of the open detail page ("" for a case or a check)
+	focus   string               // the entry to put the cursor on after a reload
 	page    pager
 }
 
@@ -79,6 +84,15 @@ func (r *rosters) load(m *Model) tea.Cmd {
 					e.UnitName, e.Determined.String(), roster.StatusLabel(e.Status(m.svc.Today), "zh")}, "\x00"))
 			}
 			r.el.setRows(keys)
+			for i, e := range es {
+				if e.ID == r.focus {
+					r.el.selectSource(i)
+				}
+				if r.detail != nil && e.ID == r.entryID { // the open entry as it is now
+					r.detail = func(w int) []string { return entryLines(m, e, w) }
+				}
+			}
+			r.focus = ""
 			keys = make([]string, len(cs))
 			for i, c := range cs {
 				keys[i] = strings.ToLower(strings.Join([]string{strconv.FormatInt(c.ID, 10), c.AppliedOn, c.UnitName, c.Unit, c.SubjectCode,
@@ -107,6 +121,7 @@ func (r *rosters) back(m *Model) bool {
 var (
 	keyToggle = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "名单/案例"))
 	keyCheck  = key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "信用审查"))
+	keyReview = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "批准/驳回"))
 )
 
 func (r *rosters) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
@@ -121,6 +136,11 @@ func (r *rosters) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return r.check(m), true
 	case key.Matches(k, m.keys.New):
 		return m.start(recordCase(m, r.subjectHere())), true
+	case key.Matches(k, keyReview):
+		if e, ok := r.entryHere(); ok {
+			return r.review(m, e), true
+		}
+		return nil, true
 	}
 	if r.detail != nil {
 		return nil, m.scrollKey(&r.page, k)
@@ -144,11 +164,11 @@ func (r *rosters) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 		if i := l.current(); i >= 0 {
 			if r.cases {
 				c := r.rows[i]
-				r.title, r.subject = fmt.Sprintf("案例 %d", c.ID), c.SubjectCode
+				r.title, r.subject, r.entryID = fmt.Sprintf("案例 %d", c.ID), c.SubjectCode, ""
 				r.detail = func(w int) []string { return caseLines(m, c, w) }
 			} else {
 				e := r.entries[i]
-				r.title, r.subject = "名单条目 "+e.ID, e.SubjectCode
+				r.title, r.subject, r.entryID = "名单条目 "+e.ID, e.SubjectCode, e.ID
 				r.detail = func(w int) []string { return entryLines(m, e, w) }
 			}
 			r.page.offset = 0
@@ -156,6 +176,22 @@ func (r *rosters) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	}
 	return nil, false
+}
+
+// entryHere is the list entry open or under the cursor.
+func (r *rosters) entryHere() (roster.Entry, bool) {
+	if r.detail != nil {
+		for _, e := range r.entries {
+			if r.entryID != "" && e.ID == r.entryID {
+				return e, true
+			}
+		}
+		return roster.Entry{}, false
+	}
+	if i := r.el.current(); i >= 0 && !r.cases {
+		return r.entries[i], true
+	}
+	return roster.Entry{}, false
 }
 
 // subjectHere is the subject under the cursor, to start a form with.
@@ -177,10 +213,19 @@ func (r *rosters) keys(m *Model) []key.Binding {
 		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "保留过滤")), m.keys.ClearFilter}
 	}
 	newCase := key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "记录案例"))
+	e, ok := r.entryHere()
+	review := ok && len(reviewOptions(m, e)) > 0 // a: only where there is a decision to make
 	if r.detail != nil {
-		return []key.Binding{keyCheck, newCase, m.keys.Down, m.keys.Up, m.keys.Back}
+		bs := []key.Binding{keyCheck, newCase, m.keys.Down, m.keys.Up, m.keys.Back}
+		if review {
+			bs = append([]key.Binding{keyReview}, bs...)
+		}
+		return bs
 	}
 	bs := []key.Binding{m.keys.Open, keyToggle, keyCheck, newCase, m.keys.Filter}
+	if review {
+		bs = []key.Binding{m.keys.Open, keyReview, keyToggle, keyCheck, newCase, m.keys.Filter}
+	}
 	if r.cur().filter != "" {
 		bs = append(bs, m.keys.ClearFilter)
 	}
@@ -281,6 +326,109 @@ func entryLines(m *Model, e roster.Entry, w int) []string {
 		pairs = append(pairs, [2]string{"移出", e.RemovedOn.String() + " " + e.RemovalNote + "（" + e.RemovedBy + "）"})
 	}
 	return append([]string{""}, kv(m.st, pairs, w)...)
+}
+
+// reviewVerbs are a reviewer's decisions on a hand-made entry, as the
+// menu offers them (roster.Transitions says from where and with which role).
+var reviewVerbs = []struct{ verb, zh string }{{"approve", "批准"}, {"reject", "驳回"}}
+
+// reviewOptions are the decisions roster.Transitions allows on entry e
+// today (a pending hand-made entry: 批准, 驳回), each marked with the role it
+// needs when the operator lacks it.
+func reviewOptions(m *Model, e roster.Entry) []huh.Option[string] {
+	status := e.Status(m.svc.Today)
+	var opts []huh.Option[string]
+	for _, v := range reviewVerbs {
+		tr := roster.Transitions[v.verb]
+		if !slices.Contains(tr.From, status) {
+			continue
+		}
+		label := v.zh
+		if !m.svc.Op.Role.Includes(tr.Role) {
+			label += "（需要" + tr.Role.Label() + "角色）"
+		}
+		opts = append(opts, huh.NewOption(label, v.verb))
+	}
+	return opts
+}
+
+// review asks 批准 or 驳回 for entry e; the chosen decision is refused at
+// once without its role, as `credit roster approve` refuses it, and the
+// service checks the role and the state again when it runs.
+func (r *rosters) review(m *Model, e roster.Entry) tea.Cmd {
+	status := e.Status(m.svc.Today)
+	opts := reviewOptions(m, e)
+	if len(opts) == 0 {
+		m.say(fmt.Sprintf("名单条目 %s 当前状态“%s”，没有可办理的事项：只有待审核的手工录入条目可以批准或驳回。", e.ID, roster.StatusLabel(status, "zh")))
+		return nil
+	}
+	verb := opts[0].Value
+	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title("审核名单条目 " + e.ID + "（当前状态：" + roster.StatusLabel(status, "zh") + "）").
+		Options(opts...).Value(&verb)))
+	return m.openForm("名单与案例 › 名单条目 "+e.ID+" · 审核", "", form, func(m *Model) tea.Cmd {
+		if err := m.svc.Op.Require(roster.Transitions[verb].Role); err != nil {
+			m.setError(err)
+			return nil
+		}
+		a := reviewEntry(m, e.ID, verb)
+		a.after = func(m *Model) { r.focus = e.ID }
+		return m.start(a)
+	}, m.keys.Down, m.keys.Up, m.keys.Choose)
+}
+
+// reviewEntry is `credit roster approve|reject ID --note …`.
+func reviewEntry(m *Model, id, verb string) *action {
+	var note string
+	zh := "批准"
+	if verb == "reject" {
+		zh = "驳回"
+	}
+	a := &action{title: "名单与案例 › 名单条目 " + id + " · " + zh}
+	a.input = func() *huh.Form { return huh.NewForm(huh.NewGroup(input("审核意见（可空）", &note))) }
+	a.prepare = func(ctx context.Context) (string, error) {
+		cat, _, err := m.svc.Store.CatalogInForce(ctx, m.svc.Today)
+		if err != nil {
+			return "", err
+		}
+		e, err := roster.Get(ctx, m.svc.Store, cat, id)
+		if err != nil {
+			return "", err
+		}
+		lines := []string{
+			fmt.Sprintf("%s名单条目 %s：%s %s", zh, e.ID, roster.ListLabel(e.List, "zh"), e.ListName),
+			"信息主体 " + strings.TrimSpace(e.SubjectCode+" "+e.SubjectName),
+			fmt.Sprintf("认定单位 %s，认定日期 %s，有效期至 %s", orCode(e.UnitName, e.Unit), e.Determined, e.ValidUntil),
+			"当前状态：" + roster.StatusLabel(e.Status(m.svc.Today), "zh"),
+		}
+		if verb == "approve" {
+			lines = append(lines, fmt.Sprintf("批准后自认定日期 %s 起计入信用审查、联合奖惩案例依据和统计。", e.Determined))
+		} else {
+			lines = append(lines, "驳回后不计入任何审查和统计。")
+		}
+		if strings.TrimSpace(note) != "" {
+			lines = append(lines, "审核意见："+strings.TrimSpace(note))
+		}
+		return confirmText(lines, nil), nil
+	}
+	a.run = func(ctx context.Context) (string, error) {
+		env, err := m.svc.Env(roster.Transitions[verb].Role)
+		if err != nil {
+			return "", err
+		}
+		cat, _, err := env.Store.CatalogInForce(ctx, env.Today())
+		if err != nil {
+			return "", err
+		}
+		e, err := roster.Decide(ctx, env.Store, env.Actor, cat, id, verb, note)
+		if err != nil {
+			return "", err
+		}
+		if verb == "reject" {
+			return fmt.Sprintf("名单条目 %s 已驳回，不计入任何审查和统计", e.ID), nil
+		}
+		return fmt.Sprintf("名单条目 %s 已审核通过，自 %s 起计入审查和统计", e.ID, e.Determined), nil
+	}
+	return a
 }
 
 // caseLines shows one case with its grounds.

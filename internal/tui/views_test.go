@@ -1,6 +1,7 @@
 package tui_test
 
 import (
+	"strings"
 	"testing"
 
 	tea "charm.land/bubbletea/v2"
@@ -38,11 +39,13 @@ func TestViews(t *testing.T) {
 	// 归集: batches, a batch's rejects, one rejected row.
 	d.keys("5").golden("batches")
 	d.keys("enter").golden("batch_rejects")
+	d.keys("?").golden("batch_rejects_help").keys("esc")
 	d.keys("enter").golden("batch_reject_row")
 	d.keys("q", "q")
 
 	// 名单与案例: the entries, one entry, the cases, one case.
 	d.keys("6").golden("rosters")
+	d.keys("G", "?").golden("rosters_help").keys("esc", "g") // on the pending entry: a 批准/驳回
 	d.keys("enter").golden("roster_entry")
 	d.keys("esc", "v").golden("cases")
 	d.keys("enter").golden("case_detail")
@@ -53,6 +56,28 @@ func TestViews(t *testing.T) {
 	d.keys("left").golden("reports_october")
 	d.keys("tab").contains("[1 概览]")
 	d.keys("shift+tab").contains("[7 报表]")
+}
+
+// The subject screen (office scope) shows the subject's list entries and
+// the open objections and repairs on its records, as `credit subject show
+// --scope office` prints them, above the records.
+func TestArchiveStanding(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("2", "/", "通州食品", "enter").golden("archive_subject_standing")
+	d.keys("f", "崇川房地产", "enter").golden("archive_subject_black_repair")
+	d.keys("f", "海安家纺", "enter").golden("archive_subject_nothing_open")
+	out := credit(t, db, 0, "subject", "show", usccOf("91320602MA0000011"), "--scope", "office", "--purpose", "核对", "--today", today)
+	for _, x := range []string{"M1", "拖欠农民工工资失信联合惩戒对象名单", "信用修复"} {
+		if !strings.Contains(out, x) {
+			t.Fatalf("credit subject show lacks %q:\n%s", x, out)
+		}
+	}
+	d.keys("f", "崇川房地产", "enter").contains("M1", "拖欠农民工工资失信", "信用修复")
+	// On a short screen the head shows fewer cases and says where the rest are;
+	// the records stay in sight.
+	small := newDriver(t, db, 80, 20)
+	small.keys("2", "/", personID, "enter").golden("small_archive_person")
 }
 
 // 80×24 must work: optional columns give way, Chinese stays aligned.
