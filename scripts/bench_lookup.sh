@@ -25,7 +25,9 @@ CODES="$B/lookup-$ROWS.codes"
 DB="$B/lookup-$ROWS.db"
 export CREDIT_DB="$DB" CREDIT_TODAY="$TODAY"
 
-if [ ! -f "$DB.ready" ]; then
+# Rebuilt when the schema changed since it was built.
+SIG=$(cat internal/store/migrations/*.sql | sha256sum | cut -c1-16)
+if [ "$(cat "$DB.ready" 2>/dev/null)" != "$SIG" ]; then
   rm -f "$DB" "$DB-wal" "$DB-shm"
   echo "generating $ROWS 行政处罚 rows, $PER per subject → $CSV"
   go run ./scripts/gendata xzcf-shared -n "$ROWS" -per "$PER" -o "$CSV" -codes "$CODES" -today "$TODAY"
@@ -35,7 +37,7 @@ if [ ! -f "$DB.ready" ]; then
   start=$EPOCHREALTIME
   "$BIN" import "$CSV" --provider $PROVIDER --item XZCF --format json | tail -1
   echo "import: $(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}') s"
-  touch "$DB.ready"
+  echo "$SIG" > "$DB.ready"
 fi
 "$BIN" init > /dev/null   # a reused store is brought up to this binary's schema
 
