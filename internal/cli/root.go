@@ -41,6 +41,15 @@ func Main(args []string, io IO) int {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
+	if path := io.Getenv("CREDIT_MEMPROFILE"); path != "" {
+		// Where this run allocated (go tool pprof -sample_index=alloc_space).
+		defer func() {
+			if f, err := os.Create(path); err == nil {
+				pprof.Lookup("allocs").WriteTo(f, 0)
+				f.Close()
+			}
+		}()
+	}
 	root := newRoot(app)
 	root.SetArgs(args)
 	root.SetIn(io.In)

@@ -11,9 +11,18 @@ import (
 // (synchronous=NORMAL, still crash-consistent in WAL mode: a kill loses at
 // most the last unpublished chunks, which are discarded anyway). Durable
 // switches back to FULL before the publishing commit.
+//
+// Its commits do not checkpoint the WAL themselves: a second connection
+// copies committed pages into the database file in the background
+// (PRAGMA wal_checkpoint(PASSIVE), which never blocks a reader or a writer),
+// so the long job's one writing goroutine only writes. Checkpoints that keep
+// up let the next commit restart the WAL from its beginning, so the WAL stays
+// small however large the job.
 type Session struct {
-	s    *Store
-	conn *sql.Conn
+	s      *Store
+	conn   *sql.Conn
+	ckpt   chan struct{} // a commit happened: checkpoint when free
+	ckDone chan struct{} // closed when the checkpointer has stopped
 }
 
 // Session opens a dedicated connection.
@@ -22,11 +31,28 @@ func (s *Store) Session(ctx context.Context) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -49152; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 10000"); err != nil {
+	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -49152; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0"); err != nil {
 		conn.Close()
 		return nil, err
 	}
-	return &Session{s: s, conn: conn}, nil
+	ck, err := s.DB.Conn(ctx)
+	if err != nil {
+		conn.Close()
+		return nil, err
+	}
+	se := &Session{s: s, conn: conn, ckpt: make(chan struct{}, 1), ckDone: make(chan struct{})}
+	go se.checkpointer(ck)
+	return se, nil
+}
+
+// checkpointer runs a passive checkpoint after commits, one at a time;
+// commits made while one runs are covered by the next.
+func (se *Session) checkpointer(ck *sql.Conn) {
+	defer close(se.ckDone)
+	defer ck.Close()
+	for range se.ckpt {
+		ck.ExecContext(context.Background(), "PRAGMA wal_checkpoint(PASSIVE)")
+	}
 }
 
 // Durable makes the session's next commits wait for the disk.
@@ -37,7 +63,9 @@ func (se *Session) Durable(ctx context.Context) error {
 
 // Close releases the connection (restoring the store's default durability).
 func (se *Session) Close() {
-	se.conn.ExecContext(context.Background(), "PRAGMA synchronous = FULL")
+	close(se.ckpt)
+	<-se.ckDone
+	se.conn.ExecContext(context.Background(), "PRAGMA synchronous = FULL; PRAGMA wal_autocheckpoint = 1000")
 	se.conn.Close()
 }
 
@@ -58,6 +86,10 @@ func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return se.s.busyError(err)
+	}
+	select {
+	case se.ckpt <- struct{}{}:
+	default: // one is already due
 	}
 	return nil
 }
