@@ -315,6 +315,17 @@ type writer struct {
 	sess   *store.Session
 	dry    bool
 	seen   map[string]int // dry run: keys met in the file
+	buf    writeBuffers
+}
+
+// writeBuffers are reused from one chunk to the next.
+type writeBuffers struct {
+	subjects []store.SubjectIn
+	refs     map[string]store.SubjectRef
+	recs     []store.NewRecord
+	recRows  []*Checked
+	ids      []int64
+	links    []store.LinkIn
 }
 
 func (im *Importer) begin(ctx context.Context, plan *Plan, path, hash string, src Source, opt Options) (*writer, error) {
@@ -389,7 +400,7 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 		rejects = append(rejects, toStoreReject(c))
 	}
 	err := w.sess.Write(w.ctx, w.opt.Actor, func(tx *store.Tx) error {
-		var subjects []store.SubjectIn
+		subjects := w.buf.subjects[:0]
 		for _, c := range rows {
 			if !c.OK() {
 				continue
@@ -399,12 +410,16 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 				subjects = append(subjects, store.SubjectIn{Code: l.Code, Kind: string(catalog.NaturalPerson), Name: l.Name, NameKey: l.NameKey})
 			}
 		}
-		refs, err := tx.ResolveSubjects(w.batch, subjects)
-		if err != nil {
+		w.buf.subjects = subjects
+		if w.buf.refs == nil {
+			w.buf.refs = make(map[string]store.SubjectRef, 2*len(subjects))
+		}
+		refs := w.buf.refs
+		clear(refs)
+		if err := tx.ResolveSubjectsInto(w.batch, subjects, refs); err != nil {
 			return err
 		}
-		var recs []store.NewRecord
-		var recRows []*Checked
+		recs, recRows := w.buf.recs[:0], w.buf.recRows[:0]
 		for _, c := range rows {
 			if !c.OK() {
 				continue
@@ -421,29 +436,26 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 				ValidUntil: c.ValidUntil.String(), Layout: w.layout, Vals: c.ValsJSON, ContentHash: c.Hash})
 			recRows = append(recRows, c)
 		}
-		ids, err := tx.InsertRecords(w.batch, recs)
-		if err != nil {
+		w.buf.recs, w.buf.recRows = recs, recRows
+		ids := slices.Grow(w.buf.ids[:0], len(recs))[:len(recs)]
+		w.buf.ids = ids
+		if err := tx.InsertRecordsInto(w.batch, recs, ids); err != nil {
 			return err
 		}
-		var links []store.LinkIn
+		links := w.buf.links[:0]
 		for i, c := range recRows {
-			var mine []store.LinkIn
-			for _, l := range c.Links {
-				mine = append(mine, store.LinkIn{SubjectID: refs[l.Code].ID, Role: l.Role})
-			}
-			id, inserted := ids[i]
-			if !inserted {
+			if ids[i] == 0 {
 				if err := w.conflict(tx, c, recs[i], res); err != nil {
 					return err
 				}
 				continue
 			}
 			res.Accepted++
-			for _, l := range mine {
-				l.RecordID = id
-				links = append(links, l)
+			for _, l := range c.Links {
+				links = append(links, store.LinkIn{RecordID: ids[i], SubjectID: refs[l.Code].ID, Role: l.Role})
 			}
 		}
+		w.buf.links = links
 		if err := tx.AddLinks(links); err != nil {
 			return err
 		}
@@ -454,6 +466,12 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 		}
 		return tx.AddRejects(w.batch, rejects)
 	})
+	if err == nil {
+		// The buffers keep nothing of this chunk alive until the next.
+		clear(w.buf.recs)
+		clear(w.buf.recRows)
+		clear(w.buf.subjects)
+	}
 	return err
 }
 

@@ -112,49 +112,66 @@ type SubjectRef struct {
 // ResolveSubjects returns the stored subject for each distinct code, creating
 // the missing ones under batch. A stored subject whose name is unknown gets
 // the row's name. Input order decides which row's name a new subject takes.
-// New subjects are inserted first (the common case in a big first import),
-// then the codes that already existed are read.
 func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef, error) {
 	out := make(map[string]SubjectRef, len(in))
-	var order []SubjectIn
-	first := map[string]SubjectIn{}
-	for _, s := range in {
-		if _, ok := first[s.Code]; !ok {
-			first[s.Code] = s
-			order = append(order, s)
+	return out, t.ResolveSubjectsInto(batch, in, out)
+}
+
+// ResolveSubjectsInto is ResolveSubjects writing into out, which must be
+// empty: a long import reuses one map for every chunk.
+//
+// New subjects are inserted first (the common case in a big first import)
+// under ids taken from the table's sequence — the transaction holds the
+// write lock, so no one else takes them — and only when some codes turned
+// out to be stored already are those read back.
+func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]SubjectRef) error {
+	order := t.scratch.order[:0]
+	for i, s := range in {
+		if _, ok := out[s.Code]; !ok {
+			out[s.Code] = SubjectRef{Name: s.Name, NameKey: s.NameKey} // ID 0: not resolved yet
+			order = append(order, i)
 		}
 	}
+	t.scratch.order = order
+	next, err := t.nextID("subjects")
+	if err != nil {
+		return err
+	}
+	mineFrom := next // ids from here on were given by this call
 	const istep = 200
+	var known []any
 	for i := 0; i < len(order); i += istep {
 		part := order[i:min(i+istep, len(order))]
-		args := make([]any, 0, len(part)*6)
-		for _, s := range part {
-			args = append(args, s.Code, s.Kind, s.Name, s.NameKey, batch, t.At)
+		args := t.scratch.args[:0]
+		first := next
+		for _, k := range part {
+			s := in[k]
+			args = append(args, next, s.Code, s.Kind, s.Name, s.NameKey, batch, t.At)
+			next++
 		}
-		rows, err := t.query("INSERT INTO subjects(code, kind, name, name_key, first_batch, created_at) VALUES "+
-			tuples(len(part), 6)+" ON CONFLICT(code) DO NOTHING RETURNING id, code", args...)
+		t.scratch.args = args
+		res, err := t.exec("INSERT INTO subjects(id, code, kind, name, name_key, first_batch, created_at) VALUES "+
+			tuples(len(part), 7)+" ON CONFLICT(code) DO NOTHING", args...)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		for rows.Next() {
-			var id int64
-			var code string
-			if err := rows.Scan(&id, &code); err != nil {
-				rows.Close()
-				return nil, err
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if int(n) == len(part) {
+			for j, k := range part {
+				code := in[k].Code
+				r := out[code]
+				r.ID = first + int64(j)
+				out[code] = r
 			}
-			s := first[code]
-			out[code] = SubjectRef{ID: id, Name: s.Name, NameKey: s.NameKey}
+			continue
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-	}
-	var known []any
-	for _, s := range order {
-		if _, ok := out[s.Code]; !ok {
-			known = append(known, s.Code)
+		// Some codes were stored already: those rows were skipped, and the
+		// ids given to them stay unused.
+		for _, k := range part {
+			known = append(known, in[k].Code)
 		}
 	}
 	const step = 400
@@ -162,34 +179,46 @@ func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef
 		part := known[i:min(i+step, len(known))]
 		rows, err := t.query("SELECT id, code, name, name_key FROM subjects WHERE code IN ("+placeholders(len(part))+")", part...)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for rows.Next() {
 			var r SubjectRef
 			var code string
 			if err := rows.Scan(&r.ID, &code, &r.Name, &r.NameKey); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
+			if r.ID >= mineFrom {
+				// Created by an insert above: it has the row's name already.
+				out[code] = r
+				continue
+			}
+			s := out[code]
 			out[code] = r
+			if r.NameKey == "" && s.NameKey != "" {
+				// A person known so far only by ID gets the row's name when the
+				// batch publishes, not before (staging must change nothing seen).
+				if _, err := t.exec("INSERT OR IGNORE INTO staged_names(batch_id, subject_id, name, name_key) VALUES (?,?,?,?)", batch, r.ID, s.Name, s.NameKey); err != nil {
+					rows.Close()
+					return err
+				}
+			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	for _, c := range known {
-		code := c.(string)
-		r, s := out[code], first[code]
-		if r.NameKey == "" && s.NameKey != "" {
-			// A person known so far only by ID gets the row's name when the
-			// batch publishes, not before (staging must change nothing seen).
-			if _, err := t.exec("INSERT OR IGNORE INTO staged_names(batch_id, subject_id, name, name_key) VALUES (?,?,?,?)", batch, r.ID, s.Name, s.NameKey); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
+	return nil
+}
+
+// nextID is the first id a new row of table (one with AUTOINCREMENT) may
+// take: above every id it ever gave, so none is reused. Inserting a larger
+// id moves the sequence on.
+func (t *Tx) nextID(table string) (int64, error) {
+	var seq int64
+	err := t.QueryRowContext(t.ctx, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = ?), 0)", table).Scan(&seq)
+	return seq + 1, err
 }
 
 // NewRecord is a record to insert under a staging batch.
@@ -204,42 +233,72 @@ type NewRecord struct {
 }
 
 // InsertRecords inserts records under batch; a record whose natural key is
-// already stored is not inserted. It returns the new ids by input index.
-func (t *Tx) InsertRecords(batch int64, recs []NewRecord) (map[int]int64, error) {
-	ids := make(map[int]int64, len(recs))
+// already stored is not inserted. It returns the new ids by input index, 0
+// for a record not inserted.
+func (t *Tx) InsertRecords(batch int64, recs []NewRecord) ([]int64, error) {
+	ids := make([]int64, len(recs))
+	return ids, t.InsertRecordsInto(batch, recs, ids)
+}
+
+// InsertRecordsInto is InsertRecords writing the ids into ids (len(recs)).
+// As for subjects, ids come from the sequence, and only a group of rows
+// where some key was stored already is read back to see which went in.
+func (t *Tx) InsertRecordsInto(batch int64, recs []NewRecord, ids []int64) error {
+	next, err := t.nextID("records")
+	if err != nil {
+		return err
+	}
 	const step = 150
 	for i := 0; i < len(recs); i += step {
 		part := recs[i:min(i+step, len(recs))]
-		args := make([]any, 0, len(part)*15)
-		index := make(map[string]int, len(part))
-		for j, r := range part {
-			args = append(args, r.Item, r.Key, r.SubjectID, r.Provider, batch, r.Channel, batch, r.Category, r.Severity,
+		args := t.scratch.args[:0]
+		first := next
+		for _, r := range part {
+			args = append(args, next, r.Item, r.Key, r.SubjectID, r.Provider, batch, r.Channel, batch, r.Category, r.Severity,
 				r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, t.At)
-			if _, dup := index[r.Key]; !dup {
-				index[r.Key] = i + j
-			}
+			next++
 		}
-		rows, err := t.query(`INSERT INTO records(item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
-			category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES `+tuples(len(part), 15)+`
-			ON CONFLICT(item, natural_key) DO NOTHING RETURNING id, natural_key`, args...)
+		t.scratch.args = args
+		res, err := t.exec(`INSERT INTO records(id, item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
+			category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES `+tuples(len(part), 16)+`
+			ON CONFLICT(item, natural_key) DO NOTHING`, args...)
 		if err != nil {
-			return nil, err
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		for j := range part {
+			ids[i+j] = first + int64(j)
+		}
+		if int(n) == len(part) {
+			continue
+		}
+		in := map[int64]bool{}
+		rows, err := t.query("SELECT id FROM records WHERE id BETWEEN ? AND ?", first, next-1)
+		if err != nil {
+			return err
 		}
 		for rows.Next() {
 			var id int64
-			var key string
-			if err := rows.Scan(&id, &key); err != nil {
+			if err := rows.Scan(&id); err != nil {
 				rows.Close()
-				return nil, err
+				return err
 			}
-			ids[index[key]] = id
+			in[id] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return err
+		}
+		for j := range part {
+			if !in[ids[i+j]] {
+				ids[i+j] = 0
+			}
 		}
 	}
-	return ids, nil
+	return nil
 }
 
 // Existing is a stored record met again by an import.

@@ -23,6 +23,7 @@ type Session struct {
 	conn   *sql.Conn
 	ckpt   chan struct{} // a commit happened: checkpoint when free
 	ckDone chan struct{} // closed when the checkpointer has stopped
+	buf    scratch
 }
 
 // Session opens a dedicated connection.
@@ -79,7 +80,7 @@ func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error
 	if err != nil {
 		return se.s.busyError(err)
 	}
-	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, session: se}
+	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, session: se, scratch: &se.buf}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err

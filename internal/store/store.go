@@ -279,6 +279,14 @@ type Tx struct {
 
 	session *Session             // set for writes on a Session's connection
 	stmts   map[string]*sql.Stmt // prepared in this transaction (see stmt)
+	scratch *scratch             // buffers a long job reuses from one transaction to the next
+}
+
+// scratch holds buffers reused by the bulk statements of an import, so its
+// million rows do not each leave garbage behind.
+type scratch struct {
+	args  []any
+	order []int
 }
 
 // Ctx is the transaction's context.
@@ -297,7 +305,7 @@ func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 	if err != nil {
 		return s.busyError(err)
 	}
-	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx}
+	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err

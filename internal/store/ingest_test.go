@@ -1,0 +1,217 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"credit/internal/civil"
+)
+
+// The bulk statements of an import give ids from the tables' sequences
+// themselves and read back only groups where some row was already stored.
+// These tests mix stored and new rows inside one statement group.
+
+func newIngestStore(t *testing.T) (*Store, Actor, int64, int64) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "i.db"), Options{Create: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	actor := Actor{Operator: "alice", Today: civil.MustParse("2025-12-01"), Now: time.Now}
+	var batch, layout int64
+	err = st.Write(ctx, actor, func(tx *Tx) error {
+		if batch, err = tx.BeginBatch(BatchStart{Provider: "p", Item: "XZCF", Channel: "local", FileName: "f", FileHash: "h"}); err != nil {
+			return err
+		}
+		layout, err = tx.LayoutID("XZCF", []string{"名称"})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, actor, batch, layout
+}
+
+func TestResolveSubjectsMixesStoredAndNew(t *testing.T) {
+	st, actor, batch, _ := newIngestStore(t)
+	ctx := context.Background()
+	code := func(i int) string { return fmt.Sprintf("C%05d", i) }
+	// Stored first: every third code; the person C00003 known only by ID.
+	stored := map[string]int64{}
+	err := st.Write(ctx, actor, func(tx *Tx) error {
+		var in []SubjectIn
+		for i := 0; i < 500; i += 3 {
+			name := "甲" + code(i)
+			if i == 3 {
+				name = ""
+			}
+			in = append(in, SubjectIn{Code: code(i), Kind: "organisation", Name: name, NameKey: name})
+		}
+		refs, err := tx.ResolveSubjects(batch, in)
+		for c, r := range refs {
+			stored[c] = r.ID
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]SubjectRef
+	err = st.Write(ctx, actor, func(tx *Tx) error {
+		var in []SubjectIn
+		for i := 0; i < 500; i++ {
+			in = append(in, SubjectIn{Code: code(i), Kind: "organisation", Name: "乙" + code(i), NameKey: "乙" + code(i)})
+		}
+		in = append(in, in[7]) // a code met twice keeps its first row's name
+		in[len(in)-1].Name, in[len(in)-1].NameKey = "丙", "丙"
+		var err error
+		got, err = tx.ResolveSubjects(batch, in)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 500 {
+		t.Fatalf("resolved %d codes, want 500", len(got))
+	}
+	ids := map[int64]string{}
+	for i := 0; i < 500; i++ {
+		c := code(i)
+		r := got[c]
+		var dbID int64
+		var dbName string
+		if err := st.DB.QueryRow("SELECT id, name FROM subjects WHERE code = ?", c).Scan(&dbID, &dbName); err != nil {
+			t.Fatalf("%s not stored: %v", c, err)
+		}
+		if r.ID != dbID {
+			t.Fatalf("%s: resolved id %d, stored id %d", c, r.ID, dbID)
+		}
+		if prev, dup := ids[r.ID]; dup {
+			t.Fatalf("id %d given to %s and %s", r.ID, prev, c)
+		}
+		ids[r.ID] = c
+		switch {
+		case i%3 == 0 && stored[c] != r.ID:
+			t.Fatalf("%s was stored as %d, resolved to %d", c, stored[c], r.ID)
+		case i == 3 && (dbName != "" || r.NameKey != ""):
+			t.Fatalf("a person known by ID only got a name before publish: %q/%q", dbName, r.NameKey)
+		case i%3 == 0 && i != 3 && dbName != "甲"+c:
+			t.Fatalf("%s: a stored name changed to %q", c, dbName)
+		case i%3 != 0 && dbName != "乙"+c:
+			t.Fatalf("%s: new subject named %q", c, dbName)
+		}
+	}
+	var staged string
+	if err := st.DB.QueryRow("SELECT n.name FROM staged_names n JOIN subjects s ON s.id = n.subject_id WHERE s.code = ?", code(3)).Scan(&staged); err != nil || staged != "乙"+code(3) {
+		t.Fatalf("staged name for the unnamed person = %q (%v)", staged, err)
+	}
+}
+
+func TestInsertRecordsMixesStoredAndNewKeys(t *testing.T) {
+	st, actor, batch, layout := newIngestStore(t)
+	ctx := context.Background()
+	var subj int64
+	rec := func(key string) NewRecord {
+		return NewRecord{Item: "XZCF", Key: key, Provider: "p", Channel: "local", SubjectID: subj, Category: "negative",
+			Layout: layout, Vals: `["` + key + `"]`, ContentHash: "h" + key}
+	}
+	key := func(i int) string { return fmt.Sprintf("K%04d", i) }
+	err := st.Write(ctx, actor, func(tx *Tx) error {
+		refs, err := tx.ResolveSubjects(batch, []SubjectIn{{Code: "S1", Kind: "organisation", Name: "甲", NameKey: "甲"}})
+		subj = refs["S1"].ID
+		if err != nil {
+			return err
+		}
+		var recs []NewRecord
+		for i := 0; i < 400; i += 5 {
+			recs = append(recs, rec(key(i)))
+		}
+		_, err = tx.InsertRecords(batch, recs)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	var recs []NewRecord
+	for i := 0; i < 400; i++ {
+		recs = append(recs, rec(key(i)))
+	}
+	recs = append(recs, rec(key(1))) // repeated in the same call
+	err = st.Write(ctx, actor, func(tx *Tx) error {
+		var err error
+		ids, err = tx.InsertRecords(batch, recs)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int64]bool{}
+	for i, r := range recs {
+		var dbID int64
+		if err := st.DB.QueryRow("SELECT id FROM records WHERE natural_key = ?", r.Key).Scan(&dbID); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case i%5 == 0 && i < 400 || i == 400:
+			if ids[i] != 0 {
+				t.Fatalf("row %d (%s) was stored already but got id %d", i, r.Key, ids[i])
+			}
+		case ids[i] != dbID:
+			t.Fatalf("row %d (%s): id %d, stored as %d", i, r.Key, ids[i], dbID)
+		case seen[ids[i]]:
+			t.Fatalf("id %d returned twice", ids[i])
+		}
+		seen[ids[i]] = true
+	}
+}
+
+// An id once given is never given again, even after a crashed import's
+// staged rows are discarded (the query log and audit log name ids).
+func TestIDsNotReusedAfterDiscard(t *testing.T) {
+	st, actor, batch, layout := newIngestStore(t)
+	ctx := context.Background()
+	var subj, rec int64
+	insert := func(b int64, code, key string) {
+		t.Helper()
+		err := st.Write(ctx, actor, func(tx *Tx) error {
+			refs, err := tx.ResolveSubjects(b, []SubjectIn{{Code: code, Kind: "organisation", Name: code, NameKey: code}})
+			if err != nil {
+				return err
+			}
+			subj = refs[code].ID
+			ids, err := tx.InsertRecords(b, []NewRecord{{Item: "XZCF", Key: key, Provider: "p", Channel: "local", SubjectID: subj,
+				Category: "negative", Layout: layout, Vals: "[]", ContentHash: key}})
+			rec = ids[0]
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	insert(batch, "S1", "K1")
+	s1, r1 := subj, rec
+	if err := st.Write(ctx, actor, func(tx *Tx) error { _, err := tx.DiscardBatch(batch); return err }); err != nil {
+		t.Fatal(err)
+	}
+	var b2 int64
+	if err := st.Write(ctx, actor, func(tx *Tx) error {
+		var err error
+		b2, err = tx.BeginBatch(BatchStart{Provider: "p", Item: "XZCF", Channel: "local", FileName: "g", FileHash: "g"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	insert(b2, "S2", "K2")
+	if subj <= s1 || rec <= r1 {
+		t.Fatalf("after a discard: subject id %d (was %d), record id %d (was %d): ids reused", subj, s1, rec, r1)
+	}
+}
