@@ -37,6 +37,27 @@ func (it *Item) FieldNames() []string {
 	return out
 }
 
+// CutMultiple cuts the value of a multiple field around its first separator
+// (；, ; or 、): SplitMultiple's parts are the non-empty trimmed pieces
+// between separators. found is false when v holds no separator.
+func CutMultiple(v string) (before, after string, found bool) {
+	for i := 0; i < len(v); i++ {
+		switch v[i] {
+		case ';':
+			return v[:i], v[i+1:], true
+		case 0xEF: // ； U+FF1B
+			if i+2 < len(v) && v[i+1] == 0xBC && v[i+2] == 0x9B {
+				return v[:i], v[i+3:], true
+			}
+		case 0xE3: // 、 U+3001
+			if i+2 < len(v) && v[i+1] == 0x80 && v[i+2] == 0x81 {
+				return v[:i], v[i+3:], true
+			}
+		}
+	}
+	return v, "", false
+}
+
 // SplitMultiple splits the value of a multiple field at ；, ; and 、.
 func SplitMultiple(v string) []string {
 	parts := strings.FieldsFunc(v, func(r rune) bool { return r == '；' || r == ';' || r == '、' })
@@ -94,16 +115,24 @@ func (f *Field) BadValues(cell string) []string {
 // Has reports whether a cell of f holds value v: one of its parts for a
 // multiple field, the whole (normalised) cell otherwise.
 func (f *Field) Has(cell, v string) bool {
-	nv := NormalizeName(v)
-	if f.Multiple {
-		for _, p := range SplitMultiple(cell) {
-			if NormalizeName(p) == nv {
-				return true
-			}
-		}
-		return false
+	return HasNormalized(f.Multiple, cell, NormalizeName(v))
+}
+
+// HasNormalized is Field.Has for a field that is multiple or not and a value
+// already normalised (NormalizeName), so a caller checking many cells
+// normalises its values once.
+func HasNormalized(multiple bool, cell, nv string) bool {
+	if !multiple {
+		return NormalizeName(cell) == nv
 	}
-	return NormalizeName(cell) == nv
+	for rest, more := cell, true; more; {
+		var p string
+		p, rest, more = CutMultiple(rest)
+		if p = TrimSpace(p); p != "" && NormalizeName(p) == nv {
+			return true
+		}
+	}
+	return false
 }
 
 // Required reports whether f must be filled in a row whose cells get returns
@@ -122,7 +151,10 @@ func (it *Item) Required(f *Field, get func(field string) string) bool {
 		return false
 	}
 	cell := get(w.Name)
-	for _, v := range r.Values() {
+	if r.Equals != "" && w.Has(cell, r.Equals) { // r.Values() without building it
+		return true
+	}
+	for _, v := range r.In {
 		if w.Has(cell, v) {
 			return true
 		}

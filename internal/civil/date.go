@@ -34,7 +34,23 @@ func Valid(y int, m time.Month, d int) bool {
 	if y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 {
 		return false
 	}
-	return New(y, m, d) == Date{y, m, d}
+	return d <= daysIn(y, m)
+}
+
+// daysIn is DaysIn for 1 ≤ m ≤ 12 without time arithmetic (the proleptic
+// Gregorian calendar, as package time counts): the import checks millions
+// of dates.
+func daysIn(y int, m time.Month) int {
+	switch m {
+	case time.February:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case time.April, time.June, time.September, time.November:
+		return 30
+	}
+	return 31
 }
 
 // Parse reads YYYY-MM-DD strictly (impossible days are errors).
@@ -51,7 +67,9 @@ func Parse(s string) (Date, error) {
 			return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", s)
 		}
 	}
-	fmt.Sscanf(s, "%4d-%2d-%2d", &y, &m, &d)
+	y = int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
+	m = int(s[5]-'0')*10 + int(s[6]-'0')
+	d = int(s[8]-'0')*10 + int(s[9]-'0')
 	if !Valid(y, time.Month(m), d) {
 		return Date{}, fmt.Errorf("日期 %q 不存在", s)
 	}
@@ -75,7 +93,38 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	if !d.fourTwoTwo() {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	}
+	var b [10]byte
+	return string(d.put(&b))
+}
+
+// Append appends d.String() to b.
+func (d Date) Append(b []byte) []byte {
+	if d.IsZero() {
+		return b
+	}
+	if !d.fourTwoTwo() {
+		return fmt.Appendf(b, "%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	}
+	var t [10]byte
+	return append(b, d.put(&t)...)
+}
+
+// fourTwoTwo reports whether d's text is exactly YYYY-MM-DD: every real
+// date's is; only out-of-range fields need fmt's general formatting.
+func (d Date) fourTwoTwo() bool {
+	return d.Year >= 0 && d.Year <= 9999 && d.Month >= 0 && d.Month <= 99 && d.Day >= 0 && d.Day <= 99
+}
+
+// put writes YYYY-MM-DD into b; d must be fourTwoTwo.
+func (d Date) put(b *[10]byte) []byte {
+	y, m, day := d.Year, int(d.Month), d.Day
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[4], b[5], b[6] = '-', byte('0'+m/10), byte('0'+m%10)
+	b[7], b[8], b[9] = '-', byte('0'+day/10), byte('0'+day%10)
+	return b[:]
 }
 
 // Time is midnight UTC of d, for arithmetic.

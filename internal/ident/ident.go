@@ -51,6 +51,9 @@ func fail(cause error, zh, en string, args ...any) error {
 // (ＡＢＣ１２３) is folded to half-width, and a–z are upper-cased. Anything else
 // is kept, so validation can name it; invalid UTF-8 becomes U+FFFD.
 func NormalizeCode(s string) string {
+	if plainCode(s) {
+		return s // the common case: nothing to fold, trim or upper-case
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
@@ -66,6 +69,17 @@ func NormalizeCode(s string) string {
 		b.WriteRune(r)
 	}
 	return strings.TrimFunc(b.String(), isTrimmable)
+}
+
+// plainCode reports whether NormalizeCode would return s unchanged because
+// it holds only printable ASCII other than the space and a–z.
+func plainCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c >= 0x7F || (c >= 'a' && c <= 'z') {
+			return false
+		}
+	}
+	return true
 }
 
 func isTrimmable(r rune) bool {
@@ -201,24 +215,34 @@ func CheckOn(s string, today civil.Date) Result {
 		(n == 18 && allDigits(code[:17]) && (isDigit(rune(code[17])) || code[17] == 'X'))
 	switch {
 	case idShaped:
-		id, idErr := ParseID(code)
+		// Both readings are tried quietly (no message); the reason of the
+		// one that explains an invalid code is worked out only then.
+		id, idErr := parseID(code, false)
 		idDepth := depth(idErr)
+		var bornLate error
 		if idErr == nil {
-			if idErr = id.ValidOn(today); idErr == nil {
+			if bornLate = id.ValidOn(today); bornLate == nil {
 				return Result{Code: id.String(), Valid: true, Kind: NaturalPerson, Type: TypeID}
 			}
 			idDepth = 4 // a whole, well-formed ID number, only born after today
 		}
+		idReason := func() error {
+			if bornLate != nil {
+				return bornLate
+			}
+			_, err := ParseID(code)
+			return err
+		}
 		if n == 15 {
 			res.Type = TypeID
-			setReason(&res, idErr)
+			setReason(&res, idReason())
 			if idDepth < 4 {
 				res.Reason += "；如是旧的 15 位工商注册号，它不是统一社会信用代码"
 				res.ReasonEn += "; an old 15-digit business registration number is not a USCC"
 			}
 			return res
 		}
-		u, uErr := ParseUSCC(code)
+		u, uErr := parseUSCC(code, false)
 		// An ID number with a real province and a mistyped date or check
 		// digit passes GB 32100 by chance one time in 31; a genuine
 		// organisation's 主体标识码 also passes its own GB 11714 check.
@@ -227,18 +251,20 @@ func CheckOn(s string, today civil.Date) Result {
 		}
 		if uErr == nil || idDepth >= depth(uErr) {
 			res.Type = TypeID
-			setReason(&res, idErr)
+			setReason(&res, idReason())
 		} else {
 			res.Type = TypeUSCC
+			_, uErr = ParseUSCC(code)
 			setReason(&res, uErr)
 		}
 		return res
 	case n == 18:
-		u, err := ParseUSCC(code)
+		u, err := parseUSCC(code, false)
 		if err == nil {
 			return Result{Code: u.String(), Valid: true, Kind: u.Kind(), Type: TypeUSCC}
 		}
 		res.Type = TypeUSCC
+		_, err = ParseUSCC(code)
 		setReason(&res, err)
 		return res
 	case n == 15:

@@ -38,6 +38,14 @@ var provinces = map[string]bool{
 	"71": true, "81": true, "82": true, "83": true,
 }
 
+// provinceCodes is provinces indexed by the two digits' value.
+var provinceCodes = func() (t [100]bool) {
+	for p := range provinces {
+		t[atoi(p)] = true
+	}
+	return t
+}()
+
 // MinBirthYear is the earliest birth year accepted; the standard's own example
 // 440524188001010014 was born in 1880.
 const MinBirthYear = 1800
@@ -87,13 +95,24 @@ type ID struct {
 // ValidOn to refuse a birth date in the future. The error is an *apperr.Error
 // (exit 5) naming the first fault; errors.Is tells its cause (ErrLength,
 // ErrCharset, ErrStructure, ErrDate, ErrCheckDigit).
-func ParseID(s string) (ID, error) {
+func ParseID(s string) (ID, error) { return parseID(s, true) }
+
+// parseID is ParseID; unless explain, a fault comes back as its bare cause
+// (ErrLength, ErrCharset, …) without the message, which costs allocations
+// that CheckOn and the importer's hot path do not always need.
+func parseID(s string, explain bool) (ID, error) {
 	code := NormalizeCode(s)
 	if code == "" {
+		if !explain {
+			return ID{}, ErrLength
+		}
 		return ID{}, fail(ErrLength, "身份证号码为空", "the ID number is empty")
 	}
 	n := utf8.RuneCountInString(code)
 	if n != 18 && n != 15 {
+		if !explain {
+			return ID{}, ErrLength
+		}
 		return ID{}, fail(ErrLength, "长度应为 18 位（旧号码 15 位），实为 %d 位", "the length should be 18 characters (15 for an old number), got %d", n)
 	}
 	pos := 0
@@ -101,6 +120,9 @@ func ParseID(s string) (ID, error) {
 		pos++
 		if isDigit(r) || (r == 'X' && pos == 18) {
 			continue
+		}
+		if !explain {
+			return ID{}, ErrCharset
 		}
 		if n == 15 {
 			return ID{}, fail(ErrCharset,
@@ -116,7 +138,10 @@ func ParseID(s string) (ID, error) {
 		code = code[:6] + "19" + code[6:]
 		upgraded = true
 	}
-	if p := code[:2]; !provinces[p] {
+	if p := code[:2]; !provinceCodes[atoi(p)] {
+		if !explain {
+			return ID{}, ErrStructure
+		}
 		return ID{}, fail(ErrStructure,
 			"地址码前两位 %s 不是省级行政区划代码",
 			"the address code starts with %s, which is no province-level region code", p)
@@ -126,15 +151,24 @@ func ParseID(s string) (ID, error) {
 	m := atoi(ymd[4:6])
 	d := atoi(ymd[6:8])
 	if !civil.Valid(y, time.Month(m), d) {
+		if !explain {
+			return ID{}, ErrDate
+		}
 		return ID{}, fail(ErrDate, "出生日期 %s 不存在", "the birth date %s does not exist", ymd)
 	}
 	if y < MinBirthYear {
+		if !explain {
+			return ID{}, ErrDate
+		}
 		return ID{}, fail(ErrDate, "出生日期 %s 早于 %d 年", "the birth date %s is before %d", ymd, MinBirthYear)
 	}
 	want := idCheck(code)
 	if upgraded {
 		code = code[:17] + string(want)
 	} else if code[17] != want {
+		if !explain {
+			return ID{}, ErrCheckDigit
+		}
 		return ID{}, fail(ErrCheckDigit, "校验码应为 %c，实为 %c", "the check character should be %c, got %c", want, code[17])
 	}
 	return ID{code: code, birth: civil.Date{Year: y, Month: time.Month(m), Day: d}, upgraded: upgraded}, nil

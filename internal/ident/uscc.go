@@ -12,6 +12,15 @@ import (
 // without I, O, S, V, Z. A character's value is its index.
 const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
+// usccValue is the value of each byte in usccAlphabet (its index), -1 for
+// the others.
+var usccValue = func() (v [256]int8) {
+	for i := range v {
+		v[i] = int8(strings.IndexByte(usccAlphabet, byte(i)))
+	}
+	return v
+}()
+
 // usccWeights are the weights of positions 1–17: 3^(i-1) mod 31.
 var usccWeights = func() (w [17]int) {
 	v := 1
@@ -27,7 +36,7 @@ var usccWeights = func() (w [17]int) {
 func usccCheck(first17 string) byte {
 	sum := 0
 	for i := 0; i < 17; i++ {
-		sum += strings.IndexByte(usccAlphabet, first17[i]) * usccWeights[i]
+		sum += int(usccValue[first17[i]]) * usccWeights[i]
 	}
 	c := 31 - sum%31
 	if c == 31 {
@@ -115,6 +124,20 @@ var authorities = map[byte]authority{
 	}},
 }
 
+// authorityTable is authorities as arrays indexed by the 1st character
+// (nil when it names no authority), each with the kind of every 2nd
+// character ("" when it names no organisation type): ParseUSCC runs a
+// million times in an import.
+var authorityTable = func() (t [256]*struct{ kinds [256]Kind }) {
+	for c, a := range authorities {
+		t[c] = new(struct{ kinds [256]Kind })
+		for o, ot := range a.types {
+			t[c].kinds[o] = ot.kind
+		}
+	}
+	return t
+}()
+
 // authorityOrder lists the valid 1st characters for messages.
 const authorityOrder = "123456789ANY"
 
@@ -128,19 +151,32 @@ type USCC struct {
 // a 6-digit region code and the check character. The error is an
 // *apperr.Error (exit 5) naming the first fault; errors.Is tells its cause
 // (ErrLength, ErrCharset, ErrStructure, ErrCheckDigit).
-func ParseUSCC(s string) (USCC, error) {
+func ParseUSCC(s string) (USCC, error) { return parseUSCC(s, true) }
+
+// parseUSCC is ParseUSCC; unless explain, a fault comes back as its bare
+// cause (ErrLength, ErrCharset, …) without the message (see parseID).
+func parseUSCC(s string, explain bool) (USCC, error) {
 	code := NormalizeCode(s)
 	if code == "" {
+		if !explain {
+			return USCC{}, ErrLength
+		}
 		return USCC{}, fail(ErrLength, "统一社会信用代码为空", "the unified social credit code is empty")
 	}
 	if n := utf8.RuneCountInString(code); n != 18 {
+		if !explain {
+			return USCC{}, ErrLength
+		}
 		return USCC{}, fail(ErrLength, "长度应为 18 位，实为 %d 位", "the length should be 18 characters, got %d", n)
 	}
 	pos := 0
 	for _, r := range code {
 		pos++
-		if r < utf8.RuneSelf && strings.IndexByte(usccAlphabet, byte(r)) >= 0 {
+		if r < utf8.RuneSelf && usccValue[r] >= 0 {
 			continue
+		}
+		if !explain {
+			return USCC{}, ErrCharset
 		}
 		if strings.ContainsRune("IOSVZ", r) {
 			return USCC{}, fail(ErrCharset,
@@ -154,13 +190,20 @@ func ParseUSCC(s string) (USCC, error) {
 			pos, showRune(r))
 	}
 	// From here the code is 18 ASCII bytes.
-	auth, ok := authorities[code[0]]
-	if !ok {
+	entry := authorityTable[code[0]]
+	if entry == nil {
+		if !explain {
+			return USCC{}, ErrStructure
+		}
 		return USCC{}, fail(ErrStructure,
 			"第 1 位登记管理部门代码 %c 无效（应为 1–9、A、N 或 Y）",
 			"position 1: registration authority %c is not valid (use 1–9, A, N or Y)", code[0])
 	}
-	if _, ok := auth.types[code[1]]; !ok {
+	if entry.kinds[code[1]] == "" {
+		if !explain {
+			return USCC{}, ErrStructure
+		}
+		auth := authorities[code[0]]
 		return USCC{}, &apperr.Error{Code: apperr.Rule, Err: ErrStructure,
 			Zh: fmt.Sprintf("第 2 位机构类别 %c 对登记管理部门 %c 无效（%s登记的机构类别为 %s）",
 				code[1], code[0], auth.zh, typeList(auth, "、")),
@@ -169,11 +212,17 @@ func ParseUSCC(s string) (USCC, error) {
 		}
 	}
 	if region := code[2:8]; !allDigits(region) {
+		if !explain {
+			return USCC{}, ErrStructure
+		}
 		return USCC{}, fail(ErrStructure,
 			"第 3–8 位登记管理机关行政区划码 %s 应为 6 位数字",
 			"positions 3–8: the region code %s should be 6 digits", region)
 	}
 	if want := usccCheck(code); code[17] != want {
+		if !explain {
+			return USCC{}, ErrCheckDigit
+		}
 		return USCC{}, fail(ErrCheckDigit, "校验码应为 %c，实为 %c", "the check character should be %c, got %c", want, code[17])
 	}
 	return USCC{code: code}, nil
@@ -216,7 +265,7 @@ func (u USCC) Kind() Kind {
 	if u.code == "" {
 		return ""
 	}
-	return authorities[u.code[0]].types[u.code[1]].kind
+	return authorityTable[u.code[0]].kinds[u.code[1]]
 }
 
 // Region is the 登记管理机关行政区划码 (positions 3–8, GB/T 2260).

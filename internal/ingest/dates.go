@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
@@ -14,40 +13,58 @@ import (
 // ok is false for anything else or for a day that does not exist.
 func ParseDate(s string) (civil.Date, bool) {
 	s = strings.TrimSpace(s)
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' && digits(s[:4]) && digits(s[5:7]) && digits(s[8:]) {
+		return dateOf(s[:4], s[5:7], s[8:]) // YYYY-MM-DD, as the cases below read it
+	}
 	if i := strings.IndexAny(s, " T"); i >= 8 {
 		s = s[:i]
 	}
-	var parts []string
+	var y, m, d string // the three parts; no strings.Split: a million rows
 	switch {
 	case len(s) == 8 && digits(s):
-		parts = []string{s[:4], s[4:6], s[6:]}
+		y, m, d = s[:4], s[4:6], s[6:]
 	case strings.HasSuffix(s, "日") && strings.Contains(s, "年") && strings.Contains(s, "月"):
-		y, rest, _ := strings.Cut(strings.TrimSuffix(s, "日"), "年")
-		m, d, _ := strings.Cut(rest, "月")
-		parts = []string{y, m, d}
+		var rest string
+		y, rest, _ = strings.Cut(strings.TrimSuffix(s, "日"), "年")
+		m, d, _ = strings.Cut(rest, "月")
 	case strings.Count(s, "-") == 2:
-		parts = strings.Split(s, "-")
+		y, m, d = split3(s, '-')
 	case strings.Count(s, "/") == 2:
-		parts = strings.Split(s, "/")
+		y, m, d = split3(s, '/')
 	case strings.Count(s, ".") == 2:
-		parts = strings.Split(s, ".")
+		y, m, d = split3(s, '.')
 	default:
 		return civil.Date{}, false
 	}
-	if len(parts[0]) != 4 || len(parts[1]) < 1 || len(parts[1]) > 2 || len(parts[2]) < 1 || len(parts[2]) > 2 {
+	if len(y) != 4 || len(m) < 1 || len(m) > 2 || len(d) < 1 || len(d) > 2 || !digits(y) || !digits(m) || !digits(d) {
 		return civil.Date{}, false
 	}
-	var n [3]int
-	for i, p := range parts {
-		if !digits(p) {
-			return civil.Date{}, false
-		}
-		n[i], _ = strconv.Atoi(p)
-	}
-	if !civil.Valid(n[0], time.Month(n[1]), n[2]) {
+	return dateOf(y, m, d)
+}
+
+// dateOf is the date of year, month and day digits, if it exists.
+func dateOf(y, m, d string) (civil.Date, bool) {
+	year, month, day := atoiDigits(y), time.Month(atoiDigits(m)), atoiDigits(d)
+	if !civil.Valid(year, month, day) {
 		return civil.Date{}, false
 	}
-	return civil.Date{Year: n[0], Month: time.Month(n[1]), Day: n[2]}, true
+	return civil.Date{Year: year, Month: month, Day: day}, true
+}
+
+// split3 is strings.Split(s, sep) for an s holding sep exactly twice.
+func split3(s string, sep byte) (a, b, c string) {
+	i := strings.IndexByte(s, sep)
+	j := i + 1 + strings.IndexByte(s[i+1:], sep)
+	return s[:i], s[i+1 : j], s[j+1:]
+}
+
+// atoiDigits is strconv.Atoi for at most 4 ASCII digits.
+func atoiDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
 }
 
 func digits(s string) bool {
@@ -91,6 +108,11 @@ func ParseAmount(s string) (string, bool) {
 	}
 	if frac == "" {
 		return intPart, true
+	}
+	// intPart is a suffix of s's integer digits (or "0") and frac a prefix
+	// of its fraction: when they meet around s's dot, the answer is in s.
+	if k := strings.IndexByte(s, '.'); k >= len(intPart) && s[k-len(intPart):k] == intPart && s[k+1:k+1+len(frac)] == frac {
+		return s[k-len(intPart) : k+1+len(frac)], true
 	}
 	return intPart + "." + frac, true
 }

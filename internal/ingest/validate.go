@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"credit/internal/apperr"
 	"credit/internal/catalog"
@@ -43,6 +44,36 @@ type Plan struct {
 
 	orderOnce sync.Once
 	order     []int // Layout's names in sorted order (content hashes)
+
+	// Worked out once per plan rather than once per row.
+	fields []fieldPlan // per item field
+	kinds  []kindValue // the subject kind field's values, normalised
+	sevFs  []int       // per severity rule: layout position of its field, or -1
+}
+
+// fieldPlan is what checking a field needs from the catalog, looked up once.
+type fieldPlan struct {
+	// Required.When: the layout position of the field it names (-1 when it
+	// names none, or the field is not in the layout), whether that field is
+	// multiple, and the requirement's values normalised (NormalizeName).
+	hasWhen   bool
+	when      int
+	whenMulti bool
+	whenVals  []string
+	idType    int         // layout position of IDType, or -1
+	enum      []enumValue // an enum field's values
+}
+
+// enumValue is a value of an enum field normalised; a wildcard value (其他-*)
+// is its prefix.
+type enumValue struct {
+	norm string
+	wild bool
+}
+
+type kindValue struct {
+	norm string
+	kind catalog.SubjectKind
 }
 
 func (p *Plan) layoutOrder() []int {
@@ -189,7 +220,42 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 			p.decidedF = i
 		}
 	}
+	p.precompute()
 	return p, nil
+}
+
+// precompute works out the plan's per-field lookups (see fieldPlan).
+func (p *Plan) precompute() {
+	it := p.Item
+	p.fields = make([]fieldPlan, len(it.Fields))
+	for i, f := range it.Fields {
+		fp := &p.fields[i]
+		fp.when, fp.idType = -1, -1
+		if r := f.Required; !r.Always && r.When != "" {
+			if w := it.Field(r.When); w != nil {
+				fp.hasWhen, fp.when, fp.whenMulti = true, p.indexOf(w.Name), w.Multiple
+				for _, v := range r.Values() {
+					fp.whenVals = append(fp.whenVals, catalog.NormalizeName(v))
+				}
+			}
+		}
+		if f.IDType != "" {
+			fp.idType = p.indexOf(f.IDType)
+		}
+		if f.Type == catalog.Enum {
+			for _, a := range f.Values {
+				na := catalog.NormalizeName(a)
+				prefix, wild := strings.CutSuffix(na, "*")
+				fp.enum = append(fp.enum, enumValue{norm: prefix, wild: wild})
+			}
+		}
+	}
+	for v, k := range it.Subject.KindValues {
+		p.kinds = append(p.kinds, kindValue{norm: catalog.NormalizeName(v), kind: k})
+	}
+	for _, r := range it.Severity.Rules {
+		p.sevFs = append(p.sevFs, p.indexOf(r.Field))
+	}
 }
 
 // HasColumn reports whether the file carries the layout position i.
@@ -200,12 +266,12 @@ func (p *Plan) cell(cells []string, i int) string {
 	if c < 0 || c >= len(cells) {
 		return ""
 	}
-	return strings.TrimSpace(cells[c])
+	return catalog.TrimSpace(cells[c])
 }
 
 // isIDType reports whether a 证件类型 value names the 居民身份证.
 func isIDType(v string) bool {
-	v = strings.TrimSpace(v)
+	v = catalog.TrimSpace(v)
 	return v == "身份证" || v == "居民身份证" || v == "中华人民共和国居民身份证" || v == "01" || v == "111"
 }
 
@@ -219,7 +285,7 @@ func (p *Plan) Check(line int, cells []string) *Checked {
 	// Subject kind first: conditional rules and code checks depend on it.
 	kind := catalog.SubjectKind("")
 	if p.kindF >= 0 && c.Values[p.kindF] != "" {
-		kind, _ = p.Item.Subject.KindFor(c.Values[p.kindF])
+		kind = p.kindFor(c.Values[p.kindF])
 	}
 	for i, f := range p.Item.Fields {
 		p.checkField(c, i, f, kind)
@@ -234,22 +300,48 @@ func (p *Plan) Check(line int, cells []string) *Checked {
 	return c
 }
 
+// kindFor is Item.Subject.KindFor with the kind values normalised once.
+func (p *Plan) kindFor(value string) catalog.SubjectKind {
+	n := catalog.NormalizeName(value)
+	for _, k := range p.kinds {
+		if k.norm == n {
+			return k.kind
+		}
+	}
+	return ""
+}
+
+// required is Item.Required for a field that is not always required, with
+// the catalog looked up once (fieldPlan).
+func (p *Plan) required(c *Checked, fp *fieldPlan) bool {
+	if !fp.hasWhen {
+		return false
+	}
+	cell := ""
+	if fp.when >= 0 {
+		cell = c.Values[fp.when]
+	}
+	for _, nv := range fp.whenVals {
+		if catalog.HasNormalized(fp.whenMulti, cell, nv) {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.SubjectKind) {
 	v := c.Values[i]
+	fp := &p.fields[i]
 	if v == "" {
 		if f.Required.Always {
 			c.fail(f.Name, "required", "必填项为空")
-		} else if p.Item.Required(f, func(name string) string {
-			if w := p.indexOf(name); w >= 0 {
-				return c.Values[w]
-			}
-			return ""
-		}) {
+		} else if p.required(c, fp) {
 			c.fail(f.Name, "required", "%s为“%s”时必填", f.Required.When, c.Values[p.indexOf(f.Required.When)])
 		}
 		return
 	}
-	if f.Length > 0 && runeLen(v) > f.Length {
+	// A string has no more characters than bytes: count only long ones.
+	if f.Length > 0 && len(v) > f.Length && runeLen(v) > f.Length {
 		c.fail(f.Name, "length", "长度 %d 超过上限 %d", runeLen(v), f.Length)
 		return
 	}
@@ -267,7 +359,7 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 			c.fail(f.Name, "date_future", "日期 %s 晚于今天 %s", d, p.Today)
 			return
 		}
-		c.Values[i] = d.String()
+		c.Values[i] = dateText(d, v)
 	case catalog.Money:
 		a, ok := ParseAmount(v)
 		if !ok {
@@ -282,7 +374,11 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 			return
 		}
 		if strings.HasPrefix(v, "-") && a != "0" {
-			a = "-" + a
+			if v[1:] == a {
+				a = v
+			} else {
+				a = "-" + a
+			}
 		}
 		c.Values[i] = a
 	case catalog.USCC:
@@ -291,7 +387,7 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 		// With a document-type field, only a 身份证 (or an unstated type) is
 		// checked as a 身份证号码; a passport number is free text.
 		if f.IDType != "" {
-			if t := p.indexOf(f.IDType); t >= 0 && c.Values[t] != "" && !isIDType(c.Values[t]) {
+			if t := fp.idType; t >= 0 && c.Values[t] != "" && !isIDType(c.Values[t]) {
 				return
 			}
 		}
@@ -303,8 +399,18 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 			p.checkUSCC(c, i, f.Name, v)
 		}
 	case catalog.Enum:
-		p.checkEnum(c, i, f, v)
+		p.checkEnum(c, i, f, fp, v)
 	}
+}
+
+// dateText is d.String(), or v itself when that is what v already says.
+func dateText(d civil.Date, v string) string {
+	var buf [10]byte
+	b := d.Append(buf[:0])
+	if string(b) == v {
+		return v
+	}
+	return string(b)
 }
 
 func (p *Plan) indexOf(name string) int {
@@ -340,13 +446,64 @@ func (p *Plan) checkID(c *Checked, i int, field, v string) {
 
 func firstLine(err error) string { return apperr.MessageOf(err, "zh") }
 
-func (p *Plan) checkEnum(c *Checked, i int, f *catalog.Field, v string) {
-	if bad := f.BadValues(v); len(bad) > 0 {
-		c.fail(f.Name, "enum", "“%s”不在代码表中（可选：%s）", strings.Join(bad, "、"), strings.Join(f.Values, "、"))
-		return
+func (p *Plan) checkEnum(c *Checked, i int, f *catalog.Field, fp *fieldPlan, v string) {
+	// allowedAll is a fast yes; f.BadValues has the last word otherwise.
+	if !fp.allowedAll(f.Multiple, v) {
+		if bad := f.BadValues(v); len(bad) > 0 {
+			c.fail(f.Name, "enum", "“%s”不在代码表中（可选：%s）", strings.Join(bad, "、"), strings.Join(f.Values, "、"))
+			return
+		}
 	}
 	if f.Multiple {
-		c.Values[i] = strings.Join(catalog.SplitMultiple(v), "；")
+		c.Values[i] = joinMultiple(v)
+	}
+}
+
+// allows is catalog.Field.Allows for an enum field's part v.
+func (fp *fieldPlan) allows(v string) bool {
+	n := catalog.NormalizeName(v)
+	for _, a := range fp.enum {
+		if a.wild {
+			if len(n) > len(a.norm) && strings.HasPrefix(n, a.norm) {
+				return true
+			}
+			continue
+		}
+		if n == a.norm {
+			return true
+		}
+	}
+	return false
+}
+
+// allowedAll reports whether every part of the enum cell v is allowed, that
+// is whether catalog.Field.BadValues(v) is empty, for a non-empty cell.
+func (fp *fieldPlan) allowedAll(multiple bool, v string) bool {
+	if !multiple {
+		return fp.allows(catalog.TrimSpace(v))
+	}
+	for rest, more := v, true; more; {
+		var part string
+		part, rest, more = catalog.CutMultiple(rest)
+		if part = catalog.TrimSpace(part); part != "" && !fp.allows(part) {
+			return false
+		}
+	}
+	return true
+}
+
+// joinMultiple is strings.Join(catalog.SplitMultiple(v), "；"), which is v
+// itself when v's parts are trimmed, none is empty and ； parts them all.
+func joinMultiple(v string) string {
+	for rest := v; ; {
+		part, after, found := catalog.CutMultiple(rest)
+		if part == "" || catalog.TrimSpace(part) != part || (found && !strings.HasPrefix(rest[len(part):], "；")) {
+			return strings.Join(catalog.SplitMultiple(v), "；")
+		}
+		if !found {
+			return v
+		}
+		rest = after
 	}
 }
 
@@ -403,8 +560,9 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 		c.fail(first, "required", "没有信息主体的统一社会信用代码或身份证号码，无法归入信用档案")
 		return
 	}
+	res := ident.Check(c.SubjectCode)
 	if kind == "" {
-		if res := ident.Check(c.SubjectCode); res.Valid && res.Kind == ident.NaturalPerson {
+		if res.Valid && res.Kind == ident.NaturalPerson {
 			kind = catalog.NaturalPerson
 		} else if res.Valid && res.Kind == ident.IndividualBusiness {
 			kind = catalog.IndividualBusiness
@@ -412,7 +570,6 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 			kind = catalog.Organisation
 		}
 	}
-	res := ident.Check(c.SubjectCode)
 	switch {
 	case !res.Valid:
 		c.fail(first, "type", "信息主体代码“%s”无效：%s", c.SubjectCode, res.Reason)
@@ -447,10 +604,16 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 			}
 		}
 	}
-	keys := make([]string, len(p.keyFs))
+	var keyBuf [8]string // no allocation for the usual few key fields
+	var keys []string
+	if n := len(p.keyFs); n <= len(keyBuf) {
+		keys = keyBuf[:n]
+	} else {
+		keys = make([]string, n)
+	}
 	for k, i := range p.keyFs {
 		if i >= 0 {
-			keys[k] = strings.ToUpper(c.Values[i])
+			keys[k] = upper(c.Values[i])
 		}
 	}
 	c.Key = strings.Join(keys, "\x1f")
@@ -485,8 +648,8 @@ func (p *Plan) severity(c *Checked) catalog.Severity {
 	case "一般":
 		return catalog.General
 	}
-	for _, r := range p.Item.Severity.Rules {
-		if i := p.indexOf(r.Field); i >= 0 {
+	for k, r := range p.Item.Severity.Rules {
+		if i := p.sevFs[k]; i >= 0 {
 			for _, w := range r.Contains {
 				if strings.Contains(c.Values[i], w) {
 					return r.Level
@@ -503,19 +666,27 @@ func (p *Plan) severity(c *Checked) catalog.Severity {
 // links are the natural persons 第二十九条 makes a serious record also belong to.
 func (p *Plan) links(c *Checked) []Link {
 	var out []Link
-	seen := map[string]bool{}
 	add := func(code, name, role string) {
-		if id, err := ident.ParseID(code); err == nil && !seen[id.String()+role] {
-			seen[id.String()+role] = true
-			out = append(out, Link{Code: id.String(), Name: name, Role: role})
+		id, err := ident.ParseID(code)
+		if err != nil {
+			return
 		}
+		for _, l := range out { // a person once per role
+			if l.Code == id.String() && l.Role == role {
+				return
+			}
+		}
+		out = append(out, Link{Code: id.String(), Name: name, Role: role})
 	}
 	if p.repIDF >= 0 && c.Values[p.repIDF] != "" {
 		add(c.Values[p.repIDF], c.LegalRep, "legal_rep")
 	}
 	base := len(p.Item.Fields)
-	for k, role := range []string{"principal", "direct"} {
-		for _, code := range strings.Split(c.Values[base+2+k], ";") {
+	for k, role := range [2]string{"principal", "direct"} {
+		// The ;-separated codes of checkExtras, without strings.Split.
+		for rest, more := c.Values[base+2+k], true; more; {
+			var code string
+			code, rest, more = strings.Cut(rest, ";")
 			if code != "" {
 				add(code, "", role)
 			}
@@ -524,4 +695,21 @@ func (p *Plan) links(c *Checked) []Link {
 	return out
 }
 
-func runeLen(s string) int { return len([]rune(s)) }
+// upper is strings.ToUpper, returning s at once when it holds only ASCII
+// other than a–z and characters U+3000–U+9FFF (CJK punctuation, kana and
+// ideographs), which have no upper case.
+func upper(s string) string {
+	for i := 0; i < len(s); {
+		switch c := s[i]; {
+		case c < utf8.RuneSelf && (c < 'a' || c > 'z'):
+			i++
+		case c >= 0xE3 && c <= 0xE9 && i+2 < len(s) && s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80:
+			i += 3
+		default:
+			return strings.ToUpper(s)
+		}
+	}
+	return s
+}
+
+func runeLen(s string) int { return utf8.RuneCountInString(s) }
