@@ -2,8 +2,11 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -213,5 +216,87 @@ func TestIDsNotReusedAfterDiscard(t *testing.T) {
 	insert(b2, "S2", "K2")
 	if subj <= s1 || rec <= r1 {
 		t.Fatalf("after a discard: subject id %d (was %d), record id %d (was %d): ids reused", subj, s1, rec, r1)
+	}
+}
+
+// A Session's staging writes skip foreign-key enforcement and the per-commit
+// fsync; its publishing commit enforces them again, and its connection never
+// goes back to the pool for other writes to inherit those settings.
+func TestSessionSettingsDoNotLeak(t *testing.T) {
+	st, actor, batch, _ := newIngestStore(t)
+	ctx := context.Background()
+	se, err := st.Session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := se.Durable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err = se.Write(ctx, actor, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO rejects(batch_id, line, cells, fields, reasons, message) VALUES (?,1,'[]','','','')", batch+1000)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Fatalf("after Durable, a reject of a batch that does not exist: %v, want a foreign key error", err)
+	}
+	se.Close()
+	// A session closed while staging (an import that failed).
+	if se, err = st.Session(ctx); err != nil {
+		t.Fatal(err)
+	}
+	se.Close()
+	var conns []*sql.Conn
+	for i := 0; i < 4; i++ {
+		c, err := st.DB.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		var fk, sync, ckpt int
+		for q, v := range map[string]*int{"PRAGMA foreign_keys": &fk, "PRAGMA synchronous": &sync, "PRAGMA wal_autocheckpoint": &ckpt} {
+			if err := c.QueryRowContext(ctx, q).Scan(v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if fk != 1 || sync != 2 || ckpt != 1000 {
+			t.Fatalf("pool connection %d after a session: foreign_keys=%d synchronous=%d wal_autocheckpoint=%d, want 1, 2 (FULL), 1000", i, fk, sync, ckpt)
+		}
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+}
+
+// A long job's WAL restarts once it has grown past walRestartFrames, instead
+// of growing to the size of everything the job wrote.
+func TestSessionWALStaysBounded(t *testing.T) {
+	st, actor, batch, _ := newIngestStore(t)
+	ctx := context.Background()
+	defer func(n int) { walRestartFrames = n }(walRestartFrames)
+	walRestartFrames = 64 // 256 KiB
+	se, err := st.Session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer se.Close()
+	cell := strings.Repeat("信用", 2000) // 12 KB
+	var largest int64
+	for i := 0; i < 300; i++ { // about 14 MB in all
+		err := se.Write(ctx, actor, func(tx *Tx) error {
+			rs := make([]Reject, 4)
+			for j := range rs {
+				rs[j] = Reject{Line: i*4 + j + 2, Cells: []string{cell}}
+			}
+			return tx.AddRejects(batch, rs)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi, err := os.Stat(st.Path + "-wal"); err == nil && fi.Size() > largest {
+			largest = fi.Size()
+		}
+	}
+	if largest == 0 || largest > 4<<20 {
+		t.Fatalf("largest WAL during the job: %d bytes, want above 0 and at most 4 MiB (the job wrote about 14 MB)", largest)
 	}
 }
