@@ -25,8 +25,9 @@ CODES="$B/lookup-$ROWS.codes"
 DB="$B/lookup-$ROWS.db"
 export CREDIT_DB="$DB" CREDIT_TODAY="$TODAY"
 
-# Rebuilt when the schema changed since it was built.
-SIG=$(cat internal/store/migrations/*.sql | sha256sum | cut -c1-16)
+# Rebuilt when the schema or the way a store is created (store.go: page
+# size, journal) changed since it was built.
+SIG=$(cat internal/store/migrations/*.sql internal/store/store.go | sha256sum | cut -c1-16)
 if [ "$(cat "$DB.ready" 2>/dev/null)" != "$SIG" ]; then
   rm -f "$DB" "$DB-wal" "$DB-shm"
   echo "generating $ROWS 行政处罚 rows, $PER per subject → $CSV"

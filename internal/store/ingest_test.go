@@ -300,3 +300,26 @@ func TestSessionWALStaysBounded(t *testing.T) {
 		t.Fatalf("largest WAL during the job: %d bytes, want above 0 and at most 4 MiB (the job wrote about 14 MB)", largest)
 	}
 }
+
+// A new store has 16 KiB pages in WAL mode; opening it again keeps both.
+func TestNewStorePageSize(t *testing.T) {
+	st, _, _, _ := newIngestStore(t)
+	path := st.Path
+	st.Close()
+	again, err := Open(context.Background(), path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	var size int
+	var mode string
+	if err := again.DB.QueryRow("PRAGMA page_size").Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.DB.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if size != 16384 || mode != "wal" {
+		t.Fatalf("page_size %d, journal_mode %s; want 16384 and wal", size, mode)
+	}
+}
