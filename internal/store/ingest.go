@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -123,7 +124,10 @@ func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef
 // New subjects are inserted first (the common case in a big first import)
 // under ids taken from the table's sequence — the transaction holds the
 // write lock, so no one else takes them — and only when some codes turned
-// out to be stored already are those read back.
+// out to be stored already are those read back. INSERT OR IGNORE rather than
+// ON CONFLICT DO NOTHING: a statement that can never abort needs no
+// statement journal. A row it skipped for any other reason than a stored
+// code is caught when the codes are read back.
 func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]SubjectRef) error {
 	order := t.scratch.order[:0]
 	for i, s := range in {
@@ -146,12 +150,13 @@ func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]Sub
 		first := next
 		for _, k := range part {
 			s := in[k]
-			args = append(args, next, s.Code, s.Kind, s.Name, s.NameKey, batch, t.At)
+			args = append(args, next, s.Code, s.Kind, s.Name, s.NameKey)
 			next++
 		}
 		t.scratch.args = args
-		res, err := t.exec("INSERT INTO subjects(id, code, kind, name, name_key, first_batch, created_at) VALUES "+
-			tuples(len(part), 7)+" ON CONFLICT(code) DO NOTHING", args...)
+		row := "(?,?,?,?,?," + sqlInt(batch) + "," + sqlText(t.At) + ")"
+		res, err := t.exec("INSERT OR IGNORE INTO subjects(id, code, kind, name, name_key, first_batch, created_at) VALUES "+
+			repeatRow(row, len(part)), args...)
 		if err != nil {
 			return err
 		}
@@ -178,6 +183,7 @@ func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]Sub
 	for i := 0; i < len(known); i += step {
 		part := known[i:min(i+step, len(known))]
 		rows, err := t.query("SELECT id, code, name, name_key FROM subjects WHERE code IN ("+placeholders(len(part))+")", part...)
+		found := 0
 		if err != nil {
 			return err
 		}
@@ -188,6 +194,7 @@ func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]Sub
 				rows.Close()
 				return err
 			}
+			found++
 			if r.ID >= mineFrom {
 				// Created by an insert above: it has the row's name already.
 				out[code] = r
@@ -207,6 +214,11 @@ func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]Sub
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
+		}
+		if found != len(part) {
+			// INSERT OR IGNORE skipped a row that is not stored either: never
+			// go on with a record pointing at no subject.
+			return fmt.Errorf("subjects: %d of %d codes neither inserted nor stored", len(part)-found, len(part))
 		}
 	}
 	return nil
@@ -242,7 +254,9 @@ func (t *Tx) InsertRecords(batch int64, recs []NewRecord) ([]int64, error) {
 
 // InsertRecordsInto is InsertRecords writing the ids into ids (len(recs)).
 // As for subjects, ids come from the sequence, and only a group of rows
-// where some key was stored already is read back to see which went in.
+// where some key was stored already is read back to see which went in (a
+// row skipped for another reason than its key fails later, in the caller's
+// look-up of the stored record).
 func (t *Tx) InsertRecordsInto(batch int64, recs []NewRecord, ids []int64) error {
 	next, err := t.nextID("records")
 	if err != nil {
@@ -253,15 +267,29 @@ func (t *Tx) InsertRecordsInto(batch int64, recs []NewRecord, ids []int64) error
 		part := recs[i:min(i+step, len(recs))]
 		args := t.scratch.args[:0]
 		first := next
-		for _, r := range part {
-			args = append(args, next, r.Item, r.Key, r.SubjectID, r.Provider, batch, r.Channel, batch, r.Category, r.Severity,
-				r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, t.At)
-			next++
+		var res sql.Result
+		var err error
+		if r0 := part[0]; sameBatchValues(part) {
+			// The values every row of an import shares are written into the
+			// statement instead of being bound row by row.
+			for _, r := range part {
+				args = append(args, next, r.Key, r.SubjectID, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Vals, r.ContentHash)
+				next++
+			}
+			row := "(?," + sqlText(r0.Item) + ",?,?," + sqlText(r0.Provider) + "," + sqlInt(batch) + "," + sqlText(r0.Channel) + "," +
+				sqlInt(batch) + ",?,?,?,?," + sqlInt(r0.Layout) + ",?,?," + sqlText(t.At) + ")"
+			res, err = t.exec(`INSERT OR IGNORE INTO records(id, item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
+				category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES `+repeatRow(row, len(part)), args...)
+		} else {
+			for _, r := range part {
+				args = append(args, next, r.Item, r.Key, r.SubjectID, r.Provider, batch, r.Channel, batch, r.Category, r.Severity,
+					r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, t.At)
+				next++
+			}
+			res, err = t.exec(`INSERT OR IGNORE INTO records(id, item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
+				category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES `+tuples(len(part), 16), args...)
 		}
 		t.scratch.args = args
-		res, err := t.exec(`INSERT INTO records(id, item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
-			category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES `+tuples(len(part), 16)+`
-			ON CONFLICT(item, natural_key) DO NOTHING`, args...)
 		if err != nil {
 			return err
 		}
@@ -648,6 +676,35 @@ func (t *Tx) DiscardBatch(batch int64) (int64, error) {
 	}
 	_, err := t.ExecContext(t.ctx, "UPDATE batches SET state = 'discarded', finished_at = ?, lease = '' WHERE id = ?", t.At, batch)
 	return n, err
+}
+
+// sameBatchValues reports whether the records share item, provider,
+// channel and layout (every row of one import does).
+func sameBatchValues(recs []NewRecord) bool {
+	for _, r := range recs[1:] {
+		if r.Item != recs[0].Item || r.Provider != recs[0].Provider || r.Channel != recs[0].Channel || r.Layout != recs[0].Layout {
+			return false
+		}
+	}
+	return true
+}
+
+// sqlText is v as an SQL string literal.
+func sqlText(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + "'" }
+
+func sqlInt(v int64) string { return strconv.FormatInt(v, 10) }
+
+// repeatRow is n copies of row, comma-separated.
+func repeatRow(row string, n int) string {
+	var b strings.Builder
+	b.Grow(n * (len(row) + 1))
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(row)
+	}
+	return b.String()
 }
 
 func placeholders(n int) string {
