@@ -142,25 +142,21 @@ func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]Sub
 		return err
 	}
 	mineFrom := next // ids from here on were given by this call
-	const istep = 200
 	var known []any
-	for i := 0; i < len(order); i += istep {
-		part := order[i:min(i+istep, len(order))]
+	row := "(?,?,?,?,?," + sqlInt(batch) + ",?)"
+	i := 0
+	for _, size := range groups(len(order)) {
+		part := order[i : i+size]
+		i += size
 		args := t.scratch.args[:0]
 		first := next
 		for _, k := range part {
 			s := in[k]
-			args = append(args, next, s.Code, s.Kind, s.Name, s.NameKey)
+			args = append(args, next, s.Code, s.Kind, s.Name, s.NameKey, t.At)
 			next++
 		}
 		t.scratch.args = args
-		row := "(?,?,?,?,?," + sqlInt(batch) + "," + sqlText(t.At) + ")"
-		res, err := t.exec("INSERT OR IGNORE INTO subjects(id, code, kind, name, name_key, first_batch, created_at) VALUES "+
-			repeatRow(row, len(part)), args...)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
+		n, err := t.bulkExec("INSERT OR IGNORE INTO subjects(id, code, kind, name, name_key, first_batch, created_at) VALUES "+repeatRow(row, size), args)
 		if err != nil {
 			return err
 		}
@@ -262,71 +258,110 @@ func (t *Tx) InsertRecordsInto(batch int64, recs []NewRecord, ids []int64) error
 	if err != nil {
 		return err
 	}
-	const step = 150
-	for i := 0; i < len(recs); i += step {
-		part := recs[i:min(i+step, len(recs))]
+	if len(recs) == 0 {
+		return nil
+	}
+	// The values every row of an import shares are written into the
+	// statement instead of being bound row by row (when they are shared).
+	r0 := recs[0]
+	shared := sameBatchValues(recs)
+	row := "(?," + sqlText(r0.Item) + ",?,?," + sqlText(r0.Provider) + "," + sqlInt(batch) + "," + sqlText(r0.Channel) + "," +
+		sqlInt(batch) + ",?,?,?,?," + sqlInt(r0.Layout) + ",?,?,?)"
+	if !shared {
+		row = "(" + placeholders(16) + ")"
+	}
+	i := 0
+	for _, size := range groups(len(recs)) {
+		part := recs[i : i+size]
 		args := t.scratch.args[:0]
 		first := next
-		var res sql.Result
-		var err error
-		if r0 := part[0]; sameBatchValues(part) {
-			// The values every row of an import shares are written into the
-			// statement instead of being bound row by row.
-			for _, r := range part {
-				args = append(args, next, r.Key, r.SubjectID, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Vals, r.ContentHash)
-				next++
-			}
-			row := "(?," + sqlText(r0.Item) + ",?,?," + sqlText(r0.Provider) + "," + sqlInt(batch) + "," + sqlText(r0.Channel) + "," +
-				sqlInt(batch) + ",?,?,?,?," + sqlInt(r0.Layout) + ",?,?," + sqlText(t.At) + ")"
-			res, err = t.exec(`INSERT OR IGNORE INTO records(id, item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
-				category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES `+repeatRow(row, len(part)), args...)
-		} else {
-			for _, r := range part {
+		for _, r := range part {
+			if shared {
+				args = append(args, next, r.Key, r.SubjectID, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Vals, r.ContentHash, t.At)
+			} else {
 				args = append(args, next, r.Item, r.Key, r.SubjectID, r.Provider, batch, r.Channel, batch, r.Category, r.Severity,
 					r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, t.At)
-				next++
 			}
-			res, err = t.exec(`INSERT OR IGNORE INTO records(id, item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
-				category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES `+tuples(len(part), 16), args...)
+			next++
 		}
 		t.scratch.args = args
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
+		n, err := t.bulkExec(`INSERT OR IGNORE INTO records(id, item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
+			category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES `+repeatRow(row, size), args)
 		if err != nil {
 			return err
 		}
 		for j := range part {
 			ids[i+j] = first + int64(j)
 		}
-		if int(n) == len(part) {
-			continue
-		}
-		in := map[int64]bool{}
-		rows, err := t.query("SELECT id FROM records WHERE id BETWEEN ? AND ?", first, next-1)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
+		if int(n) != size {
+			if err := t.keepInserted(ids[i:i+size], first, next-1); err != nil {
 				return err
 			}
-			in[id] = true
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		i += size
+	}
+	return nil
+}
+
+// keepInserted zeroes the ids of ids (given from first to last) that are not
+// stored: the rows INSERT OR IGNORE skipped.
+func (t *Tx) keepInserted(ids []int64, first, last int64) error {
+	in := map[int64]bool{}
+	rows, err := t.query("SELECT id FROM records WHERE id BETWEEN ? AND ?", first, last)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
 			return err
 		}
-		for j := range part {
-			if !in[ids[i+j]] {
-				ids[i+j] = 0
-			}
+		in[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for j, id := range ids {
+		if !in[id] {
+			ids[j] = 0
 		}
 	}
 	return nil
+}
+
+// groupSizes are the rows per bulk statement: a batch of rows goes in as
+// large groups and a remainder made of smaller fixed sizes, so that only a
+// handful of statement texts exist and a session prepares each once (SQLite
+// parses a statement of 500 rows in about a millisecond, and a statement
+// journal copies each page it changes once per statement).
+var groupSizes = []int{500, 100, 20, 5, 1}
+
+// groups splits n rows into group sizes.
+func groups(n int) []int {
+	var out []int
+	for _, g := range groupSizes {
+		for ; n >= g; n -= g {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// bulkExec runs a bulk statement and returns the rows it changed. On a
+// session the statement is prepared once for the whole session (see
+// sessionStmt); otherwise once per transaction.
+func (t *Tx) bulkExec(q string, args []any) (int64, error) {
+	st, err := t.sessionStmt(q)
+	if err != nil {
+		return 0, err
+	}
+	res, err := st.ExecContext(t.ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // Existing is a stored record met again by an import.
@@ -445,15 +480,17 @@ type LinkIn struct {
 
 // AddLinks stores record links (idempotent).
 func (t *Tx) AddLinks(links []LinkIn) error {
-	for i := 0; i < len(links); i += 300 {
-		part := links[i:min(i+300, len(links))]
-		args := make([]any, 0, len(part)*3)
-		for _, l := range part {
+	i := 0
+	for _, size := range groups(len(links)) {
+		args := t.scratch.args[:0]
+		for _, l := range links[i : i+size] {
 			args = append(args, l.RecordID, l.SubjectID, l.Role)
 		}
-		if _, err := t.exec("INSERT INTO record_links(record_id, subject_id, role) VALUES "+tuples(len(part), 3)+" ON CONFLICT DO NOTHING", args...); err != nil {
+		t.scratch.args = args
+		if _, err := t.bulkExec("INSERT OR IGNORE INTO record_links(record_id, subject_id, role) VALUES "+tuples(size, 3), args); err != nil {
 			return err
 		}
+		i += size
 	}
 	return nil
 }

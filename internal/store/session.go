@@ -28,6 +28,8 @@ type Session struct {
 	conn   *sql.Conn
 	ckDone chan struct{} // closed when the checkpointer has stopped
 	buf    scratch
+	// prepared: bulk statements prepared once for the session (sessionStmt)
+	prepared map[string]*sql.Stmt
 
 	mu        sync.Mutex
 	cond      *sync.Cond
@@ -126,6 +128,9 @@ func (se *Session) Close() {
 	se.cond.Broadcast()
 	se.mu.Unlock()
 	<-se.ckDone
+	for _, st := range se.prepared {
+		st.Close()
+	}
 	se.conn.Raw(func(any) error { return driver.ErrBadConn })
 	se.conn.Close()
 }
@@ -151,6 +156,37 @@ func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error
 	}
 	se.committed()
 	return nil
+}
+
+// sessionStmt is stmt for a statement a long job runs in every one of its
+// transactions: on a session it is prepared once and kept until Close
+// (database/sql re-uses, in each transaction, a statement prepared on the DB
+// once it has been prepared on this connection). Elsewhere it is stmt.
+func (t *Tx) sessionStmt(q string) (*sql.Stmt, error) {
+	se := t.session
+	if se == nil {
+		return t.stmt(q)
+	}
+	if st, ok := t.stmts[q]; ok {
+		return st, nil
+	}
+	base, ok := se.prepared[q]
+	if !ok {
+		var err error
+		if base, err = se.s.DB.PrepareContext(t.ctx, q); err != nil {
+			return nil, err
+		}
+		if se.prepared == nil {
+			se.prepared = map[string]*sql.Stmt{}
+		}
+		se.prepared[q] = base
+	}
+	st := t.StmtContext(t.ctx, base)
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = st
+	return st, nil
 }
 
 // stmt prepares q once per transaction (database/sql cannot carry a
