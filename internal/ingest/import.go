@@ -116,64 +116,51 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 	if item == nil {
 		return res, &FileError{Reason: "unknown_item", Zh: fmt.Sprintf("%s：目录中没有信息项 %s", path, opt.Item), En: fmt.Sprintf("%s: the catalog has no item %s", path, opt.Item)}
 	}
-	hash, err := FileHash(path)
-	if err != nil {
-		return res, err
+	// The file's hash (is it already imported?) is worked out while the first
+	// chunks are read and checked: on a big file that is a third of a second
+	// the writer no longer waits.
+	type hashed struct {
+		hash string
+		err  error
 	}
-	if !opt.DryRun {
-		if id, ok, err := im.Store.PublishedBatchByHash(ctx, hash, opt.Provider, item.Code); err != nil {
-			return res, err
-		} else if ok {
-			res.AlreadyImportedAs = id
-			res.Batch = id
-			return res, nil
+	hashCh := make(chan hashed, 1)
+	go func() {
+		h, err := FileHash(path)
+		hashCh <- hashed{h, err}
+	}()
+	// publishedAs finds the published batch of the same file, if any.
+	publishedAs := func() (hashed, bool, error) {
+		h := <-hashCh
+		hashCh <- h // for a second look
+		if h.err != nil || opt.DryRun {
+			return h, false, h.err
 		}
+		id, ok, err := im.Store.PublishedBatchByHash(ctx, h.hash, opt.Provider, item.Code)
+		if ok {
+			res.AlreadyImportedAs, res.Batch = id, id
+		}
+		return h, ok, err
 	}
 	src, err := Open(path, ReadOptions{Encoding: opt.Encoding, Sheet: opt.Sheet})
-	if err != nil {
-		return res, err
+	var plan *Plan
+	if err == nil {
+		defer src.Close()
+		res.Encoding = src.Encoding()
+		res.Header = slices.Clone(src.Header())
+		plan, err = NewPlan(im.Catalog, item, res.Header, im.Today, src.SerialDates(), opt.IgnoreUnknown, filepath.Base(path))
 	}
-	defer src.Close()
-	res.Encoding = src.Encoding()
-	res.Header = slices.Clone(src.Header())
-	plan, err := NewPlan(im.Catalog, item, res.Header, im.Today, src.SerialDates(), opt.IgnoreUnknown, filepath.Base(path))
 	if err != nil {
+		// A file already imported is reported as such even if it no longer
+		// fits the catalog.
+		if _, done, herr := publishedAs(); herr != nil || done {
+			return res, herr
+		}
 		return res, err
-	}
-	var w *writer
-	if !opt.DryRun {
-		if err := im.discardCrashed(ctx, opt.Actor); err != nil {
-			return res, err
-		}
-		for {
-			w, err = im.begin(ctx, plan, path, hash, src, opt)
-			var busy *sameFileInProgress
-			if errors.As(err, &busy) {
-				// Another process is importing this very file: wait for it,
-				// then report what it stored.
-				select {
-				case <-ctx.Done():
-					return res, ctx.Err()
-				case <-time.After(200 * time.Millisecond):
-				}
-				continue
-			}
-			var done *alreadyImported
-			if errors.As(err, &done) {
-				res.AlreadyImportedAs, res.Batch = done.batch, done.batch
-				return res, nil
-			}
-			if err != nil {
-				return res, err
-			}
-			break
-		}
-		defer w.close()
-	} else {
-		w = &writer{im: im, plan: plan, opt: opt, ctx: ctx, dry: true, seen: map[string]int{}}
 	}
 
 	// Read and check in parallel, store in file order.
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer stopReading()
 	chunks := make(chan *chunk, 2)
 	work := make(chan *chunk, 2)
 	var readErr error
@@ -197,7 +184,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 			if len(cur.rows) == chunkRows {
 				select {
 				case work <- cur:
-				case <-ctx.Done():
+				case <-readCtx.Done():
 					return
 				}
 				chunks <- cur
@@ -228,6 +215,56 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 			}
 		}()
 	}
+	// stop ends the reading and checking when nothing will be stored.
+	stop := func() {
+		stopReading()
+		for range chunks {
+		}
+		wg.Wait()
+	}
+
+	h, done, err := publishedAs()
+	if err != nil || done {
+		stop()
+		return res, err
+	}
+	var w *writer
+	if !opt.DryRun {
+		if err := im.discardCrashed(ctx, opt.Actor); err != nil {
+			stop()
+			return res, err
+		}
+		for {
+			w, err = im.begin(ctx, plan, path, h.hash, src, opt)
+			var busy *sameFileInProgress
+			if errors.As(err, &busy) {
+				// Another process is importing this very file: wait for it,
+				// then report what it stored.
+				select {
+				case <-ctx.Done():
+					stop()
+					return res, ctx.Err()
+				case <-time.After(200 * time.Millisecond):
+				}
+				continue
+			}
+			var done *alreadyImported
+			if errors.As(err, &done) {
+				res.AlreadyImportedAs, res.Batch = done.batch, done.batch
+				stop()
+				return res, nil
+			}
+			if err != nil {
+				stop()
+				return res, err
+			}
+			break
+		}
+		defer w.close()
+	} else {
+		w = &writer{im: im, plan: plan, opt: opt, ctx: ctx, dry: true, seen: map[string]int{}}
+	}
+
 	var storeErr error
 	for ch := range chunks {
 		<-ch.done
