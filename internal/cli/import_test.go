@@ -548,3 +548,31 @@ func TestImportDryRunClassifies(t *testing.T) {
 		t.Fatalf("a dry run stored a batch: %s", out)
 	}
 }
+
+// Within one file a subject named twice keeps its first row's name: a later
+// row naming the same code differently is subject_mismatch.
+func TestImportSameSubjectTwiceInOneFile(t *testing.T) {
+	h := importHarness(t)
+	f := filepath.Join(h.dir, "twice.csv")
+	writeCSV(t, f, xzcfHeader, [][]string{
+		xzcfRow(map[string]string{"行政处罚决定书文号": "T1"}),
+		xzcfRow(map[string]string{"行政处罚决定书文号": "T2", "行政相对人名称": "甲公司改名"}),
+		xzcfRow(map[string]string{"行政处罚决定书文号": "T3", "行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB}),
+	}, false)
+	r := h.fails(3, "import", f, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, `"accepted":2`) || !strings.Contains(r.Out, `"subject_mismatch":1`) || !strings.Contains(r.Out, `"row":3`) {
+		t.Fatalf("twice.csv: %s", r.Out)
+	}
+	db, err := sql.Open("sqlite", h.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var named, all, records int
+	db.QueryRow("SELECT count(*) FROM subjects WHERE code = ? AND name = '甲公司'", orgA).Scan(&named)
+	db.QueryRow("SELECT count(*) FROM subjects WHERE code = ?", orgA).Scan(&all)
+	db.QueryRow("SELECT count(*) FROM records r JOIN subjects s ON s.id = r.subject_id WHERE s.code = ?", orgA).Scan(&records)
+	if named != 1 || all != 1 || records != 1 {
+		t.Fatalf("%s: %d subjects named 甲公司 of %d, %d records; want 1, 1, 1", orgA, named, all, records)
+	}
+}

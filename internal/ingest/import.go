@@ -102,9 +102,36 @@ type Importer struct {
 const chunkRows = 2000
 
 type chunk struct {
-	seq  int
-	rows []*Checked
-	done chan struct{} // closed when the workers have checked rows
+	seq      int
+	rows     []*Checked
+	subjects []store.SubjectIn // the distinct subjects its valid rows name, first row first
+	done     chan struct{}     // closed when the workers have checked rows
+}
+
+// distinctSubjects lists the subjects and linked persons the chunk's valid
+// rows name, each once, in row order (the first row's name is the one a new
+// subject takes), and points each row and link at its entry. The checking
+// workers do it, so the one writer needs no map.
+func (ch *chunk) distinctSubjects() {
+	index := make(map[string]int, len(ch.rows))
+	add := func(code, kind, name, key string) int {
+		if i, ok := index[code]; ok {
+			return i
+		}
+		index[code] = len(ch.subjects)
+		ch.subjects = append(ch.subjects, store.SubjectIn{Code: code, Kind: kind, Name: name, NameKey: key})
+		return len(ch.subjects) - 1
+	}
+	for _, c := range ch.rows {
+		if !c.OK() {
+			continue
+		}
+		c.subject = add(c.SubjectCode, string(c.SubjectKind), c.SubjectName, c.NameKey)
+		for i := range c.Links {
+			l := &c.Links[i]
+			l.subject = add(l.Code, string(catalog.NaturalPerson), l.Name, l.NameKey)
+		}
+	}
 }
 
 // Import reads, checks and stores one file. A whole-file refusal comes back
@@ -211,6 +238,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 					ch.rows[k] = plan.Check(c.Line, c.Cells)
 					prepareRow(plan, ch.rows[k])
 				}
+				ch.distinctSubjects()
 				close(ch.done)
 			}
 		}()
@@ -271,7 +299,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		if storeErr != nil {
 			continue // drain
 		}
-		storeErr = w.store(ch.rows, res)
+		storeErr = w.store(ch, res)
 		res.Rows += len(ch.rows)
 	}
 	wg.Wait()
@@ -360,8 +388,7 @@ type writer struct {
 
 // writeBuffers are reused from one chunk to the next.
 type writeBuffers struct {
-	subjects []store.SubjectIn
-	refs     map[string]store.SubjectRef
+	refs     []store.SubjectRef
 	recs     []store.NewRecord
 	recRows  []*Checked
 	ids      []int64
@@ -430,7 +457,8 @@ func (w *writer) discard() {
 	})
 }
 
-func (w *writer) store(rows []*Checked, res *Result) error {
+func (w *writer) store(ch *chunk, res *Result) error {
+	rows := ch.rows
 	if w.dry {
 		return w.dryRun(rows, res)
 	}
@@ -440,23 +468,9 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 		rejects = append(rejects, toStoreReject(c))
 	}
 	err := w.sess.Write(w.ctx, w.opt.Actor, func(tx *store.Tx) error {
-		subjects := w.buf.subjects[:0]
-		for _, c := range rows {
-			if !c.OK() {
-				continue
-			}
-			subjects = append(subjects, store.SubjectIn{Code: c.SubjectCode, Kind: string(c.SubjectKind), Name: c.SubjectName, NameKey: c.NameKey})
-			for _, l := range c.Links {
-				subjects = append(subjects, store.SubjectIn{Code: l.Code, Kind: string(catalog.NaturalPerson), Name: l.Name, NameKey: l.NameKey})
-			}
-		}
-		w.buf.subjects = subjects
-		if w.buf.refs == nil {
-			w.buf.refs = make(map[string]store.SubjectRef, 2*len(subjects))
-		}
-		refs := w.buf.refs
-		clear(refs)
-		if err := tx.ResolveSubjectsInto(w.batch, subjects, refs); err != nil {
+		refs := slices.Grow(w.buf.refs[:0], len(ch.subjects))[:len(ch.subjects)]
+		w.buf.refs = refs
+		if err := tx.ResolveSubjectList(w.batch, ch.subjects, refs); err != nil {
 			return err
 		}
 		recs, recRows := w.buf.recs[:0], w.buf.recRows[:0]
@@ -464,7 +478,7 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 			if !c.OK() {
 				continue
 			}
-			ref := refs[c.SubjectCode]
+			ref := refs[c.subject]
 			if k := c.NameKey; k != "" && ref.NameKey != "" && k != ref.NameKey {
 				// The stored name is not told back: a provider must not learn
 				// who an ID number belongs to from a reject report.
@@ -492,7 +506,7 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 			}
 			res.Accepted++
 			for _, l := range c.Links {
-				links = append(links, store.LinkIn{RecordID: ids[i], SubjectID: refs[l.Code].ID, Role: l.Role})
+				links = append(links, store.LinkIn{RecordID: ids[i], SubjectID: refs[l.subject].ID, Role: l.Role})
 			}
 		}
 		w.buf.links = links
@@ -510,7 +524,7 @@ func (w *writer) store(rows []*Checked, res *Result) error {
 		// The buffers keep nothing of this chunk alive until the next.
 		clear(w.buf.recs)
 		clear(w.buf.recRows)
-		clear(w.buf.subjects)
+		clear(w.buf.refs)
 	}
 	return err
 }

@@ -111,6 +111,7 @@ type Checked struct {
 	NameKey  string // normalised subject name
 	ValsJSON string // Values as stored
 	Hash     string // content hash of Values
+	subject  int    // index of the subject in its chunk's distinct subjects
 }
 
 // Link is a natural person a serious negative record also belongs to.
@@ -119,6 +120,7 @@ type Link struct {
 	Name    string
 	NameKey string
 	Role    string // legal_rep | principal | direct
+	subject int    // index of the person in its chunk's distinct subjects
 }
 
 // OK reports whether the row may be stored.

@@ -119,7 +119,28 @@ func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef
 }
 
 // ResolveSubjectsInto is ResolveSubjects writing into out, which must be
-// empty: a long import reuses one map for every chunk.
+// empty.
+func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]SubjectRef) error {
+	var distinct []SubjectIn
+	for _, s := range in {
+		if _, ok := out[s.Code]; !ok {
+			out[s.Code] = SubjectRef{}
+			distinct = append(distinct, s)
+		}
+	}
+	refs := make([]SubjectRef, len(distinct))
+	if err := t.ResolveSubjectList(batch, distinct, refs); err != nil {
+		return err
+	}
+	for i, s := range distinct {
+		out[s.Code] = refs[i]
+	}
+	return nil
+}
+
+// ResolveSubjectList is ResolveSubjects for distinct codes, writing the
+// stored subject of in[i] into out[i]: an import works out the distinct
+// subjects of each chunk beside the writer, which then needs no map.
 //
 // New subjects are inserted first (the common case in a big first import)
 // under ids taken from the table's sequence — the transaction holds the
@@ -128,30 +149,20 @@ func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef
 // ON CONFLICT DO NOTHING: a statement that can never abort needs no
 // statement journal. A row it skipped for any other reason than a stored
 // code is caught when the codes are read back.
-func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]SubjectRef) error {
-	order := t.scratch.order[:0]
-	for i, s := range in {
-		if _, ok := out[s.Code]; !ok {
-			out[s.Code] = SubjectRef{Name: s.Name, NameKey: s.NameKey} // ID 0: not resolved yet
-			order = append(order, i)
-		}
-	}
-	t.scratch.order = order
+func (t *Tx) ResolveSubjectList(batch int64, in []SubjectIn, out []SubjectRef) error {
 	next, err := t.nextID("subjects")
 	if err != nil {
 		return err
 	}
 	mineFrom := next // ids from here on were given by this call
-	var known []any
+	var known []int  // indexes into in of codes that may be stored already
 	row := "(?,?,?,?,?," + sqlInt(batch) + ",?)"
 	i := 0
-	for _, size := range groups(len(order)) {
-		part := order[i : i+size]
-		i += size
+	for _, size := range groups(len(in)) {
+		part := in[i : i+size]
 		args := t.scratch.args[:0]
 		first := next
-		for _, k := range part {
-			s := in[k]
+		for _, s := range part {
 			args = append(args, next, s.Code, s.Kind, s.Name, s.NameKey, t.At)
 			next++
 		}
@@ -160,29 +171,38 @@ func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]Sub
 		if err != nil {
 			return err
 		}
-		if int(n) == len(part) {
-			for j, k := range part {
-				code := in[k].Code
-				r := out[code]
-				r.ID = first + int64(j)
-				out[code] = r
+		if int(n) == size {
+			for j, s := range part {
+				out[i+j] = SubjectRef{ID: first + int64(j), Name: s.Name, NameKey: s.NameKey}
 			}
-			continue
+		} else {
+			// Some codes were stored already: those rows were skipped, and
+			// the ids given to them stay unused.
+			for j := range part {
+				known = append(known, i+j)
+			}
 		}
-		// Some codes were stored already: those rows were skipped, and the
-		// ids given to them stay unused.
-		for _, k := range part {
-			known = append(known, in[k].Code)
-		}
+		i += size
+	}
+	if len(known) == 0 {
+		return nil
+	}
+	index := make(map[string]int, len(known))
+	for _, k := range known {
+		index[in[k].Code] = k
 	}
 	const step = 400
 	for i := 0; i < len(known); i += step {
 		part := known[i:min(i+step, len(known))]
-		rows, err := t.query("SELECT id, code, name, name_key FROM subjects WHERE code IN ("+placeholders(len(part))+")", part...)
-		found := 0
+		codes := make([]any, len(part))
+		for j, k := range part {
+			codes[j] = in[k].Code
+		}
+		rows, err := t.query("SELECT id, code, name, name_key FROM subjects WHERE code IN ("+placeholders(len(part))+")", codes...)
 		if err != nil {
 			return err
 		}
+		found := 0
 		for rows.Next() {
 			var r SubjectRef
 			var code string
@@ -191,16 +211,12 @@ func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]Sub
 				return err
 			}
 			found++
-			if r.ID >= mineFrom {
-				// Created by an insert above: it has the row's name already.
-				out[code] = r
-				continue
-			}
-			s := out[code]
-			out[code] = r
-			if r.NameKey == "" && s.NameKey != "" {
+			k := index[code]
+			out[k] = r
+			if s := in[k]; r.ID < mineFrom && r.NameKey == "" && s.NameKey != "" {
 				// A person known so far only by ID gets the row's name when the
 				// batch publishes, not before (staging must change nothing seen).
+				// (One created by an insert above has the row's name already.)
 				if _, err := t.exec("INSERT OR IGNORE INTO staged_names(batch_id, subject_id, name, name_key) VALUES (?,?,?,?)", batch, r.ID, s.Name, s.NameKey); err != nil {
 					rows.Close()
 					return err
