@@ -55,7 +55,7 @@ c=$(cut -d' ' -f1 "$B/credit.runs" | median); s=$(cut -d' ' -f1 "$B/sqlite.runs"
 cm=$(cut -d' ' -f2 "$B/credit.runs" | sort -n | tail -1); sm=$(cut -d' ' -f2 "$B/sqlite.runs" | sort -n | tail -1)
 echo
 echo "== import of $ROWS 行政处罚 rows ($(du -h "$CSV" | cut -f1))"
-echo "credit import : median ${c}s, peak $((cm/1024)) MiB  (WAL, foreign_keys=ON; staging chunks synchronous=NORMAL, the publishing commit FULL)"
+echo "credit import : median ${c}s, peak $((cm/1024)) MiB  (WAL, 16 KiB pages; staging chunks synchronous=NORMAL, foreign_keys=OFF, checkpointed by a second connection; the publishing commit FULL, foreign_keys=ON)"
 echo "sqlite3 .import: median ${s}s, peak $((sm/1024)) MiB  (WAL, default synchronous, bare table t)"
 echo "ratio (credit/sqlite3): $(awk -v a="$c" -v b="$s" 'BEGIN{printf "%.2f", a/b}')   target ≤ 2.0; memory target < 300 MiB"
 tail -1 "$B/credit.json"
