@@ -273,7 +273,7 @@ func TestSessionWALStaysBounded(t *testing.T) {
 	st, actor, batch, _ := newIngestStore(t)
 	ctx := context.Background()
 	defer func(n int) { walRestartFrames = n }(walRestartFrames)
-	walRestartFrames = 64 // 256 KiB
+	walRestartFrames = 64 // 1 MiB of 16 KiB pages
 	se, err := st.Session(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +281,7 @@ func TestSessionWALStaysBounded(t *testing.T) {
 	defer se.Close()
 	cell := strings.Repeat("信用", 2000) // 12 KB
 	var largest int64
-	for i := 0; i < 300; i++ { // about 14 MB in all
+	for i := 0; i < 600; i++ { // about 29 MB in all
 		err := se.Write(ctx, actor, func(tx *Tx) error {
 			rs := make([]Reject, 4)
 			for j := range rs {
@@ -296,8 +296,10 @@ func TestSessionWALStaysBounded(t *testing.T) {
 			largest = fi.Size()
 		}
 	}
-	if largest == 0 || largest > 4<<20 {
-		t.Fatalf("largest WAL during the job: %d bytes, want above 0 and at most 4 MiB (the job wrote about 14 MB)", largest)
+	// The WAL may pass the limit by what is written while one checkpoint
+	// runs; without the restart it grows to the whole job.
+	if largest == 0 || largest > 10<<20 {
+		t.Fatalf("largest WAL during the job: %d bytes, want above 0 and at most 10 MiB (the job wrote about 29 MB)", largest)
 	}
 }
 
