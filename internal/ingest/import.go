@@ -388,11 +388,11 @@ type writer struct {
 
 // writeBuffers are reused from one chunk to the next.
 type writeBuffers struct {
-	refs     []store.SubjectRef
-	recs     []store.NewRecord
-	recRows  []*Checked
-	ids      []int64
-	links    []store.LinkIn
+	refs    []store.SubjectRef
+	recs    []store.NewRecord
+	recRows []*Checked
+	ids     []int64
+	links   []store.LinkIn
 }
 
 func (im *Importer) begin(ctx context.Context, plan *Plan, path, hash string, src Source, opt Options) (*writer, error) {
