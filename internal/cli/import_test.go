@@ -576,3 +576,34 @@ func TestImportSameSubjectTwiceInOneFile(t *testing.T) {
 		t.Fatalf("%s: %d subjects named 甲公司 of %d, %d records; want 1, 1, 1", orgA, named, all, records)
 	}
 }
+
+// The same within one file: a person first met only by ID (a 主要负责人)
+// takes the name a later row gives them (review finding: the name was lost
+// when both rows fell in one chunk).
+func TestImportNamesPersonKnownOnlyByIDInOneFile(t *testing.T) {
+	h := importHarness(t)
+	header := append(append([]string{}, xzcfHeader...), "失信程度", "主要负责人证件号码")
+	f := filepath.Join(h.dir, "a.csv")
+	writeCSV(t, f, header, [][]string{
+		append(xzcfRow(nil), "严重", "440524188001010014"),
+		append(xzcfRow(map[string]string{
+			"行政相对人名称": "赵六", "行政相对人类别": "自然人", "行政相对人代码_1（统一社会信用代码）": "", "证件类型": "身份证",
+			"证件号码": "440524188001010014", "法定代表人": "", "法定代表人证件类型": "", "法定代表人证件号码": "", "行政处罚决定书文号": "P2",
+		}), "", ""),
+	}, false)
+	r := h.ok("import", f, "--provider", provider, "--item", "XZCF", "--format", "json")
+	if !strings.Contains(r.Out, `"accepted":2`) {
+		t.Fatalf("a.csv: %s", r.Out)
+	}
+	db, err := sql.Open("sqlite", h.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var name string
+	var n int
+	db.QueryRow("SELECT name, count(*) FROM subjects WHERE code = '440524188001010014'").Scan(&name, &n)
+	if name != "赵六" || n != 1 {
+		t.Fatalf("the person: %d subjects, name %q; want one, 赵六", n, name)
+	}
+}

@@ -109,13 +109,18 @@ type chunk struct {
 }
 
 // distinctSubjects lists the subjects and linked persons the chunk's valid
-// rows name, each once, in row order (the first row's name is the one a new
-// subject takes), and points each row and link at its entry. The checking
+// rows name, each once, in row order (the first row that gives a name gives
+// the one a new subject takes), and points each row and link at its entry. The checking
 // workers do it, so the one writer needs no map.
 func (ch *chunk) distinctSubjects() {
 	index := make(map[string]int, len(ch.rows))
 	add := func(code, kind, name, key string) int {
 		if i, ok := index[code]; ok {
+			if s := &ch.subjects[i]; s.NameKey == "" && key != "" {
+				// Met first without a name (a 主要负责人 named only by ID):
+				// the first row that names them gives the name.
+				s.Name, s.NameKey = name, key
+			}
 			return i
 		}
 		index[code] = len(ch.subjects)

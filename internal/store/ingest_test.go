@@ -223,7 +223,7 @@ func TestIDsNotReusedAfterDiscard(t *testing.T) {
 // fsync; its publishing commit enforces them again, and its connection never
 // goes back to the pool for other writes to inherit those settings.
 func TestSessionSettingsDoNotLeak(t *testing.T) {
-	st, actor, batch, _ := newIngestStore(t)
+	st, actor, batch, layout := newIngestStore(t)
 	ctx := context.Background()
 	se, err := st.Session(ctx)
 	if err != nil {
@@ -238,6 +238,39 @@ func TestSessionSettingsDoNotLeak(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
 		t.Fatalf("after Durable, a reject of a batch that does not exist: %v, want a foreign key error", err)
+	}
+	se.Close()
+	// A second session stages a link (its statement prepared with foreign
+	// keys off); after Durable the same statement enforces them.
+	if se, err = st.Session(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var rec, subj int64
+	err = se.Write(ctx, actor, func(tx *Tx) error {
+		refs, err := tx.ResolveSubjects(batch, []SubjectIn{{Code: "P1", Kind: "natural_person", Name: "张三", NameKey: "张三"}})
+		if err != nil {
+			return err
+		}
+		subj = refs["P1"].ID
+		ids, err := tx.InsertRecords(batch, []NewRecord{{Item: "XZCF", Key: "K1", Provider: "p", Channel: "local", SubjectID: subj,
+			Category: "negative", Layout: layout, Vals: "[]", ContentHash: "h"}})
+		rec = ids[0]
+		if err != nil {
+			return err
+		}
+		return tx.AddLinks([]LinkIn{{RecordID: rec, SubjectID: subj, Role: "legal_rep"}})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := se.Durable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	err = se.Write(ctx, actor, func(tx *Tx) error {
+		return tx.AddLinks([]LinkIn{{RecordID: rec, SubjectID: subj + 1000, Role: "principal"}})
+	})
+	if err == nil || !strings.Contains(err.Error(), "FOREIGN KEY") {
+		t.Fatalf("after Durable, a link to a subject that does not exist: %v, want a foreign key error", err)
 	}
 	se.Close()
 	// A session closed while staging (an import that failed).
@@ -267,13 +300,13 @@ func TestSessionSettingsDoNotLeak(t *testing.T) {
 	}
 }
 
-// A long job's WAL restarts once it has grown past walRestartFrames, instead
+// A long job's WAL restarts once it has grown past walRestartBytes, instead
 // of growing to the size of everything the job wrote.
 func TestSessionWALStaysBounded(t *testing.T) {
 	st, actor, batch, _ := newIngestStore(t)
 	ctx := context.Background()
-	defer func(n int) { walRestartFrames = n }(walRestartFrames)
-	walRestartFrames = 64 // 1 MiB of 16 KiB pages
+	defer func(n int) { walRestartBytes = n }(walRestartBytes)
+	walRestartBytes = 1 << 20
 	se, err := st.Session(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -19,7 +19,7 @@ import (
 // (PRAGMA wal_checkpoint(PASSIVE), which never blocks a reader or a writer),
 // so the long job's one writing goroutine only writes. SQLite restarts the
 // WAL from its beginning only at a commit whose transaction began after a
-// complete checkpoint; so once the WAL has grown past walRestartFrames, the
+// complete checkpoint; so once the WAL has grown past walRestartBytes, the
 // session waits before its next transaction for the checkpoint running in
 // the background (by then nearly done) to finish. The WAL stays a few tens
 // of megabytes however large the job, instead of growing to its whole size.
@@ -36,15 +36,17 @@ type Session struct {
 	asked     int  // commits made
 	done      int  // commits covered by a finished checkpoint
 	walFrames int  // the WAL's size at the last checkpoint, in pages
+	maxFrames int  // walRestartBytes in pages
 	urgent    bool // the writer waits for a checkpoint
 	closing   bool // no more commits
 }
 
-// walRestartFrames is the WAL size (in pages) past which the session lets the
+// walRestartBytes is the WAL size past which the session lets the
 // checkpoint catch up so the WAL can restart: 128 MiB, a handful of short
-// waits in a 1,000,000-row import (about 0.3 s in all; at 32 MiB they
-// added up to 1 s).
-var walRestartFrames = 32768
+// waits in a 1,000,000-row import (about 0.3 s in all; at 32 MiB they added
+// up to 1 s). The checkpoint counts pages, so the session divides by the
+// store's page size.
+var walRestartBytes = 128 << 20
 
 // checkpointEvery is the commits between background checkpoints: each one
 // syncs the WAL and the database file, and a few megabytes per checkpoint are
@@ -53,20 +55,29 @@ const checkpointEvery = 8
 
 // Session opens a dedicated connection.
 func (s *Store) Session(ctx context.Context) (*Session, error) {
-	conn, err := s.DB.Conn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -24576; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; PRAGMA foreign_keys = OFF"); err != nil {
-		conn.Close()
-		return nil, err
-	}
 	ck, err := s.DB.Conn(ctx)
 	if err != nil {
-		conn.Close()
 		return nil, err
 	}
-	se := &Session{s: s, conn: conn, ckDone: make(chan struct{})}
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
+		ck.Close()
+		return nil, err
+	}
+	pageSize := 4096
+	err = conn.QueryRowContext(ctx, "PRAGMA page_size").Scan(&pageSize)
+	if err == nil {
+		_, err = conn.ExecContext(ctx, "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -24576; PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0; PRAGMA foreign_keys = OFF")
+	}
+	if err != nil {
+		// Settings half made must not reach another write: the connection
+		// is closed for good, as at Close.
+		conn.Raw(func(any) error { return driver.ErrBadConn })
+		conn.Close()
+		ck.Close()
+		return nil, err
+	}
+	se := &Session{s: s, conn: conn, ckDone: make(chan struct{}), maxFrames: walRestartBytes / max(pageSize, 512)}
 	se.cond = sync.NewCond(&se.mu)
 	go se.checkpointer(ck)
 	return se, nil
@@ -112,7 +123,7 @@ func (se *Session) committed() {
 // to finish, so that the next transaction can restart the WAL.
 func (se *Session) catchUp() {
 	se.mu.Lock()
-	if se.walFrames >= walRestartFrames {
+	if se.walFrames >= se.maxFrames {
 		for se.done != se.asked {
 			se.urgent = true
 			se.cond.Broadcast()
