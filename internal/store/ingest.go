@@ -717,8 +717,13 @@ func (t *Tx) DiscardBatch(batch int64) (int64, error) {
 		"DELETE FROM staged_names WHERE batch_id = ?",
 		"DELETE FROM record_links WHERE record_id IN (SELECT id FROM records WHERE first_batch = ?)",
 		"DELETE FROM records WHERE first_batch = ?",
+		// A subject this batch created stays when anything else points at
+		// it: another batch's records or links, or what another batch still
+		// staging will write at publish (a name for it, revised links).
 		`DELETE FROM subjects WHERE first_batch = ? AND NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = subjects.id)
-			AND NOT EXISTS (SELECT 1 FROM record_links l WHERE l.subject_id = subjects.id)`,
+			AND NOT EXISTS (SELECT 1 FROM record_links l WHERE l.subject_id = subjects.id)
+			AND id NOT IN (SELECT subject_id FROM staged_names)
+			AND id NOT IN (SELECT json_extract(j.value, '$.SubjectID') FROM staged_revisions s, json_each(s.links) j)`,
 	} {
 		res, err := t.ExecContext(t.ctx, q, batch)
 		if err != nil {

@@ -358,3 +358,61 @@ func TestNewStorePageSize(t *testing.T) {
 		t.Fatalf("page_size %d, journal_mode %s; want 16384 and wal", size, mode)
 	}
 }
+
+// Discarding a dead importer's batch keeps the subjects it created that
+// another batch still staging will point at when it publishes: a name to
+// give (staged_names) or revised links. (Review finding: the discard failed
+// on a foreign key, or left the other batch a dangling subject id.)
+func TestDiscardKeepsSubjectsOtherBatchesStage(t *testing.T) {
+	st, actor, a, layout := newIngestStore(t)
+	ctx := context.Background()
+	ids := map[string]int64{}
+	resolve := func(tx *Tx, b int64, in ...SubjectIn) error {
+		refs, err := tx.ResolveSubjects(b, in)
+		for c, r := range refs {
+			ids[c] = r.ID
+		}
+		return err
+	}
+	// Batch a (its importer died) created persons P and Q, known by ID only,
+	// and an organisation O no one else uses.
+	err := st.Write(ctx, actor, func(tx *Tx) error {
+		return resolve(tx, a, SubjectIn{Code: "P", Kind: "natural_person"}, SubjectIn{Code: "Q", Kind: "natural_person"},
+			SubjectIn{Code: "O", Kind: "organisation", Name: "丁公司", NameKey: "丁公司"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Batch b, still staging, names P and stages a revision linking Q.
+	err = st.Write(ctx, actor, func(tx *Tx) error {
+		b, err := tx.BeginBatch(BatchStart{Provider: "p", Item: "XZCF", Channel: "local", FileName: "b", FileHash: "b"})
+		if err != nil {
+			return err
+		}
+		if err := resolve(tx, b, SubjectIn{Code: "P", Kind: "natural_person", Name: "赵六", NameKey: "赵六"},
+			SubjectIn{Code: "S", Kind: "organisation", Name: "戊公司", NameKey: "戊公司"}); err != nil {
+			return err
+		}
+		recs, err := tx.InsertRecords(b, []NewRecord{{Item: "XZCF", Key: "K", Provider: "p", Channel: "local", SubjectID: ids["S"],
+			Category: "negative", Layout: layout, Vals: "[]", ContentHash: "h"}})
+		if err != nil {
+			return err
+		}
+		_, err = tx.StageRevision(b, StagedRevision{RecordID: recs[0], Line: 2, BaseHash: "h", Category: "negative", Layout: layout,
+			Vals: "[]", ContentHash: "h2", Links: fmt.Sprintf(`[{"RecordID":%d,"SubjectID":%d,"Role":"principal"}]`, recs[0], ids["Q"])})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Write(ctx, actor, func(tx *Tx) error { _, err := tx.DiscardBatch(a); return err }); err != nil {
+		t.Fatalf("discarding the dead importer's batch: %v", err)
+	}
+	for code, want := range map[string]int{"P": 1, "Q": 1, "O": 0} {
+		var n int
+		st.DB.QueryRow("SELECT count(*) FROM subjects WHERE code = ?", code).Scan(&n)
+		if n != want {
+			t.Errorf("after the discard, subject %s: %d rows, want %d", code, n, want)
+		}
+	}
+}
