@@ -745,3 +745,34 @@ func TestObjectionQueueNeedsClerk(t *testing.T) {
 		t.Errorf("clerk's list: %+v", list)
 	}
 }
+
+// A correction that names a person known so far only by ID (here the
+// principal, made legal representative) gives them the name at once (review
+// finding: the name was staged for a batch long published, and never given).
+func TestObjectionCorrectionNamesPersonKnownOnlyByID(t *testing.T) {
+	h := queueHarness(t)
+	extra := []string{"失信程度", "程序类型", "主要负责人证件号码"}
+	if r := h.importXZCF("2025-09-01", "serious.csv", extra, append(xzcfRow(nil), "严重", "", archPrincipal)); r.Code != 0 {
+		t.Fatalf("import: %s %s", r.Out, r.Err)
+	}
+	name := func() (n string) {
+		h.openStore().DB.QueryRow("SELECT name FROM subjects WHERE code = ?", archPrincipal).Scan(&n)
+		return
+	}
+	if got := name(); got != "" {
+		t.Fatalf("a principal named only by ID has no name yet, got %q", got)
+	}
+	bob, carol := h.as("bob"), h.as("carol")
+	day := "2025-11-03"
+	bob.objection(day, "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	carol.objection(day, "decide", "1", "--uphold", "--reason", "记载错误")
+	if o := bob.objection(day, "correct", "1", "--set", "法定代表人=钱七", "--set", "法定代表人证件号码="+archPrincipal,
+		"--set", "主要负责人证件号码="); o.State != "corrected" {
+		t.Fatalf("correct: %+v", o)
+	}
+	var staged int
+	h.openStore().DB.QueryRow("SELECT count(*) FROM staged_names").Scan(&staged)
+	if got := name(); got != "钱七" || staged != 0 {
+		t.Fatalf("after the correction: name %q, %d staged names left; want 钱七 and none", got, staged)
+	}
+}

@@ -255,6 +255,11 @@ func replaceLinks(tx *store.Tx, rec store.CaseRecord, row *ingest.Checked) error
 	if err != nil {
 		return err
 	}
+	// A person known so far only by ID whom the correction names gets the
+	// name now: the corrected record is published in this transaction.
+	if err := tx.ApplyStagedNames(rec.FirstBatch); err != nil {
+		return err
+	}
 	var links []store.LinkIn
 	for _, l := range row.Links {
 		links = append(links, store.LinkIn{RecordID: rec.ID, SubjectID: refs[l.Code].ID, Role: l.Role})

@@ -584,12 +584,7 @@ func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
 	if _, err := t.ExecContext(t.ctx, "DELETE FROM staged_revisions WHERE batch_id = ?", batch); err != nil {
 		return err
 	}
-	if _, err := t.ExecContext(t.ctx, `UPDATE subjects SET name = (SELECT n.name FROM staged_names n WHERE n.batch_id = ? AND n.subject_id = subjects.id),
-		name_key = (SELECT n.name_key FROM staged_names n WHERE n.batch_id = ? AND n.subject_id = subjects.id)
-		WHERE name_key = '' AND id IN (SELECT subject_id FROM staged_names WHERE batch_id = ?)`, batch, batch, batch); err != nil {
-		return err
-	}
-	if _, err := t.ExecContext(t.ctx, "DELETE FROM staged_names WHERE batch_id = ?", batch); err != nil {
+	if err := t.ApplyStagedNames(batch); err != nil {
 		return err
 	}
 	reasons, _ := json.Marshal(c.Reasons)
@@ -603,6 +598,19 @@ func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
 		return fmt.Errorf("batch %d is no longer staging (discarded by another process?)", batch)
 	}
 	return nil
+}
+
+// ApplyStagedNames gives the persons a batch named, and who still have no
+// name, that name, and clears the batch's staged names. Publishing a batch
+// does it; so does a correction, whose change is published at once.
+func (t *Tx) ApplyStagedNames(batch int64) error {
+	if _, err := t.ExecContext(t.ctx, `UPDATE subjects SET name = (SELECT n.name FROM staged_names n WHERE n.batch_id = ? AND n.subject_id = subjects.id),
+		name_key = (SELECT n.name_key FROM staged_names n WHERE n.batch_id = ? AND n.subject_id = subjects.id)
+		WHERE name_key = '' AND id IN (SELECT subject_id FROM staged_names WHERE batch_id = ?)`, batch, batch, batch); err != nil {
+		return err
+	}
+	_, err := t.ExecContext(t.ctx, "DELETE FROM staged_names WHERE batch_id = ?", batch)
+	return err
 }
 
 // StaleRevision is a staged revision that can no longer be applied: since it
