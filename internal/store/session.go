@@ -83,8 +83,9 @@ func (s *Store) Session(ctx context.Context) (*Session, error) {
 	return se, nil
 }
 
-// checkpointer runs a passive checkpoint after commits, one at a time;
-// commits made while one runs are covered by the next.
+// checkpointer runs a passive checkpoint every checkpointEvery commits, or
+// at once when the writer waits for one; one at a time, each covering every
+// commit made before it started.
 func (se *Session) checkpointer(ck *sql.Conn) {
 	defer close(se.ckDone)
 	defer ck.Close()
