@@ -11,10 +11,11 @@ import (
 // entry, a workflow step) from waiting behind a long import (SPEC §6: no
 // small write waits more than a second). SQLite's lock is not fair: an
 // importer that commits a chunk and begins the next one at once can win it
-// again and again. So a short writer holds a shared flock on <db>.gate while
-// it waits for BEGIN IMMEDIATE, and the importer, between chunks, takes the
+// again and again. So a writer holds a shared flock on <db>.gate while it
+// waits for BEGIN IMMEDIATE, and the importer, between chunks, takes the
 // gate exclusively — which it gets only once every waiting writer has got the
-// database lock — and lets it go again.
+// database lock — and lets it go again. An importer waits as a writer too, so
+// two imports take turns chunk by chunk.
 type gate struct{ f *os.File }
 
 func openGate(dbPath string) *gate {

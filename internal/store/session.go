@@ -158,12 +158,16 @@ func (se *Session) Close() {
 
 // Write is Store.Write on the session's connection.
 //
-// Before it begins, it lets any short write that is waiting go first (the
-// writer gate), so a long job made of many transactions never starves them.
+// Before it begins, it lets any write that is waiting go first (the writer
+// gate), so a long job made of many transactions never starves them.
 func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 	se.catchUp()
 	se.s.gate.yield()
+	// It then waits for the lock as a short write does, so that two long
+	// jobs take turns instead of one starving the other until it ends.
+	done := se.s.gate.waiting()
 	sqlTx, err := se.conn.BeginTx(ctx, nil)
+	done()
 	if err != nil {
 		return se.s.busyError(err)
 	}
