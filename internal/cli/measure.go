@@ -71,7 +71,7 @@ func measuresSource(app *App, v store.MeasureVersion) string {
 	if v.ID == 0 {
 		return app.T("内置清单 ", "the built-in list ") + catalogs.MeasuresName
 	}
-	return fmt.Sprintf(app.T("措施清单版本 #%d（%s 于 %s 应用）", "measures version #%d (applied by %s at %s)"), v.ID, v.AppliedBy, v.AppliedAt)
+	return fmt.Sprintf(app.T("措施清单版本 #%d（%s 于 %s 应用）", "measures version #%d (applied by %s at %s)"), v.ID, v.AppliedBy, localTime(v.AppliedAt))
 }
 
 func draftNotice(app *App, l *sanction.MeasureList, v store.MeasureVersion) string {

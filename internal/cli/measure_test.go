@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -131,6 +132,10 @@ func TestMeasureApplyExport(t *testing.T) {
 	}
 	if out := h.ok("measure", "show", "CJ20").Out; !strings.Contains(out, "取消政府采购评审专家资格") || !strings.Contains(out, "未核实") {
 		t.Fatalf("show CJ20:\n%s", out)
+	}
+	// The version in use is named with the office's time, like every listing.
+	if r := h.ok("measure", "show", "CJ20"); !regexp.MustCompile(`措施清单版本 #1（\S+ 于 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d 应用）`).MatchString(r.Out + r.Err) {
+		t.Fatalf("show CJ20 does not name version #1 with its office time:\n%s%s", r.Out, r.Err)
 	}
 	var list []struct{ Code string }
 	json.Unmarshal([]byte(h.ok("measure", "list", "--matter", "政府采购", "--format", "json").Out), &list)
