@@ -109,34 +109,21 @@ type chunk struct {
 }
 
 // distinctSubjects lists the subjects and linked persons the chunk's valid
-// rows name, each once, in row order (the first row that gives a name gives
-// the one a new subject takes), and points each row and link at its entry. The checking
-// workers do it, so the one writer needs no map.
+// rows name, each once (store.SubjectSet), and points each row and link at
+// its entry. The checking workers do it, so the one writer needs no map.
 func (ch *chunk) distinctSubjects() {
-	index := make(map[string]int, len(ch.rows))
-	add := func(code, kind, name, key string) int {
-		if i, ok := index[code]; ok {
-			if s := &ch.subjects[i]; s.NameKey == "" && key != "" {
-				// Met first without a name (a 主要负责人 named only by ID):
-				// the first row that names them gives the name.
-				s.Name, s.NameKey = name, key
-			}
-			return i
-		}
-		index[code] = len(ch.subjects)
-		ch.subjects = append(ch.subjects, store.SubjectIn{Code: code, Kind: kind, Name: name, NameKey: key})
-		return len(ch.subjects) - 1
-	}
+	var set store.SubjectSet
 	for _, c := range ch.rows {
 		if !c.OK() {
 			continue
 		}
-		c.subject = add(c.SubjectCode, string(c.SubjectKind), c.SubjectName, c.NameKey)
+		c.subject = set.Add(store.SubjectIn{Code: c.SubjectCode, Kind: string(c.SubjectKind), Name: c.SubjectName, NameKey: c.NameKey})
 		for i := range c.Links {
 			l := &c.Links[i]
-			l.subject = add(l.Code, string(catalog.NaturalPerson), l.Name, l.NameKey)
+			l.subject = set.Add(store.SubjectIn{Code: l.Code, Kind: string(catalog.NaturalPerson), Name: l.Name, NameKey: l.NameKey})
 		}
 	}
+	ch.subjects = set.List
 }
 
 // Import reads, checks and stores one file. A whole-file refusal comes back

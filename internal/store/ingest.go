@@ -110,32 +110,48 @@ type SubjectRef struct {
 	Name    string
 }
 
-// ResolveSubjects returns the stored subject for each distinct code, creating
-// the missing ones under batch. A stored subject whose name is unknown gets
-// the row's name. Input order decides which row's name a new subject takes.
-func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef, error) {
-	out := make(map[string]SubjectRef, len(in))
-	return out, t.ResolveSubjectsInto(batch, in, out)
+// SubjectSet collects the distinct subjects some rows name, in row order,
+// under one rule: the first row that gives a name gives the one a new subject
+// takes (a person met first only by ID, as a 主要负责人, takes the name a
+// later row gives).
+type SubjectSet struct {
+	List  []SubjectIn
+	index map[string]int
 }
 
-// ResolveSubjectsInto is ResolveSubjects writing into out, which must be
-// empty.
-func (t *Tx) ResolveSubjectsInto(batch int64, in []SubjectIn, out map[string]SubjectRef) error {
-	var distinct []SubjectIn
-	for _, s := range in {
-		if _, ok := out[s.Code]; !ok {
-			out[s.Code] = SubjectRef{}
-			distinct = append(distinct, s)
+// Add puts s in the set and returns its position in List.
+func (set *SubjectSet) Add(s SubjectIn) int {
+	if i, ok := set.index[s.Code]; ok {
+		if d := &set.List[i]; d.NameKey == "" && s.NameKey != "" {
+			d.Name, d.NameKey = s.Name, s.NameKey
 		}
+		return i
 	}
-	refs := make([]SubjectRef, len(distinct))
-	if err := t.ResolveSubjectList(batch, distinct, refs); err != nil {
-		return err
+	if set.index == nil {
+		set.index = map[string]int{}
 	}
-	for i, s := range distinct {
+	set.index[s.Code] = len(set.List)
+	set.List = append(set.List, s)
+	return len(set.List) - 1
+}
+
+// ResolveSubjects returns the stored subject for each distinct code, creating
+// the missing ones under batch. A stored subject whose name is unknown gets
+// the row's name; which row's name, SubjectSet decides.
+func (t *Tx) ResolveSubjects(batch int64, in []SubjectIn) (map[string]SubjectRef, error) {
+	var set SubjectSet
+	for _, s := range in {
+		set.Add(s)
+	}
+	refs := make([]SubjectRef, len(set.List))
+	if err := t.ResolveSubjectList(batch, set.List, refs); err != nil {
+		return nil, err
+	}
+	out := make(map[string]SubjectRef, len(refs))
+	for i, s := range set.List {
 		out[s.Code] = refs[i]
 	}
-	return nil
+	return out, nil
 }
 
 // ResolveSubjectList is ResolveSubjects for distinct codes, writing the
@@ -257,7 +273,8 @@ type NewRecord struct {
 }
 
 // InsertRecords inserts records under batch; a record whose natural key is
-// already stored is not inserted. It returns the new ids by input index, 0
+// already stored is not inserted. The records share item, provider, channel
+// and layout. It returns the new ids by input index, 0
 // for a record not inserted.
 func (t *Tx) InsertRecords(batch int64, recs []NewRecord) ([]int64, error) {
 	ids := make([]int64, len(recs))
@@ -278,26 +295,20 @@ func (t *Tx) InsertRecordsInto(batch int64, recs []NewRecord, ids []int64) error
 		return nil
 	}
 	// The values every row of an import shares are written into the
-	// statement instead of being bound row by row (when they are shared).
+	// statement instead of being bound row by row.
 	r0 := recs[0]
-	shared := sameBatchValues(recs)
+	if !sameBatchValues(recs) {
+		return fmt.Errorf("InsertRecords: the records of one call must share item, provider, channel and layout")
+	}
 	row := "(?," + sqlText(r0.Item) + ",?,?," + sqlText(r0.Provider) + "," + sqlInt(batch) + "," + sqlText(r0.Channel) + "," +
 		sqlInt(batch) + ",?,?,?,?," + sqlInt(r0.Layout) + ",?,?,?)"
-	if !shared {
-		row = "(" + placeholders(16) + ")"
-	}
 	i := 0
 	for _, size := range groups(len(recs)) {
 		part := recs[i : i+size]
 		args := t.scratch.args[:0]
 		first := next
 		for _, r := range part {
-			if shared {
-				args = append(args, next, r.Key, r.SubjectID, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Vals, r.ContentHash, t.At)
-			} else {
-				args = append(args, next, r.Item, r.Key, r.SubjectID, r.Provider, batch, r.Channel, batch, r.Category, r.Severity,
-					r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, t.At)
-			}
+			args = append(args, next, r.Key, r.SubjectID, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Vals, r.ContentHash, t.At)
 			next++
 		}
 		t.scratch.args = args
@@ -745,7 +756,7 @@ func (t *Tx) DiscardBatch(batch int64) (int64, error) {
 }
 
 // sameBatchValues reports whether the records share item, provider,
-// channel and layout (every row of one import does).
+// channel and layout (every row of one import does; InsertRecords needs it).
 func sameBatchValues(recs []NewRecord) bool {
 	for _, r := range recs[1:] {
 		if r.Item != recs[0].Item || r.Provider != recs[0].Provider || r.Channel != recs[0].Channel || r.Layout != recs[0].Layout {
