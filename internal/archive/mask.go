@@ -14,6 +14,7 @@ var extraColumns = map[string]bool{
 	"程序类型":      false,
 	"主要负责人证件号码": true,
 	"直接责任人证件号码": true,
+	"法定代表人负有责任": false,
 }
 
 // personal reports whether a stored field of a record of item it about a

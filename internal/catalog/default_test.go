@@ -168,8 +168,9 @@ func TestDefaultXZCF(t *testing.T) {
 	if it.KindField != "违法行为类型" {
 		t.Errorf("kind field %q", it.KindField)
 	}
-	// Code lists of domain.md §1.3.
-	if f := it.Field("行政相对人类别"); f.Type != catalog.Enum || !reflect.DeepEqual(f.Values, []string{"法人及非法人组织", "自然人", "个体工商户"}) {
+	// Code lists of domain.md §1.3, with 非法人组织 added so a provider can
+	// say a subject is no 法人 (issue 15: 第二十九条 never links its records).
+	if f := it.Field("行政相对人类别"); f.Type != catalog.Enum || !reflect.DeepEqual(f.Values, []string{"法人及非法人组织", "非法人组织", "自然人", "个体工商户"}) {
 		t.Errorf("行政相对人类别: %+v", f)
 	}
 	kinds := []string{"警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级", "吊销许可证件", "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留", "其他"}

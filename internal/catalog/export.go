@@ -129,6 +129,16 @@ func itemEntries(it *Item) []kvPair {
 	if it.KindField != "" {
 		e = append(e, kvPair{"kind_field", quote(it.KindField)})
 	}
+	switch len(it.DeterminedOn) {
+	case 0:
+	case 1:
+		e = append(e, kvPair{"determined_on", quote(it.DeterminedOn[0])})
+	default:
+		e = append(e, kvPair{"determined_on", flowList(it.DeterminedOn)})
+	}
+	if it.WithdrawnOn != "" {
+		e = append(e, kvPair{"withdrawn_on", quote(it.WithdrawnOn)})
+	}
 	if it.Roster != "" {
 		e = append(e, kvPair{"roster", quote(it.Roster)})
 	}

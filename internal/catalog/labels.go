@@ -46,6 +46,8 @@ func (k SubjectKind) Label(lang string) string {
 		return pick(lang, "个体工商户", "individual business")
 	case NaturalPerson:
 		return pick(lang, "自然人", "natural person")
+	case Unincorporated:
+		return pick(lang, "非法人组织", "unincorporated organisation")
 	}
 	return string(k)
 }

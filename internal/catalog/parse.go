@@ -20,7 +20,7 @@ import (
 var (
 	categories   = []string{string(Basic), string(Positive), string(Negative), string(Other)}
 	disclosures  = []string{string(Public), string(Shared), string(Authorized)}
-	subjectKinds = []string{string(Organisation), string(IndividualBusiness), string(NaturalPerson)}
+	subjectKinds = []string{string(Organisation), string(IndividualBusiness), string(NaturalPerson), string(Unincorporated)}
 	updateCycles = []string{"daily", "weekly", "monthly", "quarterly", "yearly", "on_change"}
 	severities   = []string{string(General), string(Serious)}
 	rosters      = []string{"red", "black"}
@@ -36,7 +36,7 @@ var (
 	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning"}
 	validityKeys    = []string{"general", "serious"}
 	lightKeys       = []string{"reject_rate_yellow", "reject_rate_red", "late_days_yellow", "late_days_red"}
-	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "severity", "roster", "subject", "note", "fields"}
+	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "determined_on", "withdrawn_on", "severity", "roster", "subject", "note", "fields"}
 	severityKeys    = []string{"default", "rules"}
 	severityRuleKey = []string{"field", "contains", "level"}
 	subjectKeys     = []string{"name", "kind", "codes", "legal_rep", "legal_rep_id", "kind_values"}
@@ -85,8 +85,10 @@ func ParseFile(path string) (*Catalog, error) {
 // Parse reads a catalog file (SPEC §G) and validates it whole. file names the
 // file in messages. The error, when the file is refused, is an *apperr.Error
 // (exit 4) wrapping Problems: every error found, each with its line and key.
-func Parse(file string, data []byte) (*Catalog, error) {
-	d := &decoder{file: file, lines: map[string]int{}}
+func Parse(file string, data []byte) (*Catalog, error) { return parse(file, data, false) }
+
+func parse(file string, data []byte, stored bool) (*Catalog, error) {
+	d := &decoder{file: file, lines: map[string]int{}, stored: stored}
 	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if !utf8.Valid(data) {
 		d.put(1, "", "文件不是 UTF-8 编码：请用 UTF-8 保存后再试", "the file is not UTF-8: save it as UTF-8 and try again")
@@ -110,6 +112,7 @@ type decoder struct {
 	file     string
 	problems Problems
 	lines    map[string]int // key path → line, for problems found later
+	stored   bool           // a version kept in a store (ParseStored)
 }
 
 func (d *decoder) put(line int, key, zh, en string) {
@@ -617,6 +620,7 @@ func (d *decoder) item(n *node, path string, pol *Policy) *Item {
 			it.KindField = f.Name
 		}
 	}
+	d.determination(o, path, it, ref)
 	it.Subject = d.subject(o, path, it, ref)
 	it.Severity = d.severity(o, path, it, ref)
 	switch {

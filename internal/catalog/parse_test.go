@@ -45,9 +45,10 @@ items:
       - {name: 处罚类别, type: enum, values: [警告, 罚款, 吊销许可证件], multiple: true}
       - {name: 决定日期, type: date, required: true, not_after_today: true}
       - {name: 机关代码, type: uscc, required: true}
+    determined_on: 决定日期
 `
 
-// second is a second item appended to base (its first line is line 33).
+// second is a second item appended to base (its first line is line 34).
 const second = `  - code: QT
     name: 其他
     category: other
@@ -128,7 +129,7 @@ func TestValidationErrors(t *testing.T) {
 		{"unknown severity key", "      default: general\n", "      default: general\n      colour: red\n", 16, "items[0].severity.colour", `未知的键 "colour"`},
 		{"unknown required key", "equals: 自然人}", "equals: 自然人, unless: 1}", 27, "items[0].fields[3].required.unless", `未知的键 "unless"`},
 		// Duplicates.
-		{"duplicate item code", "", strings.Replace(second, "code: QT", "code: XZCF", 1), 33, "items[1].code", `信息项代码 "XZCF" 重复（items[0] 已使用）`},
+		{"duplicate item code", "", strings.Replace(second, "code: QT", "code: XZCF", 1), 34, "items[1].code", `信息项代码 "XZCF" 重复（items[0] 已使用）`},
 		{"duplicate field name", "{name: 违法行为类型, type: text}", "{name: 文号, type: text}", 29, "items[0].fields[5].name", `字段名 "文号" 重复`},
 		{"duplicate field name, full-width and spaces", "{name: 违法行为类型, type: text}", "{name: 违法行为类型, aliases: [\"文　号 \"], type: text}", 29, "items[0].fields[5].aliases[0]", "字段名 \"文\\u3000号\" 重复"},
 		{"duplicate key field", "key: [机关代码, 文号, 当事人代码]", "key: [机关代码, 文号, 文号]", 12, "items[0].key[2]", `字段 "文号" 在主键中重复`},
@@ -151,7 +152,7 @@ func TestValidationErrors(t *testing.T) {
 		{"bad category", "category: negative", "category: negatif", 7, "items[0].category", `未知分类 "negatif"（应为 basic、positive、negative、other）`},
 		{"bad disclosure", "disclosure: public", "disclosure: open", 9, "items[0].disclosure", `未知公开范围 "open"（应为 public、shared、authorized）`},
 		{"bad type", "{name: 违法行为类型, type: text}", "{name: 违法行为类型, type: strng}", 29, "items[0].fields[5].type", `未知类型 "strng"（应为 text、date、money、number、uscc、id_number、party_code、enum）`},
-		{"bad subjects", "subjects: [organisation, natural_person]", "subjects: [organisation, person]", 8, "items[0].subjects[1]", `未知主体类别 "person"（应为 organisation、individual_business、natural_person）`},
+		{"bad subjects", "subjects: [organisation, natural_person]", "subjects: [organisation, person]", 8, "items[0].subjects[1]", `未知主体类别 "person"（应为 organisation、individual_business、natural_person、unincorporated）`},
 		{"bad update_cycle", "update_cycle: weekly", "update_cycle: hourly", 10, "items[0].update_cycle", `未知更新周期 "hourly"`},
 		{"bad severity default", "default: general", "default: severe", 15, "items[0].severity.default", `未知失信程度 "severe"（应为 general、serious）`},
 		{"bad severity level", "level: serious}", "level: high}", 17, "items[0].severity.rules[0].level", `未知失信程度 "high"`},
@@ -189,10 +190,10 @@ func TestValidationErrors(t *testing.T) {
 		{"duplicate enum value", "values: [警告, 罚款, 吊销许可证件]", "values: [警告, 罚款, 警告]", 30, "items[0].fields[6].values[2]", `取值 "警告" 重复`},
 		{"separator in a multiple value", "values: [警告, 罚款, 吊销许可证件]", "values: [警告, 罚款, 暂扣、吊销许可证件]", 30, "items[0].fields[6].values[2]", `不能含分隔符`},
 		// Providers and units.
-		{"bad provider code", "", "providers:\n  - {code: 91350100M000100Y4X, name: 某局, items: [XZCF]}\n", 34, "providers[0].code", `统一社会信用代码 "91350100M000100Y4X" 无效：校验码应为 3`},
-		{"provider item not in catalog", "", "providers:\n  - {code: 91350100M000100Y43, name: 某局, items: [XZXK]}\n", 34, "providers[0].items[0]", `目录中没有信息项 "XZXK"`},
-		{"bad provider level", "", "providers:\n  - {code: 91350100M000100Y43, name: 某局, level: province}\n", 34, "providers[0].level", `未知级别 "province"（应为 city、county）`},
-		{"unit item not in catalog", "", "units:\n  - {code: 91350100M000100Y43, name: 某委, items: [HMD]}\n", 34, "units[0].items[0]", `目录中没有信息项 "HMD"`},
+		{"bad provider code", "", "providers:\n  - {code: 91350100M000100Y4X, name: 某局, items: [XZCF]}\n", 35, "providers[0].code", `统一社会信用代码 "91350100M000100Y4X" 无效：校验码应为 3`},
+		{"provider item not in catalog", "", "providers:\n  - {code: 91350100M000100Y43, name: 某局, items: [XZXK]}\n", 35, "providers[0].items[0]", `目录中没有信息项 "XZXK"`},
+		{"bad provider level", "", "providers:\n  - {code: 91350100M000100Y43, name: 某局, level: province}\n", 35, "providers[0].level", `未知级别 "province"（应为 city、county）`},
+		{"unit item not in catalog", "", "units:\n  - {code: 91350100M000100Y43, name: 某委, items: [HMD]}\n", 35, "units[0].items[0]", `目录中没有信息项 "HMD"`},
 		// YAML itself.
 		{"syntax error", "    disclosure: public\n", "    disclosure: [public\n", 10, "", `YAML 语法错误`},
 		{"duplicate mapping key", "    disclosure: public\n", "    disclosure: public\n    disclosure: shared\n", 10, "", `already defined`},
@@ -440,7 +441,7 @@ func TestDiff(t *testing.T) {
 	src = edit(t, src, "disclosure: public", "disclosure: shared")   // item key changed
 	src = edit(t, src, "version: \"1\"", "version: \"2\"")           // version
 	src = edit(t, src, "effective: 2020-01-01\n", "effective: 2020-01-01\npolicy:\n  workdays:\n    objection_review: 5\n")
-	src += "      - {name: 备注, type: text}\n" // field added
+	src = edit(t, src, "    determined_on: 决定日期\n", "      - {name: 备注, type: text}\n    determined_on: 决定日期\n") // field added
 	got := catalog.Diff(old, parseOK(t, src))
 	want = []catalog.Change{
 		{Scope: "catalog", Change: "changed", Key: "version", Old: "1", New: "2"},

@@ -114,6 +114,10 @@ const (
 	Organisation       SubjectKind = "organisation"        // 法人及非法人组织
 	IndividualBusiness SubjectKind = "individual_business" // 个体工商户
 	NaturalPerson      SubjectKind = "natural_person"      // 自然人
+	// Unincorporated is a 非法人组织 (民法典 第一百零二条: 个人独资企业,
+	// 合伙企业, …), named as such by a row or by registration data. It is
+	// never a 法人, so 第二十九条 never links its records to persons.
+	Unincorporated SubjectKind = "unincorporated" // 非法人组织
 )
 
 // Severity of a negative record (第十五条, 第三十条).
@@ -137,6 +141,17 @@ type Item struct {
 	Retention   Period    // how long records are kept; zero = permanently
 	Key         []string  // natural key: field names (SPEC §F)
 	KindField   string    // "same kind" for repair eligibility, e.g. 违法行为类型
+	// DeterminedOn names the date fields that give the day the act was
+	// 认定 (第三十条: validity counts from it), in order: the first present
+	// and non-empty one is used. The first is what the text means; any later
+	// one is a fallback the office chose (本办公室规则). Required of negative
+	// items in a catalog being applied; a stored catalog from before the key
+	// existed uses the first not_after_today date field.
+	DeterminedOn []string
+	// WithdrawnOn names a date field by which the 认定单位 withdraws the
+	// record (a court removing a 失信被执行人 from its list): from that day
+	// the record is no longer valid, whatever 第三十条's period says.
+	WithdrawnOn string
 	Severity    SeverityRule
 	Roster      string // "red" or "black" for list items (HMD, HEIMD)
 	Subject     SubjectFields

@@ -529,6 +529,7 @@ func itemTable(app *App, cat *catalog.Catalog, v store.CatalogVersion, it *catal
 		"subjects": it.Subjects, "update_cycle": it.UpdateCycle, "roster": it.Roster,
 		"validity": validityJSON(cat, it), "retention": periodJSON(it.Retention),
 		"key": key, "kind_field": it.KindField, "severity": severity,
+		"determined_on": determinationJSON(it), "withdrawn_on": it.WithdrawnOn,
 		"subject": map[string]any{
 			"name": it.Subject.Name, "kind": it.Subject.Kind, "codes": it.Subject.Codes,
 			"legal_rep": it.Subject.LegalRep, "legal_rep_id": it.Subject.LegalRepID, "kind_values": it.Subject.KindValues,
@@ -545,6 +546,9 @@ func itemTable(app *App, cat *catalog.Catalog, v store.CatalogVersion, it *catal
 	}
 	if it.KindField != "" {
 		t.Footer = append(t.Footer, app.T("同类判定字段：", "kind field: ")+it.KindField)
+	}
+	if det := determinationLabel(app, it); det != "" {
+		t.Footer = append(t.Footer, det)
 	}
 	if it.Severity.Default != "" {
 		s := app.T("失信程度：默认", "severity: default ") + it.Severity.Default.Label(app.Lang)
@@ -630,4 +634,35 @@ func requireYAMLName(path string) error {
 		return nil
 	}
 	return apperr.Newf(apperr.Usage, "-o %s：导出格式是 YAML（apply 读取的格式），请用 .yaml 或 .yml 文件名", "-o %s: the export is YAML (what apply reads); use a .yaml or .yml name", path)
+}
+
+// determinationJSON lists the item's 认定 date fields in order, each with
+// whether it is the text's date or a fallback the office chose.
+func determinationJSON(it *catalog.Item) []map[string]any {
+	out := []map[string]any{}
+	for i, f := range it.DeterminationFields() {
+		out = append(out, map[string]any{"field": f, "office_rule": it.DeterminationFallback(i)})
+	}
+	return out
+}
+
+// determinationLabel says where validity counts from (第三十条), marking the
+// fallbacks as office rules.
+func determinationLabel(app *App, it *catalog.Item) string {
+	fields := it.DeterminationFields()
+	if len(fields) == 0 {
+		return ""
+	}
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f
+		if it.DeterminationFallback(i) {
+			parts[i] += app.T("（缺失时的替代，本办公室规则）", " (fallback when missing: office rule)")
+		}
+	}
+	s := app.T("认定日期（第三十条，使用期限自此起算）：", "determination date (第三十条, validity counts from it): ") + strings.Join(parts, app.T(" → ", " → "))
+	if it.WithdrawnOn != "" {
+		s += app.T("；认定单位撤销日期：", "; withdrawn by the determining body on: ") + it.WithdrawnOn
+	}
+	return s
 }

@@ -143,7 +143,7 @@ func TestInitEmptyAppliesNoCatalog(t *testing.T) {
 
 func TestCatalogProhibitedFieldRefused(t *testing.T) {
 	h := newHarness(t).initStore()
-	src := defaultYAML(t, `version: "2018.1"`, `version: "2025.1"`,
+	src := defaultYAML(t, `version: "2026.12"`, `version: "2025.1"`,
 		"      - {name: 违法事实, aliases: [CF_SY]", "      - {name: 当事人血型, type: text}\n      - {name: 违法事实, aliases: [CF_SY]")
 	f := h.writeFile("blood.yaml", src)
 	for _, cmd := range [][]string{{"catalog", "apply", f}, {"catalog", "check", f}} {
@@ -161,7 +161,7 @@ func TestCatalogProhibitedFieldRefused(t *testing.T) {
 		t.Errorf("a refused catalog was stored: %v", vs)
 	}
 	// A value list naming a disease is not a prohibited field.
-	ok := h.writeFile("ok.yaml", defaultYAML(t, `version: "2018.1"`, `version: "2025.1"`,
+	ok := h.writeFile("ok.yaml", defaultYAML(t, `version: "2026.12"`, `version: "2025.1"`,
 		"      - {name: 违法事实, aliases: [CF_SY]", "      - {name: 注销原因, type: enum, values: [疾病, 其他]}\n      - {name: 违法事实, aliases: [CF_SY]"))
 	h.ok("catalog", "check", ok)
 }
@@ -225,7 +225,7 @@ func TestCatalogVersions(t *testing.T) {
 	}
 	// A new version from 2025-01-01 with Shanghai's 5-day objection review.
 	v2 := h.writeFile("v2.yaml", defaultYAML(t,
-		`version: "2018.1"`, `version: "2025.1"`,
+		`version: "2026.12"`, `version: "2025.1"`,
 		"effective: 2018-01-01", "effective: 2025-01-01",
 		"objection_review: 10", "objection_review: 5"))
 	res := decode[map[string]any](t, h.ok("catalog", "apply", v2, "--format", "json").Out)
@@ -254,7 +254,7 @@ func TestCatalogVersions(t *testing.T) {
 		t.Errorf("list table:\n%s", out)
 	}
 	// A version label is used once.
-	clash := h.writeFile("clash.yaml", defaultYAML(t, `version: "2018.1"`, `version: "2025.1"`, "effective: 2018-01-01", "effective: 2025-06-01"))
+	clash := h.writeFile("clash.yaml", defaultYAML(t, `version: "2026.12"`, `version: "2025.1"`, "effective: 2018-01-01", "effective: 2025-06-01"))
 	if r := h.fails(4, "catalog", "apply", clash); !strings.Contains(r.Err, "2025.1") {
 		t.Errorf("clash: %s", r.Err)
 	}

@@ -15,7 +15,7 @@ import (
 // Fixtures for lists, checks, cases and reports (issue 8). The lists are
 // imported through the default catalog's HEIMD and HMD items.
 var scHeimdHeader = []string{"主体名称", "主体类别", "统一社会信用代码", "法定代表人", "法定代表人证件类型", "法定代表人证件号码",
-	"名单名称", "列入事由", "认定单位", "认定单位统一社会信用代码", "认定依据", "认定日期", "有效期至"}
+	"名单名称", "列入事由", "认定单位", "认定单位统一社会信用代码", "认定依据", "认定日期", "有效期至", "法定代表人负有责任"}
 
 var scHmdHeader = []string{"主体名称", "主体类别", "统一社会信用代码", "名单名称", "认定单位", "认定单位统一社会信用代码", "认定依据", "认定日期", "有效期至"}
 
@@ -36,13 +36,14 @@ func scRow(header []string, base, set map[string]string) []string {
 }
 
 // scBlackRow: 甲公司 (orgA) on a black list determined 2025-06-10, valid
-// through 2026-06-09; its legal representative is personID.
+// through 2026-06-09; its legal representative personID, whom the provider
+// marks responsible (第二十九条: so the entry is also the person's).
 func scBlackRow(set map[string]string) []string {
 	return scRow(scHeimdHeader, map[string]string{
 		"主体名称": "甲公司", "主体类别": "法人及非法人组织", "统一社会信用代码": orgA, "法定代表人": "张三", "法定代表人证件类型": "身份证",
 		"法定代表人证件号码": personID, "名单名称": "市场监督管理严重违法失信名单", "列入事由": "提交虚假材料取得公司登记",
 		"认定单位": "南通市市场监督管理局", "认定单位统一社会信用代码": agency, "认定依据": "《市场监督管理严重违法失信名单管理办法》第九条",
-		"认定日期": "2025-06-10", "有效期至": "2026-06-09",
+		"认定日期": "2025-06-10", "有效期至": "2026-06-09", "法定代表人负有责任": "是",
 	}, set)
 }
 
@@ -72,13 +73,19 @@ func (h *harness) scImport(item string, header []string, rows ...[]string) {
 	h.ok("import", f, "--provider", provider, "--item", item)
 }
 
-// scSerious imports 行政处罚 rows marked 严重 (失信程度).
+// scSerious imports 行政处罚 rows marked 严重 (失信程度), whose legal
+// representative the provider marks responsible (第二十九条) unless the row
+// sets 法定代表人负有责任.
 func (h *harness) scSerious(rows ...map[string]string) {
 	h.t.Helper()
-	header := append(append([]string{}, xzcfHeader...), "失信程度")
+	header := append(append([]string{}, xzcfHeader...), "失信程度", "法定代表人负有责任")
 	var data [][]string
 	for _, set := range rows {
-		data = append(data, append(xzcfRow(set), "严重"))
+		resp, ok := set["法定代表人负有责任"]
+		if !ok {
+			resp = "是"
+		}
+		data = append(data, append(xzcfRow(set), "严重", resp))
 	}
 	h.scImport("XZCF", header, data...)
 }

@@ -271,14 +271,14 @@ func TestImportRefusedWhole(t *testing.T) {
 // its legal representative and the persons the row names.
 func TestImportProcedureSeverityAndLinks(t *testing.T) {
 	h := importHarness(t)
-	header := append(append([]string{}, xzcfHeader...), "失信程度", "程序类型", "主要负责人证件号码")
+	header := append(append([]string{}, xzcfHeader...), "失信程度", "程序类型", "主要负责人证件号码", "法定代表人负有责任")
 	row := func(set map[string]string, severity, procedure, principal string) []string {
-		return append(xzcfRow(set), severity, procedure, principal)
+		return append(xzcfRow(set), severity, procedure, principal, set["法定代表人负有责任"])
 	}
 	f := filepath.Join(h.dir, "p.csv")
 	writeCSV(t, f, header, [][]string{
 		row(map[string]string{"行政处罚决定书文号": "S1"}, "", "简易程序", ""),
-		row(map[string]string{"行政处罚决定书文号": "S2", "行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB}, "严重", "一般程序", "440524188001010014"),
+		row(map[string]string{"行政处罚决定书文号": "S2", "行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "法定代表人负有责任": "是"}, "严重", "一般程序", "440524188001010014"),
 		row(map[string]string{"行政处罚决定书文号": "S3", "行政相对人名称": "丙公司", "行政相对人代码_1（统一社会信用代码）": orgC, "处罚类别": "罚款；吊销许可证件", "暂扣或吊销证照名称及编号": "营业执照"}, "", "", ""),
 	}, false)
 	h.ok("import", f, "--provider", provider, "--item", "XZCF")
@@ -326,6 +326,12 @@ func TestImportProcedureSeverityAndLinks(t *testing.T) {
 	db.QueryRow(`SELECT count(*) FROM record_links l JOIN records r ON r.id = l.record_id WHERE r.natural_key LIKE '%S1%'`).Scan(&n)
 	if n != 0 {
 		t.Errorf("a non-serious record got %d links", n)
+	}
+	// S3 is serious too, but its provider marked no one responsible: its
+	// legal representative is only named, and named is not linked.
+	db.QueryRow(`SELECT count(*) FROM record_links l JOIN records r ON r.id = l.record_id WHERE r.natural_key LIKE '%S3%'`).Scan(&n)
+	if n != 0 {
+		t.Errorf("a serious record with no responsible person marked got %d links", n)
 	}
 }
 

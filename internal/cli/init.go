@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"credit/catalogs"
+	"credit/internal/catalog"
 	"credit/internal/operator"
 	"credit/internal/store"
 	"credit/internal/tabular"
@@ -103,6 +107,11 @@ Running it again changes nothing.`,
 					return err
 				}
 			}
+			stepNotes, err := runUpgradeSteps(app, st, actor)
+			if err != nil {
+				return err
+			}
+			notes = append(notes, stepNotes...)
 			status := "unchanged"
 			switch {
 			case created:
@@ -129,4 +138,67 @@ Running it again changes nothing.`,
 	}
 	c.Flags().BoolVar(&empty, "empty", false, "不应用默认目录 / do not apply the default catalog")
 	return c
+}
+
+// runUpgradeSteps runs the upgrade steps migrations left pending (see
+// internal/store/upgrade.go), each in its own write transaction.
+func runUpgradeSteps(app *App, st *store.Store, actor store.Actor) ([]string, error) {
+	pending, err := st.PendingUpgrades(app.Ctx())
+	if err != nil || len(pending) == 0 {
+		return nil, err
+	}
+	var notes []string
+	for _, step := range pending {
+		if step != "008" {
+			return notes, fmt.Errorf("unknown upgrade step %s: this binary is older than the store", step)
+		}
+		// The built-in catalog gained determined_on (第三十条) and 非法人组织:
+		// a store whose catalog in force is an earlier built-in one gets the
+		// current one as a new version, so records and later imports follow
+		// the corrected rules. A catalog the office wrote itself is its own;
+		// it keeps the old rule until the office names determined_on.
+		name, data := catalogs.Default()
+		v, ok, err := st.CatalogVersionOn(app.Ctx(), actor.Today)
+		if err != nil {
+			return notes, err
+		}
+		var res store.UpgradeResult
+		err = st.Write(app.Ctx(), actor, func(tx *store.Tx) error {
+			if ok && v.Source == name && v.ContentHash != store.ContentHash(data) {
+				c, err := catalog.Parse(name, data)
+				if err != nil {
+					return err
+				}
+				applied, err := applyCatalog(tx, c, name, data)
+				if err != nil {
+					return err
+				}
+				notes = append(notes, fmt.Sprintf(app.T("已把默认目录更新为 %s（版本 #%d）：失信信息项写明了认定日期字段（第三十条）", "updated the default catalog to %s (version #%d): negative items name their determination date field (第三十条)"),
+					c.Version, applied.Version.ID))
+			}
+			cat, _, err := tx.CatalogInForce(actor.Today)
+			if errors.Is(err, store.ErrNoCatalog) {
+				cat, err = &catalog.Catalog{Policy: catalog.DefaultPolicy()}, nil
+			}
+			if err != nil {
+				return err
+			}
+			res, err = tx.RunUpgrade008(cat)
+			return err
+		})
+		if err != nil {
+			return notes, err
+		}
+		if res.ValidityChanged > 0 || res.LinkRecords > 0 {
+			notes = append(notes, fmt.Sprintf(app.T("按第三十条重算了 %d 条记录的认定日期或有效期；按第二十九条移除了 %d 条记录上的 %d 个关联（均已审计）",
+				"recomputed the determination date or validity of %d records (第三十条); removed %d links from %d records (第二十九条); each audited"),
+				res.ValidityChanged, res.LinksRemoved, res.LinkRecords))
+		}
+		if len(res.LegacyDetermining) > 0 {
+			notes = append(notes, fmt.Sprintf(app.T("注意：在用目录的失信信息项 %s 没有 determined_on，仍按旧规则（第一个不晚于今天的日期字段）计算有效期；请在目录中写明认定日期字段后重新应用（docs/catalog.md）",
+				"note: the negative items %s of the catalog in force name no determined_on and keep the old rule (the first not-after-today date field); name the determination date field and apply the catalog again (docs/catalog.md)"),
+				strings.Join(res.LegacyDetermining, "、")))
+		}
+	}
+	return notes, nil
 }

@@ -201,7 +201,7 @@ func TestObjectionPolicyChangeLeavesDeadlines(t *testing.T) {
 		t.Fatalf("review_due %s", str(o.ReviewDue))
 	}
 	// Shanghai's 5-day review, in force from today.
-	v2 := h.writeFile("v2.yaml", defaultYAML(t, `version: "2018.1"`, `version: "2025.9"`,
+	v2 := h.writeFile("v2.yaml", defaultYAML(t, `version: "2026.12"`, `version: "2025.9"`,
 		"effective: 2018-01-01", "effective: 2025-09-26", "objection_review: 10", "objection_review: 5"))
 	h.on("2025-09-26", "catalog", "apply", v2)
 	if o = bob.objection("2025-09-29", "show", "1"); str(o.ReviewDue) != "2025-10-16" || str(o.Due) != "2025-10-16" {
@@ -549,8 +549,8 @@ func TestObjectionCorrectionReplacesLinks(t *testing.T) {
 	h := queueHarness(t)
 	h.ok("unit", "add", scUnit, "--name", "南通市财政局")
 	const newRep = "320602198001010013"
-	extra := []string{"失信程度", "程序类型", "主要负责人证件号码"}
-	if r := h.importXZCF("2025-09-01", "serious.csv", extra, append(xzcfRow(nil), "严重", "", archPrincipal)); r.Code != 0 {
+	extra := []string{"失信程度", "程序类型", "主要负责人证件号码", "法定代表人负有责任"}
+	if r := h.importXZCF("2025-09-01", "serious.csv", extra, append(xzcfRow(nil), "严重", "", archPrincipal, "是")); r.Code != 0 {
 		t.Fatalf("import: %s %s", r.Out, r.Err)
 	}
 	bob, carol := h.as("bob"), h.as("carol")
@@ -650,8 +650,8 @@ func TestObjectionCorrectionReplacesLinks(t *testing.T) {
 func TestObjectionWithdrawalLinksIgnored(t *testing.T) {
 	h := queueHarness(t)
 	h.ok("unit", "add", scUnit, "--name", "南通市财政局")
-	extra := []string{"失信程度", "程序类型", "主要负责人证件号码"}
-	if r := h.importXZCF("2025-09-01", "serious.csv", extra, append(xzcfRow(nil), "严重", "", archPrincipal)); r.Code != 0 {
+	extra := []string{"失信程度", "程序类型", "主要负责人证件号码", "法定代表人负有责任"}
+	if r := h.importXZCF("2025-09-01", "serious.csv", extra, append(xzcfRow(nil), "严重", "", archPrincipal, "是")); r.Code != 0 {
 		t.Fatalf("import: %s %s", r.Out, r.Err)
 	}
 	day := "2025-11-03"
@@ -751,8 +751,8 @@ func TestObjectionQueueNeedsClerk(t *testing.T) {
 // finding: the name was staged for a batch long published, and never given).
 func TestObjectionCorrectionNamesPersonKnownOnlyByID(t *testing.T) {
 	h := queueHarness(t)
-	extra := []string{"失信程度", "程序类型", "主要负责人证件号码"}
-	if r := h.importXZCF("2025-09-01", "serious.csv", extra, append(xzcfRow(nil), "严重", "", archPrincipal)); r.Code != 0 {
+	extra := []string{"失信程度", "程序类型", "主要负责人证件号码", "法定代表人负有责任"}
+	if r := h.importXZCF("2025-09-01", "serious.csv", extra, append(xzcfRow(nil), "严重", "", archPrincipal, "是")); r.Code != 0 {
 		t.Fatalf("import: %s %s", r.Out, r.Err)
 	}
 	name := func() (n string) {

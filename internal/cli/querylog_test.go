@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"credit/internal/store"
 	"database/sql"
 	"fmt"
 	"path/filepath"
@@ -156,6 +157,7 @@ func TestQueryLogUpgradeProtectsOldTexts(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
+		"DROP TABLE staged_kinds",
 		"DROP TABLE measure_versions",
 		"PRAGMA user_version = 6",
 		`INSERT INTO query_log(at, today, operator, action, scope, query) VALUES
@@ -171,7 +173,7 @@ func TestQueryLogUpgradeProtectsOldTexts(t *testing.T) {
 	db.Close()
 	h.fails(1, "subject", "search", "王伟") // schema 6: run credit init first
 	r := decode[map[string]any](t, h.ok("init", "--format", "json").Out)
-	if r["status"] != "upgraded" || r["from"] != 6.0 || r["schema"] != 7.0 {
+	if r["status"] != "upgraded" || r["from"] != 6.0 || r["schema"] != float64(store.SchemaVersion()) {
 		t.Fatalf("init: %v", r)
 	}
 	logged := queryLogText(t, h)

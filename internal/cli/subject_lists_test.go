@@ -157,10 +157,10 @@ func TestSubjectShowListEntriesFollowDisclosure(t *testing.T) {
 	h := scHarness(t)
 	h.scImport("HMD", scHmdHeader, scRedRow(nil))
 	h.ok("catalog", "apply", h.writeFile("v2.yaml", defaultYAML(t,
-		`version: "2018.1"`, `version: "2025.1"`,
+		`version: "2026.12"`, `version: "2025.1"`,
 		"effective: 2018-01-01", "effective: 2025-01-01",
-		"    roster: red\n    subjects: [organisation, individual_business, natural_person]\n    disclosure: public",
-		"    roster: red\n    subjects: [organisation, individual_business, natural_person]\n    disclosure: shared")))
+		"    roster: red\n    subjects: [organisation, unincorporated, individual_business, natural_person]\n    disclosure: public",
+		"    roster: red\n    subjects: [organisation, unincorporated, individual_business, natural_person]\n    disclosure: shared")))
 	h.ok("unit", "add", orgA, "--name", "南通市发展和改革委员会", "--items", "HMD")
 	if got := decode[archListsShow](t, h.ok("subject", "show", orgB, "--format", "json").Out).entryIDs(); got != "" {
 		t.Fatalf("public sees the shared red list entry: %s", got)

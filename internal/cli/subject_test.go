@@ -48,10 +48,10 @@ func init() {
 	store.RegisterRecordFlag("archive_test_mark", "SELECT id FROM records WHERE natural_key LIKE '%FLAGME%' AND id IN (%s)")
 }
 
-var archExtraHeader = append(append([]string{}, xzcfHeader...), "失信程度", "主要负责人证件号码")
+var archExtraHeader = append(append([]string{}, xzcfHeader...), "失信程度", "主要负责人证件号码", "法定代表人负有责任")
 
 func archRow(set map[string]string, severity, principal string) []string {
-	return append(xzcfRow(set), severity, principal)
+	return append(xzcfRow(set), severity, principal, set["法定代表人负有责任"])
 }
 
 func archPerson(name, id, doc, decided string) map[string]string {
@@ -86,7 +86,7 @@ func archiveHarness(t *testing.T) *harness {
 		archRow(nil, "", ""),
 		archRow(map[string]string{"行政处罚决定书文号": "通市监罚〔2025〕FLAGME号", "处罚决定日期": "2025-07-01", "处罚内容": "罚款10000元", "罚款金额（万元）": "1"}, "", ""),
 		archRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "法定代表人": "李四", "法定代表人证件号码": archRepB,
-			"行政处罚决定书文号": "通市监罚〔2025〕2号", "处罚决定日期": "2025-03-01"}, "严重", archPrincipal),
+			"行政处罚决定书文号": "通市监罚〔2025〕2号", "处罚决定日期": "2025-03-01", "法定代表人负有责任": "是"}, "严重", archPrincipal),
 		archRow(map[string]string{"行政相对人名称": "丙公司", "行政相对人代码_1（统一社会信用代码）": orgC, "行政处罚决定书文号": "通市监罚〔2023〕3号",
 			"处罚决定日期": "2023-03-01"}, "", ""),
 		archRow(archPerson("王伟", archWang1, "通市监罚〔2025〕4号", "2025-08-01"), "", ""),

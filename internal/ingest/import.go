@@ -497,6 +497,11 @@ func (w *writer) store(ch *chunk, res *Result) error {
 				continue
 			}
 			res.Accepted++
+			if refs[c.subject].Kind != string(catalog.Organisation) {
+				// Stored as a 非法人组织 or 个体工商户 (registration data
+				// may say so when the row does not): no 第二十九条 links.
+				continue
+			}
 			for _, l := range c.Links {
 				links = append(links, store.LinkIn{RecordID: ids[i], SubjectID: refs[l.subject].ID, Role: l.Role})
 			}
@@ -579,7 +584,7 @@ func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, res *Re
 		return nil
 	}
 	var mergedLinks []store.LinkIn
-	if len(m.Links) > 0 {
+	if len(m.Links) > 0 && ex.SubjectKind == string(catalog.Organisation) {
 		var in []store.SubjectIn
 		for _, l := range m.Links {
 			in = append(in, store.SubjectIn{Code: l.Code, Kind: string(catalog.NaturalPerson), Name: l.Name, NameKey: nameKey(l.Name)})

@@ -18,10 +18,15 @@ const (
 	ColProcedure = "程序类型"
 	ColPrincipal = "主要负责人证件号码"
 	ColDirect    = "直接责任人证件号码"
+	// ColLegalRepResponsible is the provider's finding that the legal
+	// representative is 负有责任的 (第二十九条): 是 links the person in the
+	// item's legal_rep_id field; being named as legal representative alone
+	// never does.
+	ColLegalRepResponsible = "法定代表人负有责任"
 )
 
 // ExtraColumns are appended to a negative item's stored layout.
-var ExtraColumns = []string{ColSeverity, ColProcedure, ColPrincipal, ColDirect}
+var ExtraColumns = []string{ColSeverity, ColProcedure, ColPrincipal, ColDirect, ColLegalRepResponsible}
 
 // Plan maps one file's header onto an item of the catalog in force and
 // checks its rows. Build it with NewPlan; it is safe for concurrent Check
@@ -40,7 +45,8 @@ type Plan struct {
 	nameF, kindF, repF, repIDF int   // layout positions, -1 when none
 	codeFs                     []int // subject code fields in preference order
 	keyFs                      []int
-	decidedF                   int
+	decidedFs                  []int // 认定 date fields in order (catalog.Item.DeterminationFields)
+	withdrawnF                 int   // the 认定单位's withdrawal date field, or -1
 
 	orderOnce sync.Once
 	order     []int // Layout's names in sorted order (content hashes)
@@ -135,7 +141,7 @@ func (c *Checked) fail(field, reason, format string, args ...any) {
 // come back as a *FileError.
 func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today civil.Date, serial, ignoreUnknown bool, file string) (*Plan, error) {
 	p := &Plan{Catalog: cat, Item: item, Today: today, Serial: serial, Header: header,
-		negative: item.Category == catalog.Negative, nameF: -1, kindF: -1, repF: -1, repIDF: -1, decidedF: -1}
+		negative: item.Category == catalog.Negative, nameF: -1, kindF: -1, repF: -1, repIDF: -1, withdrawnF: -1}
 	for _, f := range item.Fields {
 		p.Layout = append(p.Layout, f.Name)
 	}
@@ -217,11 +223,12 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 	for _, k := range item.Key {
 		p.keyFs = append(p.keyFs, pos(k))
 	}
-	for i, f := range item.Fields {
-		if f.Type == catalog.Date && f.NotAfterToday && p.decidedF < 0 {
-			p.decidedF = i
+	for _, name := range item.DeterminationFields() {
+		if i := pos(name); i >= 0 {
+			p.decidedFs = append(p.decidedFs, i)
 		}
 	}
+	p.withdrawnF = pos(item.WithdrawnOn)
 	p.precompute()
 	return p, nil
 }
@@ -526,6 +533,15 @@ func (p *Plan) checkExtras(c *Checked) {
 	if v := c.Values[base+1]; v != "" && v != "一般程序" && v != "简易程序" {
 		c.fail(ColProcedure, "enum", "“%s”无效（可选：一般程序、简易程序）", v)
 	}
+	switch v := c.Values[base+4]; v {
+	case "", "是", "否":
+	case "Y", "y", "1":
+		c.Values[base+4] = "是"
+	case "N", "n", "0":
+		c.Values[base+4] = "否"
+	default:
+		c.fail(ColLegalRepResponsible, "enum", "“%s”无效（可选：是、否）", v)
+	}
 	for k, col := range []string{ColPrincipal, ColDirect} {
 		v := c.Values[base+2+k]
 		if v == "" {
@@ -590,8 +606,13 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 	if p.repF >= 0 {
 		c.LegalRep = c.Values[p.repF]
 	}
-	if p.decidedF >= 0 {
-		c.DecidedOn, _ = civil.Parse(c.Values[p.decidedF])
+	// 第三十条: the day the act was determined (认定), from the first of the
+	// item's determination fields that has a value.
+	for _, i := range p.decidedFs {
+		if c.Values[i] != "" {
+			c.DecidedOn, _ = civil.Parse(c.Values[i])
+			break
+		}
 	}
 	// 第二条: natural-person subjects are adults on the decision date.
 	if kind == catalog.NaturalPerson {
@@ -628,19 +649,29 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 			c.Category = catalog.Other
 		} else {
 			c.Severity = p.severity(c)
-			if c.Severity == catalog.Serious && kind != catalog.NaturalPerson {
+			if c.Severity == catalog.Serious && isLegalPerson(kind, res.Kind) {
 				c.Links = p.links(c)
 			}
 		}
 	}
 	// 第三十条 for negative records; an item's own validity for the others
 	// (a 表彰奖励 or 信用承诺 the city uses for 3 years). None for a 简易程序
-	// penalty stored as other information.
-	if c.Category == catalog.Negative || (!p.negative && it.Validity != nil) {
-		if last, ok := p.Catalog.ValidityFor(it, c.Severity).ValidThrough(c.DecidedOn); ok && !c.DecidedOn.IsZero() {
-			c.ValidUntil = last
-		}
+	// penalty stored as other information. The 认定单位's own withdrawal (a
+	// court removing a 失信被执行人 from its list) ends it at once.
+	var withdrawn civil.Date
+	if p.withdrawnF >= 0 && c.Values[p.withdrawnF] != "" {
+		withdrawn, _ = civil.Parse(c.Values[p.withdrawnF])
 	}
+	c.ValidUntil = p.Catalog.LastValidDay(it, c.Category, c.Severity, c.DecidedOn, withdrawn)
+}
+
+// isLegalPerson reports whether a subject may be a 严重失信法人 of 第二十九条:
+// an organisation the row does not mark as 非法人组织, and whose code is not a
+// 个体工商户's (USCC 92…). A 法人及非法人组织 row that nothing distinguishes
+// is taken for a 法人; it is linked only to the persons the provider marked
+// responsible, so the provider's marking is what decides.
+func isLegalPerson(kind catalog.SubjectKind, code ident.Kind) bool {
+	return kind == catalog.Organisation && code != ident.IndividualBusiness
 }
 
 func (p *Plan) severity(c *Checked) catalog.Severity {
@@ -680,10 +711,12 @@ func (p *Plan) links(c *Checked) []Link {
 		}
 		out = append(out, Link{Code: id.String(), Name: name, Role: role})
 	}
-	if p.repIDF >= 0 && c.Values[p.repIDF] != "" {
+	base := len(p.Item.Fields)
+	// The legal representative only when the provider found them
+	// responsible: being named in the row is identification, not a finding.
+	if p.repIDF >= 0 && c.Values[p.repIDF] != "" && c.Values[base+4] == "是" {
 		add(c.Values[p.repIDF], c.LegalRep, "legal_rep")
 	}
-	base := len(p.Item.Fields)
 	for k, role := range [2]string{"principal", "direct"} {
 		// The ;-separated codes of checkExtras, without strings.Split.
 		for rest, more := c.Values[base+2+k], true; more; {

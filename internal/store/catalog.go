@@ -49,7 +49,7 @@ func parseStored(v CatalogVersion, content string) (*catalog.Catalog, error) {
 	if ok {
 		return c, nil
 	}
-	c, err := catalog.Parse(fmt.Sprintf("catalog version #%d (%s)", v.ID, v.Source), []byte(content))
+	c, err := catalog.ParseStored(fmt.Sprintf("catalog version #%d (%s)", v.ID, v.Source), []byte(content))
 	if err != nil {
 		return nil, fmt.Errorf("stored catalog version #%d no longer parses: %w", v.ID, err)
 	}

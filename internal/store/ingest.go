@@ -108,6 +108,7 @@ type SubjectRef struct {
 	ID      int64
 	NameKey string
 	Name    string
+	Kind    string // as stored: organisation | individual_business | natural_person | unincorporated
 }
 
 // SubjectSet collects the distinct subjects some rows name, in row order,
@@ -189,7 +190,7 @@ func (t *Tx) ResolveSubjectList(batch int64, in []SubjectIn, out []SubjectRef) e
 		}
 		if int(n) == size {
 			for j, s := range part {
-				out[i+j] = SubjectRef{ID: first + int64(j), Name: s.Name, NameKey: s.NameKey}
+				out[i+j] = SubjectRef{ID: first + int64(j), Name: s.Name, NameKey: s.NameKey, Kind: s.Kind}
 			}
 		} else {
 			// Some codes were stored already: those rows were skipped, and
@@ -214,7 +215,7 @@ func (t *Tx) ResolveSubjectList(batch int64, in []SubjectIn, out []SubjectRef) e
 		for j, k := range part {
 			codes[j] = in[k].Code
 		}
-		rows, err := t.query("SELECT id, code, name, name_key FROM subjects WHERE code IN ("+placeholders(len(part))+")", codes...)
+		rows, err := t.query("SELECT id, code, name, name_key, kind FROM subjects WHERE code IN ("+placeholders(len(part))+")", codes...)
 		if err != nil {
 			return err
 		}
@@ -222,13 +223,23 @@ func (t *Tx) ResolveSubjectList(batch int64, in []SubjectIn, out []SubjectRef) e
 		for rows.Next() {
 			var r SubjectRef
 			var code string
-			if err := rows.Scan(&r.ID, &code, &r.Name, &r.NameKey); err != nil {
+			if err := rows.Scan(&r.ID, &code, &r.Name, &r.NameKey, &r.Kind); err != nil {
 				rows.Close()
 				return err
 			}
 			found++
 			k := index[code]
 			out[k] = r
+			if s := in[k]; r.ID < mineFrom && s.Kind == "unincorporated" && r.Kind == "organisation" {
+				// A row (registration data, or a provider's 非法人组织) says
+				// this organisation is no 法人: it becomes one when the batch
+				// publishes, and from then 第二十九条 links none of its
+				// records to persons (ApplyStagedNames).
+				if _, err := t.exec("INSERT OR IGNORE INTO staged_kinds(batch_id, subject_id, kind) VALUES (?,?,?)", batch, r.ID, s.Kind); err != nil {
+					rows.Close()
+					return err
+				}
+			}
 			if s := in[k]; r.ID < mineFrom && r.NameKey == "" && s.NameKey != "" {
 				// A person known so far only by ID gets the row's name when the
 				// batch publishes, not before (staging must change nothing seen).
@@ -400,15 +411,16 @@ type Existing struct {
 	Layout      int64
 	Vals        string
 	ContentHash string
+	SubjectKind string   // the record's subject's kind as stored
 	Locks       []string // open procedures holding the record (objection, repair)
 }
 
 // ExistingRecord loads the record with item and key.
 func (t *Tx) ExistingRecord(item, key string) (Existing, error) {
 	var e Existing
-	err := t.QueryRowContext(t.ctx, `SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash
-		FROM records r JOIN batches b ON b.id = r.first_batch WHERE r.item = ? AND r.natural_key = ?`, item, key).
-		Scan(&e.ID, &e.FirstBatch, &e.BatchState, &e.Status, &e.Layout, &e.Vals, &e.ContentHash)
+	err := t.QueryRowContext(t.ctx, `SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash, s.kind
+		FROM records r JOIN batches b ON b.id = r.first_batch JOIN subjects s ON s.id = r.subject_id WHERE r.item = ? AND r.natural_key = ?`, item, key).
+		Scan(&e.ID, &e.FirstBatch, &e.BatchState, &e.Status, &e.Layout, &e.Vals, &e.ContentHash, &e.SubjectKind)
 	if err != nil {
 		return e, err
 	}
@@ -420,9 +432,10 @@ func (t *Tx) ExistingRecord(item, key string) (Existing, error) {
 // record others can see (its batch published). ok is false when there is none.
 func (s *Store) PublishedRecord(ctx context.Context, item, key string) (Existing, bool, error) {
 	var e Existing
-	err := s.DB.QueryRowContext(ctx, `SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash
-		FROM records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published' WHERE r.item = ? AND r.natural_key = ?`, item, key).
-		Scan(&e.ID, &e.FirstBatch, &e.BatchState, &e.Status, &e.Layout, &e.Vals, &e.ContentHash)
+	err := s.DB.QueryRowContext(ctx, `SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash, s.kind
+		FROM records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published' JOIN subjects s ON s.id = r.subject_id
+		WHERE r.item = ? AND r.natural_key = ?`, item, key).
+		Scan(&e.ID, &e.FirstBatch, &e.BatchState, &e.Status, &e.Layout, &e.Vals, &e.ContentHash, &e.SubjectKind)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, false, nil
 	}
@@ -613,8 +626,14 @@ func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
 
 // ApplyStagedNames gives the persons a batch named, and who still have no
 // name, that name, and clears the batch's staged names. Publishing a batch
-// does it; so does a correction, whose change is published at once.
+// does it; so does a correction, whose change is published at once. It also
+// applies the batch's staged kinds (an organisation found to be a 非法人组织)
+// and removes the 第二十九条 links of such a subject's records, which the
+// rule never allows for a 非法人组织; each record whose links go is audited.
 func (t *Tx) ApplyStagedNames(batch int64) error {
+	if err := t.applyStagedKinds(batch); err != nil {
+		return err
+	}
 	if _, err := t.ExecContext(t.ctx, `UPDATE subjects SET name = (SELECT n.name FROM staged_names n WHERE n.batch_id = ? AND n.subject_id = subjects.id),
 		name_key = (SELECT n.name_key FROM staged_names n WHERE n.batch_id = ? AND n.subject_id = subjects.id)
 		WHERE name_key = '' AND id IN (SELECT subject_id FROM staged_names WHERE batch_id = ?)`, batch, batch, batch); err != nil {
@@ -734,6 +753,7 @@ func (t *Tx) DiscardBatch(batch int64) (int64, error) {
 	for _, q := range []string{
 		"DELETE FROM staged_revisions WHERE batch_id = ?",
 		"DELETE FROM staged_names WHERE batch_id = ?",
+		"DELETE FROM staged_kinds WHERE batch_id = ?",
 		"DELETE FROM record_links WHERE record_id IN (SELECT id FROM records WHERE first_batch = ?)",
 		"DELETE FROM records WHERE first_batch = ?",
 		// A subject this batch created stays when anything else points at
@@ -940,4 +960,46 @@ func (t *Tx) ReplaceLinks(recordID int64, links []LinkIn) error {
 		links[i].RecordID = recordID
 	}
 	return t.AddLinks(links)
+}
+
+// applyStagedKinds: see ApplyStagedNames.
+func (t *Tx) applyStagedKinds(batch int64) error {
+	rows, err := t.QueryContext(t.ctx, `SELECT l.record_id, l.subject_id, l.role FROM record_links l JOIN records r ON r.id = l.record_id
+		WHERE r.subject_id IN (SELECT subject_id FROM staged_kinds WHERE batch_id = ?) ORDER BY l.record_id, l.role, l.subject_id`, batch)
+	if err != nil {
+		return err
+	}
+	removed := map[int64][]map[string]any{}
+	var order []int64
+	for rows.Next() {
+		var rec, subj int64
+		var role string
+		if err := rows.Scan(&rec, &subj, &role); err != nil {
+			rows.Close()
+			return err
+		}
+		if _, ok := removed[rec]; !ok {
+			order = append(order, rec)
+		}
+		removed[rec] = append(removed[rec], map[string]any{"subject_id": subj, "role": role})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, rec := range order {
+		if _, err := t.ExecContext(t.ctx, "DELETE FROM record_links WHERE record_id = ?", rec); err != nil {
+			return err
+		}
+		if err := t.Audit("record.unlink", fmt.Sprintf("record:%d", rec), map[string]any{"article": "第二十九条",
+			"reason": "unincorporated", "batch": batch, "removed": removed[rec]}); err != nil {
+			return err
+		}
+	}
+	if _, err := t.ExecContext(t.ctx, `UPDATE subjects SET kind = 'unincorporated' WHERE kind = 'organisation'
+		AND id IN (SELECT subject_id FROM staged_kinds WHERE batch_id = ?)`, batch); err != nil {
+		return err
+	}
+	_, err = t.ExecContext(t.ctx, "DELETE FROM staged_kinds WHERE batch_id = ?", batch)
+	return err
 }

@@ -217,7 +217,7 @@ func (s *Store) RequireCurrent(ctx context.Context) error {
 		}
 		return apperr.Newf(apperr.Internal, "数据库 %s 的架构版本为 %d，需要 %d：请运行 credit init 升级", "the store %s is at schema %d and needs %d: run credit init to upgrade it", s.Path, v, SchemaVersion())
 	}
-	return nil
+	return s.requireNoPendingUpgrade(ctx)
 }
 
 // Migrate applies the migrations the store lacks, each in its own immediate
