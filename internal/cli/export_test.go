@@ -76,7 +76,7 @@ func TestExportToUnit(t *testing.T) {
 		}
 	}
 	recv, err := st.UnitsThatReceived(context.Background(), id, hash)
-	if err != nil || len(recv) != 1 || recv[0].Unit != archUnitA || recv[0].Action != "export" {
+	if err != nil || len(recv) != 1 || recv[0].Unit != archUnitA || strings.Join(recv[0].Actions, ",") != "export" {
 		t.Fatalf("UnitsThatReceived(%d) = %+v, %v", id, recv, err)
 	}
 	var n, logged int

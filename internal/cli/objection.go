@@ -495,10 +495,12 @@ func printReceivers(app *App, ch *objection.Change) {
 		app.Println(app.T("没有信息使用单位取得过原记录，无需重新发送。", "No user unit received the old record; nothing to re-send."))
 		return
 	}
+	// One line per unit (第三十二条: the correction goes to each unit once).
 	app.Println(fmt.Sprintf(app.T("以下 %d 个单位取得过原记录，请重新发送：", "%d units received the old record; re-send it to:"), len(ch.Receivers)))
-	t := &tabular.Table{Columns: []tabular.Column{{Key: "unit", Zh: "信息使用单位", En: "Unit"}, {Key: "action", Zh: "方式", En: "How"}, {Key: "at", Zh: "最近一次", En: "Last"}}}
+	t := &tabular.Table{Columns: []tabular.Column{{Key: "unit", Zh: "信息使用单位", En: "Unit"}, {Key: "how", Zh: "取得方式与次数（业务日期）", En: "How and how often (office dates)"},
+		{Key: "last_at", Zh: "最近一次（实际时间）", En: "Last (real time)"}}}
 	for _, r := range ch.Receivers {
-		t.Rows = append(t.Rows, []string{r.Unit, r.Action, localTime(r.At)})
+		t.Rows = append(t.Rows, []string{objection.ReceiverLabel(r), objection.ReceivedHow(r, app.Lang), localTime(r.LastAt)})
 	}
 	app.Print(t)
 }

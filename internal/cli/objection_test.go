@@ -103,8 +103,8 @@ type objJSON struct {
 		OldContentHash string `json:"old_content_hash"`
 		ContentHash    string `json:"content_hash"`
 		Receivers      []struct {
-			Unit   string `json:"unit"`
-			Action string `json:"action"`
+			Unit    string   `json:"unit"`
+			Actions []string `json:"actions"`
 		} `json:"receivers"`
 	} `json:"correction"`
 }
@@ -280,7 +280,7 @@ func TestObjectionUpheldAndCorrected(t *testing.T) {
 		t.Fatalf("correct: %+v", o)
 	}
 	if c := o.Correction; c == nil || c.Rev != 2 || c.OldContentHash != oldHash || c.ContentHash == oldHash || len(c.Receivers) != 2 ||
-		c.Receivers[0].Unit != unitCode2 || c.Receivers[0].Action != "export" || c.Receivers[1].Unit != unitCode {
+		c.Receivers[0].Unit != unitCode2 || strings.Join(c.Receivers[0].Actions, ",") != "export" || c.Receivers[1].Unit != unitCode {
 		t.Fatalf("correction: %+v", o.Correction)
 	}
 	// A unit that asks after the correction gets the new revision: nothing to re-send.

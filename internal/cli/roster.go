@@ -275,6 +275,7 @@ From --date (default today) on the entry no longer counts; it stays on record wi
 		},
 	}
 	c.AddCommand(add, approve, reject, remove, ls, show)
+	c.AddCommand(newRosterPublishCmd(app)) // roster_publish.go
 	return c
 }
 

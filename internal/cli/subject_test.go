@@ -467,7 +467,7 @@ func TestSubjectQueries(t *testing.T) {
 	a := showJSON(t, h, orgA, "--scope", "office")
 	x := a.byItem("XYCN")
 	recv, err := st.UnitsThatReceived(context.Background(), x.ID, x.Hash)
-	if err != nil || len(recv) != 1 || recv[0].Unit != archUnitA || recv[0].Action != "show" {
+	if err != nil || len(recv) != 1 || recv[0].Unit != archUnitA || strings.Join(recv[0].Actions, ",") != "show" {
 		t.Errorf("UnitsThatReceived = %+v, %v", recv, err)
 	}
 }

@@ -143,19 +143,28 @@ func (s *Store) queryLogRows(ctx context.Context, where string, args ...any) ([]
 	return out, rows.Err()
 }
 
-// Receiver is a user unit that was given a record.
+// Receiver is a user unit that was given a record: one per unit, however
+// many times and ways it received it (第三十二条: the correction is re-sent
+// to each unit once).
 type Receiver struct {
-	Unit   string `json:"unit"`
-	Action string `json:"action"`
-	At     string `json:"at"`
+	Unit     string   `json:"unit"`
+	UnitName string   `json:"unit_name"` // '' when the unit is no longer registered
+	Actions  []string `json:"actions"`   // how it received it: check, export, report, show…, sorted
+	Times    int      `json:"times"`     // query-log entries that gave it the record
+	FirstOn  string   `json:"first_on"`  // office date of the first and the latest of them
+	LastOn   string   `json:"last_on"`
+	LastAt   string   `json:"last_at"` // real time of the latest, RFC 3339 UTC
 }
 
 // UnitsThatReceived lists the user units that were given the record (in the
 // revision with contentHash, or any revision when contentHash is ""), by
-// lookup, check or export — who must be sent a correction (第三十二条).
+// lookup, check or export — who must be sent a correction (第三十二条) —
+// one per unit, by unit code.
 func (s *Store) UnitsThatReceived(ctx context.Context, recordID int64, contentHash string) ([]Receiver, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT q.unit, q.action, max(q.at) FROM query_log_records r JOIN query_log q ON q.id = r.query_id
-		WHERE r.record_id = ? AND q.unit <> '' AND (? = '' OR r.content_hash = ?) GROUP BY q.unit, q.action ORDER BY q.unit, q.action`,
+	rows, err := s.DB.QueryContext(ctx, `SELECT q.unit, COALESCE(u.name, ''), group_concat(DISTINCT q.action), count(DISTINCT q.id),
+		min(q.today), max(q.today), max(q.at)
+		FROM query_log_records r JOIN query_log q ON q.id = r.query_id LEFT JOIN units u ON u.code = q.unit
+		WHERE r.record_id = ? AND q.unit <> '' AND (? = '' OR r.content_hash = ?) GROUP BY q.unit ORDER BY q.unit`,
 		recordID, contentHash, contentHash)
 	if err != nil {
 		return nil, err
@@ -164,9 +173,12 @@ func (s *Store) UnitsThatReceived(ctx context.Context, recordID int64, contentHa
 	var out []Receiver
 	for rows.Next() {
 		var r Receiver
-		if err := rows.Scan(&r.Unit, &r.Action, &r.At); err != nil {
+		var actions string
+		if err := rows.Scan(&r.Unit, &r.UnitName, &actions, &r.Times, &r.FirstOn, &r.LastOn, &r.LastAt); err != nil {
 			return nil, err
 		}
+		r.Actions = strings.Split(actions, ",")
+		sortStrings(r.Actions)
 		out = append(out, r)
 	}
 	return out, rows.Err()

@@ -80,10 +80,11 @@ func receiverLines(m *Model, rs []store.Receiver, w int) []string {
 	}
 	var rows [][]string
 	for _, r := range rs {
-		rows = append(rows, []string{r.Unit, r.Action, localTime(r.At)})
+		rows = append(rows, []string{objection.ReceiverLabel(r), objection.ReceivedHow(r, "zh"), localTime(r.LastAt)})
 	}
+	// One line per unit (第三十二条: the correction goes to each unit once).
 	return append([]string{fmt.Sprintf("  以下 %d 个单位取得过原记录，请重新发送：", len(rs))},
-		grid(m.st, []string{"信息使用单位", "方式", "最近一次"}, rows, w)...)
+		grid(m.st, []string{"信息使用单位", "取得方式与次数（业务日期）", "最近一次"}, rows, w)...)
 }
 
 func viaLabel(v string) string {
