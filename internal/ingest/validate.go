@@ -163,10 +163,8 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 		}
 		// 第十四条 is checked first: a prohibited column refuses the file even
 		// when --ignore-unknown would have skipped it.
-		if term, bad := cat.ProhibitedName(h); bad {
-			return nil, &FileError{Reason: "prohibited_field", Line: 1,
-				Zh: fmt.Sprintf("%s：第 %d 列“%s”含禁止归集的信息（%s），依《办法》第十四条整个文件不予接收", file, col+1, h, term),
-				En: fmt.Sprintf("%s: column %d %q holds prohibited information (%s); refused whole under article 14", file, col+1, h, term)}
+		if hit, bad := cat.ProhibitedHeader(item, h); bad {
+			return nil, prohibitedColumn(file, col, h, hit)
 		}
 		i, ok := lookup[n]
 		switch {
