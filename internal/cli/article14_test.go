@@ -102,3 +102,67 @@ func TestImportArticle14Header(t *testing.T) {
 		t.Errorf("cdc2: %s", r.Out)
 	}
 }
+
+// 第二条 with 民法典 第十七条 and 第十八条第二款: a 16–17-year-old marked by the
+// provider as living mainly on his or her own labour income is taken with a
+// warning; unmarked, or under 16, the row is rejected as minor_subject.
+// Decision date 2025-06-10; ID numbers made for the birth dates (check codes
+// by GB 11643, worked in internal/ingest/capacity_test.go).
+func TestImportCapacityByOwnIncome(t *testing.T) {
+	h := importHarness(t)
+	person := func(id, doc, mark string) []string {
+		return append(xzcfRow(map[string]string{
+			"行政相对人名称": "李四", "行政相对人类别": "自然人", "行政相对人代码_1（统一社会信用代码）": "",
+			"证件类型": "身份证", "证件号码": id, "法定代表人": "", "法定代表人证件类型": "", "法定代表人证件号码": "",
+			"行政处罚决定书文号": doc,
+		}), mark)
+	}
+	f := filepath.Join(h.dir, "capacity.csv")
+	writeCSV(t, f, append(append([]string{}, xzcfHeader...), "以自己的劳动收入为主要生活来源"), [][]string{
+		person("110105200706110017", "通市监罚〔2025〕21号", "是"), // row 2: 17 (18 on 2025-06-11), marked: taken
+		person("110105200706110017", "通市监罚〔2025〕22号", ""),  // row 3: 17, unmarked: rejected
+		person("110105200906110011", "通市监罚〔2025〕23号", "是"), // row 4: 15 (16 on 2025-06-11): rejected
+		person("110105200706100011", "通市监罚〔2025〕24号", ""),  // row 5: 18 on 2025-06-10: taken
+	}, true)
+	r := h.fails(3, "import", f, "--provider", provider, "--item", "XZCF", "--dry-run", "--format", "json")
+	res := decode[map[string]any](t, r.Out)
+	if res["accepted"] != 2.0 || res["rejected"] != 2.0 || res["warned"] != 1.0 {
+		t.Fatalf("dry run: %s", r.Out)
+	}
+	r = h.fails(3, "import", f, "--provider", provider, "--item", "XZCF", "--format", "json")
+	res = decode[map[string]any](t, r.Out)
+	if res["accepted"] != 2.0 || res["rejected"] != 2.0 || res["warned"] != 1.0 || res["reasons"].(map[string]any)["minor_subject"] != 2.0 {
+		t.Fatalf("import: %s", r.Out)
+	}
+	ws := res["warnings"].([]any)
+	w := ws[0].(map[string]any)
+	if len(ws) != 1 || w["row"] != 2.0 || w["reasons"] != "capacity_by_income" ||
+		!strings.Contains(w["message"].(string), "第十八条第二款") || !strings.Contains(w["message"].(string), "第二条") || !strings.Contains(w["message"].(string), "17 周岁") {
+		t.Errorf("warnings: %v", ws)
+	}
+	rej := res["rejects"].([]any)
+	for i, want := range []string{"请在“以自己的劳动收入为主要生活来源”列填“是”", "未满 16 周岁"} {
+		m := rej[i].(map[string]any)["message"].(string)
+		if !strings.Contains(m, want) || !strings.Contains(m, "第十七条") || !strings.Contains(m, "第二条") {
+			t.Errorf("reject %d: %s", i, m)
+		}
+	}
+
+	// The table shows the warning too, in either language.
+	f2 := filepath.Join(h.dir, "capacity2.csv")
+	writeCSV(t, f2, append(append([]string{}, xzcfHeader...), "以自己的劳动收入为主要生活来源"), [][]string{
+		person("110105200906100016", "通市监罚〔2025〕25号", "是"), // 16 on 2025-06-10 exactly
+	}, false)
+	out := h.ok("import", f2, "--provider", provider, "--item", "XZCF", "--dry-run").Out
+	if !strings.Contains(out, "1 行可入库但有提示") || !strings.Contains(out, "16 周岁") || !strings.Contains(out, "第十八条第二款") {
+		t.Errorf("table: %s", out)
+	}
+	out = h.ok("--lang", "en", "import", f2, "--provider", provider, "--item", "XZCF", "--dry-run").Out
+	if !strings.Contains(out, "stored with a warning") || !strings.Contains(out, "art. 18(2)") {
+		t.Errorf("table (en): %s", out)
+	}
+	out = h.ok("import", f2, "--provider", provider, "--item", "XZCF").Out
+	if !strings.Contains(out, "1 行已入库但有提示") || !strings.Contains(out, "16 周岁") {
+		t.Errorf("table: %s", out)
+	}
+}

@@ -41,6 +41,7 @@ type Plan struct {
 	codeFs                     []int // subject code fields in preference order
 	keyFs                      []int
 	decidedF                   int
+	ownIncomeF                 int // ColOwnIncome (capacity.go), -1 when none
 
 	orderOnce sync.Once
 	order     []int // Layout's names in sorted order (content hashes)
@@ -95,6 +96,7 @@ type Checked struct {
 	Values   []string // normalised, aligned with Plan.Layout
 	Present  []bool   // whether the file has the column for each layout position
 	Problems []Problem
+	Warnings []Warning // notes on an accepted row (capacity.go)
 
 	SubjectCode string
 	SubjectKind catalog.SubjectKind
@@ -142,6 +144,7 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 	if p.negative {
 		p.Layout = append(p.Layout, ExtraColumns...)
 	}
+	p.addCapacityColumn()
 	p.fieldCol = make([]int, len(p.Layout))
 	for i := range p.fieldCol {
 		p.fieldCol[i] = -1
@@ -293,6 +296,7 @@ func (p *Plan) Check(line int, cells []string) *Checked {
 	if p.negative {
 		p.checkExtras(c)
 	}
+	p.checkOwnIncome(c)
 	if len(c.Problems) > 0 {
 		return c
 	}
@@ -591,18 +595,10 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 	if p.decidedF >= 0 {
 		c.DecidedOn, _ = civil.Parse(c.Values[p.decidedF])
 	}
-	// 第二条: natural-person subjects are adults on the decision date.
-	if kind == catalog.NaturalPerson {
-		if id, err := ident.ParseID(c.SubjectCode); err == nil {
-			on := c.DecidedOn
-			if on.IsZero() {
-				on = p.Today
-			}
-			if !id.AdultOn(on) {
-				c.fail(first, "minor_subject", "信息主体在 %s 未满 18 周岁（《办法》第二条只归集完全民事行为能力人的信息）", on)
-				return
-			}
-		}
+	// 第二条: natural-person subjects have full civil capacity on the
+	// decision date (capacity.go).
+	if kind == catalog.NaturalPerson && !p.fullCapacity(c, first) {
+		return
 	}
 	var keyBuf [8]string // no allocation for the usual few key fields
 	var keys []string
