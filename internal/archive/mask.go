@@ -15,6 +15,9 @@ var extraColumns = map[string]bool{
 	"主要负责人证件号码": true,
 	"直接责任人证件号码": true,
 	"法定代表人负有责任": false,
+	// 第二条 / 民法典 第十八条第二款: a 16–17-year-old's income source
+	// (ingest.ColOwnIncome) is the person's own information.
+	"以自己的劳动收入为主要生活来源": true,
 }
 
 // personal reports whether a stored field of a record of item it about a

@@ -43,7 +43,8 @@ func Marshal(c *Catalog) []byte {
 	kv(2, "serious", p.Validity.Serious.String())
 	kv(1, "repair_clean_period", p.RepairCleanPeriod.String())
 	kv(1, "roster_report_lag", quote(p.RosterReportLag))
-	kv(1, "prohibited_terms", flowList(p.ProhibitedTerms))
+	termList(w, kv, "prohibited_terms", legalTermEntries(p.ProhibitedTerms))
+	termList(w, kv, "prohibited_exceptions", approvedTermEntries(p.ProhibitedExceptions))
 	w(1, "lights:")
 	kv(2, "reject_rate_yellow", formatFloat(p.Lights.RejectRateYellow))
 	kv(2, "reject_rate_red", formatFloat(p.Lights.RejectRateRed))
@@ -194,6 +195,42 @@ func validityText(v Validity) string {
 }
 
 func formatFloat(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// termList writes a policy list of terms: [] when empty, else one entry a
+// line.
+func termList(w func(int, string), kv func(int, string, string), k string, entries []string) {
+	if len(entries) == 0 {
+		kv(1, k, "[]")
+		return
+	}
+	w(1, k+":")
+	for _, e := range entries {
+		w(2, "- "+e)
+	}
+}
+
+// legalTermEntries are prohibited_terms as one-line values: {term, source},
+// or the bare term an older catalog wrote without a source.
+func legalTermEntries(ts []LegalTerm) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		if t.Source == "" {
+			out[i] = quote(t.Term)
+		} else {
+			out[i] = flowMap([]kvPair{{"term", quote(t.Term)}, {"source", quote(t.Source)}})
+		}
+	}
+	return out
+}
+
+// approvedTermEntries are prohibited_exceptions as one-line values.
+func approvedTermEntries(ts []ApprovedTerm) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = flowMap([]kvPair{{"term", quote(t.Term)}, {"reason", quote(t.Reason)}})
+	}
+	return out
+}
 
 func flowList(list []string) string {
 	q := make([]string, len(list))

@@ -8,10 +8,6 @@ import (
 	"golang.org/x/text/width"
 )
 
-// AlwaysProhibited are the terms of 第十四条 that no policy can lift: a field
-// or column whose normalised name contains one of them is refused whole.
-var AlwaysProhibited = []string{"宗教信仰", "基因", "血型", "疾病", "病史"}
-
 // NormalizeName is the one form in which field names, aliases and file
 // headers are compared (SPEC §5): surrounding and inner white space removed
 // (including U+3000, a BOM and zero-width spaces), full-width and half-width
@@ -92,33 +88,4 @@ func firstIsSpace(s string) bool {
 func lastIsSpace(s string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return unicode.IsSpace(r)
-}
-
-// ProhibitedTerm reports the first prohibited term (AlwaysProhibited, then
-// extra) that the normalised name contains. Only names are ever matched,
-// never values (第十四条 forbids collecting the information, not the words).
-func ProhibitedTerm(name string, extra []string) (string, bool) {
-	n := NormalizeName(name)
-	if n == "" {
-		return "", false
-	}
-	for _, list := range [][]string{AlwaysProhibited, extra} {
-		for _, t := range list {
-			if nt := NormalizeName(t); nt != "" && strings.Contains(n, nt) {
-				return t, true
-			}
-		}
-	}
-	return "", false
-}
-
-// ProhibitedName reports whether a field or file column named name is
-// prohibited by 第十四条 under this catalog's policy, and the term it
-// contains. The importer applies it to every column header.
-func (c *Catalog) ProhibitedName(name string) (term string, ok bool) {
-	var extra []string
-	if c != nil {
-		extra = c.Policy.ProhibitedTerms
-	}
-	return ProhibitedTerm(name, extra)
 }

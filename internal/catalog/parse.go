@@ -32,7 +32,9 @@ var (
 // Keys allowed at each level of the file.
 var (
 	topKeys         = []string{"jurisdiction", "version", "effective", "policy", "items", "providers", "units"}
-	policyKeys      = []string{"timezone", "workdays", "validity", "repair_clean_period", "roster_report_lag", "prohibited_terms", "lights"}
+	policyKeys      = []string{"timezone", "workdays", "validity", "repair_clean_period", "roster_report_lag", "prohibited_terms", "prohibited_exceptions", "lights"}
+	legalTermKeys   = []string{"term", "source"}
+	approvedKeys    = []string{"term", "reason"}
 	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning"}
 	validityKeys    = []string{"general", "serious"}
 	lightKeys       = []string{"reject_rate_yellow", "reject_rate_red", "late_days_yellow", "late_days_red"}
@@ -68,8 +70,10 @@ func DefaultPolicy() Policy {
 		Validity:          Validity{General: Period{Years: 1}, Serious: Period{Years: 3}}, // 第三十条
 		RepairCleanPeriod: Period{Years: 1},                                               // 第三十四条(二)
 		RosterReportLag:   EndOfNextMonth,                                                 // 第十七条
-		ProhibitedTerms:   append([]string(nil), AlwaysProhibited...),                     // 第十四条
-		Lights:            Lights{RejectRateYellow: 0.02, RejectRateRed: 0.10, LateDaysYellow: 1, LateDaysRed: 10},
+		// 第十四条: its own words are built in (prohibited.go); the policy lists
+		// only what other laws add, and the approved organisation terms.
+		ProhibitedExceptions: DefaultExceptions(),
+		Lights:               Lights{RejectRateYellow: 0.02, RejectRateRed: 0.10, LateDaysYellow: 1, LateDaysRed: 10},
 	}
 }
 
@@ -502,7 +506,10 @@ func (d *decoder) policy(n *node, path string) Policy {
 		}
 	}
 	if _, given := o.m["prohibited_terms"]; given {
-		p.ProhibitedTerms = o.strList("prohibited_terms", false)
+		p.ProhibitedTerms = d.legalTerms(o, "prohibited_terms")
+	}
+	if _, given := o.m["prohibited_exceptions"]; given {
+		p.ProhibitedExceptions = d.approvedTerms(o, "prohibited_exceptions", p.ProhibitedTerms)
 	}
 	if n := o.get("lights"); n != nil {
 		lp := join(path, "lights")
@@ -637,10 +644,10 @@ func (d *decoder) item(n *node, path string, pol *Policy) *Item {
 			if j > 0 {
 				p = index(join(fa.path, "aliases"), j-1)
 			}
-			if term, bad := ProhibitedTerm(name, pol.ProhibitedTerms); bad {
-				d.at(p, "字段 %q 含有禁止归集的“%s”（《办法》第十四条：禁止归集自然人的宗教信仰、基因、血型、疾病和病史信息及法律、法规禁止归集的其他个人信息），整份目录不予接受",
-					"the field %q names prohibited information %q (measures art. 14 (第十四条): a natural person's religion, genes, blood type, diseases and medical history, and other information the law forbids, may not be collected); the whole catalog is refused",
-					name, term)
+			if hit, bad := pol.ProhibitedField(it, fa.f, name); bad {
+				d.put(d.lineOf(p), p,
+					fmt.Sprintf("信息项 %s 的字段 %q 含有%s，整份目录不予接受：请删除该字段（若它说的是组织而非自然人，如“宗教活动场所”，可经批准列入政策 prohibited_exceptions）", it.Code, name, hit.Zh()),
+					fmt.Sprintf("item %s: the field %q names %s; the whole catalog is refused: remove the field (a term about an organisation, not a person, such as 宗教活动场所, may be approved in policy prohibited_exceptions)", it.Code, name, hit.En()))
 			}
 		}
 	}
@@ -1042,6 +1049,95 @@ func (d *decoder) itemRefs(o *obj, path string, c *Catalog) []string {
 			continue
 		}
 		out = append(out, code)
+	}
+	return out
+}
+
+// legalTerms reads policy.prohibited_terms: the further terms other laws
+// prohibit (第十四条: 法律、法规规定禁止归集的其他个人信息), each written
+// {term: 指纹, source: 《…》第…条}. A bare term is accepted as catalogs applied
+// before sources were required wrote it (catalog check warns); a bare term
+// that is one of the article's own words is dropped, being built in.
+func (d *decoder) legalTerms(o *obj, k string) []LegalTerm {
+	var out []LegalTerm
+	seen := map[string]bool{}
+	for i, n := range o.seq(k, false) {
+		p := index(join(o.path, k), i)
+		d.lines[p] = n.line
+		var t LegalTerm
+		switch n.kind {
+		case scalarNode:
+			t.Term = strings.TrimSpace(n.value)
+			if statutory(t.Term) {
+				continue
+			}
+		case mapNode:
+			e := d.object(n, p, legalTermKeys)
+			if e == nil {
+				continue
+			}
+			t = LegalTerm{Term: e.str("term", true), Source: e.str("source", true)}
+		default:
+			d.wrongKind(n, p, mapNode)
+			continue
+		}
+		if t.Term == "" {
+			if n.kind == scalarNode {
+				d.add(n.line, p, "值为空", "empty value")
+			}
+			continue
+		}
+		if MatchForm(t.Term) == "" {
+			d.at(p, "禁止词 %q 规范化后为空（只有标点或空白）", "the term %q is empty once normalised (only punctuation or spaces)", t.Term)
+			continue
+		}
+		if seen[MatchForm(t.Term)] {
+			d.at(p, "禁止词 %q 重复", "the term %q is listed twice", t.Term)
+			continue
+		}
+		seen[MatchForm(t.Term)] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// approvedTerms reads policy.prohibited_exceptions: organisation terms
+// approved not to trip 第十四条, each {term: 宗教活动场所, reason: …}. An
+// exception must contain a prohibited word and be longer than it: one equal
+// to a prohibited word would lift the article itself.
+func (d *decoder) approvedTerms(o *obj, k string, extra []LegalTerm) []ApprovedTerm {
+	var out []ApprovedTerm
+	seen := map[string]bool{}
+	for i, n := range o.seq(k, false) {
+		p := index(join(o.path, k), i)
+		d.lines[p] = n.line
+		if n.kind != mapNode {
+			d.add(n.line, p, "每个例外应写成 {term: 用语, reason: 理由}（理由说明它指组织而非自然人）",
+				"each exception is {term: TERM, reason: WHY} (why it is about an organisation, not a person)")
+			continue
+		}
+		e := d.object(n, p, approvedKeys)
+		if e == nil {
+			continue
+		}
+		t := ApprovedTerm{Term: e.str("term", true), Reason: e.str("reason", true)}
+		if t.Term == "" {
+			continue
+		}
+		contains, bare := excusesSomething(t.Term, extra)
+		switch {
+		case bare:
+			d.at(join(p, "term"), "例外 %q 就是禁止词本身，不能列为例外（《办法》第十四条）", "the exception %q is a prohibited word itself and cannot be excepted (art. 14)", t.Term)
+			continue
+		case !contains:
+			d.at(join(p, "term"), "例外 %q 不含任何禁止词，无需列为例外", "the exception %q contains no prohibited word; it is not needed", t.Term)
+			continue
+		case seen[MatchForm(t.Term)]:
+			d.at(join(p, "term"), "例外 %q 重复", "the exception %q is listed twice", t.Term)
+			continue
+		}
+		seen[MatchForm(t.Term)] = true
+		out = append(out, t)
 	}
 	return out
 }

@@ -358,8 +358,10 @@ func TestPolicyDefaults(t *testing.T) {
 		Validity:          catalog.Validity{General: catalog.Period{Years: 1}, Serious: catalog.Period{Years: 3}},
 		RepairCleanPeriod: catalog.Period{Years: 1},
 		RosterReportLag:   "end_of_next_month",
-		ProhibitedTerms:   []string{"宗教信仰", "基因", "血型", "疾病", "病史"},
-		Lights:            catalog.Lights{RejectRateYellow: 0.02, RejectRateRed: 0.10, LateDaysYellow: 1, LateDaysRed: 10},
+		// 第十四条's own words are built in; the policy lists only further terms
+		// (none by default) and the approved organisation terms.
+		ProhibitedExceptions: catalog.DefaultExceptions(),
+		Lights:               catalog.Lights{RejectRateYellow: 0.02, RejectRateRed: 0.10, LateDaysYellow: 1, LateDaysRed: 10},
 	}
 	if !reflect.DeepEqual(c.Policy, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c.Policy, want)

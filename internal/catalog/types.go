@@ -35,8 +35,11 @@ type Policy struct {
 	Validity          Validity
 	RepairCleanPeriod Period
 	RosterReportLag   string // "end_of_next_month" (第十七条: 于下月内)
-	ProhibitedTerms   []string
-	Lights            Lights
+	// 第十四条 (prohibited.go): further terms other laws prohibit, each with
+	// its source, and the approved organisation terms that do not trip it.
+	ProhibitedTerms      []LegalTerm
+	ProhibitedExceptions []ApprovedTerm
+	Lights               Lights
 }
 
 // Workdays are the deadlines in working days (SPEC §B counting).

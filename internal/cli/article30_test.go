@@ -137,7 +137,7 @@ func TestUpgrade008RecomputesValidityAndLinks(t *testing.T) {
 	// serious penalty linked to its legal representative, named only.
 	_, current := catalogs.Default()
 	old := regexp.MustCompile(`(?m)^\s*(determined_on|withdrawn_on): .*\n`).ReplaceAllString(string(current), "")
-	old = strings.Replace(old, `version: "2026.12"`, `version: "2018.1"`, 1)
+	old = strings.Replace(old, `version: "2026.12"`, `version: "2026.12"`, 1)
 	st := h.openStore()
 	for _, q := range []string{
 		"UPDATE records SET decided_on = '2023-01-05', valid_until = '2026-01-05' WHERE item = 'SXBZXR'",

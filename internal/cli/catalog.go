@@ -57,6 +57,11 @@ func readCatalog(app *App, path string) (*catalog.Catalog, []byte, error) {
 		}
 		return nil, nil, err
 	}
+	if terms := c.Policy.TermsWithoutSource(); len(terms) > 0 {
+		app.Warn(fmt.Sprintf(app.T("注意：policy.prohibited_terms 中 %s 未注明法律出处（《办法》第十四条：法律、法规规定禁止归集的其他个人信息）；仍会执行，请改写为 {term: 词, source: 法律出处}",
+			"note: policy.prohibited_terms %s name no law (art. 14: other personal information a law or regulation prohibits); they still apply: write them as {term: WORD, source: LAW}"),
+			strings.Join(terms, app.T("、", ", "))))
+	}
 	return c, data, nil
 }
 

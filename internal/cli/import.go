@@ -254,6 +254,7 @@ func printImportResult(app *App, res *ingest.Result) {
 		app.Println(fmt.Sprintf(app.T("%s → 批次 %d：读取 %d 行，新增 %d，修订 %d，重复 %d，拒收 %d", "%s → batch %d: %d rows, %d new, %d revised, %d duplicates, %d rejected"),
 			res.File, res.Batch, res.Rows, res.Accepted, res.Revised, res.Duplicates, res.Rejected))
 	}
+	printImportWarnings(app, res)
 	if res.Rejected == 0 {
 		return
 	}
@@ -279,4 +280,26 @@ func printImportResult(app *App, res *ingest.Result) {
 	if res.Rejected > len(shown) && res.Batch > 0 {
 		app.Println(fmt.Sprintf(app.T("……仅列出前 %d 行，全部 %d 行见 credit batch rejects %d -o 拒收.csv", "… first %d shown; all %d with credit batch rejects %d -o rejects.csv"), len(shown), res.Rejected, res.Batch))
 	}
+}
+
+// printImportWarnings lists the rows stored with a warning (a 16–17-year-old
+// taken under 民法典 第十八条第二款, 第二条).
+func printImportWarnings(app *App, res *ingest.Result) {
+	if res.Warned == 0 {
+		return
+	}
+	if res.DryRun {
+		app.Println(fmt.Sprintf(app.T("%d 行可入库但有提示，请核对：", "%d rows would be stored with a warning; check them:"), res.Warned))
+	} else {
+		app.Println(fmt.Sprintf(app.T("%d 行已入库但有提示，请核对：", "%d rows were stored with a warning; check them:"), res.Warned))
+	}
+	shown := res.Warnings
+	if len(shown) > 20 {
+		shown = shown[:20]
+	}
+	t := &tabular.Table{Columns: []tabular.Column{{Key: "row", Zh: "行号", En: "Row"}, {Key: "fields", Zh: "字段", En: "Fields"}, {Key: "message", Zh: "提示", En: "Warning"}}}
+	for _, w := range shown {
+		t.Rows = append(t.Rows, []string{fmt.Sprint(w.Line), w.Fields, app.T(w.Message, w.MessageEn)})
+	}
+	app.Print(t)
 }

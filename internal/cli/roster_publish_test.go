@@ -233,10 +233,10 @@ func TestRosterPublishOnlyPublicFields(t *testing.T) {
 	// A catalog that keeps the black list to government sharing: refused,
 	// naming the item and its disclosure, and no file.
 	v2 := h.writeFile("v2.yaml", defaultYAML(t,
-		`version: "2018.1"`, `version: "2025.2"`,
+		`version: "2026.12"`, `version: "2025.2"`,
 		"effective: 2018-01-01", "effective: 2025-11-01",
-		"    roster: black\n    subjects: [organisation, individual_business, natural_person]\n    disclosure: public",
-		"    roster: black\n    subjects: [organisation, individual_business, natural_person]\n    disclosure: shared"))
+		"    roster: black\n    subjects: [organisation, unincorporated, individual_business, natural_person]\n    disclosure: public",
+		"    roster: black\n    subjects: [organisation, unincorporated, individual_business, natural_person]\n    disclosure: shared"))
 	h.ok("catalog", "apply", v2)
 	g := filepath.Join(h.dir, "shared.html")
 	r := h.as("bob").fails(5, "roster", "publish", "--list", "black", "-o", g)

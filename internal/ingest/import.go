@@ -53,6 +53,8 @@ type Result struct {
 	Refused           string         `json:"refused,omitempty"` // whole-file reason (SPEC §H)
 	Message           string         `json:"message,omitempty"`
 	Rejects           []RejectRow    `json:"rejects,omitempty"`
+	Warned            int            `json:"warned,omitempty"`   // rows accepted with a warning (capacity.go)
+	Warnings          []WarningRow   `json:"warnings,omitempty"` // the first MaxRejectsInResult of them
 	Header            []string       `json:"-"`
 }
 
@@ -513,6 +515,8 @@ func (w *writer) store(ch *chunk, res *Result) error {
 		for _, c := range rows {
 			if !c.OK() {
 				rejectRow(c)
+			} else {
+				res.warn(c)
 			}
 		}
 		return tx.AddRejects(w.batch, rejects)
@@ -722,6 +726,7 @@ func (w *writer) publish(res *Result) error {
 		return tx.Audit("batch.publish", fmt.Sprintf("batch:%d", w.batch), map[string]any{
 			"provider": w.opt.Provider, "item": w.plan.Item.Code, "channel": w.opt.Channel, "catalog_version": w.im.Version,
 			"rows": res.Rows, "accepted": res.Accepted, "revised": res.Revised, "duplicates": res.Duplicates, "rejected": res.Rejected,
+			"warned": res.Warned, // 第二条: rows of 16–17-year-olds taken under 民法典 第十八条第二款
 		})
 	})
 }
@@ -743,6 +748,8 @@ func (w *writer) dryRun(rows []*Checked, res *Result) error {
 		}
 		if !c.OK() {
 			res.reject(c)
+		} else {
+			res.warn(c)
 		}
 	}
 	return nil

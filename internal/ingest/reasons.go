@@ -19,7 +19,7 @@ var reasonLabels = map[string]string{
 	"amount":                  "金额无效",
 	"duplicate_in_file":       "文件内业务主键重复",
 	"record_locked":           "记录处于异议、修复或已撤回状态",
-	"minor_subject":           "信息主体未成年（第二条）",
+	"minor_subject":           "信息主体不具有完全民事行为能力（第二条；民法典第十七条、第十八条第二款）",
 	"subject_mismatch":        "名称与已建档主体不一致",
 }
 

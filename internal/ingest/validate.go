@@ -47,6 +47,7 @@ type Plan struct {
 	keyFs                      []int
 	decidedFs                  []int // 认定 date fields in order (catalog.Item.DeterminationFields)
 	withdrawnF                 int   // the 认定单位's withdrawal date field, or -1
+	ownIncomeF                 int   // ColOwnIncome (capacity.go), -1 when none
 
 	orderOnce sync.Once
 	order     []int // Layout's names in sorted order (content hashes)
@@ -101,6 +102,7 @@ type Checked struct {
 	Values   []string // normalised, aligned with Plan.Layout
 	Present  []bool   // whether the file has the column for each layout position
 	Problems []Problem
+	Warnings []Warning // notes on an accepted row (capacity.go)
 
 	SubjectCode string
 	SubjectKind catalog.SubjectKind
@@ -148,6 +150,7 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 	if p.negative {
 		p.Layout = append(p.Layout, ExtraColumns...)
 	}
+	p.addCapacityColumn()
 	p.fieldCol = make([]int, len(p.Layout))
 	for i := range p.fieldCol {
 		p.fieldCol[i] = -1
@@ -169,10 +172,8 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 		}
 		// 第十四条 is checked first: a prohibited column refuses the file even
 		// when --ignore-unknown would have skipped it.
-		if term, bad := cat.ProhibitedName(h); bad {
-			return nil, &FileError{Reason: "prohibited_field", Line: 1,
-				Zh: fmt.Sprintf("%s：第 %d 列“%s”含禁止归集的信息（%s），依《办法》第十四条整个文件不予接收", file, col+1, h, term),
-				En: fmt.Sprintf("%s: column %d %q holds prohibited information (%s); refused whole under article 14", file, col+1, h, term)}
+		if hit, bad := cat.ProhibitedHeader(item, h); bad {
+			return nil, prohibitedColumn(file, col, h, hit)
 		}
 		i, ok := lookup[n]
 		switch {
@@ -302,6 +303,7 @@ func (p *Plan) Check(line int, cells []string) *Checked {
 	if p.negative {
 		p.checkExtras(c)
 	}
+	p.checkOwnIncome(c)
 	if len(c.Problems) > 0 {
 		return c
 	}
@@ -614,18 +616,10 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 			break
 		}
 	}
-	// 第二条: natural-person subjects are adults on the decision date.
-	if kind == catalog.NaturalPerson {
-		if id, err := ident.ParseID(c.SubjectCode); err == nil {
-			on := c.DecidedOn
-			if on.IsZero() {
-				on = p.Today
-			}
-			if !id.AdultOn(on) {
-				c.fail(first, "minor_subject", "信息主体在 %s 未满 18 周岁（《办法》第二条只归集完全民事行为能力人的信息）", on)
-				return
-			}
-		}
+	// 第二条: natural-person subjects have full civil capacity on the
+	// decision date (capacity.go).
+	if kind == catalog.NaturalPerson && !p.fullCapacity(c, first) {
+		return
 	}
 	var keyBuf [8]string // no allocation for the usual few key fields
 	var keys []string
