@@ -136,6 +136,7 @@ func policyEntries(p Policy) []kvPair {
 		{"validity.general", p.Validity.General.String()},
 		{"validity.serious", p.Validity.Serious.String()},
 		{"repair_clean_period", p.RepairCleanPeriod.String()},
+		{"repaired_retention", periodOrPermanent(p.RepairedRetention)},
 		{"roster_report_lag", p.RosterReportLag},
 		{"prohibited_terms", flowList(p.ProhibitedTerms)},
 		{"lights.reject_rate_yellow", formatFloat(p.Lights.RejectRateYellow)},

@@ -42,6 +42,7 @@ func Marshal(c *Catalog) []byte {
 	kv(2, "general", p.Validity.General.String())
 	kv(2, "serious", p.Validity.Serious.String())
 	kv(1, "repair_clean_period", p.RepairCleanPeriod.String())
+	kv(1, "repaired_retention", periodOrPermanent(p.RepairedRetention))
 	kv(1, "roster_report_lag", quote(p.RosterReportLag))
 	kv(1, "prohibited_terms", flowList(p.ProhibitedTerms))
 	w(1, "lights:")

@@ -32,7 +32,7 @@ var (
 // Keys allowed at each level of the file.
 var (
 	topKeys         = []string{"jurisdiction", "version", "effective", "policy", "items", "providers", "units"}
-	policyKeys      = []string{"timezone", "workdays", "validity", "repair_clean_period", "roster_report_lag", "prohibited_terms", "lights"}
+	policyKeys      = []string{"timezone", "workdays", "validity", "repair_clean_period", "repaired_retention", "roster_report_lag", "prohibited_terms", "lights"}
 	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning"}
 	validityKeys    = []string{"general", "serious"}
 	lightKeys       = []string{"reject_rate_yellow", "reject_rate_red", "late_days_yellow", "late_days_red"}
@@ -489,6 +489,7 @@ func (d *decoder) policy(n *node, path string) Policy {
 		}
 	}
 	p.RepairCleanPeriod = o.period("repair_clean_period", p.RepairCleanPeriod, false)
+	p.RepairedRetention = o.period("repaired_retention", p.RepairedRetention, true)
 	if lag := o.str("roster_report_lag", false); lag != "" {
 		if lag == EndOfNextMonth {
 			p.RosterReportLag = lag
