@@ -32,6 +32,9 @@ const (
 	// StateNotYet: decided after the date validity is judged on — on that
 	// date the record did not exist yet. Office only (a what-if question).
 	StateNotYet = "not_yet"
+	// StatePurged: its values were removed by the retention procedure of
+	// 第八条 (docs/retention.md). Office only, without content.
+	StatePurged = "purged"
 )
 
 // Query-log actions written by this package.
@@ -125,6 +128,16 @@ type Record struct {
 	Rev         int    `json:"rev"`
 	ContentHash string `json:"content_hash"`
 	Fields      Fields `json:"fields"`
+	// Purge is set for a purged record (office scope only): the document
+	// and date of the retention procedure that removed its values.
+	Purge *PurgeNote `json:"purge,omitempty"`
+}
+
+// PurgeNote says when and under which document a record was purged.
+type PurgeNote struct {
+	Ref         string `json:"ref"`
+	PurgedOn    string `json:"purged_on"`
+	KeptThrough string `json:"kept_through"`
 }
 
 // Archive is one subject's archive as one asker saw it.
@@ -184,6 +197,8 @@ var linkPriority = map[string]int{"legal_rep": 0, "principal": 1, "direct": 2}
 // shown nowhere).
 func StateOf(r store.StoredRecord, asOf civil.Date) string {
 	switch {
+	case r.Status == store.StatusPurged:
+		return StatePurged
 	case r.DecidedOn != "" && r.DecidedOn > asOf.String():
 		return StateNotYet
 	case r.Status == "repaired":
@@ -204,6 +219,7 @@ func (a *Access) visible(r store.StoredRecord, state string) bool {
 	if a.Scope == Office {
 		return true
 	}
+	// A purged record (state purged) is in no other scope.
 	return state == StateValid || state == StateCorrected
 }
 
@@ -273,6 +289,16 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 	if err != nil {
 		return nil, nil, err
 	}
+	var purged []int64
+	for _, r := range keep {
+		if r.Status == store.StatusPurged {
+			purged = append(purged, r.ID)
+		}
+	}
+	purges, err := st.PurgedRecords(ctx, purged)
+	if err != nil {
+		return nil, nil, err
+	}
 	kinds := map[int64]string{sub.ID: sub.Kind}
 	if len(others) > 0 {
 		subs, err := st.SubjectsByID(ctx, others)
@@ -315,6 +341,9 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 			providers[r.Provider], rec.ProviderName = p.Name, p.Name
 		}
 		rec.Fields = acc.fields(it, catalog.SubjectKind(kinds[r.SubjectID]), sub, r, names, vals)
+		if p, ok := purges[r.ID]; ok {
+			rec.Purge = &PurgeNote{Ref: p.Ref, PurgedOn: p.PurgedOn, KeptThrough: p.KeptThrough}
+		}
 		out = append(out, rec)
 		refs = append(refs, store.RecordRef{ID: r.ID, ContentHash: r.ContentHash})
 	}

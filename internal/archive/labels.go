@@ -22,6 +22,8 @@ func StateLabel(state, lang string) string {
 		return pick(lang, "已修复", "repaired")
 	case StateNotYet:
 		return pick(lang, "当日尚未作出", "not yet decided then")
+	case StatePurged:
+		return pick(lang, "已按保存期限清除", "purged after its retention period")
 	}
 	return state
 }

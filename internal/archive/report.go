@@ -13,6 +13,10 @@ import (
 // Summary is a one-line description of a record for lists: its key fields
 // that are not codes (e.g. the decision number) and its content field.
 func Summary(r Record, cat *catalog.Catalog) string {
+	if r.Purge != nil {
+		// Nothing of its content is left: say what became of it (第八条).
+		return "已按保存期限清除（" + r.Purge.Ref + "）"
+	}
 	it := cat.Item(r.Item)
 	if it == nil {
 		return ""

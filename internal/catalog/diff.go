@@ -136,6 +136,7 @@ func policyEntries(p Policy) []kvPair {
 		{"validity.general", p.Validity.General.String()},
 		{"validity.serious", p.Validity.Serious.String()},
 		{"repair_clean_period", p.RepairCleanPeriod.String()},
+		{"repaired_retention", periodOrPermanent(p.RepairedRetention)},
 		{"roster_report_lag", p.RosterReportLag},
 		{"prohibited_terms", "[" + strings.Join(legalTermEntries(p.ProhibitedTerms), ", ") + "]"},
 		{"prohibited_exceptions", "[" + strings.Join(approvedTermEntries(p.ProhibitedExceptions), ", ") + "]"},

@@ -42,6 +42,7 @@ func Marshal(c *Catalog) []byte {
 	kv(2, "general", p.Validity.General.String())
 	kv(2, "serious", p.Validity.Serious.String())
 	kv(1, "repair_clean_period", p.RepairCleanPeriod.String())
+	kv(1, "repaired_retention", periodOrPermanent(p.RepairedRetention))
 	kv(1, "roster_report_lag", quote(p.RosterReportLag))
 	termList(w, kv, "prohibited_terms", legalTermEntries(p.ProhibitedTerms))
 	termList(w, kv, "prohibited_exceptions", approvedTermEntries(p.ProhibitedExceptions))

@@ -32,7 +32,7 @@ var (
 // Keys allowed at each level of the file.
 var (
 	topKeys         = []string{"jurisdiction", "version", "effective", "policy", "items", "providers", "units"}
-	policyKeys      = []string{"timezone", "workdays", "validity", "repair_clean_period", "roster_report_lag", "prohibited_terms", "prohibited_exceptions", "lights"}
+	policyKeys      = []string{"timezone", "workdays", "validity", "repair_clean_period", "repaired_retention", "roster_report_lag", "prohibited_terms", "prohibited_exceptions", "lights"}
 	legalTermKeys   = []string{"term", "source"}
 	approvedKeys    = []string{"term", "reason"}
 	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning"}
@@ -496,6 +496,7 @@ func (d *decoder) policy(n *node, path string) Policy {
 		}
 	}
 	p.RepairCleanPeriod = o.period("repair_clean_period", p.RepairCleanPeriod, false)
+	p.RepairedRetention = o.period("repaired_retention", p.RepairedRetention, true)
 	if lag := o.str("roster_report_lag", false); lag != "" {
 		if lag == EndOfNextMonth {
 			p.RosterReportLag = lag

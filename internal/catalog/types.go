@@ -34,6 +34,11 @@ type Policy struct {
 	Workdays          Workdays
 	Validity          Validity
 	RepairCleanPeriod Period
+	// RepairedRetention is how long the original of a repaired record is
+	// kept as archive (第三十五条 转为档案保存), counted from the day the
+	// repair was completed; zero = permanently. The measures fix no period:
+	// an office rule, as data.
+	RepairedRetention Period
 	RosterReportLag   string // "end_of_next_month" (第十七条: 于下月内)
 	// 第十四条 (prohibited.go): further terms other laws prohibit, each with
 	// its source, and the approved organisation terms that do not trip it.

@@ -145,6 +145,7 @@ func TestUpgrade008RecomputesValidityAndLinks(t *testing.T) {
 		`INSERT INTO record_links(record_id, subject_id, role) SELECT r.id, s.id, 'legal_rep' FROM records r, subjects s
 			WHERE r.item = 'XZCF' AND s.code = '320602198503030014'`,
 		"DROP TABLE staged_kinds",
+		"DROP TABLE retention_purges", // and every later migration's tables
 		"PRAGMA user_version = 7",
 	} {
 		if _, err := st.DB.Exec(q); err != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"credit/internal/store"
 	"database/sql"
 	"fmt"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"credit/internal/ident"
+	"credit/internal/store"
 )
 
 // archUnknownID is a valid 身份证号码 (GB 11643's example) of nobody on file
@@ -159,6 +159,7 @@ func TestQueryLogUpgradeProtectsOldTexts(t *testing.T) {
 	for _, q := range []string{
 		"DROP TABLE staged_kinds",
 		"DROP TABLE measure_versions",
+		"DROP TABLE retention_purges", // and every later migration's tables
 		"PRAGMA user_version = 6",
 		`INSERT INTO query_log(at, today, operator, action, scope, query) VALUES
 			('2025-11-30T01:00:00Z', '2025-11-30', 'bob', 'search', 'public', '王伟'),

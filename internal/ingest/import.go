@@ -706,7 +706,7 @@ func (w *writer) publish(res *Result) error {
 		var rejects []store.Reject
 		for _, st := range stale {
 			why := map[string]string{"changed": "在本文件导入期间已被更正或另一批次修订", "withdrawn": "已因异议撤回", "repaired": "已完成信用修复",
-				"objection": "正在办理异议", "repair": "正在办理信用修复"}[st.Why]
+				"purged": "已按保存期限清除（第八条）", "objection": "正在办理异议", "repair": "正在办理信用修复"}[st.Why]
 			if why == "" {
 				why = "已锁定"
 			}

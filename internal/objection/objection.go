@@ -170,6 +170,10 @@ func File(ctx context.Context, env queue.Env, f Filing) (*View, error) {
 		if rec.Status == "withdrawn" {
 			return apperr.Newf(apperr.Rule, "记录 %d 已经撤除，不在任何公开范围内，无需再提出异议", "record %d has been withdrawn and is in no scope; there is nothing to object to", rec.ID)
 		}
+		if rec.Status == store.StatusPurged {
+			return apperr.Newf(apperr.Rule, "记录 %d 已按保存期限清除（第八条），内容已不存在，不在任何查询范围内，无需再提出异议",
+				"record %d was purged after its retention period (art. 8): its content no longer exists and it is in no scope; there is nothing to object to", rec.ID)
+		}
 		id, err := c.Tx.InsertObjection(store.Objection{RecordID: rec.ID, Rev: rec.Rev, ContentHash: rec.ContentHash, Ground: f.Ground,
 			Via: f.Via, Applicant: strings.TrimSpace(f.Applicant), Contact: f.Contact, Evidence: f.Evidence, Detail: f.Detail,
 			ReceivedOn: f.Received, State: string(Received), Holds: true})

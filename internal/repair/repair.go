@@ -88,6 +88,7 @@ var Reasons = []struct{ Code, Zh, En string }{
 	{"expired", "该失信信息已超过有效期，无需修复", "the record has expired"},
 	{"already_repaired", "该记录已经修复", "the record has already been repaired"},
 	{"withdrawn", "该记录已经撤除", "the record has been withdrawn"},
+	{"purged", "该记录已按保存期限清除（第八条），内容已不存在", "the record was purged after its retention period (art. 8)"},
 	{"open_objection", "该记录有尚未办结的异议", "the record has an open objection"},
 	{"open_repair", "该记录已有正在办理的修复申请", "the record already has an open repair"},
 	{"clean_period_not_met", "自纠正之日起未满规定期限（第三十四条(二)）", "the clean period since the correction has not passed (art. 34(2))"},
@@ -195,6 +196,8 @@ func eligibility(tx *store.Tx, rec store.CaseRecord, a Application) ([]string, e
 		fail("already_repaired")
 	case "withdrawn":
 		fail("withdrawn")
+	case store.StatusPurged:
+		fail("purged")
 	}
 	open, err := tx.OpenProcedures(rec.ID)
 	if err != nil {

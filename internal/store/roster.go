@@ -138,7 +138,9 @@ func (s *Store) RosterManualEntries(ctx context.Context, f RosterFilter) ([]Rost
 }
 
 // RosterRecords lists the published records of the list items given (HMD,
-// HEIMD: the catalog's items with roster set), whatever their status.
+// HEIMD: the catalog's items with roster set), whatever their status, except
+// those purged after their retention period (第八条): nothing of them is left
+// to list.
 func (s *Store) RosterRecords(ctx context.Context, items []string, f RosterFilter) ([]RosterRecordRow, error) {
 	if len(items) == 0 || f.ManualID != 0 {
 		return nil, nil
@@ -147,7 +149,7 @@ func (s *Store) RosterRecords(ctx context.Context, items []string, f RosterFilte
 	for _, it := range items {
 		args = append(args, it)
 	}
-	where := []string{"r.item IN (" + placeholders(len(items)) + ")"}
+	where := []string{"r.item IN (" + placeholders(len(items)) + ")", "r.status <> 'purged'"}
 	if f.SubjectCode != "" {
 		where, args = append(where, "s.code = ?"), append(args, f.SubjectCode)
 	}
