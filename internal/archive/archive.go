@@ -4,7 +4,7 @@
 // corrected, repaired), masking personal fields, the records 第二十九条 makes
 // a person's, the revision history, search, batch export to user units
 // (第二十四条) and the printable credit report — and writing every look into
-// the query log (第二十七条). No SQL (internal/store) and no command line
+// the query log (an office rule serving 第二十二条 and 第三十七条; 第二十七条 only encourages queries). No SQL (internal/store) and no command line
 // (internal/cli) live here.
 package archive
 

@@ -48,7 +48,7 @@ func FlagLabel(flag, lang string) string {
 func LinkLabel(role, lang string) string {
 	switch role {
 	case "legal_rep":
-		return pick(lang, "因法定代表人身份记入", "as legal representative (art. 29)")
+		return pick(lang, "负有责任的法定代表人", "as the responsible legal representative (art. 29)")
 	case "principal":
 		return pick(lang, "因主要负责人身份记入", "as principal responsible person (art. 29)")
 	case "direct":

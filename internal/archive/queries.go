@@ -10,7 +10,7 @@ import (
 )
 
 // Queries lists who looked at the subject with code, newest first. Who
-// looked at whom is itself personal information (第二十七条), so only office
+// looked at whom is itself personal information (the log is an office rule serving 第二十二条 and 第三十七条), so only office
 // staff (clerk or above) may list it; the listing holds no field values.
 func Queries(ctx context.Context, st *store.Store, op operator.Operator, code string) (Subject, []store.QueryLogRow, error) {
 	if err := queryLogReader(op); err != nil {
@@ -48,7 +48,7 @@ func queryLogReader(op operator.Operator) error {
 
 // QueriesByText lists, newest first, the searches — and the lookups, checks
 // and verifications of subjects not on file — whose typed text was text: a
-// name, an ID number, a code (第二十七条: "did anyone search for 王伟?"). The
+// name, an ID number, a code ("did anyone search for 王伟?", 第三十七条 accountability). The
 // log keeps such texts only in the protected form (querylog.Protect), so the
 // text is protected under the store's key and compared in that form, which
 // is returned too. Office staff only, as Queries.

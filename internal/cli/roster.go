@@ -303,7 +303,7 @@ func printRosterEntry(app *App, e roster.Entry, msg string) error {
 				{app.T("主体", "Subject"), e.SubjectCode},
 				{app.T("报送日期", "Reported"), e.Reported.String()},
 				{app.T("状态", "Status"), roster.StatusLabel(s, app.Lang)},
-				{app.T("内容", "Content"), app.T(rosterWithdrawn+" 记录已依异议撤回（第三十一条），名单内容不予显示",
+				{app.T("内容", "Content"), app.T(rosterWithdrawn+" 记录已依异议撤回（第三十一条、第三十二条），名单内容不予显示",
 					rosterWithdrawn+" the record was withdrawn after an objection; the entry's content is not shown")},
 			}})
 	}

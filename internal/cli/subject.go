@@ -108,7 +108,7 @@ func newSubjectCmd(app *App) *cobra.Command {
 		Use:   "subject",
 		Short: "信息主体的信用档案：查询、查找、查询记录、修订历史、信用报告 / subject archives",
 		Long: `信用档案（第十八条）：按统一社会信用代码或身份证号码查询信息主体的全部公共信用信息，
-按查询范围决定能看到哪些信息项、哪些记录、哪些字段，并记录每一次查询（第二十七条）。
+按查询范围决定能看到哪些信息项、哪些记录、哪些字段，并记录每一次查询（本办公室规则，服务于第二十二条的授权查询和第三十七条的责任追究）。
 
 Subject archives: everything on file about one subject, within the asker's scope; every look is logged.`,
 	}
@@ -398,7 +398,7 @@ func newSubjectQueriesCmd(app *App) *cobra.Command {
 		Use:   "queries (CODE | --search-text TEXT)",
 		Short: "谁在何时查询过该信息主体，或查找过某段文字（仅工作人员）/ who looked at a subject, or searched for a text (office staff only)",
 		Long: `列出查询记录中关于该信息主体的每一次查询、查找、报告和导出：时间、业务日期、操作员、单位、范围、
-用途、授权和返回的记录数（第二十七条）。谁查询了谁本身也是敏感信息，只对经办（clerk）及以上角色开放。
+用途、授权和返回的记录数（本办公室规则，服务于第二十二条、第三十七条）。谁查询了谁本身也是敏感信息，只对经办（clerk）及以上角色开放。
 
 --search-text TEXT：列出查找内容为 TEXT 的查找，以及对档案中没有的代码的查询、审查和核验（如“那天有没有人查找过王伟？”）。
 查询记录不保存查找内容的原文，只保存其类别、长度和以本库密钥计算的摘要（如 name:2:sha256:…，第三十六条），

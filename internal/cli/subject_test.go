@@ -322,7 +322,7 @@ func TestSubjectLinkedRecords(t *testing.T) {
 	if rep.Subject.Code != "320602********0013" || rep.Subject.Name != "李*" {
 		t.Errorf("linked person = %+v", rep.Subject)
 	}
-	if out := h.ok("subject", "show", archRepB).Out; !strings.Contains(out, "因法定代表人身份记入") {
+	if out := h.ok("subject", "show", archRepB).Out; !strings.Contains(out, "负有责任的法定代表人") {
 		t.Errorf("table does not say why the record is 李四's:\n%s", out)
 	}
 	pr := showJSON(t, h, archPrincipal)

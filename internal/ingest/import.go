@@ -657,7 +657,9 @@ func lockLabel(ex store.Existing) string {
 				names[i] = l
 			}
 		}
-		return "正在办理" + strings.Join(names, "、")
+		// An office rule: the content under review must not move under the
+		// reviewer (serves 第三十二条 and 第三十五条).
+		return "正在办理" + strings.Join(names, "、") + "（本办公室规则：办理期间不接受报送修改，服务于第三十二条、第三十五条）"
 	}
 	return "已锁定"
 }
