@@ -129,6 +129,9 @@ func itemEntries(it *Item) []kvPair {
 	if it.KindField != "" {
 		e = append(e, kvPair{"kind_field", quote(it.KindField)})
 	}
+	if it.ActDateField != "" {
+		e = append(e, kvPair{"act_date_field", quote(it.ActDateField)})
+	}
 	if it.Roster != "" {
 		e = append(e, kvPair{"roster", quote(it.Roster)})
 	}

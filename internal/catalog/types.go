@@ -137,11 +137,15 @@ type Item struct {
 	Retention   Period    // how long records are kept; zero = permanently
 	Key         []string  // natural key: field names (SPEC §F)
 	KindField   string    // "same kind" for repair eligibility, e.g. 违法行为类型
-	Severity    SeverityRule
-	Roster      string // "red" or "black" for list items (HMD, HEIMD)
-	Subject     SubjectFields
-	Fields      []*Field
-	Note        string // free text for people (extension): the article, the source, choices made
+	// ActDateField names the date field on which the act happened (第三十四条(二):
+	// a same-kind act that happened within the clean year blocks a repair).
+	// Empty: the decision date stands in for it.
+	ActDateField string
+	Severity     SeverityRule
+	Roster       string // "red" or "black" for list items (HMD, HEIMD)
+	Subject      SubjectFields
+	Fields       []*Field
+	Note         string // free text for people (extension): the article, the source, choices made
 }
 
 // Field returns the field named name, or nil.
