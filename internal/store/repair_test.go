@@ -32,8 +32,8 @@ func TestRepairHoldsRecordAndPublicity(t *testing.T) {
 		if err != nil || !slices.Equal(open, []string{"repair"}) {
 			t.Fatalf("open: %v %v", open, err)
 		}
-		// Later negative records of the subject in the item (the kind is the caller's rule).
-		later, err := tx.NegativeRecordsAfter(f.subject, "XZCF", "2024-06-01", f.r1)
+		// The subject's other negative records in the item (the kind and the act date are the caller's rule).
+		later, err := tx.NegativeRecordsOf(f.subject, "XZCF", f.r1)
 		if err != nil || len(later) != 2 || later[0].ID != f.r2 || later[1].ID != f.r3 {
 			t.Fatalf("later: %+v %v", later, err)
 		}
