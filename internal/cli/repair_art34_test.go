@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -155,5 +156,84 @@ func TestRepairOfficeRuleRefusalsNamed(t *testing.T) {
 	}
 	if en := h.as("bob").run("repair", "show", "2", "--lang", "en", "--today", "2025-06-03"); !strings.Contains(en.Out, "office rule (serving 第三十二条 and 第三十五条)") {
 		t.Fatalf("english show:\n%s", en.Out)
+	}
+}
+
+// Black-list entries are repaired through the same workflow (issue 15 point
+// 3): a hand-entered one with --entry M<n>, a reported one with --entry R<n>
+// (its record). Once repaired the entry leaves the roster's valid entries,
+// the public archive and every check at once, and is kept as archive
+// (第三十五条 原始失信信息转为档案保存).
+func TestRepairListEntries(t *testing.T) {
+	h := scHarness(t) // today 2025-12-01
+	h.ok("user", "add", "bob", "--role", "clerk")
+	h.ok("user", "add", "carol", "--role", "reviewer")
+	bob, carol := h.as("bob"), h.as("carol")
+	h.scImport("HEIMD", scHeimdHeader, scBlackRow(nil))                 // R1, record 1: 甲公司 (2025-06-10 → 2026-06-09)
+	h.scImport("HMD", scHmdHeader, scRedRow(nil))                       // R2: 乙公司 red
+	bob.ok(scAddArgs(orgB, "black", "2024-03-01")...)                   // M1, valid through 2027-03-01
+	bob.ok(scAddArgs(orgB, "black", "2024-03-02", "--name", "另一名单")...) // M2, left pending
+	carol.ok("roster", "approve", "M1")
+
+	// Formal refusals for entries: a red list is not negative; a pending entry is not on a list.
+	res := bob.failsOn(5, "2025-12-01", "repair", "apply", "--entry", "R2", "--corrected-on", "2024-06-01", "--commitment", "CN", "--format", "json")
+	if p := decode[repairJSON](t, res.Out); !slices.Equal(p.Reasons, []string{"not_negative"}) {
+		t.Errorf("red list entry: %+v", p)
+	}
+	res = bob.failsOn(5, "2025-12-01", "repair", "apply", "--entry", "M2", "--corrected-on", "2024-06-01", "--commitment", "CN", "--format", "json")
+	if p := decode[repairJSON](t, res.Out); !slices.Equal(p.Reasons, []string{"not_approved"}) {
+		t.Errorf("pending entry: %+v", p)
+	}
+	bob.fails(2, "repair", "apply", "--entry", "M1", "--record", "1", "--corrected-on", "2024-06-01", "--commitment", "CN")
+
+	// M1: applied, approved by the 认定单位, publicised 12-02 … 12-08, completed 12-09.
+	p := bob.repair("2025-12-01", "apply", "--entry", "M1", "--corrected-on", "2024-06-01", "--commitment", "CN-1")
+	if p.State != "applied" || p.Record != 0 || !p.UnderRepair {
+		t.Fatalf("apply --entry M1: %+v", p)
+	}
+	if r := h.ok("repair", "show", "3", "--format", "json").Out; !strings.Contains(r, `"entry": "M1"`) && !strings.Contains(r, `"entry":"M1"`) {
+		t.Fatalf("show: %s", r)
+	}
+	// While the repair is open the entry stays on the list, and a removal waits for it (office rule).
+	h.agree("M1 under repair", orgB, "M1", 0, true)
+	if r := carol.fails(5, "roster", "remove", "M1", "--ground", "revoked", "--ref", "x"); !strings.Contains(r.Err, "本办公室规则") {
+		t.Fatalf("removal during a repair: %s", r.Err)
+	}
+	bob.repair("2025-12-01", "opinion", "3", "--approve", "--text", "同意修复")
+	if p = bob.repair("2025-12-01", "publicize", "3"); p.Publicity == nil || p.Publicity.LastDay != "2025-12-08" {
+		t.Fatalf("publicize: %+v", p.Publicity)
+	}
+	carol.failsOn(5, "2025-12-08", "repair", "complete", "3")
+	if p = carol.repair("2025-12-09", "complete", "3"); p.State != "repaired" {
+		t.Fatalf("complete: %+v", p)
+	}
+	h.env["CREDIT_TODAY"] = "2025-12-09"
+	h.agree("M1 repaired", orgB, "M1", 0, false)
+	e := h.scEntry("roster", "show", "M1")
+	if e.Status != "repaired" || e.Ground != "repair" || e.Ref != "repair:3" || e.RemovedOn != "2025-12-09" || e.ListName != "重大税收违法失信主体名单" {
+		t.Fatalf("M1 after the repair (kept as archive): %+v", e)
+	}
+	if list := decode[[]scEntry](t, h.ok("roster", "list", "--status", "repaired", "--format", "json").Out); len(list) != 1 || list[0].ID != "M1" {
+		t.Fatalf("repaired entries: %+v", list)
+	}
+	// Repaired: no second repair.
+	res = bob.failsOn(5, "2025-12-09", "repair", "apply", "--entry", "M1", "--corrected-on", "2024-06-01", "--commitment", "CN", "--format", "json")
+	if p := decode[repairJSON](t, res.Out); !slices.Contains(p.Reasons, "already_repaired") {
+		t.Errorf("second repair: %+v", p)
+	}
+
+	// R1, a reported entry, is its record 1.
+	h.agree("R1 before its repair", orgA, "R1", 1, true)
+	p = bob.repair("2025-12-09", "apply", "--entry", "R1", "--corrected-on", "2024-06-01", "--commitment", "CN-2")
+	if p.Record != 1 || p.State != "applied" {
+		t.Fatalf("apply --entry R1: %+v", p)
+	}
+	bob.repair("2025-12-09", "opinion", fmt.Sprint(p.ID), "--approve", "--text", "同意")
+	bob.repair("2025-12-09", "publicize", fmt.Sprint(p.ID)) // 12-10 … 12-16
+	carol.repair("2025-12-17", "complete", fmt.Sprint(p.ID))
+	h.env["CREDIT_TODAY"] = "2025-12-17"
+	h.agree("R1 repaired", orgA, "R1", 1, false)
+	if e := h.scEntry("roster", "show", "R1"); e.Status != "repaired" {
+		t.Errorf("R1: %+v", e)
 	}
 }
