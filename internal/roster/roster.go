@@ -3,9 +3,11 @@
 // the catalog's list items (HMD, HEIMD) imported from provider files — they
 // count as soon as their batch is published — or typed in by hand from a
 // paper determination, which counts only once a reviewer approves it. Either
-// may be removed (移出) with a reason and a date. Only approved, valid,
-// unremoved entries count anywhere: in checks, as grounds of cases and in the
-// collection report's late-report count. An entry reported after the end of
+// leaves its list (移出) only on a listed ground with a document (第三十六条:
+// workflow.go), and a black-list entry of a 法人 typed in by hand is recorded
+// against the persons it finds responsible (第二十九条: responsible.go).
+// Only approved, valid, unremoved entries count anywhere: in checks, as
+// grounds of cases and in the collection report's late-report count. An entry reported after the end of
 // the month following its determination is late (第十七条).
 package roster
 
