@@ -38,7 +38,7 @@ var (
 	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning"}
 	validityKeys    = []string{"general", "serious"}
 	lightKeys       = []string{"reject_rate_yellow", "reject_rate_red", "late_days_yellow", "late_days_red"}
-	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "determined_on", "withdrawn_on", "severity", "roster", "subject", "note", "fields"}
+	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "act_date_field", "determined_on", "withdrawn_on", "severity", "roster", "subject", "note", "fields"}
 	severityKeys    = []string{"default", "rules"}
 	severityRuleKey = []string{"field", "contains", "level"}
 	subjectKeys     = []string{"name", "kind", "codes", "legal_rep", "legal_rep_id", "kind_values"}
@@ -542,15 +542,16 @@ func (d *decoder) item(n *node, path string, pol *Policy) *Item {
 		return nil
 	}
 	it := &Item{
-		Code:        o.str("code", true),
-		Name:        o.str("name", true),
-		Category:    Category(o.enum("category", true, categories)),
-		Disclosure:  Disclosure(o.enum("disclosure", true, disclosures)),
-		UpdateCycle: o.enum("update_cycle", true, updateCycles),
-		Retention:   o.period("retention", Period{}, true),
-		KindField:   o.str("kind_field", false),
-		Roster:      o.enum("roster", false, rosters),
-		Note:        o.str("note", false),
+		Code:         o.str("code", true),
+		Name:         o.str("name", true),
+		Category:     Category(o.enum("category", true, categories)),
+		Disclosure:   Disclosure(o.enum("disclosure", true, disclosures)),
+		UpdateCycle:  o.enum("update_cycle", true, updateCycles),
+		Retention:    o.period("retention", Period{}, true),
+		KindField:    o.str("kind_field", false),
+		ActDateField: o.str("act_date_field", false),
+		Roster:       o.enum("roster", false, rosters),
+		Note:         o.str("note", false),
 	}
 	if it.Code != "" && !itemCodeRE.MatchString(it.Code) {
 		d.add(o.line("code"), join(path, "code"), "信息项代码 %q 无效（应为大写字母开头的大写字母、数字或下划线，如 XZCF）", "item code %q is not valid (capital letters, digits or _, starting with a letter, e.g. XZCF)", it.Code)
@@ -629,6 +630,14 @@ func (d *decoder) item(n *node, path string, pol *Policy) *Item {
 		}
 	}
 	d.determination(o, path, it, ref)
+	if it.ActDateField != "" {
+		if f := ref(it.ActDateField, join(path, "act_date_field")); f != nil {
+			it.ActDateField = f.Name
+			if f.Type != Date {
+				d.at(join(path, "act_date_field"), "act_date_field 应为日期字段，%q 的类型为 %s", "act_date_field must name a date field; %q is %s", f.Name, f.Type)
+			}
+		}
+	}
 	it.Subject = d.subject(o, path, it, ref)
 	it.Severity = d.severity(o, path, it, ref)
 	switch {

@@ -136,6 +136,9 @@ func TestValidationErrors(t *testing.T) {
 		// References naming no field.
 		{"key names no field", "key: [机关代码, 文号, 当事人代码]", "key: [机关代码, 文书号, 当事人代码]", 12, "items[0].key[1]", `"文书号" 不是本信息项的字段`},
 		{"kind_field names no field", "kind_field: 违法行为类型", "kind_field: 违法类型", 13, "items[0].kind_field", `"违法类型" 不是本信息项的字段`},
+		// act_date_field (第三十四条(二): when the same-kind act happened) names a date field.
+		{"act_date_field names no field", "kind_field: 违法行为类型\n", "kind_field: 违法行为类型\n    act_date_field: 违法行为日期\n", 14, "items[0].act_date_field", `"违法行为日期" 不是本信息项的字段`},
+		{"act_date_field not a date", "kind_field: 违法行为类型\n", "kind_field: 违法行为类型\n    act_date_field: 文号\n", 14, "items[0].act_date_field", `act_date_field 应为日期字段，"文号" 的类型为 text`},
 		{"subject.name names no field", "      name: 当事人名称\n", "      name: 名称\n", 19, "items[0].subject.name", `"名称" 不是本信息项的字段`},
 		{"subject.kind names no field", "      kind: 当事人类别\n", "      kind: 类别\n", 20, "items[0].subject.kind", `"类别" 不是本信息项的字段`},
 		{"subject.codes names no field", "      codes: [当事人代码]\n", "      codes: [代码]\n", 21, "items[0].subject.codes[0]", `"代码" 不是本信息项的字段`},
@@ -416,12 +419,12 @@ policy:
 	src = edit(t, src, "jurisdiction: 测试市", `jurisdiction: "测试市: #1 \"新区\""`)
 	src = edit(t, src, "    retention: permanent\n", "    retention: 10y\n    validity: {general: 2y, serious: permanent}\n    providers: [91350100M000100Y43]\n    note: \"第十二条(九)\\n二行\"\n")
 	src = edit(t, src, "{name: 违法行为类型, type: text}", "{name: \"违法, 行为: 类型\", aliases: [\"123\", \"true\", \"- x\", \"a#b\"], type: text, length: 20}")
-	src = edit(t, src, "kind_field: 违法行为类型", "kind_field: \"违法, 行为: 类型\"")
+	src = edit(t, src, "kind_field: 违法行为类型", "kind_field: \"违法, 行为: 类型\"\n    act_date_field: 决定日期")
 	src = edit(t, src, "when: 当事人类别, equals: 自然人", "when: 当事人类别, in: [自然人, 法人及非法人组织]")
 	src = edit(t, src, "{name: 决定日期, type: date, required: true, not_after_today: true}", "{name: 决定日期, type: date, required: true, not_after_today: true}\n      - {name: 罚款（万元）, type: money, unit: wan_yuan}\n      - {name: 证件类型, type: enum, values: [身份证, 其他-*]}")
 	src += "providers:\n  - {code: 91350100M000100Y43, name: 某局, level: county, items: [XZCF, QT]}\nunits:\n  - {code: 91110000802100433B, name: 某委, items: [QT]}\n"
 	c := parseOK(t, src)
-	if c.Version != "2018.10" || c.Jurisdiction != `测试市: #1 "新区"` || len(c.Policy.ProhibitedTerms) != 0 {
+	if c.Version != "2018.10" || c.Jurisdiction != `测试市: #1 "新区"` || len(c.Policy.ProhibitedTerms) != 0 || c.Item("XZCF").ActDateField != "决定日期" {
 		t.Fatalf("parsed: %+v", c)
 	}
 	roundTrip(t, c)

@@ -160,11 +160,15 @@ type Item struct {
 	// record (a court removing a 失信被执行人 from its list): from that day
 	// the record is no longer valid, whatever 第三十条's period says.
 	WithdrawnOn string
-	Severity    SeverityRule
-	Roster      string // "red" or "black" for list items (HMD, HEIMD)
-	Subject     SubjectFields
-	Fields      []*Field
-	Note        string // free text for people (extension): the article, the source, choices made
+	// ActDateField names the date field on which the act happened (第三十四条(二):
+	// a same-kind act that happened within the clean year blocks a repair).
+	// Empty: the decision date stands in for it.
+	ActDateField string
+	Severity     SeverityRule
+	Roster       string // "red" or "black" for list items (HMD, HEIMD)
+	Subject      SubjectFields
+	Fields       []*Field
+	Note         string // free text for people (extension): the article, the source, choices made
 }
 
 // Field returns the field named name, or nil.

@@ -278,16 +278,21 @@ func checkDoc(app *App, res *sanction.CheckResult) *report.Doc {
 				strings.TrimSpace(e.UnitName + " " + e.Unit), e.Determined.String(), e.ValidUntil.String(), src})
 		}
 		for _, x := range r.SeriousRecords {
-			recs = append(recs, fmt.Sprintf("#%d %s", x.RecordID, x.Item))
+			id := fmt.Sprintf("#%d", x.RecordID)
 			src := fmt.Sprintf(app.T("批次 %d", "batch %d"), x.Batch)
+			if x.Entry != "" {
+				id, src = x.Entry, app.T("手工录入的黑名单条目", "hand-entered black-list entry")
+			}
+			recs = append(recs, id+" "+x.Item)
 			if x.Article != "" {
+				base := src
 				src = fmt.Sprintf(app.T("%s：作为 %s 的%s记入（%s）", "%s: as %s of %s (%s)"), x.Article, x.OwnerCode+" "+x.OwnerName,
 					sanction.RoleLabel(x.Role, app.Lang), src)
 				if app.Lang == "en" {
-					src = fmt.Sprintf("%s: %s of %s (%s)", x.Article, sanction.RoleLabel(x.Role, "en"), x.OwnerCode+" "+x.OwnerName, fmt.Sprintf("batch %d", x.Batch))
+					src = fmt.Sprintf("%s: %s of %s (%s)", x.Article, sanction.RoleLabel(x.Role, "en"), x.OwnerCode+" "+x.OwnerName, base)
 				}
 			}
-			hits.Rows = append(hits.Rows, []string{r.Code, app.T("严重失信记录", "serious record"), fmt.Sprintf("#%d", x.RecordID),
+			hits.Rows = append(hits.Rows, []string{r.Code, app.T("严重失信记录", "serious record"), id,
 				x.Item + " " + x.ItemName, x.Provider, x.DecidedOn, x.ValidUntil, src})
 		}
 		for _, m := range r.Measures {

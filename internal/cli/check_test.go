@@ -244,7 +244,7 @@ func TestCheckArticle29AndProvenance(t *testing.T) {
 		t.Fatalf("measures = %s", got)
 	}
 	// Removing the organisation's entry takes the person's hit away too.
-	h.ok("roster", "remove", "R1", "--reason", "提前移出")
+	h.ok("roster", "remove", "R1", "--ground", "revoked", "--ref", "通市监信移〔2025〕3号", "--reason", "提前移出")
 	if c := h.scCheck(personID, "--matter", "评优评级"); c.Hits != 0 {
 		t.Fatalf("after removal: %+v", c)
 	}

@@ -71,17 +71,23 @@ func repairApplyCmd(app *App) *cobra.Command {
 	var a repair.Application
 	var corrected, applied string
 	c := &cobra.Command{
-		Use:   "apply --record ID --corrected-on DATE --commitment REF",
+		Use:   "apply (--record ID | --entry M3|R17) --corrected-on DATE --commitment REF",
 		Short: "受理信用修复申请并审查条件（经办）/ take a repair application and check eligibility (clerk)",
-		Long: `按第三十四条审查：记录为失信信息、在有效期内且未修复；没有未办结的异议；自纠正之日起满 1 年（政策 repair_clean_period）；
-纠正之后没有同类失信记录（同一信息项、同一“违法行为类型”等 kind_field 取值）；已作出信用承诺。
+		Long: `受理时只审查形式条件（第三十四条）：失信信息、在有效期内且未修复；自纠正之日起满 1 年（纠正 2024-05-10，
+2025-05-11 起可以申请）且这一年内没有发生同类失信行为（同一信息项、同一 kind_field 取值；行为日期按目录 act_date_field，
+未设时以决定日期代替；一年之后的不影响）；有书面信用承诺。(一) 纠正成效和 (三) 承诺的内容由信息提供单位在书面意见中判断。
+本办公室规则：记录有未办结的异议或已有正在办理的修复时不予受理（服务第三十二条、第三十五条）。
+纠正日期不能晚于申请日期，可以早于决定日期。名单条目用 --entry：手工录入的 M 条目、报送的 R 条目（即其记录）。
 不符合的申请登记为“不予修复”并列出全部原因，退出码 5；符合的，修复意见期限 = 申请日期后第 5 个工作日（政策 repair_opinion）。
 
-Checks article 34; an ineligible application is stored as refused with every reason (exit 5). The opinion is
-due repair_opinion working days after the application date (--applied, default today, may lie in the past).`,
+Formal conditions only (article 34): negative, valid, the clean year passed (corrected 2024-05-10 → apply from
+2025-05-11) with no same-kind act in it, a written commitment; (1) and (3) are the provider's to judge. An open
+objection or repair on the record is an office rule. --entry repairs a list entry (M hand-entered, R reported).
+An ineligible application is stored as refused with every reason (exit 5).`,
 		Example: example(
 			"credit repair apply --record 1024 --corrected-on 2024-06-01 --commitment 承诺书〔2025〕18号 --evidence 整改报告",
 			"credit repair apply --record 1024 --corrected-on 2024-06-01 --commitment CN-18 --applied 2025-06-03 --format json",
+			"credit repair apply --entry M3 --corrected-on 2024-06-01 --commitment 承诺书〔2025〕20号",
 		),
 		Args: noArgs,
 		RunE: func(c *cobra.Command, _ []string) error {
@@ -107,11 +113,12 @@ due repair_opinion working days after the application date (--applied, default t
 	}
 	fl := c.Flags()
 	fl.Int64Var(&a.Record, "record", 0, "记录编号 / record id")
+	fl.StringVar(&a.Entry, "entry", "", "名单条目编号（M3 手工录入，R17 报送）/ list entry id")
 	fl.StringVar(&corrected, "corrected-on", "", "纠正失信行为的日期 YYYY-MM-DD / date the behaviour was corrected")
 	fl.StringVar(&a.Commitment, "commitment", "", "信用承诺书编号 / commitment reference")
 	fl.StringVar(&a.Evidence, "evidence", "", "证明材料 / evidence")
 	fl.StringVar(&applied, "applied", "", "申请日期 YYYY-MM-DD（默认今天）/ application date (default today)")
-	requiredFlags(c, "record", "corrected-on")
+	requiredFlags(c, "corrected-on")
 	return c
 }
 
@@ -367,6 +374,9 @@ func printRepairResult(app *App, v *repair.View) error {
 		return app.Print(&tabular.Table{JSON: v})
 	}
 	line := fmt.Sprintf(app.T("信用修复 %d（记录 %d）：%s", "repair %d (record %d): %s"), v.ID, v.Record, v.StateLabel)
+	if v.ListEntry != "" {
+		line = fmt.Sprintf(app.T("信用修复 %d（名单条目 %s）：%s", "repair %d (list entry %s): %s"), v.ID, v.ListEntry, v.StateLabel)
+	}
 	if v.Due != nil {
 		info := repair.Machine.Deadline(v.Deadline)
 		line += fmt.Sprintf(app.T("；%s %s（剩余 %d 个工作日）", "; %s %s (%d working days left)"), app.T(info.Zh, info.En), v.Due, *v.DaysLeft)
@@ -390,7 +400,11 @@ func printRepair(app *App, v *repair.View) error {
 		}
 	}
 	add(app.T("信用修复", "Repair"), itoa64(v.ID))
-	add(app.T("记录", "Record"), fmt.Sprintf("%d（%s）", v.Record, v.Item))
+	if v.ListEntry != "" {
+		add(app.T("名单条目", "List entry"), v.ListEntry)
+	} else {
+		add(app.T("记录", "Record"), fmt.Sprintf("%d（%s）", v.Record, v.Item))
+	}
 	add(app.T("信息主体", "Subject"), strings.TrimSpace(v.Subject+" "+v.SubjectName))
 	add(app.T("信息提供单位", "Provider"), v.Provider)
 	add(app.T("申请日期", "Applied"), v.AppliedOn.String())

@@ -68,12 +68,20 @@ by hand (ids M<n>) and approved by a reviewer. Only approved, valid, unremoved e
 	}
 
 	var subject, subjectName, list, name, unit, basis, reason, determined, validUntil, reported string
+	var subjectType, legalRep, principal, direct string
 	add := &cobra.Command{
 		Use:   "add --subject CODE --list red|black --name LIST --unit CODE --basis TEXT --determined D [--valid-until D]",
 		Short: "手工录入名单条目（待审核）/ enter a list entry by hand (pending approval)",
 		Long: `按认定单位的书面认定录入一条名单。录入后为“待审核”，不计入任何审查和统计，直到审核人 roster approve。
 未给 --valid-until 时，按目录中该名单信息项的有效期（黑名单 3 年）从认定日期起算。--reported 默认今天，
-晚于认定后次月底即为迟报（第十七条）。`,
+晚于认定后次月底即为迟报（第十七条）。
+第二十九条：法人的黑名单条目记入认定文书认定为负有责任的人员的失信记录：--principal（主要负责人）、
+--direct（直接责任人）各可给一个或多个身份证号码（以 ; 分隔），--legal-rep 给负有责任的法定代表人；
+只是被列为法定代表人的人不记入。个体工商户（92 开头）、非法人组织（--subject-type 非法人组织）和自然人不记入任何人员；
+未说明主体类型而给出负有责任人员的组织按法人处理。
+
+Article 29: a black-list entry of a 法人 is recorded against the persons the determination finds responsible
+(--principal, --direct, --legal-rep; several 身份证号码 separated by ;), never for a 个体工商户, a 非法人组织 or a person.`,
 		Example: example(
 			"credit roster add --subject 91350100M000100Y43 --list black --name 重大税收违法失信主体名单 --unit 11100000000013127D --basis 《重大税收违法失信主体信息公布管理办法》 --determined 2025-11-03",
 			"credit roster add --subject 91110000802100433B --list red --name A级纳税人名单 --unit 11100000000013127D --basis 纳税信用评价 --determined 2025-04-01 --valid-until 2026-03-31",
@@ -111,8 +119,13 @@ by hand (ids M<n>) and approved by a reviewer. Only approved, valid, unremoved e
 			if err != nil {
 				return err
 			}
+			var resp []roster.Responsible
+			resp = append(resp, roster.ParseResponsible(roster.RoleLegalRep, legalRep)...)
+			resp = append(resp, roster.ParseResponsible(roster.RolePrincipal, principal)...)
+			resp = append(resp, roster.ParseResponsible(roster.RoleDirect, direct)...)
 			e, err := roster.Add(app.Ctx(), st, actor, cat, roster.AddInput{SubjectCode: chk.Code, SubjectName: subjectName, List: strings.ToLower(strings.TrimSpace(list)),
-				ListName: name, Unit: u, Basis: basis, Reason: reason, Determined: det, ValidUntil: vu, Reported: rep})
+				ListName: name, Unit: u, Basis: basis, Reason: reason, Determined: det, ValidUntil: vu, Reported: rep,
+				SubjectType: strings.TrimSpace(subjectType), Responsible: resp})
 			if err != nil {
 				return err
 			}
@@ -130,6 +143,10 @@ by hand (ids M<n>) and approved by a reviewer. Only approved, valid, unremoved e
 	f.StringVar(&determined, "determined", "", "认定日期 YYYY-MM-DD / determination date")
 	f.StringVar(&validUntil, "valid-until", "", "有效期至（含当日）/ last valid day")
 	f.StringVar(&reported, "reported", "", "报送日期（默认今天）/ date reported to the office (default today)")
+	f.StringVar(&subjectType, "subject-type", "", "组织类型：法人 或 非法人组织 / 法人 or 非法人组织")
+	f.StringVar(&legalRep, "legal-rep", "", "负有责任的法定代表人身份证号码（第二十九条）/ the responsible legal representative's ID number")
+	f.StringVar(&principal, "principal", "", "负有责任的主要负责人身份证号码，多个以 ; 分隔 / responsible principals' ID numbers")
+	f.StringVar(&direct, "direct", "", "其他直接责任人身份证号码，多个以 ; 分隔 / directly responsible persons' ID numbers")
 
 	decide := func(verb, zh, en string) *cobra.Command {
 		var note string
@@ -166,14 +183,24 @@ by hand (ids M<n>) and approved by a reviewer. Only approved, valid, unremoved e
 	approve := decide("approve", "审核通过手工录入的名单条目（审核人）", "approve a hand-made entry (reviewer)")
 	reject := decide("reject", "驳回手工录入的名单条目（审核人）", "reject a hand-made entry (reviewer)")
 
-	var removeOn, removeReason string
+	var removeOn, removeReason, removeGround, removeRef string
 	remove := &cobra.Command{
-		Use:   "remove ID --reason TEXT [--date D]",
-		Short: "移出名单（审核人）/ remove an entry from its list (reviewer)",
-		Long: `从 --date（默认今天）起该条目不再计入审查和统计；条目本身和移出原因保留。
-From --date (default today) on the entry no longer counts; it stays on record with the reason.`,
-		Args:    exactArgs(1),
-		Example: example("credit roster remove R17 --reason 信用修复，提前移出 --date 2025-12-01"),
+		Use:   "remove ID --ground revoked|objection|repair|expired --ref DOC [--reason TEXT] [--date D]",
+		Short: "依法定程序移出名单（审核人）/ remove an entry from its list on a listed ground (reviewer)",
+		Long: `第三十六条：非经法定程序不得撤除、更改公共信用信息。已生效的条目只能依下列理由之一、凭文书移出：
+  revoked    认定单位的移出决定或撤销认定（--ref 文书号）
+  objection  异议核实有误予以更正（第三十二条；只适用于手工录入的条目，导入条目随其记录的异议办理）
+  repair     信用修复（第三十五条；信息提供单位的修复文书；本系统的修复流程完成时自动移出）
+  expired    有效期届满（第三十条；只在有效期已过时）
+导入的条目（R）就是记录本身：以 revoked 移出时，记录的有效期同时截止到移出日前一天（原版本保留在历史中），
+公开档案与名单一致；以 repair 移出时记录改为“已修复”。从 --date（默认今天）起条目不再计入审查和统计；
+条目本身、移出理由和文书保留。待审核的条目不能移出，用 roster reject 驳回。
+
+Article 36: an approved entry leaves its list only on a listed ground with a document (--ground, --ref).
+An imported entry is its record: revoked ends the record's validity the day before, so the archive agrees.`,
+		Args: exactArgs(1),
+		Example: example("credit roster remove M3 --ground revoked --ref 苏税稽移〔2025〕12号",
+			"credit roster remove R17 --ground revoked --ref 通市监信移〔2025〕3号 --date 2025-12-01"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, actor, err := app.Writer(roster.Transitions["remove"].Role)
 			if err != nil {
@@ -187,17 +214,21 @@ From --date (default today) on the entry no longer counts; it stays on record wi
 			if err != nil {
 				return err
 			}
+			in := roster.RemoveInput{On: on, Ground: removeGround, Ref: removeRef, Reason: removeReason}
 			if err := app.Confirm("将把名单条目 "+args[0]+" 移出名单。", "List entry "+args[0]+" will be removed from its list."); err != nil {
 				return err
 			}
-			e, err := roster.Remove(app.Ctx(), st, actor, cat, args[0], on, removeReason)
+			e, err := roster.Remove(app.Ctx(), st, actor, cat, args[0], in)
 			if err != nil {
 				return err
 			}
-			return printRosterEntry(app, e, fmt.Sprintf(app.T("名单条目 %s 自 %s 起移出", "list entry %s removed from %s on"), e.ID, e.RemovedOn))
+			return printRosterEntry(app, e, fmt.Sprintf(app.T("名单条目 %s 自 %s 起移出（%s，%s）", "list entry %s removed from %s on (%s, %s)"),
+				e.ID, e.RemovedOn, roster.GroundLabel(e.RemovalGround, app.Lang), e.RemovalRef))
 		},
 	}
-	remove.Flags().StringVar(&removeReason, "reason", "", "移出原因 / reason")
+	remove.Flags().StringVar(&removeGround, "ground", "", "移出理由 revoked|objection|repair|expired（第三十六条）/ listed ground")
+	remove.Flags().StringVar(&removeRef, "ref", "", "所依据的文书编号 / document reference")
+	remove.Flags().StringVar(&removeReason, "reason", "", "说明 / note")
 	remove.Flags().StringVar(&removeOn, "date", "", "移出日期（默认今天）/ removal date (default today)")
 
 	var lsList, lsSubject, lsStatus string
@@ -333,8 +364,12 @@ func printRosterEntry(app *App, e roster.Entry, msg string) error {
 			rows = append(rows, []string{app.T("审核人", "Decided by"), e.DecidedBy + " " + e.DecidedOn.String()})
 		}
 	}
+	for _, r := range e.Responsible {
+		rows = append(rows, []string{app.T("负有责任的人员（第二十九条）", "Responsible (第二十九条)"), r.Code + " " + roster.RoleLabel(r.Role, app.Lang)})
+	}
 	if !e.RemovedOn.IsZero() {
-		rows = append(rows, []string{app.T("移出", "Removed"), e.RemovedOn.String() + " " + e.RemovalNote + " (" + e.RemovedBy + ")"})
+		rows = append(rows, []string{app.T("移出", "Removed"), strings.TrimSpace(e.RemovedOn.String() + " " + roster.GroundLabel(e.RemovalGround, app.Lang) + " " +
+			e.RemovalRef + " " + e.RemovalNote + " (" + e.RemovedBy + ")")})
 	}
 	return app.Print(&tabular.Table{Columns: []tabular.Column{{Key: "field", Zh: "项目", En: "Field"}, {Key: "value", Zh: "内容", En: "Value"}}, Rows: rows})
 }

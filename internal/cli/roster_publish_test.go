@@ -74,7 +74,7 @@ func pubHarness(t *testing.T) (*harness, map[string]string) {
 	if len(ids) != 5 {
 		t.Fatalf("imported entries: %+v", list)
 	}
-	h.as("rita").ok("roster", "remove", ids[pubOrgGone], "--reason", "认定单位移出决定 通市监信〔2025〕12号", "--date", "2025-11-20")
+	h.as("rita").ok("roster", "remove", ids[pubOrgGone], "--ground", "revoked", "--ref", "通市监信〔2025〕12号", "--date", "2025-11-20")
 	h.as("bob").ok(scAddArgs(orgB, "black", "2025-11-03", "--subject-name", "乙公司")...)
 	h.as("rita").ok("roster", "approve", "M1")
 	h.as("bob").ok(scAddArgs(pubPerson2, "black", "2025-11-05", "--subject-name", "李四")...)

@@ -24,6 +24,8 @@ type scEntry struct {
 	Status      string `json:"status"`
 	Counts      bool   `json:"counts"`
 	RemovedOn   string `json:"removed_on"`
+	Ground      string `json:"removal_ground"`
+	Ref         string `json:"removal_ref"`
 }
 
 func (h *harness) scEntry(args ...string) scEntry {
@@ -108,17 +110,24 @@ func TestRosterManualWorkflow(t *testing.T) {
 	}
 	h.ok("case", "record", "--subject", orgB, "--measure", "CJ01", "--unit", scUnit, "--matter", "政府采购", "--date", "2025-12-01")
 
-	// Removal from 2025-12-01: it no longer counts that day.
-	h.as("carl").fails(5, "roster", "remove", "M1", "--reason", "信用修复")
+	// Removal from 2025-12-01: it no longer counts that day. 第三十六条 (issue
+	// 15): only on a listed ground with the document — a reason alone is
+	// refused, as is a ground without --ref.
+	h.as("carl").fails(5, "roster", "remove", "M1", "--ground", "revoked", "--ref", "苏税稽移〔2025〕12号")
 	h.as("rita").fails(2, "roster", "remove", "M1")
-	e = h.as("rita").scEntry("roster", "remove", "M1", "--reason", "信用修复，提前移出", "--date", "2025-12-01")
-	if e.RemovedOn != "2025-12-01" || e.Status != "removed" || e.Counts {
+	if r := h.as("rita").fails(2, "roster", "remove", "M1", "--reason", "信用修复，提前移出"); !strings.Contains(r.Err, "第三十六条") {
+		t.Fatalf("removal without a ground: %s", r.Err)
+	}
+	h.as("rita").fails(2, "roster", "remove", "M1", "--ground", "revoked")
+	h.as("rita").fails(2, "roster", "remove", "M1", "--ground", "whim", "--ref", "x")
+	e = h.as("rita").scEntry("roster", "remove", "M1", "--ground", "revoked", "--ref", "苏税稽移〔2025〕12号", "--reason", "认定单位移出", "--date", "2025-12-01")
+	if e.RemovedOn != "2025-12-01" || e.Status != "removed" || e.Counts || e.Ground != "revoked" || e.Ref != "苏税稽移〔2025〕12号" {
 		t.Fatalf("removed: %+v", e)
 	}
 	if c := h.scCheck(orgB, "--matter", "政府采购"); c.Hits != 0 {
 		t.Fatalf("removed entry hit: %+v", c)
 	}
-	h.as("rita").fails(5, "roster", "remove", "M1", "--reason", "again")
+	h.as("rita").fails(5, "roster", "remove", "M1", "--ground", "revoked", "--ref", "again")
 
 	// A rejected entry counts nowhere either.
 	h.as("carl").ok(scAddArgs(orgC, "red", "2025-11-10")...)

@@ -70,7 +70,7 @@ func TestSubjectShowListEntriesAndOpenCases(t *testing.T) {
 	add("手工名单三", "2025-11-03")
 	carol.ok("roster", "approve", "M1")
 	carol.ok("roster", "approve", "M3")
-	carol.ok("roster", "remove", "M3", "--reason", "信用修复")
+	carol.ok("roster", "remove", "M3", "--ground", "revoked", "--ref", "某局移〔2025〕1号", "--reason", "认定单位移出")
 	// An objection decided (finished), one open; a repair applied.
 	bob.ok("objection", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
 	carol.ok("objection", "decide", "1", "--reject", "--reason", "信息无误")

@@ -10,6 +10,7 @@ package repair
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"credit/internal/apperr"
@@ -17,6 +18,7 @@ import (
 	"credit/internal/civil"
 	"credit/internal/operator"
 	"credit/internal/queue"
+	"credit/internal/roster"
 	"credit/internal/store"
 	"credit/internal/workday"
 )
@@ -82,18 +84,26 @@ var Machine = &queue.Machine{
 func opinion(w catalog.Workdays) int { return w.RepairOpinion }
 func verify(w catalog.Workdays) int  { return w.RepairVerify }
 
-// Reasons an application is not eligible (SPEC §E), with their Chinese text.
+// Reasons an application is refused at application (SPEC §E as amended by
+// issue 15). Only formal conditions are checked here: the record is negative
+// and within its validity, the clean year of 第三十四条(二) has passed with no
+// same-kind act in it, and the written commitment of (三) is given. Whether
+// the correction took effect (一) and the commitment is sound (三) is the
+// provider's to judge in its written opinion (第三十五条). The two office
+// rules say so in their text, with the article they serve.
 var Reasons = []struct{ Code, Zh, En string }{
-	{"not_negative", "该记录不是失信（负面）信息", "the record is not negative information"},
-	{"expired", "该失信信息已超过有效期，无需修复", "the record has expired"},
-	{"already_repaired", "该记录已经修复", "the record has already been repaired"},
+	{"not_negative", "该信息不是失信（负面）信息，不适用信用修复（第三十四条）", "the information is not negative; repair does not apply (第三十四条)"},
+	{"expired", "该失信信息已超过有效期，不再公开、不再作为惩戒依据，无需修复（第三十条、第三十四条“使用期限内”）", "the record has expired (第三十条): it is no longer public or used, so there is nothing to repair"},
+	{"already_repaired", "该信息已经修复", "it has already been repaired"},
 	{"withdrawn", "该记录已经撤除", "the record has been withdrawn"},
 	{"purged", "该记录已按保存期限清除（第八条），内容已不存在", "the record was purged after its retention period (art. 8)"},
-	{"open_objection", "该记录有尚未办结的异议", "the record has an open objection"},
-	{"open_repair", "该记录已有正在办理的修复申请", "the record already has an open repair"},
-	{"clean_period_not_met", "自纠正之日起未满规定期限（第三十四条(二)）", "the clean period since the correction has not passed (art. 34(2))"},
-	{"later_negative_record", "纠正之后又发生同类失信行为（第三十四条(二)）", "a negative record of the same kind was decided after the correction (art. 34(2))"},
-	{"no_commitment", "没有信用承诺（第三十四条(三)）", "no commitment was given (art. 34(3))"},
+	{"not_approved", "该名单条目尚未审核通过或已被驳回，不在名单上", "the list entry is not approved (pending or rejected): it is not on the list"},
+	{"removed", "该名单条目已移出名单", "the list entry has been removed from its list"},
+	{"open_objection", "本办公室规则（服务第三十二条、第三十五条）：该记录有尚未办结的异议，异议办结、记录内容确定后再申请修复", "office rule (serving 第三十二条 and 第三十五条): the record has an open objection; apply once it is decided"},
+	{"open_repair", "本办公室规则（服务第三十五条）：该信息已有正在办理的修复申请，一件申请一份书面意见、一次公示", "office rule (serving 第三十五条): a repair of it is already open"},
+	{"clean_period_not_met", "自纠正之日起未满 1 年（第三十四条(二)；期满之日的次日起方可申请）", "a full year has not passed since the correction (第三十四条(二)); one may apply from the day after the anniversary"},
+	{"later_negative_record", "自纠正之日起 1 年内又发生同类失信行为（第三十四条(二)；按目录 act_date_field 所列的行为日期，未列时以决定（认定）日期代替）", "a same-kind act happened within the year after the correction (第三十四条(二); by the catalog's act_date_field, else the decision date standing in)"},
+	{"no_commitment", "没有书面信用承诺（第三十四条(三)；承诺的内容由信息提供单位在书面意见中判断）", "no written commitment (第三十四条(三)); its substance is the provider's to judge"},
 }
 
 // ReasonText is a reason's text for people.
@@ -109,13 +119,25 @@ func ReasonText(code, lang string) string {
 	return code
 }
 
-// Application is a repair application as the office receives it.
+// Application is a repair application as the office receives it: about a
+// record, or about a list entry (Entry: M<n> hand-entered, R<n> the
+// provider-reported record n).
 type Application struct {
 	Record      int64
+	Entry       string
 	CorrectedOn civil.Date
 	Commitment  string
 	Evidence    string
 	Applied     civil.Date // zero = today
+}
+
+// FirstDayToApply is the first day one may apply after correcting on
+// corrected: the clean period ends on its anniversary (民法典 第二百零一条,
+// 第二百零二条: the start day does not count, the period ends on the matching
+// day), so the day after. A waiting period, not a deadline for an act: no
+// holiday extension.
+func FirstDayToApply(clean catalog.Period, corrected civil.Date) civil.Date {
+	return clean.AddTo(corrected).AddDays(1)
 }
 
 // Apply receives an application. An eligible one is applied with opinion_due
@@ -131,34 +153,76 @@ func Apply(ctx context.Context, env queue.Env, a Application) (*View, error) {
 	if a.CorrectedOn.IsZero() {
 		return nil, apperr.New(apperr.Usage, "请用 --corrected-on 给出纠正失信行为的日期", "give the date the behaviour was corrected with --corrected-on")
 	}
+	// A behaviour may be corrected before it is 认定 (no check against the
+	// decision date), but not after the application that says it was.
 	if a.CorrectedOn.After(a.Applied) {
-		return nil, apperr.Newf(apperr.Usage, "纠正日期 %s 晚于申请日期 %s", "the correction date %s is after the application date %s", a.CorrectedOn, a.Applied)
+		return nil, apperr.Newf(apperr.Usage, "纠正日期 %s 晚于申请日期 %s：申请时应已纠正失信行为（第三十四条(一)）",
+			"the correction date %s is after the application date %s: the behaviour must be corrected when applying (第三十四条(一))", a.CorrectedOn, a.Applied)
+	}
+	var entry *roster.Entry
+	if a.Entry != "" {
+		if a.Record != 0 {
+			return nil, apperr.New(apperr.Usage, "--record 和 --entry 只能给一个", "give one of --record and --entry")
+		}
+		manual, record, err := roster.ParseID(a.Entry)
+		if err != nil {
+			return nil, err
+		}
+		if record != 0 {
+			a.Record, a.Entry = record, "" // a reported entry is its record
+		} else {
+			cat, _, err := env.Store.CatalogInForce(ctx, a.Applied)
+			if err != nil {
+				return nil, err
+			}
+			e, err := roster.Get(ctx, env.Store, cat, fmt.Sprintf("M%d", manual))
+			if err != nil {
+				return nil, err
+			}
+			entry, a.Entry = &e, e.ID
+		}
+	}
+	if a.Record == 0 && entry == nil {
+		return nil, apperr.New(apperr.Usage, "请用 --record 给出记录编号，或用 --entry 给出名单条目编号", "give the record with --record or the list entry with --entry")
 	}
 	var reasons []string
 	c, err := Machine.Create(ctx, env, "apply", func(c *queue.Change) error {
-		rec, ok, err := c.Tx.CaseRecord(a.Record)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return apperr.Newf(apperr.Usage, "没有记录 %d（或其批次尚未发布）", "no record %d (or its batch is not published)", a.Record)
-		}
-		if reasons, err = eligibility(c.Tx, rec, a); err != nil {
-			return err
+		var r store.Repair
+		var err error
+		if entry != nil {
+			if reasons, err = entryEligibility(ctx, env.Store, c.Tx, *entry, a); err != nil {
+				return err
+			}
+			r = store.Repair{Entry: entry.ID, Rev: 1}
+		} else {
+			rec, ok, err := c.Tx.CaseRecord(a.Record)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return apperr.Newf(apperr.Usage, "没有记录 %d（或其批次尚未发布）", "no record %d (or its batch is not published)", a.Record)
+			}
+			if reasons, err = eligibility(c.Tx, rec, a); err != nil {
+				return err
+			}
+			r = store.Repair{RecordID: rec.ID, Rev: rec.Rev, ContentHash: rec.ContentHash}
 		}
 		c.To = Applied
 		if len(reasons) > 0 {
 			c.To = Refused
 		}
-		id, err := c.Tx.InsertRepair(store.Repair{RecordID: rec.ID, Rev: rec.Rev, ContentHash: rec.ContentHash, CorrectedOn: a.CorrectedOn,
-			Commitment: strings.TrimSpace(a.Commitment), Evidence: a.Evidence, AppliedOn: a.Applied, State: string(c.To),
-			Holds: len(reasons) == 0, Eligible: len(reasons) == 0, Reasons: reasons})
+		r.CorrectedOn, r.Commitment, r.Evidence, r.AppliedOn, r.State = a.CorrectedOn, strings.TrimSpace(a.Commitment), a.Evidence, a.Applied, string(c.To)
+		r.Holds, r.Eligible, r.Reasons = len(reasons) == 0, len(reasons) == 0, reasons
+		id, err := c.Tx.InsertRepair(r)
 		if err != nil {
 			return err
 		}
 		c.ID, c.Start = id, a.Applied
-		c.Details = map[string]any{"record": rec.ID, "rev": rec.Rev, "content_hash": rec.ContentHash, "applied_on": a.Applied.String(),
+		c.Details = map[string]any{"record": r.RecordID, "rev": r.Rev, "content_hash": r.ContentHash, "applied_on": a.Applied.String(),
 			"corrected_on": a.CorrectedOn.String(), "eligible": len(reasons) == 0, "reasons": reasons}
+		if r.Entry != "" {
+			c.Details["entry"] = r.Entry
+		}
 		return nil
 	})
 	if err != nil {
@@ -173,14 +237,21 @@ func Apply(ctx context.Context, env queue.Env, a Application) (*View, error) {
 		for _, r := range reasons {
 			zh, en = append(zh, ReasonText(r, "zh")+"（"+r+"）"), append(en, r)
 		}
-		return v, apperr.New(apperr.Rule,
-			fmt.Sprintf("信用修复申请 %d 不符合条件，已登记为不予修复：%s", c.ID, strings.Join(zh, "；")),
-			fmt.Sprintf("repair %d is not eligible and is stored as refused: %s", c.ID, strings.Join(en, ", ")))
+		msgZh := fmt.Sprintf("信用修复申请 %d 不符合条件，已登记为不予修复：%s", c.ID, strings.Join(zh, "；"))
+		msgEn := fmt.Sprintf("repair %d is not eligible and is stored as refused: %s", c.ID, strings.Join(en, ", "))
+		if slices.Contains(reasons, "clean_period_not_met") {
+			if cat, _, err := env.Store.CatalogInForce(ctx, a.Applied); err == nil {
+				first := FirstDayToApply(cat.Policy.RepairCleanPeriod, a.CorrectedOn)
+				msgZh += fmt.Sprintf("。纠正日期 %s，最早可于 %s 申请", a.CorrectedOn, first)
+				msgEn += fmt.Sprintf(". Corrected on %s: the first day to apply is %s", a.CorrectedOn, first)
+			}
+		}
+		return v, apperr.New(apperr.Rule, msgZh, msgEn)
 	}
 	return v, nil
 }
 
-// eligibility checks SPEC §E on the application date and returns the codes
+// eligibility checks a record on the application date and returns the codes
 // of every failed condition.
 func eligibility(tx *store.Tx, rec store.CaseRecord, a Application) ([]string, error) {
 	var out []string
@@ -215,21 +286,97 @@ func eligibility(tx *store.Tx, rec store.CaseRecord, a Application) ([]string, e
 	if err != nil {
 		return nil, err
 	}
-	if cat.Policy.RepairCleanPeriod.AddTo(a.CorrectedOn).After(a.Applied) {
+	end := cat.Policy.RepairCleanPeriod.AddTo(a.CorrectedOn)
+	if !a.Applied.After(end) {
 		fail("clean_period_not_met")
 	}
 	// 同类失信行为: same item and, when the item names one, the same value of
-	// its kind field (for XZCF 违法行为类型), decided after the correction.
-	kindField := ""
+	// its kind field (for XZCF 违法行为类型), that HAPPENED within the year
+	// after the correction: (corrected_on, corrected_on + 1y]. The act date
+	// is the item's act_date_field; without one (XZCF's national layout has
+	// no act date) the decision date stands in.
+	var kindField, actField string
 	if it := cat.Item(rec.Item); it != nil {
-		kindField = it.KindField
+		kindField, actField = it.KindField, it.ActDateField
 	}
-	later, err := tx.NegativeRecordsAfter(rec.SubjectID, rec.Item, a.CorrectedOn.String(), rec.ID)
+	others, err := tx.NegativeRecordsOf(rec.SubjectID, rec.Item, rec.ID)
 	if err != nil {
 		return nil, err
 	}
-	for _, o := range later {
-		if kindField == "" || sameKind(o.Value(kindField), rec.Value(kindField)) {
+	for _, o := range others {
+		if kindField != "" && !sameKind(o.Value(kindField), rec.Value(kindField)) {
+			continue
+		}
+		if within(ActDate(o.Value(actField), actField, o.DecidedOn), a.CorrectedOn, end) {
+			fail("later_negative_record")
+			break
+		}
+	}
+	if strings.TrimSpace(a.Commitment) == "" {
+		fail("no_commitment")
+	}
+	return out, nil
+}
+
+// ActDate is when an act happened: the act-date field's value when the item
+// names one and the record holds it, else the decision date standing in.
+func ActDate(actValue, actField, decided string) civil.Date {
+	if actField != "" {
+		if d, err := civil.Parse(strings.TrimSpace(actValue)); err == nil {
+			return d
+		}
+	}
+	d, _ := civil.Parse(decided)
+	return d
+}
+
+// within reports whether d lies in (from, through].
+func within(d, from, through civil.Date) bool {
+	return !d.IsZero() && d.After(from) && !d.After(through)
+}
+
+// entryEligibility checks a hand-entered list entry: on the black list,
+// approved, in force, not removed; no open repair (office rule); the clean
+// year passed with no same-kind entry (the same list name) determined in
+// it — the determination date standing in for the act date; a commitment.
+func entryEligibility(ctx context.Context, st *store.Store, tx *store.Tx, e roster.Entry, a Application) ([]string, error) {
+	var out []string
+	fail := func(code string) { out = append(out, code) }
+	if e.List != roster.Black {
+		fail("not_negative")
+	}
+	switch e.Status(a.Applied) {
+	case roster.StatusPending, roster.StatusRejected:
+		fail("not_approved")
+	case roster.StatusExpired:
+		fail("expired")
+	case roster.StatusRepaired:
+		fail("already_repaired")
+	case roster.StatusRemoved:
+		fail("removed")
+	}
+	if n, err := tx.OpenEntryRepairs(e.ID); err != nil {
+		return nil, err
+	} else if n > 0 {
+		fail("open_repair")
+	}
+	cat, _, err := tx.CatalogInForce(a.Applied)
+	if err != nil {
+		return nil, err
+	}
+	end := cat.Policy.RepairCleanPeriod.AddTo(a.CorrectedOn)
+	if !a.Applied.After(end) {
+		fail("clean_period_not_met")
+	}
+	others, err := roster.Entries(ctx, st, cat, roster.Filter{SubjectCode: e.SubjectCode, List: e.List})
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range others {
+		if o.ID == e.ID || o.State != roster.Approved || o.Redacted || !sameKind(o.ListName, e.ListName) {
+			continue
+		}
+		if within(o.Determined, a.CorrectedOn, end) {
 			fail("later_negative_record")
 			break
 		}
@@ -373,6 +520,17 @@ func Complete(ctx context.Context, env queue.Env, id int64, note string) (*View,
 		if err != nil {
 			return err
 		}
+		if r.Entry != "" {
+			// A hand-entered list entry: it leaves its list today, on the
+			// repair ground (第三十五条); the entry itself stays as archive.
+			if _, done, err := c.Tx.RosterRemoval(r.Entry); err != nil {
+				return err
+			} else if done {
+				return apperr.Newf(apperr.Rule, "名单条目 %s 已经移出名单，不能完成修复", "list entry %s has left its list already", r.Entry)
+			}
+			c.Details["entry"] = r.Entry
+			return c.Tx.RemoveRosterEntry(r.Entry, c.Today().String(), roster.GroundRepair, fmt.Sprintf("repair:%d", id), "信用修复（第三十五条）")
+		}
 		rec, ok, err := c.Tx.CaseRecord(r.RecordID)
 		if err != nil {
 			return err
@@ -402,6 +560,9 @@ func simple(ctx context.Context, env queue.Env, id int64, command, note string, 
 		}
 		c.Note = note
 		c.Details["record"] = r.RecordID
+		if r.Entry != "" {
+			c.Details["entry"] = r.Entry
+		}
 		if step != nil {
 			return step(c)
 		}

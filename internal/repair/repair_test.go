@@ -2,9 +2,11 @@ package repair
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"credit/internal/catalog"
+	"credit/internal/civil"
 	"credit/internal/operator"
 	"credit/internal/queue"
 )
@@ -59,5 +61,39 @@ func TestTableIsSpecE(t *testing.T) {
 func TestSameKind(t *testing.T) {
 	if !sameKind("虚假广告", " 虚假广告 ") || !sameKind("", "") || sameKind("虚假广告", "无照经营") {
 		t.Error("sameKind")
+	}
+}
+
+// 民法典 第二百零一条、第二百零二条: the clean year ends on the matching day
+// (the month's last day when there is none), and one may apply the day after.
+func TestFirstDayToApply(t *testing.T) {
+	year := catalog.Period{Years: 1}
+	for corrected, want := range map[string]string{
+		"2024-05-10": "2025-05-11", // issue 15's example
+		"2024-02-29": "2025-03-01", // no 2025-02-29: the year ends 02-28
+		"2024-12-31": "2026-01-01",
+	} {
+		if got := FirstDayToApply(year, civil.MustParse(corrected)); got.String() != want {
+			t.Errorf("corrected %s: first day %s, want %s", corrected, got, want)
+		}
+	}
+}
+
+// The office rules among the refusals say so, with the article they serve;
+// the reasons of 第三十四条 cite it.
+func TestReasonsMarkOfficeRules(t *testing.T) {
+	for _, r := range Reasons {
+		office := r.Code == "open_objection" || r.Code == "open_repair"
+		if office != strings.Contains(r.Zh, "本办公室规则") || office != strings.Contains(r.En, "office rule") {
+			t.Errorf("%s: office rule marking wrong: %s / %s", r.Code, r.Zh, r.En)
+		}
+		if office && !strings.Contains(r.Zh, "服务第三十") {
+			t.Errorf("%s names no article it serves: %s", r.Code, r.Zh)
+		}
+	}
+	for _, code := range []string{"clean_period_not_met", "later_negative_record", "no_commitment"} {
+		if !strings.Contains(ReasonText(code, "zh"), "第三十四条") {
+			t.Errorf("%s does not cite 第三十四条", code)
+		}
 	}
 }

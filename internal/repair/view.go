@@ -14,7 +14,8 @@ import (
 // Entry is a repair as the queue lists it (the same keys as an objection's).
 type Entry struct {
 	ID          int64       `json:"id"`
-	Record      int64       `json:"record"`
+	Record      int64       `json:"record"`          // 0 for a hand-entered list entry
+	ListEntry   string      `json:"entry,omitempty"` // M<n>: a hand-entered list entry
 	Item        string      `json:"item"`
 	Provider    string      `json:"provider"`
 	Subject     string      `json:"subject"`
@@ -95,7 +96,7 @@ type View struct {
 }
 
 func entry(r store.Repair, s queue.Standing, ps []store.PublicityStretch, lang string) Entry {
-	return Entry{ID: r.ID, Record: r.RecordID, Item: r.Item, Provider: r.Provider, Subject: r.SubjectCode, State: queue.State(r.State),
+	return Entry{ID: r.ID, Record: r.RecordID, ListEntry: r.Entry, Item: r.Item, Provider: r.Provider, Subject: r.SubjectCode, State: queue.State(r.State),
 		StateLabel: Machine.StateLabel(queue.State(r.State), lang), AppliedOn: r.AppliedOn, CorrectedOn: r.CorrectedOn, Standing: s,
 		Publicity: publicity(ps, queue.State(r.State))}
 }
@@ -209,6 +210,7 @@ func entries(ctx context.Context, st *store.Store, cal *workday.Calendar, today 
 type Notice struct {
 	Repair      int64      `json:"repair"`
 	Record      int64      `json:"record"`
+	ListEntry   string     `json:"entry,omitempty"`
 	Item        string     `json:"item"`
 	Provider    string     `json:"provider"`
 	Subject     string     `json:"subject"`
@@ -247,11 +249,11 @@ func PublicityOn(ctx context.Context, st *store.Store, on civil.Date) ([]Notice,
 	for _, p := range ps {
 		r := byID[p.RepairID]
 		code, name := r.SubjectCode, r.SubjectName
-		if r.SubjectKind == "natural_person" {
+		if r.SubjectKind == "natural_person" || r.SubjectKind == "" && ident.Check(code).Kind == ident.NaturalPerson {
 			code, name = ident.Mask(code), ident.MaskName(name)
 		}
 		stretches := all[r.ID]
-		out = append(out, Notice{Repair: r.ID, Record: r.RecordID, Item: r.Item, Provider: r.Provider, Subject: code, SubjectName: name,
+		out = append(out, Notice{Repair: r.ID, Record: r.RecordID, ListEntry: r.Entry, Item: r.Item, Provider: r.Provider, Subject: code, SubjectName: name,
 			FirstDay: stretches[0].First, LastDay: stretches[len(stretches)-1].Last})
 	}
 	return out, nil

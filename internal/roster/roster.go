@@ -3,9 +3,11 @@
 // the catalog's list items (HMD, HEIMD) imported from provider files — they
 // count as soon as their batch is published — or typed in by hand from a
 // paper determination, which counts only once a reviewer approves it. Either
-// may be removed (移出) with a reason and a date. Only approved, valid,
-// unremoved entries count anywhere: in checks, as grounds of cases and in the
-// collection report's late-report count. An entry reported after the end of
+// leaves its list (移出) only on a listed ground with a document (第三十六条:
+// workflow.go), and a black-list entry of a 法人 typed in by hand is recorded
+// against the persons it finds responsible (第二十九条: responsible.go).
+// Only approved, valid, unremoved entries count anywhere: in checks, as
+// grounds of cases and in the collection report's late-report count. An entry reported after the end of
 // the month following its determination is late (第十七条).
 package roster
 
@@ -136,6 +138,14 @@ type Entry struct {
 	RemovedOn    civil.Date `json:"removed_on"`
 	RemovalNote  string     `json:"removal_reason,omitempty"`
 	RemovedBy    string     `json:"removed_by,omitempty"`
+	// RemovalGround is the listed ground of the removal (第三十六条: revoked,
+	// objection, repair, expired; "" for a removal made before grounds were
+	// required) and RemovalRef its document.
+	RemovalGround string `json:"removal_ground,omitempty"`
+	RemovalRef    string `json:"removal_ref,omitempty"`
+	// Responsible are the persons a hand-entered black-list entry of a 法人
+	// is recorded against (第二十九条). Personal: office views only.
+	Responsible []Responsible `json:"responsible,omitempty"`
 	// Redacted: the entry's record was withdrawn (an objection on ground
 	// prohibited or expired, 第三十一条): only its ids, list, source, the
 	// subject's code, the batch and provider that reported it and its
@@ -148,7 +158,7 @@ type Entry struct {
 func (e *Entry) redact() {
 	*e = Entry{ID: e.ID, Source: e.Source, List: e.List, Item: e.Item, SubjectCode: e.SubjectCode, SubjectKind: e.SubjectKind,
 		SubjectID: e.SubjectID, Reported: e.Reported, Provider: e.Provider, State: e.State, RecordID: e.RecordID,
-		RecordStatus: e.RecordStatus, BatchID: e.BatchID, RemovedOn: e.RemovedOn, RemovedBy: e.RemovedBy, Redacted: true}
+		RecordStatus: e.RecordStatus, BatchID: e.BatchID, RemovedOn: e.RemovedOn, RemovedBy: e.RemovedBy, RemovalGround: e.RemovalGround, Redacted: true}
 }
 
 // Status is the entry's status on date on.
@@ -162,6 +172,8 @@ func (e Entry) Status(on civil.Date) string {
 		return StatusWithdrawn
 	case e.RecordStatus == "repaired":
 		return StatusRepaired
+	case !e.RemovedOn.IsZero() && !on.Before(e.RemovedOn) && e.RemovalGround == GroundRepair:
+		return StatusRepaired // a hand-entered entry repaired (第三十五条)
 	case !e.RemovedOn.IsZero() && !on.Before(e.RemovedOn):
 		return StatusRemoved
 	case !e.Determined.IsZero() && e.Determined.After(on):
@@ -361,10 +373,18 @@ func Entries(ctx context.Context, st *store.Store, cat *catalog.Catalog, f Filte
 	if err != nil {
 		return nil, err
 	}
+	var manualIDs []int64
 	for i := range out {
 		if rm, ok := removals[out[i].ID]; ok {
 			out[i].RemovedOn, out[i].RemovalNote, out[i].RemovedBy = parseDate(rm.RemovedOn), rm.Reason, rm.RemovedBy
+			out[i].RemovalGround, out[i].RemovalRef = rm.Ground, rm.Ref
 		}
+		if m, _, _ := ParseID(out[i].ID); m != 0 {
+			manualIDs = append(manualIDs, m)
+		}
+	}
+	if err := attachResponsible(ctx, st, out, manualIDs); err != nil {
+		return nil, err
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if c := out[i].Determined.Compare(out[j].Determined); c != 0 {

@@ -1,6 +1,7 @@
 package roster
 
 import (
+	"reflect"
 	"testing"
 
 	"credit/internal/apperr"
@@ -100,7 +101,7 @@ func TestRedactWithdrawnEntry(t *testing.T) {
 	e.redact()
 	want := Entry{ID: "R9", Source: SourceImport, List: Black, Item: "HEIMD", SubjectCode: "91350100M000100Y43", SubjectKind: "organisation",
 		Reported: d("2025-08-01"), Provider: "11100000000013127D", State: Approved, RecordID: 9, RecordStatus: "withdrawn", BatchID: 4, Redacted: true}
-	if e != want {
+	if !reflect.DeepEqual(e, want) {
 		t.Errorf("redacted entry = %+v, want %+v", e, want)
 	}
 	if s := e.Status(d("2025-12-01")); s != StatusWithdrawn || e.Counts(d("2025-12-01")) {

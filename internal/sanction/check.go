@@ -77,6 +77,7 @@ type EntryHit struct {
 // subject's own, the organisation it was filed under and the subject's role.
 type RecordHit struct {
 	RecordID   int64  `json:"record_id"`
+	Entry      string `json:"entry,omitempty"` // a hand-entered black-list entry (M<n>) linked by 第二十九条; RecordID is 0
 	Item       string `json:"item"`
 	ItemName   string `json:"item_name"`
 	Provider   string `json:"provider"`
@@ -125,7 +126,7 @@ func (h Hits) Refs() []store.RecordRef {
 		}
 	}
 	for _, r := range h.Records {
-		if !seen[r.RecordID] {
+		if r.RecordID != 0 && !seen[r.RecordID] {
 			seen[r.RecordID] = true
 			out = append(out, store.RecordRef{ID: r.RecordID, ContentHash: r.hash})
 		}
@@ -180,7 +181,32 @@ func HitsOn(ctx context.Context, st *store.Store, cat *catalog.Catalog, scope *S
 		}
 		h.Records = append(h.Records, hit)
 	}
+	// 第二十九条 for hand-entered black-list entries of a 法人: the persons
+	// the determination found responsible, while the entry counts.
+	linked, err := roster.LinkedTo(ctx, st, cat, code, on)
+	if err != nil {
+		return h, err
+	}
+	for _, l := range linked {
+		if l.Item != "" && !scope.Sees(l.Item) {
+			continue
+		}
+		hit := RecordHit{Entry: l.ID, Item: l.Item, Provider: l.Provider, DecidedOn: l.Determined.String(), ValidUntil: l.ValidUntil.String(),
+			Role: l.Role, Article: "第二十九条", OwnerCode: l.SubjectCode, OwnerName: l.SubjectName}
+		if it := cat.Item(l.Item); it != nil {
+			hit.ItemName = it.Name
+		}
+		h.Records = append(h.Records, hit)
+	}
 	return h, nil
+}
+
+// id names a record hit: its record number, or the hand-entered entry.
+func (r RecordHit) id() string {
+	if r.RecordID == 0 && r.Entry != "" {
+		return r.Entry
+	}
+	return fmt.Sprintf("%d", r.RecordID)
 }
 
 // Grounds are the hits that ground measure m: its list types' entries and,
@@ -194,7 +220,7 @@ func (m *Measure) Grounds(h Hits) []Ground {
 	}
 	if contains(m.Records, RecordSerious) {
 		for _, r := range h.Records {
-			out = append(out, Ground{Type: "record", ID: fmt.Sprintf("%d", r.RecordID), Item: r.Item, Role: r.Role})
+			out = append(out, Ground{Type: "record", ID: r.id(), Item: r.Item, Role: r.Role})
 		}
 	}
 	return out
@@ -269,7 +295,7 @@ func describeHits(h Hits, lang string) string {
 		parts = append(parts, ListLabel(e.List, lang)+" "+e.ID)
 	}
 	for _, r := range h.Records {
-		parts = append(parts, pick(lang, "严重失信记录 #", "serious record #")+fmt.Sprint(r.RecordID))
+		parts = append(parts, pick(lang, "严重失信记录 #", "serious record #")+r.id())
 	}
 	if len(parts) == 0 {
 		return pick(lang, "无有效名单和严重失信记录", "no valid list entry and no serious record")

@@ -31,11 +31,13 @@ func (t *Tx) OpenProcedures(recordID int64) ([]string, error) {
 	return locks, err
 }
 
-// NegativeRecordsAfter lists the subject's other visible, not withdrawn,
-// negative records of item decided after the date (YYYY-MM-DD).
-func (t *Tx) NegativeRecordsAfter(subjectID int64, item, after string, except int64) ([]CaseRecord, error) {
+// NegativeRecordsOf lists the subject's other visible, not withdrawn,
+// negative records of item, whatever their dates: whether a same-kind act
+// happened within the clean year (第三十四条(二)) is judged on each record's
+// act date, which only the catalog names (internal/repair).
+func (t *Tx) NegativeRecordsOf(subjectID int64, item string, except int64) ([]CaseRecord, error) {
 	rows, err := t.QueryContext(t.ctx, caseRecordSQL+` WHERE r.subject_id = ? AND r.item = ? AND r.category = 'negative'
-		AND r.decided_on > ? AND r.id <> ? AND r.status <> 'withdrawn' ORDER BY r.decided_on, r.id`, subjectID, item, after, except)
+		AND r.id <> ? AND r.status <> 'withdrawn' ORDER BY r.decided_on, r.id`, subjectID, item, except)
 	if err != nil {
 		return nil, err
 	}
@@ -51,10 +53,19 @@ func (t *Tx) NegativeRecordsAfter(subjectID int64, item, after string, except in
 	return out, rows.Err()
 }
 
+// OpenEntryRepairs counts the repairs that hold hand-entered list entry
+// entry ('M<n>') open.
+func (t *Tx) OpenEntryRepairs(entry string) (int, error) {
+	var n int
+	err := t.QueryRowContext(t.ctx, "SELECT count(*) FROM repairs WHERE entry = ? AND holds = 1", entry).Scan(&n)
+	return n, err
+}
+
 // Repair is one repair application with the record it is about.
 type Repair struct {
 	ID          int64
-	RecordID    int64
+	RecordID    int64  // 0 for a hand-entered list entry
+	Entry       string // 'M<n>' for a hand-entered list entry, else ""
 	Rev         int
 	ContentHash string
 	CorrectedOn civil.Date
@@ -83,9 +94,13 @@ func (t *Tx) InsertRepair(r Repair) (int64, error) {
 	if r.Reasons == nil {
 		reasons = []byte("[]")
 	}
-	res, err := t.ExecContext(t.ctx, `INSERT INTO repairs(record_id, rev, content_hash, corrected_on, commitment, evidence, applied_on, state,
-		holds, eligible, reasons, filed_on, filed_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-		r.RecordID, r.Rev, r.ContentHash, r.CorrectedOn.String(), r.Commitment, r.Evidence, r.AppliedOn.String(), r.State,
+	var record any = r.RecordID
+	if r.Entry != "" {
+		record = nil
+	}
+	res, err := t.ExecContext(t.ctx, `INSERT INTO repairs(record_id, entry, rev, content_hash, corrected_on, commitment, evidence, applied_on, state,
+		holds, eligible, reasons, filed_on, filed_by, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		record, r.Entry, r.Rev, r.ContentHash, r.CorrectedOn.String(), r.Commitment, r.Evidence, r.AppliedOn.String(), r.State,
 		boolInt(r.Holds), boolInt(r.Eligible), string(reasons), t.Actor.Today.String(), t.Actor.Operator, t.At, t.At)
 	if err != nil {
 		return 0, err
@@ -99,16 +114,20 @@ func (t *Tx) SetRepairOpinion(id int64, opinion string) error {
 	return err
 }
 
-const repairSQL = `SELECT p.id, p.record_id, p.rev, p.content_hash, p.corrected_on, p.commitment, p.evidence, p.applied_on, p.state,
+// repairSQL reads a repair with what it is about: the record (and its
+// subject), or the hand-entered list entry (its 认定单位 stands as provider).
+const repairSQL = `SELECT p.id, coalesce(p.record_id, 0), p.entry, p.rev, p.content_hash, p.corrected_on, p.commitment, p.evidence, p.applied_on, p.state,
 	p.holds, p.eligible, p.reasons, p.opinion, p.filed_on, p.filed_by, p.created_at, p.updated_at,
-	r.item, r.provider, s.code, s.name, s.kind, r.natural_key
-	FROM repairs p JOIN records r ON r.id = p.record_id JOIN subjects s ON s.id = r.subject_id`
+	coalesce(r.item, ''), coalesce(r.provider, e.unit, ''), coalesce(s.code, e.subject_code, ''), coalesce(s.name, e.subject_name, ''),
+	coalesce(s.kind, (SELECT k.kind FROM subjects k WHERE k.code = e.subject_code), ''), coalesce(r.natural_key, '')
+	FROM repairs p LEFT JOIN records r ON r.id = p.record_id LEFT JOIN subjects s ON s.id = r.subject_id
+	LEFT JOIN roster_entries e ON p.entry <> '' AND e.id = CAST(substr(p.entry, 2) AS INTEGER)`
 
 func scanRepair(sc interface{ Scan(...any) error }) (Repair, error) {
 	var p Repair
 	var corrected, applied, filed, reasons string
 	var holds, eligible int
-	if err := sc.Scan(&p.ID, &p.RecordID, &p.Rev, &p.ContentHash, &corrected, &p.Commitment, &p.Evidence, &applied, &p.State,
+	if err := sc.Scan(&p.ID, &p.RecordID, &p.Entry, &p.Rev, &p.ContentHash, &corrected, &p.Commitment, &p.Evidence, &applied, &p.State,
 		&holds, &eligible, &reasons, &p.Opinion, &filed, &p.FiledBy, &p.CreatedAt, &p.UpdatedAt,
 		&p.Item, &p.Provider, &p.SubjectCode, &p.SubjectName, &p.SubjectKind, &p.NaturalKey); err != nil {
 		return p, err
@@ -149,6 +168,7 @@ type RepairFilter struct {
 	State    string
 	Provider string
 	Record   int64
+	Entry    string // a hand-entered list entry 'M<n>'
 	IDs      []int64
 	Records  []int64 // any of these records; non-nil and empty selects none
 }
@@ -165,6 +185,9 @@ func (s *Store) Repairs(ctx context.Context, f RepairFilter) ([]Repair, error) {
 	}
 	if f.Record != 0 {
 		where, args = append(where, "p.record_id = ?"), append(args, f.Record)
+	}
+	if f.Entry != "" {
+		where, args = append(where, "p.entry = ?"), append(args, f.Entry)
 	}
 	if f.Records != nil {
 		if len(f.Records) == 0 {

@@ -32,8 +32,8 @@ func TestRepairHoldsRecordAndPublicity(t *testing.T) {
 		if err != nil || !slices.Equal(open, []string{"repair"}) {
 			t.Fatalf("open: %v %v", open, err)
 		}
-		// Later negative records of the subject in the item (the kind is the caller's rule).
-		later, err := tx.NegativeRecordsAfter(f.subject, "XZCF", "2024-06-01", f.r1)
+		// The subject's other negative records in the item (the kind and the act date are the caller's rule).
+		later, err := tx.NegativeRecordsOf(f.subject, "XZCF", f.r1)
 		if err != nil || len(later) != 2 || later[0].ID != f.r2 || later[1].ID != f.r3 {
 			t.Fatalf("later: %+v %v", later, err)
 		}
@@ -92,5 +92,53 @@ func TestRepairHoldsRecordAndPublicity(t *testing.T) {
 	rec, _, _ := f.st.CaseRecord(f.ctx, f.r1)
 	if rec.Status != "repaired" || rec.Procedure != "repair" {
 		t.Fatalf("record: %+v", rec)
+	}
+}
+
+// Migration 010 rebuilds repairs (a repair may be about a hand-entered list
+// entry, with no record) and its child repair_publicity: every repair and
+// publicity stretch of a store that had them survives, foreign keys on, and a
+// repair is about a record or an entry, never both or neither.
+func TestMigration010KeepsRepairsAndPublicity(t *testing.T) {
+	f := newQueueFixture(t)
+	d := civil.MustParse
+	var id int64
+	f.write(t, func(tx *Tx) error {
+		var err error
+		if id, err = tx.InsertRepair(Repair{RecordID: f.r1, Rev: 1, ContentHash: "h-A", CorrectedOn: d("2024-06-01"), Commitment: "CN",
+			AppliedOn: d("2025-06-03"), State: "in_publicity", Holds: true, Eligible: true}); err != nil {
+			return err
+		}
+		_, err = tx.AddPublicityStretch(PublicityStretch{RepairID: id, StartedOn: d("2025-09-26"), Days: 5, First: d("2025-09-28"), Last: d("2025-10-10"), Total: 5, Catalog: 1})
+		return err
+	})
+	// Back to schema 9 (what 010 added undone) and up again.
+	for _, q := range []string{"DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground",
+		"ALTER TABLE roster_removals DROP COLUMN ref", "PRAGMA user_version = 9"} {
+		if _, err := f.st.DB.Exec(q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	if from, to, err := f.st.Migrate(f.ctx); err != nil || from != 9 || to != SchemaVersion() {
+		t.Fatalf("migrate: %d → %d %v", from, to, err)
+	}
+	p, ok, err := f.st.Repair(f.ctx, id)
+	if err != nil || !ok || p.RecordID != f.r1 || p.Entry != "" || p.State != "in_publicity" || p.SubjectCode != "91350100M000100Y43" {
+		t.Fatalf("repair after 010: %+v %v", p, err)
+	}
+	if ps, err := f.st.PublicityOn(f.ctx, d("2025-09-29")); err != nil || len(ps) != 1 || ps[0].RepairID != id {
+		t.Fatalf("publicity after 010: %+v %v", ps, err)
+	}
+	var fk int
+	if err := f.st.DB.QueryRow("SELECT count(*) FROM pragma_foreign_key_check").Scan(&fk); err != nil || fk != 0 {
+		t.Fatalf("foreign key check: %d %v", fk, err)
+	}
+	for _, q := range []string{
+		"INSERT INTO repairs(record_id, entry, rev, content_hash, corrected_on, applied_on, state, eligible, filed_on, filed_by, created_at, updated_at) VALUES (NULL, '', 1, '', 'x', 'x', 'applied', 1, 'x', 'x', 'x', 'x')",
+		"INSERT INTO repairs(record_id, entry, rev, content_hash, corrected_on, applied_on, state, eligible, filed_on, filed_by, created_at, updated_at) VALUES (1, 'M1', 1, '', 'x', 'x', 'applied', 1, 'x', 'x', 'x', 'x')",
+	} {
+		if _, err := f.st.DB.Exec(q); err == nil {
+			t.Errorf("accepted: %s", q)
+		}
 	}
 }

@@ -72,6 +72,8 @@ type RosterRemovalRow struct {
 	Reason    string
 	RemovedBy string
 	RemovedAt string
+	Ground    string // revoked | objection | repair | expired; '' before migration 010
+	Ref       string // the document: 认定单位's decision, objection or repair reference
 }
 
 // RosterFilter narrows the entries read. Zero values mean "any".
@@ -196,7 +198,7 @@ func (s *Store) RosterRecords(ctx context.Context, items []string, f RosterFilte
 // nil), by entry id.
 func (s *Store) RosterRemovals(ctx context.Context, ids []string) (map[string]RosterRemovalRow, error) {
 	out := map[string]RosterRemovalRow{}
-	q := "SELECT entry, removed_on, reason, removed_by, removed_at FROM roster_removals"
+	q := "SELECT entry, removed_on, reason, removed_by, removed_at, ground, ref FROM roster_removals"
 	collect := func(q string, args ...any) error {
 		rows, err := s.DB.QueryContext(ctx, q, args...)
 		if err != nil {
@@ -205,7 +207,7 @@ func (s *Store) RosterRemovals(ctx context.Context, ids []string) (map[string]Ro
 		defer rows.Close()
 		for rows.Next() {
 			var r RosterRemovalRow
-			if err := rows.Scan(&r.Entry, &r.RemovedOn, &r.Reason, &r.RemovedBy, &r.RemovedAt); err != nil {
+			if err := rows.Scan(&r.Entry, &r.RemovedOn, &r.Reason, &r.RemovedBy, &r.RemovedAt, &r.Ground, &r.Ref); err != nil {
 				return err
 			}
 			out[r.Entry] = r
@@ -264,19 +266,89 @@ func (t *Tx) DecideRosterEntry(id int64, from, state string) (bool, error) {
 // RosterRemoval reads an entry's removal inside the transaction.
 func (t *Tx) RosterRemoval(entry string) (RosterRemovalRow, bool, error) {
 	var r RosterRemovalRow
-	err := t.QueryRowContext(t.ctx, "SELECT entry, removed_on, reason, removed_by, removed_at FROM roster_removals WHERE entry = ?", entry).
-		Scan(&r.Entry, &r.RemovedOn, &r.Reason, &r.RemovedBy, &r.RemovedAt)
+	err := t.QueryRowContext(t.ctx, "SELECT entry, removed_on, reason, removed_by, removed_at, ground, ref FROM roster_removals WHERE entry = ?", entry).
+		Scan(&r.Entry, &r.RemovedOn, &r.Reason, &r.RemovedBy, &r.RemovedAt, &r.Ground, &r.Ref)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, false, nil
 	}
 	return r, err == nil, err
 }
 
-// RemoveRosterEntry records the removal of an entry from removedOn on.
-func (t *Tx) RemoveRosterEntry(entry, removedOn, reason string) error {
-	_, err := t.ExecContext(t.ctx, `INSERT INTO roster_removals(entry, removed_on, reason, removed_by, removed_at) VALUES (?,?,?,?,?)`,
-		entry, removedOn, reason, t.Actor.Operator, t.At)
+// RemoveRosterEntry records the removal of an entry from removedOn on, on a
+// listed ground with its document reference (第三十六条).
+func (t *Tx) RemoveRosterEntry(entry, removedOn, ground, ref, reason string) error {
+	_, err := t.ExecContext(t.ctx, `INSERT INTO roster_removals(entry, removed_on, reason, removed_by, removed_at, ground, ref) VALUES (?,?,?,?,?,?,?)`,
+		entry, removedOn, reason, t.Actor.Operator, t.At, ground, ref)
 	return err
+}
+
+// EndRecordValidity makes lastDay the record's last valid day (the 认定单位
+// revoked the listing it stands for): the current revision is kept in
+// record_history, the new one made by procedure with ref. It returns the new
+// revision.
+func (t *Tx) EndRecordValidity(recordID int64, lastDay, procedure, ref string) (int, error) {
+	if err := t.supersede(recordID, procedure, ref); err != nil {
+		return 0, err
+	}
+	var rev int
+	err := t.QueryRowContext(t.ctx, `UPDATE records SET rev = rev + 1, rev_batch = NULL, procedure = ?, valid_until = ?, updated_at = ?
+		WHERE id = ? RETURNING rev`, procedure, lastDay, t.At, recordID).Scan(&rev)
+	return rev, err
+}
+
+// RosterLink is a person a hand-entered black-list entry of a 法人 is
+// recorded against (第二十九条).
+type RosterLink struct {
+	EntryID    int64
+	PersonCode string // normalised 身份证号码
+	Role       string // legal_rep | principal | direct
+}
+
+// InsertRosterLinks stores the responsible persons of a hand-entered entry.
+func (t *Tx) InsertRosterLinks(links []RosterLink) error {
+	for _, l := range links {
+		if _, err := t.ExecContext(t.ctx, "INSERT OR IGNORE INTO roster_entry_links(entry_id, person_code, role) VALUES (?,?,?)",
+			l.EntryID, l.PersonCode, l.Role); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RosterLinks lists the responsible persons of the hand-entered entries ids
+// (all when nil), or, with person set, the entries linked to that person.
+func (s *Store) RosterLinks(ctx context.Context, ids []int64, person string) ([]RosterLink, error) {
+	q, args := "SELECT entry_id, person_code, role FROM roster_entry_links", []any{}
+	var where []string
+	if ids != nil {
+		if len(ids) == 0 {
+			return nil, nil
+		}
+		where = append(where, "entry_id IN ("+placeholders(len(ids))+")")
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	if person != "" {
+		where, args = append(where, "person_code = ?"), append(args, person)
+	}
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := s.DB.QueryContext(ctx, q+" ORDER BY entry_id, role, person_code", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RosterLink
+	for rows.Next() {
+		var l RosterLink
+		if err := rows.Scan(&l.EntryID, &l.PersonCode, &l.Role); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
 }
 
 // RosterRecordInTx reads one imported entry's record inside a transaction

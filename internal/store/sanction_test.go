@@ -94,10 +94,10 @@ func TestRosterRowsAndRemovals(t *testing.T) {
 		if ok, err := tx.DecideRosterEntry(id, "pending", "approved"); err != nil || ok {
 			t.Fatalf("approved twice: %v %v", ok, err)
 		}
-		if err := tx.RemoveRosterEntry("M1", "2025-12-01", "移出"); err != nil {
+		if err := tx.RemoveRosterEntry("M1", "2025-12-01", "revoked", "苏税移〔2025〕1号", "移出"); err != nil {
 			return err
 		}
-		if err := tx.RemoveRosterEntry("M1", "2025-12-01", "again"); err == nil {
+		if err := tx.RemoveRosterEntry("M1", "2025-12-01", "revoked", "x", "again"); err == nil {
 			t.Fatal("removed twice")
 		}
 		return tx.Audit("test", "roster:M1", nil)
@@ -113,7 +113,7 @@ func TestRosterRowsAndRemovals(t *testing.T) {
 		t.Fatalf("reported in November: %+v", rows)
 	}
 	rm, err := st.RosterRemovals(ctx, []string{"M1", "R5"})
-	if err != nil || len(rm) != 1 || rm["M1"].RemovedOn != "2025-12-01" {
+	if err != nil || len(rm) != 1 || rm["M1"].RemovedOn != "2025-12-01" || rm["M1"].Ground != "revoked" || rm["M1"].Ref != "苏税移〔2025〕1号" {
 		t.Fatalf("removals: %+v %v", rm, err)
 	}
 	// No list item records yet; no objections: nothing upheld.

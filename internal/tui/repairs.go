@@ -9,6 +9,7 @@ import (
 
 	"credit/internal/queue"
 	"credit/internal/repair"
+	"credit/internal/roster"
 )
 
 // The 修复 view: the credit repair queue (SPEC §E) → a repair's eligibility,
@@ -59,7 +60,7 @@ func repairDetail(m *Model, v *repair.View, w int) []string {
 	}
 	head := [][2]string{
 		{"信用修复", fmt.Sprintf("%d", v.ID)},
-		{"记录", fmt.Sprintf("%d（%s）", v.Record, v.Item)},
+		{"记录", repairRecordCell(v)},
 		{"信息主体", strings.TrimSpace(v.Subject + " " + v.SubjectName)},
 		{"信息提供单位", v.Provider},
 		{"申请日期", v.AppliedOn.String()},
@@ -100,7 +101,7 @@ func opinionLabel(o string) string {
 
 // repairResult is the line the command line prints after a step.
 func repairResult(v *repair.View) string {
-	line := fmt.Sprintf("信用修复 %d（记录 %d）：%s", v.ID, v.Record, v.StateLabel)
+	line := fmt.Sprintf("信用修复 %d（%s）：%s", v.ID, repairAbout(v), v.StateLabel)
 	if v.Due != nil {
 		line += fmt.Sprintf("；%s %s（剩余 %d 个工作日）", repair.Machine.Deadline(v.Deadline).Zh, v.Due, *v.DaysLeft)
 	}
@@ -113,6 +114,34 @@ func repairResult(v *repair.View) string {
 	return line
 }
 
+// repairAbout names what a repair is about: a record, or a hand-entered
+// list entry.
+func repairAbout(v *repair.View) string {
+	if v.ListEntry != "" {
+		return "名单条目 " + v.ListEntry
+	}
+	return fmt.Sprintf("记录 %d", v.Record)
+}
+
+func repairRecordCell(v *repair.View) string {
+	if v.ListEntry != "" {
+		return "名单条目 " + v.ListEntry
+	}
+	return fmt.Sprintf("%d（%s）", v.Record, v.Item)
+}
+
+// recordOrEntry accepts a record number or a list entry id (M3, R17).
+func recordOrEntry(s string) error {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	if strings.HasPrefix(t, "M") || strings.HasPrefix(t, "R") {
+		if _, _, err := roster.ParseID(t); err != nil {
+			return fmt.Errorf("名单条目编号 %q 无效（如 M3、R17）", strings.TrimSpace(s))
+		}
+		return nil
+	}
+	return idField("记录")(s)
+}
+
 // applyRepair is `credit repair apply`.
 func applyRepair(m *Model, record string) *action {
 	var corrected, commitment, evidence, applied string
@@ -121,7 +150,7 @@ func applyRepair(m *Model, record string) *action {
 	a := &action{title: "信用修复 · 受理修复申请"}
 	a.input = func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
-			input("记录编号", &record).Validate(idField("记录")),
+			input("记录编号（名单条目填 M3、R17）", &record).Validate(recordOrEntry),
 			input("纠正失信行为的日期（YYYY-MM-DD）", &corrected).Validate(dateField(false)),
 			input("信用承诺书编号", &commitment),
 			input("证明材料（可空）", &evidence),
@@ -130,15 +159,23 @@ func applyRepair(m *Model, record string) *action {
 	}
 	a.prepare = func(ctx context.Context) (string, error) {
 		id, _ := parseID(record)
-		app = repair.Application{Record: id, CorrectedOn: dateOr(corrected, m.svc.Today), Commitment: commitment, Evidence: evidence,
+		about := fmt.Sprintf("记录 %d", id)
+		entry := ""
+		if t := strings.ToUpper(strings.TrimSpace(record)); strings.HasPrefix(t, "M") || strings.HasPrefix(t, "R") {
+			id, entry, about = 0, t, "名单条目 "+t
+		}
+		app = repair.Application{Record: id, Entry: entry, CorrectedOn: dateOr(corrected, m.svc.Today), Commitment: commitment, Evidence: evidence,
 			Applied: dateOr(applied, m.svc.Today)}
 		ds, err := m.deadlinesSet(ctx, repair.Machine, "apply", repair.Applied, app.Applied)
 		if err != nil {
 			return "", err
 		}
 		return confirmText([]string{
-			fmt.Sprintf("记录 %d，纠正日期 %s，信用承诺 %s，申请日期 %s", app.Record, app.CorrectedOn, orNone(app.Commitment), app.Applied),
-			"受理时按第三十四条审查条件；不符合的申请登记为“不予修复”并列出全部原因。",
+			fmt.Sprintf("%s，纠正日期 %s，信用承诺 %s，申请日期 %s", about, app.CorrectedOn, orNone(app.Commitment), app.Applied),
+			"受理时只审查第三十四条的形式条件：自纠正之日起满 1 年、其间无同类失信行为、有书面承诺；",
+			"纠正成效和承诺内容由信息提供单位在书面意见中判断。",
+			"有未办结的异议或修复时不予受理（本办公室规则，服务第三十二条、第三十五条）。",
+			"不符合的申请登记为“不予修复”并列出全部原因。",
 		}, ds), nil
 	}
 	a.run = func(ctx context.Context) (string, error) {
@@ -218,7 +255,7 @@ func repairStep(m *Model, id int64, command string) *action {
 			return "", err
 		}
 		today := m.svc.Today
-		lines := []string{fmt.Sprintf("信用修复 %d（记录 %d，%s）当前状态：%s", v.ID, v.Record, v.Subject, v.StateLabel)}
+		lines := []string{fmt.Sprintf("信用修复 %d（%s，%s）当前状态：%s", v.ID, repairAbout(v), v.Subject, v.StateLabel)}
 		to := onlyOutcome(mc, command)
 		switch command {
 		case "opinion":

@@ -322,8 +322,12 @@ func entryLines(m *Model, e roster.Entry, w int) []string {
 			pairs = append(pairs, [2]string{"审核人", e.DecidedBy + " " + e.DecidedOn.String()})
 		}
 	}
+	for _, r := range e.Responsible {
+		pairs = append(pairs, [2]string{"负有责任的人员（第二十九条）", r.Code + " " + roster.RoleLabel(r.Role, "zh")})
+	}
 	if !e.RemovedOn.IsZero() {
-		pairs = append(pairs, [2]string{"移出", e.RemovedOn.String() + " " + e.RemovalNote + "（" + e.RemovedBy + "）"})
+		pairs = append(pairs, [2]string{"移出", strings.TrimSpace(e.RemovedOn.String() + " " + roster.GroundLabel(e.RemovalGround, "zh") + " " +
+			e.RemovalRef + " " + e.RemovalNote + "（" + e.RemovedBy + "）")})
 	}
 	return append([]string{""}, kv(m.st, pairs, w)...)
 }
@@ -359,7 +363,7 @@ func (r *rosters) review(m *Model, e roster.Entry) tea.Cmd {
 	status := e.Status(m.svc.Today)
 	opts := reviewOptions(m, e)
 	if len(opts) == 0 {
-		m.say(fmt.Sprintf("名单条目 %s 当前状态“%s”，没有可办理的事项：只有待审核的手工录入条目可以批准或驳回。", e.ID, roster.StatusLabel(status, "zh")))
+		m.say(fmt.Sprintf("名单条目 %s 当前状态“%s”，没有可办理的事项：只有待审核的手工录入条目可以批准或驳回；已生效的条目只能依法定程序凭文书移出（第三十六条，credit roster remove --ground --ref）。", e.ID, roster.StatusLabel(status, "zh")))
 		return nil
 	}
 	verb := opts[0].Value
@@ -403,7 +407,7 @@ func reviewEntry(m *Model, id, verb string) *action {
 		if verb == "approve" {
 			lines = append(lines, fmt.Sprintf("批准后自认定日期 %s 起计入信用审查、联合奖惩案例依据和统计。", e.Determined))
 		} else {
-			lines = append(lines, "驳回后不计入任何审查和统计。")
+			lines = append(lines, "驳回后不计入任何审查和统计（驳回待审核的条目不是移出）。")
 		}
 		if strings.TrimSpace(note) != "" {
 			lines = append(lines, "审核意见："+strings.TrimSpace(note))

@@ -1,0 +1,39 @@
+package cli
+
+import (
+	"database/sql"
+	"fmt"
+	"testing"
+
+	"credit/internal/store"
+)
+
+// undoMigration is, per migration from 7 on, what undoes the tables and
+// columns it made, so that an upgrade test can rewind a store to an older
+// schema and let credit init run the newer migrations again. A new
+// migration must add its entry: rewindSchema fails without one.
+var undoMigration = map[int][]string{
+	7:  {"DROP TABLE measure_versions"},
+	8:  {"DROP TABLE staged_kinds", "DELETE FROM meta WHERE key = 'pending_upgrade:008'"},
+	9:  {"DROP TABLE retention_purges"},
+	10: {"DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground", "ALTER TABLE roster_removals DROP COLUMN ref"},
+}
+
+// rewindSchema undoes the migrations after schema to, newest first.
+func rewindSchema(t *testing.T, db *sql.DB, to int) {
+	t.Helper()
+	for n := store.SchemaVersion(); n > to; n-- {
+		undo, ok := undoMigration[n]
+		if !ok {
+			t.Fatalf("rewindSchema: migration %d has no undo entry in undoMigration", n)
+		}
+		for _, q := range undo {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatalf("undo migration %d: %s: %v", n, q, err)
+			}
+		}
+	}
+	if _, err := db.Exec(fmt.Sprintf("PRAGMA user_version = %d", to)); err != nil {
+		t.Fatal(err)
+	}
+}
