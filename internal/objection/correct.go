@@ -244,6 +244,17 @@ func canonicalField(item *catalog.Item, name string) (string, bool) {
 // stays in record_history). row.Links is empty unless the corrected record is
 // a serious record of an organisation.
 func replaceLinks(tx *store.Tx, rec store.CaseRecord, row *ingest.Checked) error {
+	if len(row.Links) > 0 {
+		// A subject stored as a 非法人组织 (registration data may say so
+		// when the row does not) is never linked (第二十九条).
+		kind, err := tx.SubjectKind(rec.SubjectID)
+		if err != nil {
+			return err
+		}
+		if kind != string(catalog.Organisation) {
+			row.Links = nil
+		}
+	}
 	if len(row.Links) == 0 {
 		return tx.ReplaceLinks(rec.ID, nil)
 	}

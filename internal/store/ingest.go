@@ -1003,3 +1003,10 @@ func (t *Tx) applyStagedKinds(batch int64) error {
 	_, err = t.ExecContext(t.ctx, "DELETE FROM staged_kinds WHERE batch_id = ?", batch)
 	return err
 }
+
+// SubjectKind is the stored kind of a subject.
+func (t *Tx) SubjectKind(id int64) (string, error) {
+	var k string
+	err := t.QueryRowContext(t.ctx, "SELECT kind FROM subjects WHERE id = ?", id).Scan(&k)
+	return k, err
+}

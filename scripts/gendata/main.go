@@ -24,6 +24,7 @@ var XZCFHeader = []string{
 	"行政处罚决定书文号", "违法行为类型", "违法事实", "处罚依据", "处罚类别", "处罚内容", "罚款金额（万元）",
 	"没收违法所得、没收非法财物的金额（万元）", "暂扣或吊销证照名称及编号", "处罚决定日期", "处罚有效期", "公示截止期",
 	"处罚机关", "处罚机关统一社会信用代码", "数据来源单位", "数据来源单位统一社会信用代码", "备注",
+	"法定代表人负有责任", // 第二十九条: the provider's finding, 是 for about half the organisations
 }
 
 const usccAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -137,6 +138,9 @@ func (g gen) XZCFRow(i int, today time.Time) []string {
 		row[8] = g.personName()
 		row[9] = "身份证"
 		row[10] = g.personID("320611", i)
+		if g.r.IntN(2) == 0 {
+			row[30] = "是"
+		}
 	}
 	row[13] = fmt.Sprintf("通%s罚决〔%d〕%d号", ag.name[len("南通市"):len("南通市")+6], decided.Year(), i)
 	row[14] = off.kind
