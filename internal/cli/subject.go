@@ -480,7 +480,7 @@ func newSubjectHistoryCmd(app *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "history CODE",
 		Short: "信息主体每条信息的全部修订：改了什么、谁、何时、依何程序（仅工作人员）/ every revision of every record (office)",
-		Long: `列出信息主体档案中每条信息的每一次修订（第三十六条：不删除任何信息）：首次归集、报送修订、异议更正、
+		Long: `列出信息主体档案中每条信息的每一次修订（第三十六条：不删除任何信息；唯一的例外是第八条保存期限届满后的清除程序，见 credit retention）：首次归集、报送修订、异议更正、
 异议撤回、信用修复，每次列出改动的字段及其原值和新值、操作员、时间和依据（批次、异议或修复编号）。
 已撤回的信息只显示改动了哪些字段，不显示内容。需要经办（clerk）或以上角色；查看本身写入查询记录。
 
