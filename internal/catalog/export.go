@@ -141,6 +141,9 @@ func itemEntries(it *Item) []kvPair {
 	if it.WithdrawnOn != "" {
 		e = append(e, kvPair{"withdrawn_on", quote(it.WithdrawnOn)})
 	}
+	if it.ValidThrough != "" {
+		e = append(e, kvPair{"valid_through", quote(it.ValidThrough)})
+	}
 	if it.ActDateField != "" {
 		e = append(e, kvPair{"act_date_field", quote(it.ActDateField)})
 	}

@@ -38,7 +38,7 @@ var (
 	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning"}
 	validityKeys    = []string{"general", "serious"}
 	lightKeys       = []string{"reject_rate_yellow", "reject_rate_red", "late_days_yellow", "late_days_red"}
-	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "act_date_field", "determined_on", "withdrawn_on", "severity", "roster", "subject", "note", "fields"}
+	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "act_date_field", "determined_on", "withdrawn_on", "valid_through", "severity", "roster", "subject", "note", "fields"}
 	severityKeys    = []string{"default", "rules"}
 	severityRuleKey = []string{"field", "contains", "level"}
 	subjectKeys     = []string{"name", "kind", "codes", "legal_rep", "legal_rep_id", "kind_values"}

@@ -160,6 +160,11 @@ type Item struct {
 	// record (a court removing a 失信被执行人 from its list): from that day
 	// the record is no longer valid, whatever 第三十条's period says.
 	WithdrawnOn string
+	// ValidThrough names a date field holding the last day the record may
+	// be used, as its 认定单位 set it (a list entry's 有效期至): it shortens
+	// 第三十条's period, never lengthens it, so the list and the archive
+	// agree on the day an entry lapses.
+	ValidThrough string
 	// ActDateField names the date field on which the act happened (第三十四条(二):
 	// a same-kind act that happened within the clean year blocks a repair).
 	// Empty: the decision date stands in for it.

@@ -534,7 +534,7 @@ func itemTable(app *App, cat *catalog.Catalog, v store.CatalogVersion, it *catal
 		"subjects": it.Subjects, "update_cycle": it.UpdateCycle, "roster": it.Roster,
 		"validity": validityJSON(cat, it), "retention": periodJSON(it.Retention),
 		"key": key, "kind_field": it.KindField, "severity": severity,
-		"determined_on": determinationJSON(it), "withdrawn_on": it.WithdrawnOn,
+		"determined_on": determinationJSON(it), "withdrawn_on": it.WithdrawnOn, "valid_through": it.ValidThrough,
 		"subject": map[string]any{
 			"name": it.Subject.Name, "kind": it.Subject.Kind, "codes": it.Subject.Codes,
 			"legal_rep": it.Subject.LegalRep, "legal_rep_id": it.Subject.LegalRepID, "kind_values": it.Subject.KindValues,
@@ -668,6 +668,9 @@ func determinationLabel(app *App, it *catalog.Item) string {
 	s := app.T("认定日期（第三十条，使用期限自此起算）：", "determination date (第三十条, validity counts from it): ") + strings.Join(parts, app.T(" → ", " → "))
 	if it.WithdrawnOn != "" {
 		s += app.T("；认定单位撤销日期：", "; withdrawn by the determining body on: ") + it.WithdrawnOn
+	}
+	if it.ValidThrough != "" {
+		s += app.T("；记录自身的有效期至：", "; the record's own last valid day: ") + it.ValidThrough + app.T("（只缩短、不延长上述期限）", " (shortens the period, never lengthens it)")
 	}
 	return s
 }

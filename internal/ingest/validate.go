@@ -47,6 +47,7 @@ type Plan struct {
 	keyFs                      []int
 	decidedFs                  []int // 认定 date fields in order (catalog.Item.DeterminationFields)
 	withdrawnF                 int   // the 认定单位's withdrawal date field, or -1
+	validThroughF              int   // the record's own last valid day field, or -1
 	ownIncomeF                 int   // ColOwnIncome (capacity.go), -1 when none
 
 	orderOnce sync.Once
@@ -143,7 +144,7 @@ func (c *Checked) fail(field, reason, format string, args ...any) {
 // come back as a *FileError.
 func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today civil.Date, serial, ignoreUnknown bool, file string) (*Plan, error) {
 	p := &Plan{Catalog: cat, Item: item, Today: today, Serial: serial, Header: header,
-		negative: item.Category == catalog.Negative, nameF: -1, kindF: -1, repF: -1, repIDF: -1, withdrawnF: -1}
+		negative: item.Category == catalog.Negative, nameF: -1, kindF: -1, repF: -1, repIDF: -1, withdrawnF: -1, validThroughF: -1}
 	for _, f := range item.Fields {
 		p.Layout = append(p.Layout, f.Name)
 	}
@@ -230,6 +231,7 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 		}
 	}
 	p.withdrawnF = pos(item.WithdrawnOn)
+	p.validThroughF = pos(item.ValidThrough)
 	p.precompute()
 	return p, nil
 }
@@ -656,7 +658,11 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 	if p.withdrawnF >= 0 && c.Values[p.withdrawnF] != "" {
 		withdrawn, _ = civil.Parse(c.Values[p.withdrawnF])
 	}
-	c.ValidUntil = p.Catalog.LastValidDay(it, c.Category, c.Severity, c.DecidedOn, withdrawn)
+	var through civil.Date
+	if p.validThroughF >= 0 && c.Values[p.validThroughF] != "" {
+		through, _ = civil.Parse(c.Values[p.validThroughF])
+	}
+	c.ValidUntil = p.Catalog.LastValidDay(it, c.Category, c.Severity, c.DecidedOn, withdrawn, through)
 }
 
 // isLegalPerson reports whether a subject may be a 严重失信法人 of 第二十九条:
