@@ -161,16 +161,19 @@ func (m *Machine) Diagram(lang string) string {
 		} else if cmd.Article != "" {
 			parts = append(parts, cmd.Article)
 		}
-		if len(m.command(t.Command).Guards) > 0 {
-			parts = append(parts, "*")
-		}
 		label := strings.Join(parts, " · ")
 		if len(t.From) == 0 {
 			fmt.Fprintf(&b, "    [*] --> %s: %s\n", mermaidID(t.To), label)
 			continue
 		}
 		for _, f := range t.From {
-			fmt.Fprintf(&b, "    %s --> %s: %s\n", mermaidID(f), mermaidID(t.To), label)
+			mark := "" // * : a guard applies to this arrow (listed under the diagram)
+			for _, g := range cmd.Guards {
+				if g.applies(f) {
+					mark = " · *"
+				}
+			}
+			fmt.Fprintf(&b, "    %s --> %s: %s%s\n", mermaidID(f), mermaidID(t.To), label, mark)
 		}
 	}
 	for _, s := range m.States {
