@@ -121,11 +121,6 @@ func Withdraw(ctx context.Context, env queue.Env, id int64, note string) (*View,
 		if err != nil {
 			return err
 		}
-		if o.Ground == "wrong" {
-			return apperr.New(apperr.Rule,
-				fmt.Sprintf("异议 %d 的理由是“%s”，应办理“更正”；撤除只用于第十四条禁止归集或超期限使用的信息", id, GroundLabel(o.Ground)),
-				fmt.Sprintf("objection %d is on ground wrong: correct the record; withdrawal is for prohibited or expired information only", id))
-		}
 		rec, err := heldRecord(c, o)
 		if err != nil {
 			return err
@@ -144,7 +139,8 @@ func Withdraw(ctx context.Context, env queue.Env, id int64, note string) (*View,
 	return withChange(ctx, env, id)
 }
 
-// heldRecord is the objection's record, refused when already withdrawn.
+// heldRecord is the objection's record (a withdrawn one the recordGone
+// guard has refused already).
 func heldRecord(c *queue.Change, o store.Objection) (store.CaseRecord, error) {
 	rec, ok, err := c.Tx.CaseRecord(o.RecordID)
 	if err != nil {
@@ -154,10 +150,6 @@ func heldRecord(c *queue.Change, o store.Objection) (store.CaseRecord, error) {
 		return rec, noRecord(o.RecordID)
 	}
 	c.Details["record"] = rec.ID
-	if rec.Status == "withdrawn" {
-		return rec, apperr.Newf(apperr.Rule, "记录 %d 已经撤除，不在任何查询范围内，不能再更正或撤除；本异议可直接办结（close）",
-			"record %d has already been withdrawn and is in no scope: it cannot be corrected or withdrawn; close the objection", rec.ID)
-	}
 	return rec, nil
 }
 

@@ -93,6 +93,9 @@ type View struct {
 	FiledBy     string               `json:"filed_by"`
 	Deadlines   []queue.DeadlineView `json:"deadlines"`
 	Timeline    []queue.EventView    `json:"timeline"`
+	// Next are the steps the state allows, as `show` lists them for its
+	// operator (filled by Next's caller; absent in a step's result).
+	Next []queue.Action `json:"next,omitempty"`
 }
 
 func entry(r store.Repair, s queue.Standing, ps []store.PublicityStretch, lang string) Entry {

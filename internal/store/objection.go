@@ -82,6 +82,16 @@ type QueueDates struct {
 
 // QueueDates reads case id's QueueDates.
 func (t *Tx) QueueDates(queue string, id int64) (QueueDates, error) {
+	return queueDates(t.ctx, t.Tx, queue, id)
+}
+
+// QueueDates reads case id's QueueDates outside a write (for the next steps
+// a case's page offers).
+func (s *Store) QueueDates(ctx context.Context, queue string, id int64) (QueueDates, error) {
+	return queueDates(ctx, s.DB, queue, id)
+}
+
+func queueDates(ctx context.Context, q queryer, queue string, id int64) (QueueDates, error) {
 	var d QueueDates
 	tbl, err := queueTable(queue)
 	if err != nil {
@@ -92,7 +102,7 @@ func (t *Tx) QueueDates(queue string, id int64) (QueueDates, error) {
 		return d, fmt.Errorf("queue %q has no opening date", queue)
 	}
 	var opened string
-	if err := t.QueryRowContext(t.ctx, "SELECT "+col+" FROM "+tbl+" WHERE id = ?", id).Scan(&opened); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT "+col+" FROM "+tbl+" WHERE id = ?", id).Scan(&opened); err != nil {
 		return d, err
 	}
 	if d.Opened, err = parseStoredDate(opened); err != nil {
@@ -101,7 +111,7 @@ func (t *Tx) QueueDates(queue string, id int64) (QueueDates, error) {
 	// The latest office date, not the latest row: steps are entered in order,
 	// but a store written before the order was enforced may hold one out of it.
 	var last string
-	err = t.QueryRowContext(t.ctx, `SELECT on_date, command FROM queue_events WHERE queue = ? AND case_id = ?
+	err = q.QueryRowContext(ctx, `SELECT on_date, command FROM queue_events WHERE queue = ? AND case_id = ?
 		ORDER BY on_date DESC, id DESC LIMIT 1`, queue, id).Scan(&last, &d.LastCommand)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, nil
