@@ -120,6 +120,7 @@ type Checked struct {
 	ValsJSON string // Values as stored
 	Hash     string // content hash of Values
 	subject  int    // index of the subject in its chunk's distinct subjects
+	read     *RowProblem // what the reader found wrong with the row, if anything
 }
 
 // Link is a natural person a serious negative record also belongs to.
