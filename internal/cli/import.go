@@ -190,6 +190,9 @@ func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts
 	var fe *ingest.FileError
 	if errors.As(err, &fe) {
 		res.Refused, res.Message = fe.Reason, app.T(fe.Zh, fe.En)
+		// Refused whole: nothing was stored, whatever had been staged
+		// (SPEC amendment of 2026-12 on exit 4).
+		res.Batch, res.Accepted, res.Revised, res.Duplicates = 0, 0, 0, 0
 		if app.JSON() {
 			printJSONLine(app, res)
 		}
