@@ -74,6 +74,14 @@ func runImport(app *App, o importOpts, files []string) error {
 	default:
 		return apperr.Newf(apperr.Usage, "--encoding %q 无效，应为 auto、utf-8、gbk 或 gb18030", "--encoding %q: use auto, utf-8, gbk or gb18030", o.encoding)
 	}
+	if o.rejects != "" {
+		// Checked before any work: a report that cannot be written must not
+		// be found out after the file is stored (issue 16).
+		if fi, err := os.Stat(filepath.Dir(o.rejects)); err != nil || !fi.IsDir() {
+			return apperr.Newf(apperr.Usage, "--rejects %s：文件夹 %s 不存在，请先建立或换一个路径", "--rejects %s: the folder %s does not exist; create it or choose another path",
+				o.rejects, filepath.Dir(o.rejects))
+		}
+	}
 	o.item = strings.ToUpper(strings.TrimSpace(o.item))
 	o.provider = ident.NormalizeCode(o.provider)
 	if err := app.ForChange(); err != nil {
@@ -169,13 +177,20 @@ func printJSONLine(app *App, v any) {
 func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts, file string, several bool) (apperr.Code, error) {
 	opt := ingest.Options{Provider: o.provider, Item: o.item, Channel: o.channel, Encoding: strings.ToLower(o.encoding), Sheet: o.sheet,
 		IgnoreUnknown: o.ignoreUnknown, DryRun: o.dryRun, Actor: app.Actor(op)}
-	if fi, err := os.Stat(file); err != nil {
+	if err := checkInput(file); err != nil {
+		// docs/guide.md: missing, a folder or a FIFO is a usage error (2),
+		// unreadable is 1; the JSON line says which.
 		if app.JSON() {
-			printJSONLine(app, map[string]any{"file": file, "refused": "file_not_found", "message": app.T("找不到文件 "+file, "no such file "+file),
+			reason := "file_unreadable"
+			if apperr.CodeOf(err) == apperr.Usage {
+				reason = "file_not_found"
+			}
+			printJSONLine(app, map[string]any{"file": file, "refused": reason, "message": apperr.MessageOf(err, app.Lang),
 				"rows": 0, "accepted": 0, "revised": 0, "duplicates": 0, "rejected": 0, "reasons": map[string]int{}})
 		}
-		return apperr.Refused, apperr.Newf(apperr.Refused, "找不到文件 %s", "no such file %s", file)
-	} else if app.StderrTTY() && fi.Size() > 4<<20 {
+		return apperr.CodeOf(err), err
+	}
+	if fi, err := os.Stat(file); err == nil && app.StderrTTY() && fi.Size() > 4<<20 {
 		start := time.Now()
 		last := time.Time{}
 		opt.Progress = func(rows int) {

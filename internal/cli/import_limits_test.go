@@ -96,7 +96,7 @@ func TestImportLimitsRefuseWhole(t *testing.T) {
 func TestImportRowProblemsByRow(t *testing.T) {
 	h := importHarness(t)
 	rows := numbered(4, nil)
-	rows[1][15] = "发布\x00虚假广告"      // row 3: NUL in 违法事实
+	rows[1][15] = "发布\x00虚假广告"        // row 3: NUL in 违法事实
 	rows[2] = append(rows[2], "多出来的") // row 4: a cell beyond the header
 	var b strings.Builder
 	for i, r := range append([][]string{xzcfHeader}, rows...) {
