@@ -38,7 +38,8 @@ func newImportCmd(app *App) *cobra.Command {
 整个文件先写入暂存区，全部处理完才一次发布；中途失败或被中断，不会留下半个批次。
 同一文件（内容相同）再次导入不会重复存储。
 
-退出码：0 全部入库；3 部分行被拒收（含全部被拒）；4 整个文件被拒（编码、列、第十四条禁止字段、提供单位或信息项不符）。
+退出码：0 全部入库；3 部分行被拒收（含全部被拒）；4 整个文件被拒、未存储任何内容（编码、列、第十四条禁止字段、
+提供单位或信息项不符、超过目录政策 import_limits 的上限）；2 文件不存在、是文件夹或 FIFO；1 文件无法读取。
 
 Validates every row against the catalog in force and stores the good ones; rejected rows go to a
 report the department can fix and resubmit. Nothing is visible until the whole file is published.`,
