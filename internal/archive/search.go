@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"credit/internal/apperr"
 	"credit/internal/catalog"
@@ -59,10 +60,21 @@ func codeLike(s string) bool { return querylog.CodeLike(s) }
 // shown masked, with the match "code". The search is logged with its text in
 // the protected form (querylog.Protect: a name or ID number is never kept as
 // typed).
+// MaxSearchText is the longest search text, in characters: far above any
+// registered name (企业名称 are at most 50 or so characters) and far below
+// SQLite's 50,000-byte LIKE pattern limit.
+const MaxSearchText = 200
+
 func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor, text string, page, perPage int) (*SearchResult, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, apperr.New(apperr.Usage, "请给出要查找的名称或代码", "give a name or a code to search for")
+	}
+	if n := utf8.RuneCountInString(text); n > MaxSearchText {
+		// Refused before SQLite sees it (its LIKE patterns stop at 50,000
+		// bytes with "LIKE or GLOB pattern too complex"); no name is this long.
+		return nil, apperr.Newf(apperr.Usage, "查找的文字有 %d 个字符，超过上限 %d 个：请给出名称中的一段或代码",
+			"the search text has %d characters, over the limit of %d: give part of the name, or the code", n, MaxSearchText)
 	}
 	page, perPage = max(page, 1), min(max(perPage, 1), 200)
 	q := store.SubjectQuery{Limit: perPage, Offset: (page - 1) * perPage}

@@ -124,7 +124,11 @@ func catalogEntries(c *Catalog) []kvPair {
 }
 
 func policyEntries(p Policy) []kvPair {
-	return []kvPair{
+	var limits []kvPair
+	for _, e := range importLimitEntries(p.ImportLimits) {
+		limits = append(limits, kvPair{"import_limits." + e.k, e.v})
+	}
+	return append([]kvPair{
 		{"timezone", p.Timezone},
 		{"workdays.objection_review", strconv.Itoa(p.Workdays.ObjectionReview)},
 		{"workdays.provider_verification", strconv.Itoa(p.Workdays.ProviderVerification)},
@@ -144,6 +148,20 @@ func policyEntries(p Policy) []kvPair {
 		{"lights.reject_rate_red", formatFloat(p.Lights.RejectRateRed)},
 		{"lights.late_days_yellow", strconv.Itoa(p.Lights.LateDaysYellow)},
 		{"lights.late_days_red", strconv.Itoa(p.Lights.LateDaysRed)},
+	}, limits...)
+}
+
+// importLimitEntries are the import limits in the file's key order.
+func importLimitEntries(l ImportLimits) []kvPair {
+	return []kvPair{
+		{"file_size", FormatSize(l.FileSize)},
+		{"cell_size", FormatSize(l.CellSize)},
+		{"columns", strconv.Itoa(l.Columns)},
+		{"rows", strconv.Itoa(l.Rows)},
+		{"rejects", strconv.Itoa(l.Rejects)},
+		{"xlsx_unzipped_size", FormatSize(l.XLSXUnzippedSize)},
+		{"xlsx_ratio", strconv.Itoa(l.XLSXRatio)},
+		{"sheets", strconv.Itoa(l.Sheets)},
 	}
 }
 

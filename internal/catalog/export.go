@@ -51,6 +51,10 @@ func Marshal(c *Catalog) []byte {
 	kv(2, "reject_rate_red", formatFloat(p.Lights.RejectRateRed))
 	kv(2, "late_days_yellow", strconv.Itoa(p.Lights.LateDaysYellow))
 	kv(2, "late_days_red", strconv.Itoa(p.Lights.LateDaysRed))
+	w(1, "import_limits:")
+	for _, e := range importLimitEntries(p.ImportLimits) {
+		kv(2, e.k, e.v)
+	}
 
 	w(0, "items:")
 	for _, it := range c.Items {

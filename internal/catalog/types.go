@@ -45,6 +45,29 @@ type Policy struct {
 	ProhibitedTerms      []LegalTerm
 	ProhibitedExceptions []ApprovedTerm
 	Lights               Lights
+	// ImportLimits bound what one provider file may hold (import_limits):
+	// a file past any of them is refused whole (exit 4), so no input can
+	// make an import run out of memory or disk.
+	ImportLimits ImportLimits
+}
+
+// ImportLimits are the limits of one imported file (docs/import.md). Sizes
+// are in bytes.
+type ImportLimits struct {
+	FileSize         int64 // the file on disk: 2 GiB
+	CellSize         int64 // one cell, in bytes of UTF-8: 64 KiB
+	Columns          int   // cells in a row: 512
+	Rows             int   // data rows: 5,000,000
+	Rejects          int   // rejected rows kept; one more refuses the file: 10,000
+	XLSXUnzippedSize int64 // a workbook's entries unzipped, together: 4 GiB
+	XLSXRatio        int   // unzipped size over zipped size (zip bomb): 100
+	Sheets           int   // worksheets in a workbook: 64
+}
+
+// DefaultImportLimits are the limits when the policy names none.
+func DefaultImportLimits() ImportLimits {
+	return ImportLimits{FileSize: 2 << 30, CellSize: 64 << 10, Columns: 512, Rows: 5_000_000, Rejects: 10_000,
+		XLSXUnzippedSize: 4 << 30, XLSXRatio: 100, Sheets: 64}
 }
 
 // Workdays are the deadlines in working days (SPEC §B counting).

@@ -34,6 +34,9 @@ type IO struct {
 	TTY *bool
 	// Login overrides the OS login name (tests).
 	Login string
+	// LookupUID replaces the account lookup of the uid (tests); nil is the
+	// system's (operator.SystemLookup).
+	LookupUID operator.LookupUID
 }
 
 // Stdio is the process's real IO.
@@ -176,11 +179,18 @@ func (a *App) adoptStore(st *store.Store) {
 	}
 }
 
-func (a *App) login() string {
+// login is the one function that says who runs this process: the OS
+// account of the uid (or the name tests give). Served mode will put the
+// key's operator here.
+func (a *App) login() (string, error) {
 	if a.Login != "" {
-		return a.Login
+		return a.Login, operator.ValidateName(a.Login)
 	}
-	return operator.LoginName()
+	lookup := a.LookupUID
+	if lookup == nil {
+		lookup = operator.SystemLookup
+	}
+	return operator.OSLogin(lookup)
 }
 
 // Operator is who the run acts as: the OS login (with its role in the
@@ -193,7 +203,10 @@ func (a *App) Operator() (operator.Operator, error) {
 	if err != nil {
 		return operator.Operator{}, err
 	}
-	me := a.login()
+	me, err := a.login()
+	if err != nil {
+		return operator.Operator{}, err
+	}
 	role, _, err := st.UserRole(a.ctx, me)
 	if err != nil {
 		return operator.Operator{}, err

@@ -40,9 +40,12 @@ version with the latest effective date on or before it. Workflow: export → edi
 // readCatalog reads and validates a catalog file. With --format json the
 // problems are also printed on stdout as {"file", "ok": false, "errors": [...]}.
 func readCatalog(app *App, path string) (*catalog.Catalog, []byte, error) {
+	if err := checkInput(path); err != nil {
+		return nil, nil, err
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, apperr.Wrap(err, apperr.Refused, "无法读取目录文件 "+path, "cannot read the catalog file "+path)
+		return nil, nil, apperr.Wrap(err, apperr.Internal, "无法读取目录文件 "+path, "cannot read the catalog file "+path)
 	}
 	c, err := catalog.Parse(path, data)
 	if err != nil {

@@ -59,7 +59,10 @@ Running it again changes nothing.`,
 			if err != nil {
 				return err
 			}
-			me := app.login()
+			me, err := app.login()
+			if err != nil {
+				return err
+			}
 			actor := store.Actor{Operator: me, Today: app.Today(), Now: app.Clock().Now}
 			var notes []string
 			created := false

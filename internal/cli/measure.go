@@ -205,9 +205,12 @@ it applies to and its basis. The list in use is the one an administrator applied
 // readMeasures reads and validates a measures file. With --format json the
 // problems are also printed on stdout as {"file", "ok": false, "errors": [...]}.
 func readMeasures(app *App, path string) (*sanction.MeasureList, []byte, error) {
+	if err := checkInput(path); err != nil {
+		return nil, nil, err
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, apperr.Wrap(err, apperr.Refused, "无法读取措施清单文件 "+path, "cannot read the measures file "+path)
+		return nil, nil, apperr.Wrap(err, apperr.Internal, "无法读取措施清单文件 "+path, "cannot read the measures file "+path)
 	}
 	l, err := sanction.ParseMeasures(path, data)
 	if err != nil {

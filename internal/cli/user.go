@@ -33,6 +33,9 @@ Operators are OS login names. Roles: admin ⊇ reviewer ⊇ clerk ⊇ viewer.`,
 			if err != nil {
 				return err
 			}
+			if err := operator.ValidateName(args[0]); err != nil {
+				return err
+			}
 			st, actor, err := app.Writer(operator.Admin)
 			if err != nil {
 				return err

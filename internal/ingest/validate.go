@@ -117,10 +117,11 @@ type Checked struct {
 	Links       []Link // 第二十九条
 
 	// Worked out by the checking workers so the single writer only writes.
-	NameKey  string // normalised subject name
-	ValsJSON string // Values as stored
-	Hash     string // content hash of Values
-	subject  int    // index of the subject in its chunk's distinct subjects
+	NameKey  string      // normalised subject name
+	ValsJSON string      // Values as stored
+	Hash     string      // content hash of Values
+	subject  int         // index of the subject in its chunk's distinct subjects
+	read     *RowProblem // what the reader found wrong with the row, if anything
 }
 
 // Link is a natural person a serious negative record also belongs to.
