@@ -174,10 +174,10 @@ type Item struct {
 	// 向上级系统报送, 第二十三条) and says how its personal fields leave:
 	// UpwardFull (as stored: the province keys records by ID number) or
 	// UpwardMasked (as the public scope masks them). Empty: not reported.
-	Upward string
-	Subject      SubjectFields
-	Fields       []*Field
-	Note         string // free text for people (extension): the article, the source, choices made
+	Upward  string
+	Subject SubjectFields
+	Fields  []*Field
+	Note    string // free text for people (extension): the article, the source, choices made
 }
 
 // Field returns the field named name, or nil.

@@ -32,7 +32,7 @@ type manifestJSON struct {
 }
 
 type datasXML struct {
-	Sequence int64 `xml:"sequence,attr"`
+	Sequence int64  `xml:"sequence,attr"`
 	Item     string `xml:"item,attr"`
 	Count    int    `xml:"count,attr"`
 	Data     []struct {

@@ -142,4 +142,3 @@ func UnknownSequence(name string, seq int64) error {
 func AlreadyAnswered(name string, seq int64) error {
 	return refused(name, "序号 %d 已有另一份回执", "sequence %d already has another receipt", seq)
 }
-
