@@ -281,3 +281,174 @@ func TestExchangeRoundTrip(t *testing.T) {
 		t.Errorf("an export with nothing to send made %s", out4)
 	}
 }
+
+// TestExchangeReceiptRefusedWhole: a receipt for a sequence never sent, or
+// whose file hash differs from what was sent (tampered on the way), or that
+// leaves a record unanswered, is refused whole (exit 4) and changes nothing.
+func TestExchangeReceiptRefusedWhole(t *testing.T) {
+	h := importHarness(t)
+	f := filepath.Join(h.dir, "a.csv")
+	writeCSV(t, f, xzcfHeader, [][]string{xzcfRow(nil),
+		xzcfRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "行政处罚决定书文号": "X2"})}, false)
+	h.ok("import", f, "--provider", provider, "--item", "XZCF")
+	out := filepath.Join(h.dir, "out")
+	h.ok("exchange", "export", "--to", "province", "-o", out)
+	good := receiptFor(t, h, out, "good.json", nil)
+	b, _ := os.ReadFile(good)
+	var rc map[string]any
+	json.Unmarshal(b, &rc)
+	variant := func(name string, edit func(map[string]any)) string {
+		var c map[string]any
+		json.Unmarshal(b, &c)
+		edit(c)
+		nb, _ := json.Marshal(c)
+		return h.writeFile(name, string(nb))
+	}
+	cases := []struct {
+		name, want string
+		edit       func(map[string]any)
+	}{
+		{"unknown.json", "序号 7 从未报送", func(c map[string]any) { c["sequence"] = 7 }},
+		{"tampered.json", "在传输中被改动", func(c map[string]any) {
+			c["files"].([]any)[0].(map[string]any)["sha256"] = strings.Repeat("0", 64)
+		}},
+		{"short.json", "每条记录都须答复", func(c map[string]any) { c["results"] = c["results"].([]any)[:1] }},
+		{"nocode.json", "没有错误代码", func(c map[string]any) { c["results"].([]any)[0].(map[string]any)["result"] = "error" }},
+	}
+	for _, c := range cases {
+		r := h.fails(4, "exchange", "receipt", variant(c.name, c.edit))
+		if !strings.Contains(r.Err, c.want) || !strings.Contains(r.Err, "整体拒收") {
+			t.Errorf("%s: %s", c.name, r.Err)
+		}
+	}
+	if s := xzcfExchangeStatus(t, h); s.Items[0].Awaiting != 2 || s.Items[0].Acknowledged != 0 || s.Open != 1 {
+		t.Fatalf("a refused receipt changed something: %+v", s)
+	}
+	h.fails(2, "exchange", "receipt", filepath.Join(h.dir, "missing.json"))
+	h.ok("exchange", "receipt", good)
+	// Another receipt for the answered sequence is refused.
+	h.fails(4, "exchange", "receipt", variant("other.json", func(c map[string]any) { c["received_on"] = "2025-12-02" }))
+}
+
+// TestExchangeStatusCheckOverdue: a change not acknowledged more than 7
+// working days after it was made is overdue (office rule); December 2025
+// has no holidays: 2025-12-01 + 7 working days = 2025-12-10.
+func TestExchangeStatusCheckOverdue(t *testing.T) {
+	h := importHarness(t)
+	f := filepath.Join(h.dir, "a.csv")
+	writeCSV(t, f, xzcfHeader, [][]string{xzcfRow(nil)}, false)
+	h.ok("import", f, "--provider", provider, "--item", "XZCF")
+	h.ok("exchange", "export", "--to", "province", "-o", filepath.Join(h.dir, "out"))
+	s := xzcfExchangeStatus(t, h, "--today", "2025-12-10")
+	if it := s.Items[0]; it.OldestSince != "2025-12-01" || it.OldestWorkday != 7 || it.Overdue != 0 || !s.OK {
+		t.Fatalf("on the 7th working day: %+v", s)
+	}
+	h.ok("exchange", "status", "--check", "--today", "2025-12-10")
+	s = xzcfExchangeStatus(t, h, "--today", "2025-12-11")
+	if it := s.Items[0]; it.OldestWorkday != 8 || it.Overdue != 1 || s.OK {
+		t.Fatalf("on the 8th working day: %+v", s)
+	}
+	if r := h.fails(5, "exchange", "status", "--check", "--today", "2025-12-11"); !strings.Contains(r.Err, "本办公室规则") || !strings.Contains(r.Err, "1 条逾期") {
+		t.Errorf("check: %s", r.Err)
+	}
+}
+
+// TestExchangeProvinceImport: 第十六条 — a record the province pushes down
+// that was already collected locally adds no second record; a difference is
+// a revision with both sources in the history; a record repaired locally and
+// pushed down again unrepaired is not revived (record_locked), and the
+// repair goes upward as R.
+func TestExchangeProvinceImport(t *testing.T) {
+	h := queueHarness(t)
+	if r := h.importXZCF("2024-03-10", "local.csv", negativeExtra,
+		negativeRow(map[string]string{"处罚决定日期": "2024-03-01", "处罚有效期": "2099-12-31"}, "严重", ""),
+		negativeRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB, "行政处罚决定书文号": "X2",
+			"处罚决定日期": "2024-03-01"}, "一般", "")); r.Code != 0 {
+		t.Fatalf("import: %s %s", r.Out, r.Err)
+	}
+	province := func(today, name string, rows ...[]string) map[string]any {
+		t.Helper()
+		f := filepath.Join(h.dir, name)
+		writeCSV(t, f, append(append([]string{}, xzcfHeader...), negativeExtra...), rows, false)
+		r := h.run("import", f, "--provider", provider, "--item", "XZCF", "--channel", "province", "--today", today, "--format", "json")
+		if r.Code != 0 && r.Code != 3 {
+			t.Fatalf("province import: %d %s", r.Code, r.Err)
+		}
+		return decode[map[string]any](t, r.Out)
+	}
+	// Same record, same content: a duplicate, nothing stored.
+	res := province("2024-03-20", "same.csv", negativeRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB,
+		"行政处罚决定书文号": "X2", "处罚决定日期": "2024-03-01"}, "一般", ""))
+	if res["duplicates"] != 1.0 || res["accepted"] != 0.0 || res["revised"] != 0.0 {
+		t.Fatalf("same record from the province: %v", res)
+	}
+	// Different content: a revision, both sources in the history.
+	res = province("2024-03-21", "diff.csv", negativeRow(map[string]string{"行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": orgB,
+		"行政处罚决定书文号": "X2", "处罚决定日期": "2024-03-01", "处罚内容": "罚款30000元"}, "一般", ""))
+	if res["revised"] != 1.0 || res["accepted"] != 0.0 {
+		t.Fatalf("changed record from the province: %v", res)
+	}
+	hist := decode[map[string]any](t, h.on("2024-03-21", "subject", "history", orgB, "--format", "json").Out)
+	recs := hist["records"].([]any)
+	if len(recs) != 1 {
+		t.Fatalf("records of orgB: %d", len(recs))
+	}
+	var refs []string
+	for _, rv := range recs[0].(map[string]any)["revisions"].([]any) {
+		refs = append(refs, rv.(map[string]any)["ref"].(string))
+	}
+	batches := decode[[]map[string]any](t, h.ok("batch", "list", "--format", "json").Out)
+	channel := map[string]string{}
+	for _, b := range batches {
+		channel["batch:"+strings.TrimSuffix(strings.TrimSuffix(jsonNum(b["batch"]), ".0"), ".00")] = b["channel"].(string)
+	}
+	if len(refs) != 2 || channel[refs[0]] != "local" || channel[refs[1]] != "province" {
+		t.Fatalf("history refs %v, channels %v", refs, channel)
+	}
+	// The province's revision is not sent back up.
+	out := filepath.Join(h.dir, "out")
+	h.on("2024-03-21", "exchange", "export", "--to", "province", "-o", out)
+	m := readManifest(t, out)
+	if m.Records != 1 {
+		t.Fatalf("sent %d records, want only record 1 (record 2's current revision came from the province)", m.Records)
+	}
+	h.on("2024-03-21", "exchange", "receipt", receiptFor(t, h, out, "r1.json", nil))
+
+	// Record 1 repaired locally (clean year passed), then the province pushes the old content again.
+	bob, carol := h.as("bob"), h.as("carol")
+	bob.on("2025-06-03", "repair", "apply", "--record", "1", "--corrected-on", "2024-06-01", "--commitment", "CN-2")
+	bob.on("2025-06-04", "repair", "opinion", "1", "--approve", "--text", "同意")
+	bob.on("2025-06-04", "repair", "publicize", "1")
+	carol.on("2025-06-12", "repair", "complete", "1")
+	res = province("2025-06-13", "again.csv", negativeRow(map[string]string{"处罚决定日期": "2024-03-01", "处罚有效期": "2099-12-31",
+		"处罚内容": "罚款20000元（省级）"}, "严重", ""))
+	if res["revised"] != 0.0 || res["accepted"] != 0.0 {
+		t.Fatalf("a repaired record was revived: %v", res)
+	}
+	reasons, _ := res["reasons"].(map[string]any)
+	if reasons["record_locked"] != 1.0 {
+		t.Fatalf("want record_locked, got %v", res)
+	}
+	arch := decode[map[string]any](t, h.on("2025-06-13", "subject", "show", orgA, "--scope", "office", "--format", "json").Out)
+	rec := arch["records"].([]any)[0].(map[string]any)
+	if rec["state"] != "repaired" {
+		t.Fatalf("record 1 after the province's push: %v", rec["state"])
+	}
+	// The repair goes upward as R, with the key fields only.
+	out2 := filepath.Join(h.dir, "out2")
+	h.on("2025-06-13", "exchange", "export", "--to", "province", "-o", out2)
+	m = readManifest(t, out2)
+	d, _ := readDatas(t, filepath.Join(out2, m.Files[0].Name))
+	if len(d.Data) != 1 || d.Data[0].ID != 1 || d.Data[0].Op != "R" || len(d.Data[0].Fields) != 4 {
+		t.Fatalf("repair sent as %+v", d.Data)
+	}
+	up, _ := rec["upstream"].(map[string]any)
+	if up == nil || up["state"] != "pending" {
+		t.Errorf("archive upstream state before the export: %v", rec["upstream"])
+	}
+}
+
+func jsonNum(v any) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}

@@ -2,6 +2,8 @@ package exchange
 
 import (
 	"context"
+
+	"credit/internal/archive"
 	"time"
 
 	"credit/internal/catalog"
@@ -10,44 +12,17 @@ import (
 	"credit/internal/workday"
 )
 
-// Upstream states of a record (docs/exchange.md §6).
+// Upstream states of a record (docs/exchange.md §6), as the archive names them.
 const (
-	Acknowledged = "acknowledged" // 已上报: the province accepted the current revision
-	Sent         = "sent"         // 已报送待回执: the current revision is in a run awaiting its receipt
-	Failed       = "failed"       // 上报失败: the province refused the current revision
-	Pending      = "pending"      // 待报送: not sent yet (new, changed, or the last run's answer was for an older revision)
-	FromProvince = "province"     // 省级推送: came down from the province (or its current revision did); never sent back
+	Acknowledged = archive.UpstreamAcknowledged
+	Sent         = archive.UpstreamSent
+	Failed       = archive.UpstreamFailed
+	Pending      = archive.UpstreamPending
+	FromProvince = archive.UpstreamFromProvince
 )
 
 // StateOf is a record's upstream state.
-func StateOf(u store.UpstreamRow) string {
-	switch {
-	case u.Channel == "province" || u.RevChannel == "province":
-		return FromProvince
-	case u.AckedRev >= u.Rev:
-		return Acknowledged
-	case u.LastSeq > 0 && u.LastRev == u.Rev && u.LastResult == "failed":
-		return Failed
-	case u.LastSeq > 0 && u.LastRev == u.Rev && u.LastResult == "pending":
-		return Sent
-	}
-	return Pending
-}
-
-// StateLabel is the state in Chinese or English.
-func StateLabel(state, lang string) string {
-	l := map[string][2]string{
-		Acknowledged: {"已上报", "acknowledged"},
-		Sent:         {"已报送待回执", "sent, awaiting receipt"},
-		Failed:       {"上报失败", "failed"},
-		Pending:      {"待报送", "pending"},
-		FromProvince: {"省级推送（不上报）", "from the province (not sent back)"},
-	}[state]
-	if lang == "en" {
-		return l[1]
-	}
-	return l[0]
-}
+func StateOf(u store.UpstreamRow) string { return archive.UpstreamStateOf(u) }
 
 // ChangedOn is the office date of a record's current revision: the date of
 // the import that made it, else the real time of the workflow change in the
