@@ -22,6 +22,12 @@ func Write(dir string, run *Run, pause func(stage string)) error {
 	if err := os.MkdirAll(dir, 0o770); err != nil {
 		return err
 	}
+	// A temporary folder left by a killed export holds nothing recorded.
+	if old, err := filepath.Glob(filepath.Join(dir, ".exchange-*")); err == nil {
+		for _, o := range old {
+			os.RemoveAll(o)
+		}
+	}
 	tmp, err := os.MkdirTemp(dir, ".exchange-")
 	if err != nil {
 		return err
