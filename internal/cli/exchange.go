@@ -401,8 +401,10 @@ func exchangeReceipt(app *App, path string) error {
 		failures = append(failures, map[string]any{"record": a.RecordID, "file": sent[a.RecordID].File, "code": a.Code, "message": a.Message})
 	}
 	t.JSON = map[string]any{"sequence": r.Sequence, "accepted": accepted, "failed": failed, "received_on": r.ReceivedOn, "failures": failures}
-	summary := fmt.Sprintf(app.T("序号 %d：%d 条已上报，%d 条上报失败（下次 export 重新报送）。", "sequence %d: %d acknowledged, %d failed (sent again at the next export)."),
-		r.Sequence, accepted, failed)
+	summary := fmt.Sprintf(app.T("序号 %d：%d 条已上报，%d 条上报失败。", "sequence %d: %d acknowledged, %d failed."), r.Sequence, accepted, failed)
+	if failed > 0 {
+		summary += app.T("失败的记录在下次 export 时重新报送。", " The failed records go again at the next export.")
+	}
 	if failed == 0 && !app.JSON() {
 		app.Println(summary)
 		return nil
