@@ -131,6 +131,9 @@ type Record struct {
 	// Purge is set for a purged record (office scope only): the document
 	// and date of the retention procedure that removed its values.
 	Purge *PurgeNote `json:"purge,omitempty"`
+	// Upstream is the record's state in the exchange with the province
+	// (office scope only, items the catalog reports upward).
+	Upstream *Upstream `json:"upstream,omitempty"`
 }
 
 // PurgeNote says when and under which document a record was purged.
@@ -299,6 +302,12 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 	if err != nil {
 		return nil, nil, err
 	}
+	var upstream map[int64]store.UpstreamRow
+	if acc.Scope == Office {
+		if upstream, err = st.UpstreamByID(ctx, ids); err != nil {
+			return nil, nil, err
+		}
+	}
 	kinds := map[int64]string{sub.ID: sub.Kind}
 	if len(others) > 0 {
 		subs, err := st.SubjectsByID(ctx, others)
@@ -341,6 +350,9 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 			providers[r.Provider], rec.ProviderName = p.Name, p.Name
 		}
 		rec.Fields = acc.fields(it, catalog.SubjectKind(kinds[r.SubjectID]), sub, r, names, vals)
+		if u, ok := upstream[r.ID]; ok && it != nil && it.Upward != "" && r.Status != store.StatusPurged {
+			rec.Upstream = upstreamOf(u)
+		}
 		if p, ok := purges[r.ID]; ok {
 			rec.Purge = &PurgeNote{Ref: p.Ref, PurgedOn: p.PurgedOn, KeptThrough: p.KeptThrough}
 		}

@@ -161,3 +161,17 @@ func hasDigitRun(s string, n int) bool {
 	}
 	return false
 }
+
+// MaskPublic is v of field name of a record of item it about a subject of
+// kind, as the public scope shows it: personal fields masked, ID numbers in
+// free text scrubbed. The exchange uses it for items the catalog reports
+// upward masked.
+func MaskPublic(it *catalog.Item, kind catalog.SubjectKind, name, v string) string {
+	if v == "" {
+		return v
+	}
+	if p, isName := personal(it, name, kind); p {
+		v = maskValue(v, isName)
+	}
+	return ScrubIDs(v)
+}

@@ -137,6 +137,7 @@ func policyEntries(p Policy) []kvPair {
 		{"workdays.repair_publicity", strconv.Itoa(p.Workdays.RepairPublicity)},
 		{"workdays.repair_verify", strconv.Itoa(p.Workdays.RepairVerify)},
 		{"workdays.warning", strconv.Itoa(p.Workdays.Warning)},
+		{"workdays.upward_receipt", strconv.Itoa(p.Workdays.UpwardReceipt)},
 		{"validity.general", p.Validity.General.String()},
 		{"validity.serious", p.Validity.Serious.String()},
 		{"repair_clean_period", p.RepairCleanPeriod.String()},

@@ -38,6 +38,7 @@ func Marshal(c *Catalog) []byte {
 	kv(2, "repair_publicity", strconv.Itoa(p.Workdays.RepairPublicity))
 	kv(2, "repair_verify", strconv.Itoa(p.Workdays.RepairVerify))
 	kv(2, "warning", strconv.Itoa(p.Workdays.Warning))
+	kv(2, "upward_receipt", strconv.Itoa(p.Workdays.UpwardReceipt))
 	w(1, "validity:")
 	kv(2, "general", p.Validity.General.String())
 	kv(2, "serious", p.Validity.Serious.String())
@@ -153,6 +154,9 @@ func itemEntries(it *Item) []kvPair {
 	}
 	if it.Roster != "" {
 		e = append(e, kvPair{"roster", quote(it.Roster)})
+	}
+	if it.Upward != "" {
+		e = append(e, kvPair{"upward", quote(it.Upward)})
 	}
 	if it.Note != "" {
 		e = append(e, kvPair{"note", quote(it.Note)})

@@ -24,6 +24,7 @@ var (
 	updateCycles = []string{"daily", "weekly", "monthly", "quarterly", "yearly", "on_change"}
 	severities   = []string{string(General), string(Serious)}
 	rosters      = []string{"red", "black"}
+	upwardModes  = []string{UpwardFull, UpwardMasked}
 	fieldTypes   = []string{string(Text), string(Date), string(Money), string(Number), string(USCC), string(IDNumber), string(PartyCode), string(Enum)}
 	levels       = []string{"city", "county"}
 	moneyUnits   = []string{Yuan, WanYuan}
@@ -35,11 +36,11 @@ var (
 	policyKeys      = []string{"timezone", "workdays", "validity", "repair_clean_period", "repaired_retention", "roster_report_lag", "prohibited_terms", "prohibited_exceptions", "lights", "import_limits"}
 	legalTermKeys   = []string{"term", "source"}
 	approvedKeys    = []string{"term", "reason"}
-	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning"}
+	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning", "upward_receipt"}
 	validityKeys    = []string{"general", "serious"}
 	lightKeys       = []string{"reject_rate_yellow", "reject_rate_red", "late_days_yellow", "late_days_red"}
 	importLimitKeys = []string{"file_size", "cell_size", "columns", "rows", "rejects", "xlsx_unzipped_size", "xlsx_ratio", "sheets"}
-	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "act_date_field", "determined_on", "withdrawn_on", "valid_through", "severity", "roster", "subject", "note", "fields"}
+	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "act_date_field", "determined_on", "withdrawn_on", "valid_through", "severity", "roster", "upward", "subject", "note", "fields"}
 	severityKeys    = []string{"default", "rules"}
 	severityRuleKey = []string{"field", "contains", "level"}
 	subjectKeys     = []string{"name", "kind", "codes", "legal_rep", "legal_rep_id", "kind_values"}
@@ -67,6 +68,7 @@ func DefaultPolicy() Policy {
 			RepairPublicity:      5,  // 第三十五条
 			RepairVerify:         5,
 			Warning:              2,
+			UpwardReceipt:        7, // office rule: the 双公示 7-working-day deadline
 		},
 		Validity:          Validity{General: Period{Years: 1}, Serious: Period{Years: 3}}, // 第三十条
 		RepairCleanPeriod: Period{Years: 1},                                               // 第三十四条(二)
@@ -488,6 +490,7 @@ func (d *decoder) policy(n *node, path string) Policy {
 			p.Workdays.RepairPublicity = w.integer("repair_publicity", p.Workdays.RepairPublicity, 1)
 			p.Workdays.RepairVerify = w.integer("repair_verify", p.Workdays.RepairVerify, 1)
 			p.Workdays.Warning = w.integer("warning", p.Workdays.Warning, 0)
+			p.Workdays.UpwardReceipt = w.integer("upward_receipt", p.Workdays.UpwardReceipt, 1)
 		}
 	}
 	if n := o.get("validity"); n != nil {
@@ -616,6 +619,7 @@ func (d *decoder) item(n *node, path string, pol *Policy) *Item {
 		KindField:    o.str("kind_field", false),
 		ActDateField: o.str("act_date_field", false),
 		Roster:       o.enum("roster", false, rosters),
+		Upward:       o.enum("upward", false, upwardModes),
 		Note:         o.str("note", false),
 	}
 	if it.Code != "" && !itemCodeRE.MatchString(it.Code) {

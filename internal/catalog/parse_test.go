@@ -357,7 +357,7 @@ func TestPolicyDefaults(t *testing.T) {
 	c := parseOK(t, base)
 	want := catalog.Policy{
 		Timezone:          "Asia/Shanghai",
-		Workdays:          catalog.Workdays{ObjectionReview: 10, ProviderVerification: 5, Correction: 3, RepairOpinion: 5, RepairPublicity: 5, RepairVerify: 5, Warning: 2},
+		Workdays:          catalog.Workdays{ObjectionReview: 10, ProviderVerification: 5, Correction: 3, RepairOpinion: 5, RepairPublicity: 5, RepairVerify: 5, Warning: 2, UpwardReceipt: 7},
 		Validity:          catalog.Validity{General: catalog.Period{Years: 1}, Serious: catalog.Period{Years: 3}},
 		RepairCleanPeriod: catalog.Period{Years: 1},
 		RosterReportLag:   "end_of_next_month",
@@ -521,5 +521,37 @@ func TestNormalizeNameFastPathAgreesWithFold(t *testing.T) {
 	}
 	if catalog.NormalizeName("ｃｆ＿ｘｄｒ（１）") != "CF_XDR(1)" {
 		t.Errorf("full-width fold lost: %q", catalog.NormalizeName("ｃｆ＿ｘｄｒ（１）"))
+	}
+}
+
+// TestUpwardKey: the item key marking an item for reporting to the province
+// (第六条, 第二十三条) parses, refuses unknown modes, exports, round-trips and
+// diffs; the policy's upward_receipt limit does the same.
+func TestUpwardKey(t *testing.T) {
+	c := parseOK(t, base)
+	if c.Item("XZCF").Upward != "" || c.Policy.Workdays.UpwardReceipt != 7 {
+		t.Fatalf("unmarked item %q, default limit %d", c.Item("XZCF").Upward, c.Policy.Workdays.UpwardReceipt)
+	}
+	marked := edit(t, base, "    retention: permanent\n", "    retention: permanent\n    upward: masked\n")
+	marked = edit(t, marked, "effective: 2020-01-01\n", "effective: 2020-01-01\npolicy:\n  workdays: {upward_receipt: 3}\n")
+	m := parseOK(t, marked)
+	if m.Item("XZCF").Upward != catalog.UpwardMasked || m.Policy.Workdays.UpwardReceipt != 3 {
+		t.Fatalf("marked: %q, limit %d", m.Item("XZCF").Upward, m.Policy.Workdays.UpwardReceipt)
+	}
+	roundTrip(t, m)
+	if !strings.Contains(string(catalog.Marshal(m)), "\n    upward: masked\n") {
+		t.Errorf("export lacks the upward key:\n%s", catalog.Marshal(m))
+	}
+	d := fmt.Sprint(catalog.Diff(c, m))
+	if !strings.Contains(d, "upward") || !strings.Contains(d, "upward_receipt") {
+		t.Errorf("diff does not name upward and upward_receipt: %s", d)
+	}
+	ps := problems(t, edit(t, base, "    retention: permanent\n", "    retention: permanent\n    upward: yes\n"))
+	if len(ps) != 1 || ps[0].Key != "items[0].upward" {
+		t.Errorf("bad mode: %+v", ps)
+	}
+	ps = problems(t, edit(t, base, "effective: 2020-01-01\n", "effective: 2020-01-01\npolicy:\n  workdays: {upward_receipt: 0}\n"))
+	if len(ps) != 1 || ps[0].Key != "policy.workdays.upward_receipt" {
+		t.Errorf("zero limit: %+v", ps)
 	}
 }

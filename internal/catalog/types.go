@@ -79,6 +79,10 @@ type Workdays struct {
 	RepairPublicity      int // 5
 	RepairVerify         int // 5
 	Warning              int // due-soon window: 2
+	// UpwardReceipt: a record sent to the province and not acknowledged
+	// within this many working days of its change is overdue (本办公室规则,
+	// serving 第六条 及时报送; modelled on the 双公示 7-working-day deadline).
+	UpwardReceipt int
 }
 
 // Validity of negative records by severity (第三十条).
@@ -194,9 +198,14 @@ type Item struct {
 	ActDateField string
 	Severity     SeverityRule
 	Roster       string // "red" or "black" for list items (HMD, HEIMD)
-	Subject      SubjectFields
-	Fields       []*Field
-	Note         string // free text for people (extension): the article, the source, choices made
+	// Upward marks the item for reporting to the provincial system (第六条
+	// 向上级系统报送, 第二十三条) and says how its personal fields leave:
+	// UpwardFull (as stored: the province keys records by ID number) or
+	// UpwardMasked (as the public scope masks them). Empty: not reported.
+	Upward  string
+	Subject SubjectFields
+	Fields  []*Field
+	Note    string // free text for people (extension): the article, the source, choices made
 }
 
 // Field returns the field named name, or nil.
@@ -269,6 +278,12 @@ type Field struct {
 	// empty) or wan_yuan (万元, as the 双公示 fine columns are).
 	Unit string
 }
+
+// Upward reporting modes (Item.Upward).
+const (
+	UpwardFull   = "full"
+	UpwardMasked = "masked"
+)
 
 // Money units.
 const (

@@ -513,6 +513,9 @@ func (a *archiveScreen) recordLines(m *Model, w int) []string {
 		{"状态", archive.StateLabel(r.State, "zh")},
 		{"标记", marks(*r)},
 	}
+	if u := r.Upstream; u != nil {
+		head = append(head, [2]string{"省级报送", upstreamText(u)})
+	}
 	out := append([]string{""}, kv(m.st, head, w)...)
 	out = append(out, "", m.st.Title.Render("  字段"))
 	var fs [][2]string
@@ -540,4 +543,19 @@ func (a *archiveScreen) recordLines(m *Model, w int) []string {
 		}
 	}
 	return append(out, grid(m.st, []string{"版本", "程序", "时间", "操作员", "依据", "改动"}, rows, w)...)
+}
+
+// upstreamText is a record's state in the exchange with the province
+// (docs/exchange.md §6): the state, the run, the receipt's date or error.
+func upstreamText(u *archive.Upstream) string {
+	s := archive.UpstreamLabel(u.State, "zh")
+	switch {
+	case u.State == archive.UpstreamFailed:
+		s += fmt.Sprintf("（序号 %d：%s %s）", u.Sequence, u.ErrorCode, u.ErrorMessage)
+	case u.State == archive.UpstreamSent:
+		s += fmt.Sprintf("（序号 %d）", u.Sequence)
+	case u.AckedOn != "":
+		s += fmt.Sprintf("（第 %d 版 %s 接收）", u.AckedRev, u.AckedOn)
+	}
+	return s
 }
