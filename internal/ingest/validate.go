@@ -10,6 +10,7 @@ import (
 	"credit/internal/catalog"
 	"credit/internal/civil"
 	"credit/internal/ident"
+	"credit/internal/tabular"
 )
 
 // Extra columns any negative item accepts (SPEC §5).
@@ -276,7 +277,10 @@ func (p *Plan) cell(cells []string, i int) string {
 	if c < 0 || c >= len(cells) {
 		return ""
 	}
-	return catalog.TrimSpace(cells[c])
+	// A reject report guards cells a spreadsheet could run as formulas with
+	// a leading ' (tabular.GuardFormula): a resubmitted report gets its
+	// values back (tabular.UnguardFormula says exactly which cells).
+	return catalog.TrimSpace(tabular.UnguardFormula(cells[c]))
 }
 
 // isIDType reports whether a 证件类型 value names the 居民身份证.
