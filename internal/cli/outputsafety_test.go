@@ -136,3 +136,67 @@ func TestHostileTextInEveryMarkdownAndHTMLOutput(t *testing.T) {
 		checkMarkupSafe(t, strings.Join(args, " ")+" --format md", out, false)
 	}
 }
+
+// One rule for every file a command writes (-o, --rejects): a missing
+// folder is a usage error before any work (nothing stored, nothing
+// logged); an existing file is replaced only with --force.
+func TestOutputFileRule(t *testing.T) {
+	h := archiveHarness(t)
+	missing := filepath.Join(h.dir, "no-such-dir", "x.csv")
+	src := filepath.Join(h.dir, "bad.csv")
+	writeCSV(t, src, xzcfHeader, [][]string{xzcfRow(map[string]string{"行政处罚决定书文号": "通市监罚〔2025〕99号", "处罚决定日期": "2025-02-30"}),
+		xzcfRow(map[string]string{"行政处罚决定书文号": "通市监罚〔2025〕98号"})}, false)
+	batches := func() string { return h.ok("batch", "list", "--format", "json").Out }
+	before := batches()
+	r := h.fails(2, "import", src, "--provider", provider, "--item", "XZCF", "--rejects", missing)
+	mustHold(t, "import --rejects", r.Err, "no-such-dir", "不存在")
+	if batches() != before {
+		t.Error("an import whose --rejects folder is missing stored a batch")
+	}
+	queries := func() string { return h.ok("subject", "queries", orgA, "--format", "json").Out }
+	qBefore := queries()
+	for _, args := range [][]string{
+		{"export", "--unit", archUnitA, "--item", "XZCF", "-o", missing},
+		{"subject", "report", orgA, "-o", strings.TrimSuffix(missing, ".csv") + ".md"},
+		{"report", "sanctions", "--month", "2025-11", "-o", missing},
+		{"catalog", "export", "-o", strings.TrimSuffix(missing, ".csv") + ".yaml"},
+	} {
+		h.as("bob").fails(2, args...)
+	}
+	if queries() != qBefore {
+		t.Error("a refused export or report was logged")
+	}
+	// An existing file: refused, left as it was; --force replaces it.
+	out := filepath.Join(h.dir, "export.csv")
+	if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = h.as("bob").fails(2, "export", "--unit", archUnitA, "--item", "XZCF", "-o", out)
+	mustHold(t, "existing -o", r.Err, "已存在", "--force")
+	if b, _ := os.ReadFile(out); string(b) != "old" || queries() != qBefore {
+		t.Error("a refused export changed the file or was logged")
+	}
+	h.as("bob").ok("export", "--unit", archUnitA, "--item", "XZCF", "-o", out, "--force")
+	if b, _ := os.ReadFile(out); !strings.Contains(string(b), "通市监罚〔2025〕1号") {
+		t.Errorf("--force did not replace the file: %q", b)
+	}
+	rej := filepath.Join(h.dir, "rej.csv")
+	os.WriteFile(rej, []byte("old"), 0o644)
+	h.fails(2, "import", src, "--provider", provider, "--item", "XZCF", "--rejects", rej)
+	if batches() != before {
+		t.Error("an import refused for its existing --rejects file stored a batch")
+	}
+	h.fails(3, "import", src, "--provider", provider, "--item", "XZCF", "--rejects", rej, "--force")
+	if len(readRejects(t, rej)) != 2 {
+		t.Error("--force did not replace the reject report")
+	}
+	// A folder given as the file.
+	h.as("bob").fails(2, "export", "--unit", archUnitA, "--item", "XZCF", "-o", h.dir)
+	// No temporary file is left anywhere.
+	ents, _ := os.ReadDir(h.dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") && !strings.HasPrefix(e.Name(), ".credit") {
+			t.Errorf("temporary file left: %s", e.Name())
+		}
+	}
+}

@@ -3,6 +3,7 @@ package tabular
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -191,3 +192,56 @@ func CheckMarkdownSafe(t *testing.T, what, out string) {
 		t.Errorf("%s: the value is not shown escaped:\n%s", what, out)
 	}
 }
+
+// A write that fails midway (a full disk: the fault-injecting write stops
+// after some bytes) leaves the old file as it was, or no file, and no
+// temporary file behind.
+func TestWriteFileAtomicFaultLeavesOldFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	failing := func(tmp string) error {
+		f, err := os.Create(tmp)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w := &faultWriter{w: f, left: 10}
+		return sample().Write(w, Options{Format: CSV})
+	}
+	if err := WriteFileAtomic(path, failing); err == nil {
+		t.Fatal("the failed write reported success")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Fatalf("a failed first write left %v", ents)
+	}
+	if err := os.WriteFile(path, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteFileAtomic(path, failing); err == nil {
+		t.Fatal("the failed write reported success")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("the old file became %q", b)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("files left: %v", ents)
+	}
+}
+
+// faultWriter accepts left bytes, then fails as a full disk does.
+type faultWriter struct {
+	w    *os.File
+	left int
+}
+
+func (f *faultWriter) Write(p []byte) (int, error) {
+	if len(p) > f.left {
+		n, _ := f.w.Write(p[:f.left])
+		f.left = 0
+		return n, errNoSpace
+	}
+	f.left -= len(p)
+	return f.w.Write(p)
+}
+
+var errNoSpace = errors.New("no space left on device")
