@@ -144,3 +144,32 @@ func TestPrivacyRosterPublishFreeText(t *testing.T) {
 		os.Remove(p)
 	}
 }
+
+// purpose and authorization texts are one short line (at most 200
+// characters, no control characters): longer or multi-line ones are usage
+// errors and nothing is logged.
+func TestPurposeAndAuthorizationLimited(t *testing.T) {
+	h := archiveHarness(t)
+	queries := func() string { return h.ok("subject", "queries", orgA, "--format", "json").Out }
+	before := queries()
+	long := strings.Repeat("用", 201)
+	for _, args := range [][]string{
+		{"--purpose", long},
+		{"--scope", "authorized", "--authorization", long},
+		{"--purpose", "招标\n\x1b[2J审查"},
+		{"--scope", "authorized", "--authorization", "授权书\r001"},
+	} {
+		r := h.fails(2, append([]string{"subject", "show", orgA}, args...)...)
+		if strings.Contains(r.Err, long) {
+			t.Errorf("the refusal echoes the whole text: %s", r.Err)
+		}
+	}
+	if queries() != before {
+		t.Error("a refused lookup was logged")
+	}
+	h.ok("subject", "show", orgA, "--purpose", strings.Repeat("用", 200))
+	h.ok("subject", "show", orgA, "--scope", "authorized", "--authorization", "<b>授权书</b>|2025-001")
+	if text := h.ok("subject", "queries", orgA, "--format", "md").Out; strings.Contains(text, "<b>") || !strings.Contains(text, "&lt;b&gt;授权书&lt;/b&gt;\\|2025-001") {
+		t.Errorf("the authorization is not shown escaped:\n%s", text)
+	}
+}

@@ -136,7 +136,49 @@ type Link struct {
 func (c *Checked) OK() bool { return len(c.Problems) == 0 }
 
 func (c *Checked) fail(field, reason, format string, args ...any) {
+	for i, a := range args {
+		if s, ok := a.(string); ok {
+			args[i] = Excerpt(s)
+		}
+	}
 	c.Problems = append(c.Problems, Problem{Field: field, Reason: reason, Msg: field + "：" + fmt.Sprintf(format, args...)})
+}
+
+// ExcerptRunes is how much of a value a reject message repeats.
+const ExcerptRunes = 24
+
+// Excerpt is what a reject message may repeat of a value the file sent
+// (issue 16): at most ExcerptRunes characters (then "…"), control
+// characters shown as "?", and every run of 15 or more letters and digits
+// (an ID number, a card number) masked as ident.Mask masks a code
+// (320602********4359). The report's own columns keep the row as sent, for
+// the provider to fix; the message never needs the whole value.
+func Excerpt(s string) string {
+	rs := []rune(s)
+	alnum := func(r rune) bool { return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }
+	// Mask whole runs first, so that the cut never leaves part of a long
+	// number readable.
+	for i := 0; i < len(rs); {
+		if !alnum(rs[i]) {
+			if rs[i] < 0x20 || rs[i] == 0x7f {
+				rs[i] = '?'
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && alnum(rs[j]) {
+			j++
+		}
+		if j-i >= 15 {
+			copy(rs[i:j], []rune(ident.Mask(string(rs[i:j]))))
+		}
+		i = j
+	}
+	if len(rs) > ExcerptRunes {
+		return string(rs[:ExcerptRunes]) + "…"
+	}
+	return string(rs)
 }
 
 // NewPlan matches header cells to the item's fields and aliases after
