@@ -173,3 +173,23 @@ func TestPurposeAndAuthorizationLimited(t *testing.T) {
 		t.Errorf("the authorization is not shown escaped:\n%s", text)
 	}
 }
+
+// A reject message quotes a short excerpt of the bad value, never an ID
+// number in full (the report's own columns keep the row as sent).
+func TestRejectMessageNeverEchoesAnID(t *testing.T) {
+	h := importHarness(t)
+	src := filepath.Join(h.dir, "x.csv")
+	writeCSV(t, src, xzcfHeader, [][]string{xzcfRow(map[string]string{"处罚决定日期": "见身份证" + personID + "的说明，另有很长很长很长很长的文字"})}, false)
+	rej := filepath.Join(h.dir, "rej.csv")
+	r := h.fails(3, "import", src, "--provider", provider, "--item", "XZCF", "--rejects", rej, "--format", "json")
+	recs := readRejects(t, rej)
+	msg := recs[1][len(recs[1])-1]
+	for what, out := range map[string]string{"stdout": r.Out, "stderr": r.Err, "reject reason": msg, "batch rejects": h.ok("batch", "rejects", "1").Out} {
+		if strings.Contains(out, personID) {
+			t.Errorf("%s echoes the ID in full:\n%s", what, out)
+		}
+	}
+	if !strings.Contains(msg, "“见身份证110105********002X的说…”") { // 4 + 18 + 2 = 24 characters
+		t.Errorf("reject reason = %q, want the 24-character excerpt", msg)
+	}
+}

@@ -136,11 +136,6 @@ type Link struct {
 func (c *Checked) OK() bool { return len(c.Problems) == 0 }
 
 func (c *Checked) fail(field, reason, format string, args ...any) {
-	for i, a := range args {
-		if s, ok := a.(string); ok {
-			args[i] = Excerpt(s)
-		}
-	}
 	c.Problems = append(c.Problems, Problem{Field: field, Reason: reason, Msg: field + "：" + fmt.Sprintf(format, args...)})
 }
 
@@ -393,7 +388,7 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 		if f.Required.Always {
 			c.fail(f.Name, "required", "必填项为空")
 		} else if p.required(c, fp) {
-			c.fail(f.Name, "required", "%s为“%s”时必填", f.Required.When, c.Values[p.indexOf(f.Required.When)])
+			c.fail(f.Name, "required", "%s为“%s”时必填", f.Required.When, Excerpt(c.Values[p.indexOf(f.Required.When)]))
 		}
 		return
 	}
@@ -409,7 +404,7 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 			d, ok = ExcelSerialToDate(v)
 		}
 		if !ok {
-			c.fail(f.Name, "date_invalid", "“%s”不是有效日期（应为 YYYY-MM-DD 等格式的真实日期）", v)
+			c.fail(f.Name, "date_invalid", "“%s”不是有效日期（应为 YYYY-MM-DD 等格式的真实日期）", Excerpt(v))
 			return
 		}
 		if f.NotAfterToday && d.After(p.Today) {
@@ -420,14 +415,14 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 	case catalog.Money:
 		a, ok := ParseAmount(v)
 		if !ok {
-			c.fail(f.Name, "amount", "“%s”不是有效金额（应为非负数）", v)
+			c.fail(f.Name, "amount", "“%s”不是有效金额（应为非负数）", Excerpt(v))
 			return
 		}
 		c.Values[i] = a
 	case catalog.Number:
 		a, ok := ParseAmount(strings.TrimPrefix(v, "-"))
 		if !ok {
-			c.fail(f.Name, "type", "“%s”不是数字", v)
+			c.fail(f.Name, "type", "“%s”不是数字", Excerpt(v))
 			return
 		}
 		if strings.HasPrefix(v, "-") && a != "0" {
@@ -507,7 +502,7 @@ func (p *Plan) checkEnum(c *Checked, i int, f *catalog.Field, fp *fieldPlan, v s
 	// allowedAll is a fast yes; f.BadValues has the last word otherwise.
 	if !fp.allowedAll(f.Multiple, v) {
 		if bad := f.BadValues(v); len(bad) > 0 {
-			c.fail(f.Name, "enum", "“%s”不在代码表中（可选：%s）", strings.Join(bad, "、"), strings.Join(f.Values, "、"))
+			c.fail(f.Name, "enum", "“%s”不在代码表中（可选：%s）", Excerpt(strings.Join(bad, "、")), strings.Join(f.Values, "、"))
 			return
 		}
 	}
@@ -576,10 +571,10 @@ func contains(list []string, v string) bool {
 func (p *Plan) checkExtras(c *Checked) {
 	base := len(p.Item.Fields)
 	if v := c.Values[base]; v != "" && v != "一般" && v != "严重" {
-		c.fail(ColSeverity, "enum", "“%s”无效（可选：一般、严重）", v)
+		c.fail(ColSeverity, "enum", "“%s”无效（可选：一般、严重）", Excerpt(v))
 	}
 	if v := c.Values[base+1]; v != "" && v != "一般程序" && v != "简易程序" {
-		c.fail(ColProcedure, "enum", "“%s”无效（可选：一般程序、简易程序）", v)
+		c.fail(ColProcedure, "enum", "“%s”无效（可选：一般程序、简易程序）", Excerpt(v))
 	}
 	switch v := c.Values[base+4]; v {
 	case "", "是", "否":
@@ -588,7 +583,7 @@ func (p *Plan) checkExtras(c *Checked) {
 	case "N", "n", "0":
 		c.Values[base+4] = "否"
 	default:
-		c.fail(ColLegalRepResponsible, "enum", "“%s”无效（可选：是、否）", v)
+		c.fail(ColLegalRepResponsible, "enum", "“%s”无效（可选：是、否）", Excerpt(v))
 	}
 	for k, col := range []string{ColPrincipal, ColDirect} {
 		v := c.Values[base+2+k]
@@ -638,13 +633,13 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 	}
 	switch {
 	case !res.Valid:
-		c.fail(first, "type", "信息主体代码“%s”无效：%s", c.SubjectCode, res.Reason)
+		c.fail(first, "type", "信息主体代码“%s”无效：%s", Excerpt(c.SubjectCode), res.Reason)
 		return
 	case kind == catalog.NaturalPerson && res.Type != ident.TypeID:
-		c.fail(first, "type", "自然人应以身份证号码建档，“%s”不是身份证号码", c.SubjectCode)
+		c.fail(first, "type", "自然人应以身份证号码建档，“%s”不是身份证号码", Excerpt(c.SubjectCode))
 		return
 	case kind != catalog.NaturalPerson && res.Type != ident.TypeUSCC:
-		c.fail(first, "type", "法人、非法人组织和个体工商户应以统一社会信用代码建档，“%s”不是统一社会信用代码", c.SubjectCode)
+		c.fail(first, "type", "法人、非法人组织和个体工商户应以统一社会信用代码建档，“%s”不是统一社会信用代码", Excerpt(c.SubjectCode))
 		return
 	}
 	c.SubjectCode, c.SubjectKind = res.Code, kind
