@@ -375,6 +375,10 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 // fields are a record's non-empty stored values as acc may see them.
 func (a *Access) fields(it *catalog.Item, kind catalog.SubjectKind, sub store.SubjectRow, r store.StoredRecord, names, vals []string) Fields {
 	out := make(Fields, 0, len(names))
+	var persons []string
+	if a.masks() {
+		persons = a.namedPersons(it, kind, sub, r, names, vals)
+	}
 	for i, name := range names {
 		if i >= len(vals) || vals[i] == "" {
 			continue
@@ -384,9 +388,30 @@ func (a *Access) fields(it *catalog.Item, kind catalog.SubjectKind, sub store.Su
 			if p, isName := personal(it, name, kind); p && !a.own(it, name, sub, r) {
 				v = maskValue(v, isName)
 			}
-			v = ScrubIDs(v)
+			v = MaskText(v, persons...)
 		}
 		out = append(out, Field{Name: name, Value: v})
+	}
+	return out
+}
+
+// namedPersons are the natural persons a record names whose names the
+// scope masks, so that free text masks them too: the values of the personal
+// name fields the scope masks, and in the public scope a natural-person
+// subject's name (the archive's own subject, also when 第二十九条 links it
+// to an organisation's record).
+func (a *Access) namedPersons(it *catalog.Item, kind catalog.SubjectKind, sub store.SubjectRow, r store.StoredRecord, names, vals []string) []string {
+	var out []string
+	if a.Scope == Public && sub.Kind == string(catalog.NaturalPerson) {
+		out = append(out, sub.Name)
+	}
+	for i, name := range names {
+		if i >= len(vals) || vals[i] == "" {
+			continue
+		}
+		if p, isName := personal(it, name, kind); p && isName && !a.own(it, name, sub, r) {
+			out = append(out, PersonNames(vals[i])...)
+		}
 	}
 	return out
 }
@@ -445,7 +470,7 @@ func (l *lookup) subjectView(code string, kind ident.Kind) Subject {
 		}
 	}
 	if acc.masks() {
-		s.Name, s.LegalRep = ScrubIDs(s.Name), ScrubIDs(s.LegalRep)
+		s.Name, s.LegalRep = MaskText(s.Name), MaskText(s.LegalRep)
 	}
 	return s
 }

@@ -116,7 +116,7 @@ func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor
 			hit.Code, hit.Name, hit.Match = ident.Mask(hit.Code), ident.MaskName(hit.Name), MatchCode
 		}
 		if acc.masks() {
-			hit.Name = ScrubIDs(hit.Name)
+			hit.Name = MaskText(hit.Name)
 		}
 		res.Hits = append(res.Hits, hit)
 	}

@@ -54,6 +54,7 @@ type App struct {
 	Lang      string
 	As        string
 	Yes       bool
+	Force     bool // --force: an -o or --rejects file may replace an existing one
 
 	clock    clock.Clock
 	clockSet bool

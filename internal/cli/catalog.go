@@ -571,7 +571,7 @@ func itemTable(app *App, cat *catalog.Catalog, v store.CatalogVersion, it *catal
 func newCatalogExportCmd(app *App) *cobra.Command {
 	var out string
 	var id int64
-	var canonical, force bool
+	var canonical bool
 	c := &cobra.Command{
 		Use:   "export [-o FILE]",
 		Short: "导出现行目录为 YAML（可编辑后再应用）/ export the catalog in force as YAML, to edit and apply",
@@ -605,23 +605,8 @@ text as applied (comments kept), with --canonical a regenerated file. Without -o
 			if err := requireYAMLName(out); err != nil {
 				return err
 			}
-			flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-			if !force {
-				flags |= os.O_EXCL
-			}
-			f, err := os.OpenFile(out, flags, 0o644)
-			if errors.Is(err, os.ErrExist) {
-				return apperr.Newf(apperr.Usage, "%s 已存在：换一个文件名，或加 --force 覆盖", "%s exists: choose another name, or add --force to overwrite it", out)
-			}
-			if err != nil {
-				return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
-			}
-			if _, err := f.Write(text); err != nil {
-				f.Close()
-				return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
-			}
-			if err := f.Close(); err != nil {
-				return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+			if err := writeNewFile(out, text, app.Force); err != nil {
+				return err
 			}
 			app.Warn(fmt.Sprintf(app.T("已导出版本 #%d（%s %s）到 %s", "exported version #%d (%s %s) to %s"), v.ID, v.Jurisdiction, v.Version, out))
 			return nil
@@ -630,7 +615,6 @@ text as applied (comments kept), with --canonical a regenerated file. Without -o
 	c.Flags().StringVarP(&out, "output", "o", "", "写入文件 / write to this file")
 	c.Flags().Int64Var(&id, "id", 0, "导出指定版本（默认今天生效的版本）/ export this version (default: the one in force)")
 	c.Flags().BoolVar(&canonical, "canonical", false, "按统一格式重新生成（不含注释）/ regenerate in the canonical layout (no comments)")
-	c.Flags().BoolVar(&force, "force", false, "覆盖已有文件 / overwrite an existing file")
 	return c
 }
 

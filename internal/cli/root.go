@@ -66,7 +66,10 @@ func Main(args []string, io IO) int {
 			return usageErr(err)
 		}
 		ran = true
-		return app.setup()
+		if err := app.setup(); err != nil {
+			return err
+		}
+		return app.checkOutputs(c)
 	}
 	err := root.Execute()
 	if err == nil {
@@ -137,6 +140,7 @@ checks, records joint reward/sanction cases and exports the monthly reports.
 	pf.StringVar(&app.Lang, "lang", "", "界面语言 zh|en（环境变量 CREDIT_LANG）/ language")
 	pf.StringVar(&app.As, "as", "", "以该操作员身份操作（仅管理员）/ act for this operator (administrators only)")
 	pf.BoolVarP(&app.Yes, "yes", "y", false, "不可撤销的操作不再询问（在终端上才会询问）/ do not ask before irreversible changes")
+	pf.BoolVar(&app.Force, "force", false, "-o、--rejects 的文件已存在时覆盖 / let -o and --rejects replace an existing file")
 	for _, f := range nouns {
 		root.AddCommand(f(app))
 	}

@@ -568,7 +568,7 @@ func TestSubjectReport(t *testing.T) {
 	}
 	h.fails(2, "subject", "report", orgA)
 	h.fails(2, "subject", "report", orgA, "-o", filepath.Join(h.dir, "r.pdf"))
-	h.as("guest").fails(5, "subject", "report", orgA, "--scope", "office", "-o", md)
+	h.as("guest").fails(5, "subject", "report", orgA, "--scope", "office", "-o", md, "--force")
 	if qs := decode[[]archQuery](t, h.ok("subject", "queries", orgA, "--format", "json").Out); len(qs) != 1 || qs[0].Action != "report" || qs[0].Operator != "guest" {
 		t.Errorf("report not logged: %+v", qs)
 	}
@@ -576,7 +576,7 @@ func TestSubjectReport(t *testing.T) {
 	// With the objection workflow (SPEC §D), a record under objection is marked 异议中.
 	rec := showJSON(t, h, orgA).byDoc("通市监罚〔2025〕1号")
 	h.ok("objection", "file", "--record", itoa(int(rec.ID)), "--ground", "wrong", "--applicant", "甲公司")
-	h.ok("subject", "report", orgA, "-o", md)
+	h.ok("subject", "report", orgA, "-o", md, "--force")
 	b, _ = os.ReadFile(md)
 	if !strings.Contains(string(b), "【异议中】") {
 		t.Errorf("report does not mark the record under objection:\n%s", b)

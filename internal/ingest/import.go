@@ -505,7 +505,7 @@ func (w *writer) store(ch *chunk, res *Result) error {
 			if k := c.NameKey; k != "" && ref.NameKey != "" && k != ref.NameKey {
 				// The stored name is not told back: a provider must not learn
 				// who an ID number belongs to from a reject report.
-				c.fail(w.plan.Item.Subject.Name, "subject_mismatch", "名称“%s”与该代码已建档主体的名称不一致，请核对名称和代码", c.SubjectName)
+				c.fail(w.plan.Item.Subject.Name, "subject_mismatch", "名称“%s”与该代码已建档主体的名称不一致，请核对名称和代码", Excerpt(c.SubjectName))
 				continue
 			}
 			recs = append(recs, store.NewRecord{Item: w.plan.Item.Code, Key: c.Key, Provider: w.opt.Provider, Channel: w.opt.Channel,

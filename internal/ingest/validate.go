@@ -10,6 +10,7 @@ import (
 	"credit/internal/catalog"
 	"credit/internal/civil"
 	"credit/internal/ident"
+	"credit/internal/tabular"
 )
 
 // Extra columns any negative item accepts (SPEC §5).
@@ -138,6 +139,43 @@ func (c *Checked) OK() bool { return len(c.Problems) == 0 }
 
 func (c *Checked) fail(field, reason, format string, args ...any) {
 	c.Problems = append(c.Problems, Problem{Field: field, Reason: reason, Msg: field + "：" + fmt.Sprintf(format, args...)})
+}
+
+// ExcerptRunes is how much of a value a reject message repeats.
+const ExcerptRunes = 24
+
+// Excerpt is what a reject message may repeat of a value the file sent
+// (issue 16): at most ExcerptRunes characters (then "…"), control
+// characters shown as "?", and every run of 15 or more letters and digits
+// (an ID number, a card number) masked as ident.Mask masks a code
+// (320602********4359). The report's own columns keep the row as sent, for
+// the provider to fix; the message never needs the whole value.
+func Excerpt(s string) string {
+	rs := []rune(s)
+	alnum := func(r rune) bool { return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }
+	// Mask whole runs first, so that the cut never leaves part of a long
+	// number readable.
+	for i := 0; i < len(rs); {
+		if !alnum(rs[i]) {
+			if rs[i] < 0x20 || rs[i] == 0x7f {
+				rs[i] = '?'
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && alnum(rs[j]) {
+			j++
+		}
+		if j-i >= 15 {
+			copy(rs[i:j], []rune(ident.Mask(string(rs[i:j]))))
+		}
+		i = j
+	}
+	if len(rs) > ExcerptRunes {
+		return string(rs[:ExcerptRunes]) + "…"
+	}
+	return string(rs)
 }
 
 // NewPlan matches header cells to the item's fields and aliases after
@@ -279,7 +317,10 @@ func (p *Plan) cell(cells []string, i int) string {
 	if c < 0 || c >= len(cells) {
 		return ""
 	}
-	return catalog.TrimSpace(cells[c])
+	// A reject report guards cells a spreadsheet could run as formulas with
+	// a leading ' (tabular.GuardFormula): a resubmitted report gets its
+	// values back (tabular.UnguardFormula says exactly which cells).
+	return catalog.TrimSpace(tabular.UnguardFormula(cells[c]))
 }
 
 // isIDType reports whether a 证件类型 value names the 居民身份证.
@@ -350,7 +391,7 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 		if f.Required.Always {
 			c.fail(f.Name, "required", "必填项为空")
 		} else if p.required(c, fp) {
-			c.fail(f.Name, "required", "%s为“%s”时必填", f.Required.When, c.Values[p.indexOf(f.Required.When)])
+			c.fail(f.Name, "required", "%s为“%s”时必填", f.Required.When, Excerpt(c.Values[p.indexOf(f.Required.When)]))
 		}
 		return
 	}
@@ -366,7 +407,7 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 			d, ok = ExcelSerialToDate(v)
 		}
 		if !ok {
-			c.fail(f.Name, "date_invalid", "“%s”不是有效日期（应为 YYYY-MM-DD 等格式的真实日期）", v)
+			c.fail(f.Name, "date_invalid", "“%s”不是有效日期（应为 YYYY-MM-DD 等格式的真实日期）", Excerpt(v))
 			return
 		}
 		if f.NotAfterToday && d.After(p.Today) {
@@ -377,14 +418,14 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 	case catalog.Money:
 		a, ok := ParseAmount(v)
 		if !ok {
-			c.fail(f.Name, "amount", "“%s”不是有效金额（应为非负数）", v)
+			c.fail(f.Name, "amount", "“%s”不是有效金额（应为非负数）", Excerpt(v))
 			return
 		}
 		c.Values[i] = a
 	case catalog.Number:
 		a, ok := ParseAmount(strings.TrimPrefix(v, "-"))
 		if !ok {
-			c.fail(f.Name, "type", "“%s”不是数字", v)
+			c.fail(f.Name, "type", "“%s”不是数字", Excerpt(v))
 			return
 		}
 		if strings.HasPrefix(v, "-") && a != "0" {
@@ -464,7 +505,7 @@ func (p *Plan) checkEnum(c *Checked, i int, f *catalog.Field, fp *fieldPlan, v s
 	// allowedAll is a fast yes; f.BadValues has the last word otherwise.
 	if !fp.allowedAll(f.Multiple, v) {
 		if bad := f.BadValues(v); len(bad) > 0 {
-			c.fail(f.Name, "enum", "“%s”不在代码表中（可选：%s）", strings.Join(bad, "、"), strings.Join(f.Values, "、"))
+			c.fail(f.Name, "enum", "“%s”不在代码表中（可选：%s）", Excerpt(strings.Join(bad, "、")), strings.Join(f.Values, "、"))
 			return
 		}
 	}
@@ -533,10 +574,10 @@ func contains(list []string, v string) bool {
 func (p *Plan) checkExtras(c *Checked) {
 	base := len(p.Item.Fields)
 	if v := c.Values[base]; v != "" && v != "一般" && v != "严重" {
-		c.fail(ColSeverity, "enum", "“%s”无效（可选：一般、严重）", v)
+		c.fail(ColSeverity, "enum", "“%s”无效（可选：一般、严重）", Excerpt(v))
 	}
 	if v := c.Values[base+1]; v != "" && v != "一般程序" && v != "简易程序" {
-		c.fail(ColProcedure, "enum", "“%s”无效（可选：一般程序、简易程序）", v)
+		c.fail(ColProcedure, "enum", "“%s”无效（可选：一般程序、简易程序）", Excerpt(v))
 	}
 	switch v := c.Values[base+4]; v {
 	case "", "是", "否":
@@ -545,7 +586,7 @@ func (p *Plan) checkExtras(c *Checked) {
 	case "N", "n", "0":
 		c.Values[base+4] = "否"
 	default:
-		c.fail(ColLegalRepResponsible, "enum", "“%s”无效（可选：是、否）", v)
+		c.fail(ColLegalRepResponsible, "enum", "“%s”无效（可选：是、否）", Excerpt(v))
 	}
 	for k, col := range []string{ColPrincipal, ColDirect} {
 		v := c.Values[base+2+k]
@@ -595,13 +636,13 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 	}
 	switch {
 	case !res.Valid:
-		c.fail(first, "type", "信息主体代码“%s”无效：%s", c.SubjectCode, res.Reason)
+		c.fail(first, "type", "信息主体代码“%s”无效：%s", Excerpt(c.SubjectCode), res.Reason)
 		return
 	case kind == catalog.NaturalPerson && res.Type != ident.TypeID:
-		c.fail(first, "type", "自然人应以身份证号码建档，“%s”不是身份证号码", c.SubjectCode)
+		c.fail(first, "type", "自然人应以身份证号码建档，“%s”不是身份证号码", Excerpt(c.SubjectCode))
 		return
 	case kind != catalog.NaturalPerson && res.Type != ident.TypeUSCC:
-		c.fail(first, "type", "法人、非法人组织和个体工商户应以统一社会信用代码建档，“%s”不是统一社会信用代码", c.SubjectCode)
+		c.fail(first, "type", "法人、非法人组织和个体工商户应以统一社会信用代码建档，“%s”不是统一社会信用代码", Excerpt(c.SubjectCode))
 		return
 	}
 	c.SubjectCode, c.SubjectKind = res.Code, kind
