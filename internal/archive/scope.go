@@ -185,3 +185,14 @@ func (a *Access) VisibleItems() []string {
 
 // masks reports whether personal fields are masked in this scope.
 func (a *Access) masks() bool { return a.Scope == Public || a.Scope == Authorized }
+
+// Only narrows the access to one item, which it must already see: a user
+// unit asking for an item it is not registered for is refused (第二十条).
+func (a *Access) Only(item string) error {
+	if !a.Sees(item) {
+		return apperr.Newf(apperr.Rule, "信息项 %s 不在本单位可查看的范围内（社会公开信息项和本单位登记的共享信息项，第二十条）",
+			"item %s is outside what this unit may see (the public items and the shared items it is registered for)", item)
+	}
+	a.items = map[string]bool{item: true}
+	return nil
+}
