@@ -21,6 +21,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"credit/internal/apperr"
+	"credit/internal/clock"
 	"credit/internal/serve"
 	"credit/internal/tui"
 )
@@ -146,6 +147,10 @@ func describeServe(app *App, cfg serve.Config, db string) string {
 	return strings.Join(parts, app.T("；", "; "))
 }
 
+// serveClock is the server's clock: the real one (--today is refused). A
+// variable only so that tests can pin the date their fixtures were written for.
+var serveClock = func(app *App) clock.Clock { return app.Clock() }
+
 // runServe starts the listeners and serves until the context ends or a
 // SIGTERM/SIGINT arrives.
 func runServe(app *App, cfg serve.Config) error {
@@ -161,7 +166,7 @@ func runServe(app *App, cfg serve.Config) error {
 	errc := make(chan error, 2)
 	var httpSrv *http.Server
 	if cfg.HTTP != "" {
-		api := &serve.API{Store: st, Clock: app.Clock(), Rate: cfg.Rate, Burst: cfg.Burst, BodyLimit: cfg.BodyLimit,
+		api := &serve.API{Store: st, Clock: serveClock(app), Rate: cfg.Rate, Burst: cfg.Burst, BodyLimit: cfg.BodyLimit,
 			Timeout: time.Duration(cfg.RequestTimeout), TrustedProxies: cfg.TrustedProxies, Log: &lineWriter{logf: logf}}
 		httpSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
 			WriteTimeout: time.Duration(cfg.RequestTimeout) + 10*time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
@@ -333,8 +338,12 @@ func remoteGuard(app *App, c *cobra.Command, args []string) error {
 				"--%s cannot be used over SSH: the operator is the key's owner %s, the store is the server's, and no file is written on the server", name, app.login())
 		}
 	}
+	if path == "user key add" && len(args) == 2 && args[1] != "-" {
+		return apperr.New(apperr.Usage, "经 SSH 登记公钥时请用 - 从标准输入读入：ssh 主机 user key add NAME - < NAME.pub",
+			"over SSH, give the key on standard input: ssh HOST user key add NAME - < NAME.pub")
+	}
 	for _, a := range args {
-		if a != "-" && looksLikeFile(a) {
+		if a != "-" && (looksLikeFile(a) || strings.ContainsAny(a, `/\`)) {
 			return apperr.Newf(apperr.Usage, "经 SSH 不能引用服务器上的文件 %q：请用 - 从标准输入读入", "files on the server (%q) cannot be named over SSH: use - to read standard input", a)
 		}
 	}

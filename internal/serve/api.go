@@ -314,6 +314,9 @@ func (a *API) catalog(ctx context.Context) (*catalog.Catalog, error) {
 	return cat, nil
 }
 
+// (credit serve refuses --today: its clock's today is the real date, which
+// is also what validity is judged on; tests pin that clock.)
+
 // asker is the unit's access in the shared scope (SPEC §C) and the actor its
 // answers are logged as.
 func (a *API) asker(w http.ResponseWriter, r *http.Request, purpose string) (*archive.Access, store.Actor, bool) {
@@ -335,7 +338,7 @@ func (a *API) asker(w http.ResponseWriter, r *http.Request, purpose string) (*ar
 	}
 	op := operator.Operator{Name: fmt.Sprintf("token:%d", k.ID), Role: operator.None}
 	acc, err := archive.Authorize(r.Context(), a.Store, cat, op, archive.Request{Scope: archive.Shared, Unit: k.Unit, Purpose: purpose,
-		AsOf: a.Clock.Today(), RealToday: a.Clock.RealToday()})
+		AsOf: a.Clock.Today(), RealToday: a.Clock.Today()})
 	if err != nil {
 		a.fail(w, r, err)
 		return nil, store.Actor{}, false

@@ -41,7 +41,7 @@ func HashToken(token string) string {
 }
 
 // ParseAllow checks a --allow list of CIDRs (or single addresses),
-// comma-separated, and returns it normalised ('' = any address).
+// comma-separated, and returns it normalised (” = any address).
 func ParseAllow(s string) (string, error) {
 	var out []string
 	for _, part := range strings.Split(s, ",") {

@@ -128,7 +128,7 @@ func (s *Store) APITokenByHash(ctx context.Context, hash string) (APIToken, bool
 	return apiToken(ctx, s.DB, "hash = ?", hash)
 }
 
-// APITokens lists the tokens (of one unit, or all when unit is ''), with
+// APITokens lists the tokens (of one unit, or all when unit is ”), with
 // their last use from the query log.
 func (s *Store) APITokens(ctx context.Context, unit string) ([]APIToken, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT `+apiTokenCols+`,
