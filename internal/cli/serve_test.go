@@ -412,6 +412,14 @@ func concurrentLookups(t *testing.T, clients, each int) {
 		t.Errorf("logged %d lookups, made %d", len(rows), clients*each)
 	}
 	slices.Sort(lat)
+	if t.Failed() {
+		for _, l := range strings.Split(s.log.String(), "\n") {
+			if strings.Contains(l, "error") {
+				t.Log(l)
+				break
+			}
+		}
+	}
 	t.Logf("%d clients × %d lookups: p50 %v p99 %v max %v", clients, each, lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1])
 }
 

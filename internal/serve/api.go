@@ -63,6 +63,7 @@ type API struct {
 	catID   int64
 	cat     *catalog.Catalog
 	reqSeq  atomic.Int64
+	slots   chan struct{}
 	handler http.Handler
 	once    sync.Once
 }
@@ -107,8 +108,12 @@ func (a *API) routes() http.Handler {
 				fmt.Sprintf("请求过于频繁：每个令牌每秒最多 %g 次（可短时连续 %d 次），请按 Retry-After 等待后重试", a.Rate, a.Burst),
 				fmt.Sprintf("too many requests: each token may make %g a second (bursts of %d); wait Retry-After seconds", a.Rate, a.Burst))
 		}))
+	// Every answer writes its query-log entry, and SQLite takes one writer at
+	// a time: a few answers in progress keep both cores busy, while dozens
+	// would only queue on the write lock (and time out there).
+	a.slots = make(chan struct{}, 4)
 	r.Group(func(r chi.Router) {
-		r.Use(a.authenticate, limiter.Handler)
+		r.Use(a.authenticate, limiter.Handler, a.inTurn)
 		r.Get("/api/v1/subjects/{code}", a.subject)
 		r.Get("/api/v1/subjects", a.search)
 		r.Post("/api/v1/checks", a.check)
@@ -278,6 +283,20 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, k)))
+	})
+}
+
+// inTurn admits a request when one of the few answer slots is free.
+func (a *API) inTurn(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case a.slots <- struct{}{}:
+		case <-r.Context().Done():
+			writeError(w, http.StatusServiceUnavailable, "timeout", "请求处理超时，请稍后重试", "the request timed out; try again later")
+			return
+		}
+		defer func() { <-a.slots }()
+		next.ServeHTTP(w, r)
 	})
 }
 
