@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X credit/internal/cli.Version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: build test test-long demo bench fuzz clean
+.PHONY: build test test-long demo serve-demo bench fuzz clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/credit
@@ -27,6 +27,11 @@ test-long:
 # TUI on it (prints a summary instead when there is no terminal).
 demo: build
 	scripts/demo.sh
+
+# The demo store served: clerks over SSH on :2222, units over HTTP on :8080
+# (docs/serve.md). Prints a token and the ssh and curl lines to try.
+serve-demo: build
+	scripts/serve_demo.sh
 
 # Performance targets (SPEC §7, §I): generated inputs, whole-process timings.
 bench: build

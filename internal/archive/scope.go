@@ -215,3 +215,14 @@ func checkNote(flag, s string) error {
 	}
 	return nil
 }
+
+// Only narrows the access to one item, which it must already see: a user
+// unit asking for an item it is not registered for is refused (第二十条).
+func (a *Access) Only(item string) error {
+	if !a.Sees(item) {
+		return apperr.Newf(apperr.Rule, "信息项 %s 不在本单位可查看的范围内（社会公开信息项和本单位登记的共享信息项，第二十条）",
+			"item %s is outside what this unit may see (the public items and the shared items it is registered for)", item)
+	}
+	a.items = map[string]bool{item: true}
+	return nil
+}

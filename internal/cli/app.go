@@ -32,11 +32,19 @@ type IO struct {
 	Getenv func(string) string
 	// TTY forces terminal behaviour on or off; nil means detect from Out.
 	TTY *bool
-	// Login overrides the OS login name (tests).
+	// Login overrides the OS login name (tests; credit serve sets the
+	// operator whose SSH key opened the session).
 	Login string
 	// LookupUID replaces the account lookup of the uid (tests); nil is the
 	// system's (operator.SystemLookup).
 	LookupUID operator.LookupUID
+	// Ctx, when set, is the run's context (credit serve cancels it when it
+	// shuts down).
+	Ctx context.Context
+	// Via says how a served run came ("ssh from ADDR"): it goes into every
+	// audit and query-log entry, and the run refuses what would let a
+	// remote clerk leave their identity or reach the server's files.
+	Via string
 }
 
 // Stdio is the process's real IO.
@@ -241,7 +249,7 @@ func (a *App) Require(role operator.Role) (operator.Operator, error) {
 
 // Actor is the audit identity of a change made by op today.
 func (a *App) Actor(op operator.Operator) store.Actor {
-	return store.Actor{Operator: op.Name, ActingBy: op.ActingBy, Today: a.Today(), Now: a.Clock().Now}
+	return store.Actor{Operator: op.Name, ActingBy: op.ActingBy, Today: a.Today(), Now: a.Clock().Now, Via: a.Via}
 }
 
 // Writer opens the store for a change: the date must not be in the future and

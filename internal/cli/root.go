@@ -26,7 +26,11 @@ func Main(args []string, io IO) int {
 	if io.Getenv == nil {
 		io.Getenv = func(string) string { return "" }
 	}
-	app := &App{IO: io, ctx: context.Background()}
+	ctx := io.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	app := &App{IO: io, ctx: ctx}
 	defer app.close()
 	if io.Getenv("CREDIT_TRACE_LOCK_WAIT") != "" {
 		// How long each write waited for the lock, on stderr (SPEC §6: a
@@ -56,7 +60,7 @@ func Main(args []string, io IO) int {
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	ran := false
-	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
 		// cobra checks required flags after this hook; check them here so a
 		// missing one is a usage error (exit 2), not an internal one.
 		if err := c.ValidateRequiredFlags(); err != nil {
@@ -66,6 +70,9 @@ func Main(args []string, io IO) int {
 			return usageErr(err)
 		}
 		ran = true
+		if err := remoteGuard(app, c, args); err != nil {
+			return err
+		}
 		if err := app.setup(); err != nil {
 			return err
 		}

@@ -82,7 +82,8 @@ func (o scopeOpts) parsedScope() (archive.Scope, error) { return archive.ParseSc
 // more than the whole lookup (SPEC §7: p95 under 50 ms as a whole process).
 // A memory ceiling brings it back should a large archive need it.
 func lookupGC(app *App) {
-	if app.Getenv("GOGC") != "" || app.Getenv("GOMEMLIMIT") != "" {
+	if app.Via != "" || app.Getenv("GOGC") != "" || app.Getenv("GOMEMLIMIT") != "" {
+		// A served run shares its process with the server: never there.
 		return
 	}
 	debug.SetGCPercent(-1)

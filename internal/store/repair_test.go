@@ -113,7 +113,9 @@ func TestMigration010KeepsRepairsAndPublicity(t *testing.T) {
 		return err
 	})
 	// Back to schema 9 (what 011 and 010 added undone) and up again.
-	for _, q := range []string{"DROP TABLE exchange_receipts", "DROP TABLE exchange_sent", "DROP TABLE exchange_files", "DROP TABLE exchange_runs",
+	for _, q := range []string{"DROP INDEX query_log_token", "ALTER TABLE query_log DROP COLUMN case_ref", "ALTER TABLE query_log DROP COLUMN token_id",
+		"ALTER TABLE query_log DROP COLUMN via", "DROP TABLE api_tokens", "DROP TABLE user_keys",
+		"DROP TABLE exchange_receipts", "DROP TABLE exchange_sent", "DROP TABLE exchange_files", "DROP TABLE exchange_runs",
 		"DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground",
 		"ALTER TABLE roster_removals DROP COLUMN ref", "PRAGMA user_version = 9"} {
 		if _, err := f.st.DB.Exec(q); err != nil {

@@ -276,6 +276,12 @@ type Actor struct {
 	ActingBy string
 	Today    civil.Date
 	Now      func() time.Time
+	// Via says how a served change or lookup came: "ssh from ADDR" or
+	// "api from ADDR" ('' locally). Audit entries carry it in their details,
+	// query-log entries in their via column.
+	Via string
+	// TokenID is the API token a unit's call came with (0 otherwise).
+	TokenID int64
 }
 
 func (a Actor) now() time.Time {
@@ -350,6 +356,16 @@ func (t *Tx) Audit(action, object string, details any) error {
 	}
 	if details == nil {
 		d = []byte("{}")
+	}
+	if t.Actor.Via != "" && len(d) > 1 && d[0] == '{' {
+		// How a served change came (issue 18): first key of the details,
+		// so the chain covers it like every other field.
+		via, _ := json.Marshal(t.Actor.Via)
+		rest := d[1:]
+		if len(rest) > 1 {
+			rest = append([]byte{','}, rest...)
+		}
+		d = append(append([]byte(`{"via":`), via...), rest...)
 	}
 	e := audit.Entry{
 		At: t.At, Today: t.Actor.Today.String(), Operator: t.Actor.Operator, ActingBy: t.Actor.ActingBy,
