@@ -82,6 +82,7 @@ jsonl); table, json, csv or md still choose stdout.`,
 	export.Flags().StringVar(&dept, "department", defaultDepartment, "文件名中的部门代码 / department code in file names")
 	export.MarkFlagRequired("to")
 	export.MarkFlagRequired("output")
+	export.Annotations = map[string]string{outputIsFolder: "output"}
 
 	receipt := &cobra.Command{
 		Use:   "receipt FILE",

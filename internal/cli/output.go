@@ -28,6 +28,14 @@ func (a *App) checkOutputs(c *cobra.Command) error {
 		if f == nil || !f.Changed || f.Value.String() == "" {
 			continue
 		}
+		if c.Annotations[outputIsFolder] == name {
+			// The command writes a set of files into this folder (exchange
+			// export): only its parent must exist; the command checks the rest.
+			if err := checkOutputFolder("--"+name, f.Value.String()); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := checkOutputPath("--"+name, f.Value.String(), a.Force); err != nil {
 			return err
 		}
@@ -59,6 +67,27 @@ func checkOutputPath(flag, path string, force bool) error {
 	case !force:
 		return apperr.Newf(apperr.Usage, "%s 已存在：换一个文件名，或加 --force 覆盖（未做任何处理）",
 			"%s exists: choose another name, or add --force to replace it (nothing was done)", path)
+	}
+	return nil
+}
+
+// outputIsFolder is the annotation by which a command says which of its
+// output flags names a folder rather than a file.
+const outputIsFolder = "credit/output-folder"
+
+// checkOutputFolder: the folder, or its parent when it is yet to be made,
+// must exist, and the path must not be a file.
+func checkOutputFolder(flag, path string) error {
+	if st, err := os.Stat(path); err == nil {
+		if !st.IsDir() {
+			return apperr.Newf(apperr.Usage, "%s %s 不是目录", "%s %s is not a folder", flag, path)
+		}
+		return nil
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return apperr.Newf(apperr.Usage, "%s %s：目录 %s 不存在；请先建立目录或换一个位置（未做任何处理）",
+			"%s %s: the folder %s does not exist; create it or choose another place (nothing was done)", flag, path, dir)
 	}
 	return nil
 }
