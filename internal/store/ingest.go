@@ -772,7 +772,6 @@ func sqlText(v string) string { return "'" + strings.ReplaceAll(v, "'", "''") + 
 
 func sqlInt(v int64) string { return strconv.FormatInt(v, 10) }
 
-
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
 }
