@@ -191,17 +191,19 @@ func (t *Tx) ResolveSubjectList(batch int64, in []SubjectIn, out []SubjectRef) e
 	if err != nil {
 		return err
 	}
+	// Ids still follow the input (first row first): in[k] is offered
+	// next+k, and an id offered to a code stored already stays unused.
 	for _, k := range order {
 		s := in[k]
-		res, err := ins.ExecContext(t.ctx, next, s.Code, s.Kind, s.Name, s.NameKey, t.At)
+		id := next + int64(k)
+		res, err := ins.ExecContext(t.ctx, id, s.Code, s.Kind, s.Name, s.NameKey, t.At)
 		if err != nil {
 			return err
 		}
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 1 {
-			out[k] = SubjectRef{ID: next, Name: s.Name, NameKey: s.NameKey, Kind: s.Kind}
-			next++
+			out[k] = SubjectRef{ID: id, Name: s.Name, NameKey: s.NameKey, Kind: s.Kind}
 		} else {
 			known = append(known, k) // stored already: read back below
 		}
@@ -330,9 +332,11 @@ func (t *Tx) InsertRecordsInto(batch int64, recs []NewRecord, ids []int64) error
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(recs[a].Key, recs[b].Key) })
 	t.scratch.order = order
+	// Ids follow the file's order: recs[k] is offered next+k (as above).
 	for _, k := range order {
 		r := &recs[k]
-		res, err := ins.ExecContext(t.ctx, next, r.Key, r.SubjectID, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Vals, r.ContentHash, t.At)
+		id := next + int64(k)
+		res, err := ins.ExecContext(t.ctx, id, r.Key, r.SubjectID, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Vals, r.ContentHash, t.At)
 		if err != nil {
 			return err
 		}
@@ -341,8 +345,7 @@ func (t *Tx) InsertRecordsInto(batch int64, recs []NewRecord, ids []int64) error
 			return err
 		}
 		if n == 1 {
-			ids[k] = next
-			next++
+			ids[k] = id
 		} else {
 			ids[k] = 0 // the key is stored already (SPEC §F: the caller decides)
 		}

@@ -112,8 +112,8 @@ func TestMigration010KeepsRepairsAndPublicity(t *testing.T) {
 		_, err = tx.AddPublicityStretch(PublicityStretch{RepairID: id, StartedOn: d("2025-09-26"), Days: 5, First: d("2025-09-28"), Last: d("2025-10-10"), Total: 5, Catalog: 1})
 		return err
 	})
-	// Back to schema 9 (what 010 added undone) and up again.
-	for _, q := range []string{"DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground",
+	// Back to schema 9 (what 010 and later added undone) and up again.
+	for _, q := range []string{"DROP TABLE catalog_compiled", "DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground",
 		"ALTER TABLE roster_removals DROP COLUMN ref", "PRAGMA user_version = 9"} {
 		if _, err := f.st.DB.Exec(q); err != nil {
 			t.Fatal(q, err)
