@@ -716,4 +716,3 @@ func TestSameFileTwiceStoresOnce(t *testing.T) {
 		t.Errorf("%d records after the re-imports, was %d", got, records)
 	}
 }
-
