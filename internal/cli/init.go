@@ -115,6 +115,12 @@ Running it again changes nothing.`,
 				return err
 			}
 			notes = append(notes, stepNotes...)
+			// Versions applied before migration 013 (or by a binary whose
+			// catalog had another shape) get their compiled form, so later
+			// commands need not parse the YAML (issue 17).
+			if _, err := st.CompileCatalogs(app.Ctx(), actor); err != nil {
+				return err
+			}
 			status := "unchanged"
 			switch {
 			case created:

@@ -20,6 +20,7 @@ var undoMigration = map[int][]string{
 	11: {"DROP TABLE exchange_receipts", "DROP TABLE exchange_sent", "DROP TABLE exchange_files", "DROP TABLE exchange_runs"},
 	12: {"DROP INDEX query_log_token", "ALTER TABLE query_log DROP COLUMN case_ref", "ALTER TABLE query_log DROP COLUMN token_id",
 		"ALTER TABLE query_log DROP COLUMN via", "DROP TABLE api_tokens", "DROP TABLE user_keys"},
+	13: {"DROP TABLE catalog_compiled"},
 }
 
 // rewindSchema undoes the migrations after schema to, newest first.

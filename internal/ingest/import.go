@@ -406,7 +406,9 @@ type writer struct {
 	sess   *store.Session
 	dry    bool
 	seen   map[string]int // dry run: keys met in the file
-	buf    writeBuffers
+	// layouts read by merge, by id
+	layouts map[int64][]string
+	buf     writeBuffers
 }
 
 // writeBuffers are reused from one chunk to the next.
@@ -697,9 +699,17 @@ func lockLabel(ex store.Existing) string {
 // absent from the file keep their old values; an empty cell in a present
 // column clears it) and reports whether anything changed.
 func (w *writer) merge(ex store.Existing, c *Checked) ([]string, bool, error) {
-	oldNames, err := w.im.Store.Layout(w.ctx, ex.Layout)
-	if err != nil {
-		return nil, false, err
+	// A layout never changes once stored: each is read once per import.
+	oldNames, ok := w.layouts[ex.Layout]
+	if !ok {
+		var err error
+		if oldNames, err = w.im.Store.Layout(w.ctx, ex.Layout); err != nil {
+			return nil, false, err
+		}
+		if w.layouts == nil {
+			w.layouts = map[int64][]string{}
+		}
+		w.layouts[ex.Layout] = oldNames
 	}
 	var oldVals []string
 	if err := json.Unmarshal([]byte(ex.Vals), &oldVals); err != nil {

@@ -310,7 +310,8 @@ type Tx struct {
 // scratch holds buffers reused by the bulk statements of an import, so its
 // million rows do not each leave garbage behind.
 type scratch struct {
-	args []any
+	args  []any
+	order []int
 }
 
 // Ctx is the transaction's context.
