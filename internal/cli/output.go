@@ -30,7 +30,7 @@ func (a *App) checkOutputs(c *cobra.Command) error {
 		}
 		if c.Annotations[outputIsFolder] == name {
 			// The command writes a set of files into this folder (exchange
-			// export): only its parent must exist; the command checks the rest.
+			// export), making it when missing.
 			if err := checkOutputFolder("--"+name, f.Value.String()); err != nil {
 				return err
 			}
@@ -75,19 +75,11 @@ func checkOutputPath(flag, path string, force bool) error {
 // output flags names a folder rather than a file.
 const outputIsFolder = "credit/output-folder"
 
-// checkOutputFolder: the folder, or its parent when it is yet to be made,
-// must exist, and the path must not be a file.
+// checkOutputFolder: a folder the command makes when it is missing (with
+// its parents), so only a path that is a file is refused.
 func checkOutputFolder(flag, path string) error {
-	if st, err := os.Stat(path); err == nil {
-		if !st.IsDir() {
-			return apperr.Newf(apperr.Usage, "%s %s 不是目录", "%s %s is not a folder", flag, path)
-		}
-		return nil
-	}
-	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return apperr.Newf(apperr.Usage, "%s %s：目录 %s 不存在；请先建立目录或换一个位置（未做任何处理）",
-			"%s %s: the folder %s does not exist; create it or choose another place (nothing was done)", flag, path, dir)
+	if st, err := os.Stat(path); err == nil && !st.IsDir() {
+		return apperr.Newf(apperr.Usage, "%s %s 不是目录", "%s %s is not a folder", flag, path)
 	}
 	return nil
 }
