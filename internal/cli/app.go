@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -169,7 +170,10 @@ func (a *App) Store() (*store.Store, error) {
 	if a.store != nil {
 		return a.store, nil
 	}
-	st, err := store.Open(a.ctx, a.DefaultDBPath(), store.Options{})
+	// CREDIT_TEST_MAX_PAGES is test-only: it caps the store's size so tests
+	// can simulate a full disk (SQLITE_FULL) without root.
+	maxPages, _ := strconv.ParseInt(a.Getenv("CREDIT_TEST_MAX_PAGES"), 10, 64)
+	st, err := store.Open(a.ctx, a.DefaultDBPath(), store.Options{MaxPages: maxPages})
 	if err != nil {
 		return nil, err
 	}

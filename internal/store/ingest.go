@@ -564,46 +564,44 @@ type BatchCounts struct {
 // PublishBatch applies the batch's staged revisions (keeping each old
 // revision in record_history) and makes the batch visible, in this one
 // transaction.
+//
+// The publishing transaction holds the write lock, so it stays short however
+// many revisions the batch carries (SPEC §6: a long publish must not make a
+// small write wait): the revisions are applied by a few set-based statements
+// over staged_revisions inside SQLite, never row by row from Go. Everything
+// the revisions need (merged values, content hashes, the full link sets) was
+// computed and stored while staging, where readers cannot see it; the
+// staleness check (StaleRevisions) has already dropped what no longer fits.
 func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
-	rows, err := t.QueryContext(t.ctx, `SELECT record_id, category, severity, decided_on, valid_until, layout, vals, content_hash, links
-		FROM staged_revisions WHERE batch_id = ? AND noop = 0 ORDER BY record_id`, batch)
-	if err != nil {
-		return err
-	}
-	var revs []StagedRevision
-	for rows.Next() {
-		var r StagedRevision
-		if err := rows.Scan(&r.RecordID, &r.Category, &r.Severity, &r.DecidedOn, &r.ValidUntil, &r.Layout, &r.Vals, &r.ContentHash, &r.Links); err != nil {
-			rows.Close()
-			return err
-		}
-		revs = append(revs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
 	ref := fmt.Sprintf("batch:%d", batch)
-	for _, r := range revs {
-		if err := t.supersede(r.RecordID, "revision", ref); err != nil {
-			return err
-		}
-		if _, err := t.ExecContext(t.ctx, `UPDATE records SET rev = rev + 1, rev_batch = ?, procedure = 'revision', category = ?, severity = ?,
-			decided_on = ?, valid_until = ?, layout = ?, vals = ?, content_hash = ?, updated_at = ? WHERE id = ?`,
-			batch, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Layout, r.Vals, r.ContentHash, t.At, r.RecordID); err != nil {
-			return err
-		}
-		// 第二十九条 links follow the revised content (links JSON is the full set).
-		var links []LinkIn
-		if err := json.Unmarshal([]byte(r.Links), &links); err != nil {
-			return err
-		}
-		if err := t.ReplaceLinks(r.RecordID, links); err != nil {
-			return err
-		}
+	steps := []struct {
+		q    string
+		args []any
+	}{
+		// 1. Each superseded revision, whole, into record_history (as supersede does).
+		{`INSERT INTO record_history(record_id, rev, rev_batch, procedure, category, severity, decided_on,
+			valid_until, status, layout, vals, content_hash, valid_from, superseded_at, superseded_by, ref, operator)
+			SELECT r.id, r.rev, r.rev_batch, r.procedure, r.category, r.severity, r.decided_on, r.valid_until, r.status, r.layout,
+			r.vals, r.content_hash, r.updated_at, ?, 'revision', ?, ?
+			FROM staged_revisions s JOIN records r ON r.id = s.record_id WHERE s.batch_id = ? AND s.noop = 0 ORDER BY r.id`,
+			[]any{t.At, ref, t.Actor.Operator, batch}},
+		// 2. The new content over the current one.
+		{`UPDATE records SET rev = rev + 1, rev_batch = ?, procedure = 'revision', category = s.category, severity = s.severity,
+			decided_on = s.decided_on, valid_until = s.valid_until, layout = s.layout, vals = s.vals, content_hash = s.content_hash,
+			updated_at = ? FROM staged_revisions s WHERE s.record_id = records.id AND s.batch_id = ? AND s.noop = 0`,
+			[]any{batch, t.At, batch}},
+		// 3. 第二十九条 links follow the revised content (a staged revision's links are the full set).
+		{`DELETE FROM record_links WHERE record_id IN (SELECT record_id FROM staged_revisions WHERE batch_id = ? AND noop = 0)`,
+			[]any{batch}},
+		{`INSERT OR IGNORE INTO record_links(record_id, subject_id, role)
+			SELECT s.record_id, json_extract(j.value, '$.SubjectID'), json_extract(j.value, '$.Role')
+			FROM staged_revisions s, json_each(s.links) j WHERE s.batch_id = ? AND s.noop = 0`, []any{batch}},
+		{"DELETE FROM staged_revisions WHERE batch_id = ?", []any{batch}},
 	}
-	if _, err := t.ExecContext(t.ctx, "DELETE FROM staged_revisions WHERE batch_id = ?", batch); err != nil {
-		return err
+	for _, st := range steps {
+		if _, err := t.ExecContext(t.ctx, st.q, st.args...); err != nil {
+			return err
+		}
 	}
 	if err := t.ApplyStagedNames(batch); err != nil {
 		return err
@@ -652,9 +650,22 @@ type StaleRevision struct {
 
 // StaleRevisions finds the batch's staged revisions that publishing must
 // refuse (SPEC §F record_locked), and drops them from the staging area.
+//
+// It runs in the publishing transaction, so SQLite picks the few stale
+// revisions out in one statement (each registered lock query becomes a
+// correlated subquery on the staged record); only those few are read into Go.
 func (t *Tx) StaleRevisions(batch int64) ([]StaleRevision, error) {
+	cond := "r.status <> 'active' OR s.base_hash <> r.content_hash"
+	names := make([]string, 0, len(lockQueries))
+	for name := range lockQueries {
+		names = append(names, name)
+	}
+	sortStrings(names)
+	for _, name := range names {
+		cond += " OR (" + strings.Replace(lockQueries[name], "?", "s.record_id", 1) + ") > 0"
+	}
 	rows, err := t.QueryContext(t.ctx, `SELECT s.record_id, s.line, s.cells, s.base_hash, r.content_hash, r.status
-		FROM staged_revisions s JOIN records r ON r.id = s.record_id WHERE s.batch_id = ? AND s.noop = 0 ORDER BY s.line`, batch)
+		FROM staged_revisions s JOIN records r ON r.id = s.record_id WHERE s.batch_id = ? AND s.noop = 0 AND (`+cond+`) ORDER BY s.line`, batch)
 	if err != nil {
 		return nil, err
 	}

@@ -174,7 +174,7 @@ func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error
 	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, session: se, scratch: &se.buf}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
-		return err
+		return writeError(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return se.s.busyError(err)
