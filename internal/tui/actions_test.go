@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
@@ -17,16 +16,32 @@ import (
 )
 
 // act opens the step menu of case id in the queue behind tab (3 or 4) and
-// picks command: the menu lists the steps the workflow allows from state.
+// picks command: the menu offers the steps the engine allows now, in the
+// order `credit NOUN show` lists its allowed next steps (state is what the
+// case is expected to be in, checked against the command line).
 func (d *driver) act(tab string, id int, mc *queue.Machine, state queue.State, command string) *driver {
 	d.t.Helper()
+	var v struct {
+		State string `json:"state"`
+		Next  []struct {
+			Command string `json:"command"`
+			Allowed bool   `json:"allowed"`
+		} `json:"next"`
+	}
+	out := credit(d.t, d.db, 0, mc.Queue, "show", fmt.Sprint(id), "--format", "json", "--today", today, "--as", d.login)
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		d.t.Fatal(err)
+	}
+	if v.State != string(state) {
+		d.t.Fatalf("%s %d is %s, not %s", mc.Queue, id, v.State, state)
+	}
 	d.keys(tab, "/", fmt.Sprintf("#%d", id), "enter", "a")
 	n := 0
-	for _, c := range mc.Commands {
-		if !slices.Contains(mc.From(c.Name), state) {
+	for _, a := range v.Next {
+		if !a.Allowed {
 			continue
 		}
-		if c.Name == command {
+		if a.Command == command {
 			for range n {
 				d.keys("j")
 			}
@@ -34,7 +49,7 @@ func (d *driver) act(tab string, id int, mc *queue.Machine, state queue.State, c
 		}
 		n++
 	}
-	d.t.Fatalf("%s is not allowed from %s", command, state)
+	d.t.Fatalf("%s is not allowed on %s %d now: %s", command, mc.Queue, id, out)
 	return d
 }
 
@@ -89,7 +104,6 @@ func TestObjectionSteps(t *testing.T) {
 		{"decide", 3, objection.Received, "decide", []string{"enter", "超期使用的信息", "enter"}, "upheld"},
 		{"decide_reject", 1, objection.Received, "decide", []string{"j", "enter", "经核实信息无误", "enter"}, "rejected"},
 		{"correct", 6, objection.Upheld, "correct", []string{"罚款金额（万元）=1", "ctrl+j", "处罚内容=罚款10000元", "enter"}, "corrected"},
-		{"withdraw_refused", 6, objection.Upheld, "withdraw", []string{"enter"}, "upheld"},
 		{"close", 5, objection.Rejected, "close", []string{"enter"}, "closed"},
 		{"appeal", 5, objection.Rejected, "appeal", []string{"主体不服驳回决定", "enter"}, "appealed"},
 	}
@@ -118,16 +132,39 @@ func TestObjectionSteps(t *testing.T) {
 	})
 }
 
-// A clerk sees the reviewer's steps marked and is refused them before any
-// form, with the command line's message.
+// A clerk is offered the steps a clerk may take now; the reviewer's step is
+// listed dimmed under them with the role it needs, never offered and then
+// refused (issue 21: the menu is the engine's "allowed now").
 func TestClerkCannotDecide(t *testing.T) {
 	db := fixture(t)
 	d := newDriverAs(t, db, "bob", 100, 30)
 	d.keys("3", "/", "#3", "enter", "a").golden("objection_menu_clerk")
-	d.keys("j", "enter").golden("objection_decide_refused_clerk")
+	d.contains("> 转交核实", "现在不能办理：", "· 审核决定：操作员 bob（经办）无权执行此操作：需要 reviewer（审核）角色")
+	// j cannot reach the dimmed step: the only choice is the clerk's.
+	d.keys("j", "enter").contains("异议 3 · 转交核实")
 	if s := state(t, db, "objection", 3); s != "received" {
 		t.Fatalf("objection 3 is %s", s)
 	}
+}
+
+// An upheld objection on ground wrong may be corrected, not withdrawn: the
+// menu offers 更正 and shows 撤除信息 dimmed with the guard's refusal and
+// its article (第三十一条) — the clerk trial's "offered, then refused".
+func TestMenuDimsGuardedSteps(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("3", "/", "#6", "enter", "a").golden("objection_menu_upheld_wrong")
+	d.contains("> 更正", "· 撤除信息：异议 6 的理由是“与事实不符、存在记载错误或遗漏”，应办理“更正”", "（依据：第三十一条）", "· 办结：异议 6 已成立，记录尚未更正或撤除，不能办结")
+	if strings.Contains(d.screen(), "> 撤除信息") || strings.Contains(d.screen(), "  撤除信息\n") {
+		t.Fatal("withdraw is offered on an objection on ground wrong")
+	}
+	// A repair in publicity before its last day: 完成修复 is dimmed with the
+	// publicity's end (第三十五条), the objection to the publicity offered.
+	credit(t, db, 0, "repair", "opinion", "2", "--approve", "--text", "同意", "--today", today)
+	credit(t, db, 0, "repair", "publicize", "2", "--today", today)
+	d = newDriver(t, db, 100, 30)
+	d.keys("4", "/", "#2", "enter", "a").golden("repair_menu_in_publicity")
+	d.contains("· 完成修复：")
 }
 
 // Every step of the repair workflow from the 修复 view.
@@ -348,7 +385,7 @@ func TestReviewListEntry(t *testing.T) {
 			t.Fatalf("last audit entry: %+v", e)
 		}
 		// Approved, or imported, an entry has nothing left to review.
-		d.keys("a").contains("名单条目 M3 当前状态“有效”，没有可办理的事项")
+		d.keys("a").contains("当前没有可以办理的事项（当前状态：有效）", "· 移出：移出须凭认定单位的文书和法定事由，请在命令行办理：credit roster remove M3")
 	})
 	t.Run("reject_from_detail", func(t *testing.T) {
 		db := fixture(t)
@@ -363,7 +400,8 @@ func TestReviewListEntry(t *testing.T) {
 		db := fixture(t)
 		d := newDriverAs(t, db, "bob", 100, 30)
 		d.keys("6", "G", "a").golden("roster_review_menu_clerk")
-		d.keys("enter").golden("roster_review_refused_clerk")
+		d.contains("当前没有可以办理的事项（当前状态：待审核）", "· 审核通过：操作员 bob（经办）无权执行此操作", "· 审核驳回：操作员 bob（经办）无权执行此操作")
+		d.keys("enter").contains("待审核")
 		if s := rosterState(t, db, "M3"); s != "pending" {
 			t.Fatalf("M3 is %s", s)
 		}

@@ -35,6 +35,14 @@ func newObjections() *queueScreen {
 		}
 		return func(w int) []string { return objectionDetail(m, v, w) }, v.State, nil
 	}
+	q.next = func(ctx context.Context, m *Model, id int64) (queue.State, []queue.Action, error) {
+		v, err := objection.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)
+		if err != nil {
+			return "", nil, err
+		}
+		acts, err := objection.Next(ctx, m.svc.Store, v, m.svc.Op, m.svc.Today)
+		return v.State, acts, err
+	}
 	q.create = func(m *Model) *action { return fileObjection(m, "") }
 	q.step = objectionStep
 	return q
@@ -252,9 +260,8 @@ func objectionStep(m *Model, id int64, command string) *action {
 			if outcome == "uphold" {
 				to = objection.Upheld
 			}
-			lines = append(lines, "结果："+mc.StateLabel(to, "zh"))
 			if command == "decide" && outcome == "reject" {
-				lines = append(lines, "驳回后去除“异议中”标识，记录维持原样。")
+				lines = append(lines, "记录维持原样。")
 			}
 		case "correct":
 			ps, err := parseSets(sets)
@@ -272,6 +279,7 @@ func objectionStep(m *Model, id int64, command string) *action {
 		if err != nil {
 			return "", err
 		}
+		lines = append(lines[:1:1], append(changeLines(mc, v.State, to), lines[1:]...)...)
 		return confirmText(lines, ds), nil
 	}
 	a.run = func(ctx context.Context) (string, error) {

@@ -53,6 +53,9 @@ type queueScreen struct {
 	show   func(ctx context.Context, m *Model, id int64) (func(w int) []string, queue.State, error)
 	create func(m *Model) *action
 	step   func(m *Model, id int64, command string) *action
+	// next reads case id's state and the steps the engine allows now
+	// (objection.Next, repair.Next): the menu offers exactly those.
+	next func(ctx context.Context, m *Model, id int64) (queue.State, []queue.Action, error)
 }
 
 var sortNames = []string{"到期日", "编号", "状态"}
@@ -284,16 +287,22 @@ func (q *queueScreen) startNew(m *Model) tea.Cmd {
 	return m.start(a)
 }
 
-// act asks which step to take on case id (in state cur), then runs it.
-func (q *queueScreen) act(m *Model, id int64, cur queue.State) tea.Cmd {
-	return m.commandMenu(fmt.Sprintf("%s %d · 办理", q.name, id), q.mc, cur, func(command string) tea.Cmd {
-		if err := m.svc.Op.Require(q.mc.Role(command)); err != nil {
-			m.setError(err)
-			return nil
+// act asks which step to take on case id, then runs it. The menu is read
+// off the UI loop from the engine: the steps allowed now, the others dimmed
+// with the rule that forbids each.
+func (q *queueScreen) act(m *Model, id int64, _ queue.State) tea.Cmd {
+	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		cur, acts, err := q.next(ctx, m, id)
+		if err != nil {
+			return nil, err
 		}
-		a := q.step(m, id, command)
-		a.after = func(m *Model) { q.focus = id }
-		return m.start(a)
+		return func(m *Model) tea.Cmd {
+			return m.commandMenu(fmt.Sprintf("%s %d · 办理", q.name, id), q.mc, cur, acts, func(command string) tea.Cmd {
+				a := q.step(m, id, command)
+				a.after = func(m *Model) { q.focus = id }
+				return m.start(a)
+			})
+		}, nil
 	})
 }
 

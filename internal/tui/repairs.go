@@ -36,6 +36,14 @@ func newRepairs() *queueScreen {
 		}
 		return func(w int) []string { return repairDetail(m, v, w) }, v.State, nil
 	}
+	q.next = func(ctx context.Context, m *Model, id int64) (queue.State, []queue.Action, error) {
+		v, err := repair.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)
+		if err != nil {
+			return "", nil, err
+		}
+		acts, err := repair.Next(ctx, m.svc.Store, v, m.svc.Op, m.svc.Today)
+		return v.State, acts, err
+	}
 	q.create = func(m *Model) *action { return applyRepair(m, "") }
 	q.step = repairStep
 	return q
@@ -257,13 +265,16 @@ func repairStep(m *Model, id int64, command string) *action {
 		today := m.svc.Today
 		lines := []string{fmt.Sprintf("信用修复 %d（%s，%s）当前状态：%s", v.ID, repairAbout(v), v.Subject, v.StateLabel)}
 		to := onlyOutcome(mc, command)
+		// withChange puts what the step changes under the first line.
+		withChange := func(lines []string) []string {
+			return append(lines[:1:1], append(changeLines(mc, v.State, to), lines[1:]...)...)
+		}
 		switch command {
 		case "opinion":
 			to = repair.Refused
 			if outcome == "approve" {
 				to = repair.Approved
 			}
-			lines = append(lines, "结果："+mc.StateLabel(to, "zh"))
 		case "publicize":
 			// The period repair.Publicize will store: the policy in force
 			// today gives the working days, the calendar the two ends.
@@ -276,7 +287,7 @@ func repairStep(m *Model, id int64, command string) *action {
 			if err != nil {
 				return "", err
 			}
-			return confirmText(lines, []string{fmt.Sprintf("公示期：%s 至 %s（%d 个工作日），%s 起可完成修复", first, last, n, last.AddDays(1))}), nil
+			return confirmText(withChange(lines), []string{fmt.Sprintf("公示期：%s 至 %s（%d 个工作日），%s 起可完成修复", first, last, n, last.AddDays(1))}), nil
 		case "object":
 			lines = append(lines, "公示暂停：今天之前已满的工作日计入公示。")
 		case "verify":
@@ -288,11 +299,10 @@ func repairStep(m *Model, id int64, command string) *action {
 					if err != nil {
 						return "", err
 					}
-					return confirmText(append(lines, "异议不成立：按剩余工作日继续公示，不重新起算。"),
+					return confirmText(withChange(append(lines, "异议不成立：按剩余工作日继续公示，不重新起算。")),
 						[]string{fmt.Sprintf("继续公示：%s 至 %s（剩余 %d 个工作日）", first, last, *p.Remaining)}), nil
 				}
 			}
-			lines = append(lines, "结果："+mc.StateLabel(to, "zh"))
 		case "complete":
 			if p := v.Publicity; p != nil && p.CompleteFrom != nil {
 				lines = append(lines, fmt.Sprintf("公示期 %s 至 %s，%s 起可完成修复。", p.FirstDay, p.LastDay, p.CompleteFrom))
@@ -303,7 +313,7 @@ func repairStep(m *Model, id int64, command string) *action {
 		if err != nil {
 			return "", err
 		}
-		return confirmText(lines, ds), nil
+		return confirmText(withChange(lines), ds), nil
 	}
 	a.run = func(ctx context.Context) (string, error) {
 		env, err := m.svc.Env(mc.Role(command))
