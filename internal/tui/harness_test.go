@@ -266,8 +266,8 @@ func TestMain(m *testing.M) {
 type driver struct {
 	t       *testing.T
 	m       *tui.Model
-	db      string // the store, for the command line beside the screen
-	login   string // the operator the screen runs as
+	db      string            // the store, for the command line beside the screen
+	login   string            // the operator the screen runs as
 	replace map[string]string // texts that differ between runs (temporary paths) → stable ones
 	// buttons drops the indent of a confirmation's buttons, which follows
 	// the width of a text that differs between runs.
