@@ -56,6 +56,7 @@ func daysIn(y int, m time.Month) int {
 // Parse reads YYYY-MM-DD strictly (impossible days are errors).
 func Parse(s string) (Date, error) {
 	var y, m, d int
+	s = Fold(s)
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
 		return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", s)
 	}
@@ -212,4 +213,30 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	*d = p
 	return nil
+}
+
+// Fold turns full-width ASCII (０–９, ．, －, ／, ，, Ａ–Ｚ… U+FF01–U+FF5E) into
+// its half-width form and the ideographic space U+3000 into a space, so that
+// numbers, dates and codes typed with a Chinese input method (２０２５－１２－０１,
+// １２３．５) read as typed in ASCII. Text with no byte above 0x7F is returned
+// as it is, at no cost.
+func Fold(s string) string {
+	i := 0
+	for i < len(s) && s[i] < 0x80 {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == 0x3000:
+			r = ' '
+		}
+		b = append(b, r)
+	}
+	return string(b)
 }

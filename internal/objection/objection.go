@@ -249,6 +249,9 @@ func File(ctx context.Context, env queue.Env, f Filing) (*View, error) {
 			return apperr.Newf(apperr.Rule, "记录 %d 已按保存期限清除（第八条），内容已不存在，不在任何查询范围内，无需再提出异议",
 				"record %d was purged after its retention period (art. 8): its content no longer exists and it is in no scope; there is nothing to object to", rec.ID)
 		}
+		if err := sameGroundOpen(c.Tx, rec.ID, f.Ground); err != nil {
+			return err
+		}
 		id, err := c.Tx.InsertObjection(store.Objection{RecordID: rec.ID, Rev: rec.Rev, ContentHash: rec.ContentHash, Ground: f.Ground,
 			Via: f.Via, Applicant: strings.TrimSpace(f.Applicant), Contact: f.Contact, Evidence: f.Evidence, Detail: f.Detail,
 			ReceivedOn: f.Received, State: string(Received), Holds: true})
@@ -264,6 +267,28 @@ func File(ctx context.Context, env queue.Env, f Filing) (*View, error) {
 		return nil, err
 	}
 	return Get(ctx, env.Store, env.Cal, env.Today(), c.ID, env.Lang)
+}
+
+// sameGroundOpen refuses a second objection on record on the same ground
+// while one is open (not finished): several objections may be open on one
+// record, each on its own ground (SPEC amendments of 2026-12, §D). An office
+// rule serving 第三十一条 and 第三十二条: one ground, one review and one
+// decision at a time.
+func sameGroundOpen(tx *store.Tx, record int64, ground string) error {
+	os, err := tx.ObjectionsOnRecord(record)
+	if err != nil {
+		return err
+	}
+	for _, o := range os {
+		if si, ok := Machine.State(queue.State(o.State)); ok && !si.Finished && o.Ground == ground {
+			return apperr.New(apperr.Rule,
+				fmt.Sprintf("本办公室规则（服务第三十一条、第三十二条）：记录 %d 已有以“%s”为理由、尚未办结的异议 %d（%s，收到日期 %s），同一理由不另立异议；请在异议 %d 中补充材料，或以其他理由另提异议",
+					record, GroundLabel(ground), o.ID, si.Zh, o.ReceivedOn, o.ID),
+				fmt.Sprintf("office rule (serving 第三十一条 and 第三十二条): record %d already has open objection %d on ground %s (%s, received %s); add the new material to objection %d, or file on another ground",
+					record, o.ID, ground, si.En, o.ReceivedOn, o.ID))
+		}
+	}
+	return nil
 }
 
 func noRecord(id int64) error {

@@ -407,3 +407,31 @@ func TestReviewListEntry(t *testing.T) {
 		}
 	})
 }
+
+// A repair whose correction date is after its application date is refused
+// at input, on the field, with the reason; what was typed stays. Dates and
+// record numbers typed full width (a Chinese input method) are read as
+// their ASCII twins (issue 19).
+func TestRepairApplyFormChecksDates(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("4", "n", "１２", "enter", "２０２５－１２－０２", "enter").golden("repair_apply_corrected_after")
+	d.contains("纠正日期 2025-12-02 晚于申请日期 2025-12-01", "２０２５－１２－０２")
+	// Still on the date: clear it and type an earlier one, full width.
+	for range len([]rune("２０２５－１２－０２")) {
+		d.keys("backspace")
+	}
+	d.keys("２０２４－０６－０１", "enter", "承诺书〔2025〕9号", "enter", "enter", "enter")
+	d.contains("纠正日期 2024-06-01", "申请日期 2025-12-01")
+	d.keys("y")
+	var v struct {
+		Record      int    `json:"record"`
+		CorrectedOn string `json:"corrected_on"`
+	}
+	if err := json.Unmarshal([]byte(credit(t, db, 0, "repair", "show", "6", "--format", "json", "--today", today)), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Record != 12 || v.CorrectedOn != "2024-06-01" {
+		t.Fatalf("repair 6: %+v", v)
+	}
+}

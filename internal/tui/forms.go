@@ -237,6 +237,7 @@ func idField(what string) func(string) error {
 }
 
 func parseID(s string) (int64, error) {
+	s = civil.Fold(s) // １２, ＃１２ typed full width
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("bad id %q", s)

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"credit/internal/civil"
 	"credit/internal/queue"
 	"credit/internal/repair"
 	"credit/internal/roster"
@@ -150,6 +151,31 @@ func recordOrEntry(s string) error {
 	return idField("记录")(s)
 }
 
+// correctedBy refuses, at input, a correction date after the application
+// date, as repair.Apply refuses it (SPEC amendments of 2026-12, 第三十四条(一)):
+// the behaviour must be corrected when the application says so.
+func correctedBy(corrected, applied string, m *Model) error {
+	c, err := civil.Parse(strings.TrimSpace(corrected))
+	if err != nil {
+		return nil // the date field says what is wrong with it
+	}
+	a := dateOr(applied, m.svc.Today)
+	if c.After(a) {
+		return fmt.Errorf("纠正日期 %s 晚于申请日期 %s：申请时应已纠正失信行为（第三十四条(一)）", c, a)
+	}
+	return nil
+}
+
+// both runs two checks of a field, the first failure wins.
+func both(a, b func(string) error) func(string) error {
+	return func(s string) error {
+		if err := a(s); err != nil {
+			return err
+		}
+		return b(s)
+	}
+}
+
 // applyRepair is `credit repair apply`.
 func applyRepair(m *Model, record string) *action {
 	var corrected, commitment, evidence, applied string
@@ -159,10 +185,10 @@ func applyRepair(m *Model, record string) *action {
 	a.input = func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
 			input("记录编号（名单条目填 M3、R17）", &record).Validate(recordOrEntry),
-			input("纠正失信行为的日期（YYYY-MM-DD）", &corrected).Validate(dateField(false)),
+			input("纠正失信行为的日期（YYYY-MM-DD）", &corrected).Validate(both(dateField(false), func(string) error { return correctedBy(corrected, applied, m) })),
 			input("信用承诺书编号", &commitment),
 			input("证明材料（可空）", &evidence),
-			input("申请日期", &applied).Validate(dateField(true)),
+			input("申请日期", &applied).Validate(both(dateField(true), func(string) error { return correctedBy(corrected, applied, m) })),
 		))
 	}
 	a.prepare = func(ctx context.Context) (string, error) {
