@@ -279,6 +279,20 @@ func sameGroundOpen(tx *store.Tx, record int64, ground string) error {
 	if err != nil {
 		return err
 	}
+	return refuseSameGround(os, record, ground)
+}
+
+// SameGroundOpen is sameGroundOpen outside a transaction, for a form that
+// refuses at input what File would refuse (the TUI's filing form).
+func SameGroundOpen(ctx context.Context, st *store.Store, record int64, ground string) error {
+	os, err := st.Objections(ctx, store.ObjectionFilter{Record: record})
+	if err != nil {
+		return err
+	}
+	return refuseSameGround(os, record, ground)
+}
+
+func refuseSameGround(os []store.Objection, record int64, ground string) error {
 	for _, o := range os {
 		if si, ok := Machine.State(queue.State(o.State)); ok && !si.Finished && o.Ground == ground {
 			return apperr.New(apperr.Rule,

@@ -240,7 +240,16 @@ func TestObjectionFromArchive(t *testing.T) {
 	d := newDriver(t, db, 100, 30)
 	d.keys("2", "/", "通州食品", "enter", "enter", "n").golden("archive_new_menu")
 	d.keys("enter").golden("archive_new_objection_form")
-	d.keys("enter", "enter", "通州食品有限公司", "enter", "enter", "enter", "enter", "enter", "enter", "y")
+	// Record 2 has objection 2 open on ground wrong: the same ground is
+	// refused at input, the form kept, naming the open one (office rule).
+	d.keys("enter", "enter", "通州食品有限公司", "enter", "enter", "enter", "enter", "enter", "enter")
+	d.golden("objection_same_ground_refused")
+	d.contains("本办公室规则", "尚未办结的异议 2（已受理，收到日期 2025-11-26）", "通州食品有限公司")
+	if out := credit(t, db, 0, "objection", "list", "--format", "json", "--today", today); strings.Count(out, `"id"`) != 7 {
+		t.Fatalf("a refused form filed an objection:\n%s", out)
+	}
+	// Another ground is taken.
+	d.keys("enter", "j", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "y")
 	d.contains("异议 8（记录 2）：已受理；审核期限 2025-12-15")
 }
 

@@ -162,6 +162,10 @@ func fileObjection(m *Model, record string) *action {
 		id, _ := parseID(record)
 		f = objection.Filing{Record: id, Ground: ground, Applicant: applicant, Contact: contact, Evidence: evidence, Detail: detail, Via: via,
 			Received: dateOr(received, m.svc.Today)}
+		// Refused here, with the form kept, rather than after the confirmation.
+		if err := objection.SameGroundOpen(ctx, m.svc.Store, f.Record, f.Ground); err != nil {
+			return "", err
+		}
 		ds, err := m.deadlinesSet(ctx, objection.Machine, "file", objection.Received, f.Received)
 		if err != nil {
 			return "", err
