@@ -87,7 +87,7 @@ func (a *archiveScreen) find(m *Model, text string) tea.Cmd {
 		if err != nil {
 			return nil, err
 		}
-		res, err := archive.Search(ctx, m.svc.Store, acc, actor, text, 1, 200)
+		res, err := archive.Search(ctx, m.svc.Store, acc, actor, text, 0, 200, 0)
 		if err != nil {
 			return nil, err
 		}
