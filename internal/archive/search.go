@@ -28,10 +28,10 @@ const MatchCode = "code"
 // SearchResult is one page of a search.
 type SearchResult struct {
 	Hits    []Hit
-	Total   int  // subjects found in all
-	More    bool // the count stopped at the cap: Total is a lower bound
-	Offset  int  // hits skipped before this page
-	Limit   int  // hits asked for
+	Total   int   // subjects found in all
+	More    bool  // the count stopped at the cap: Total is a lower bound
+	Offset  int   // hits skipped before this page
+	Limit   int   // hits asked for
 	ByCode  bool  // the text was taken as a code prefix
 	QueryID int64 // the query-log entry
 }
