@@ -252,7 +252,7 @@ func TestObjectionUpheldAndCorrected(t *testing.T) {
 		store.QueryEntry{Action: "export", Scope: "shared", Unit: unitCode2, Records: []store.RecordRef{{ID: 1, ContentHash: oldHash}}}); err != nil {
 		t.Fatal(err)
 	}
-	flags, _ := st.RecordFlags(ctx, []int64{1})
+	flags, _ := st.RecordFlags(ctx, []int64{1}, "2025-12-01")
 	if strings.Join(flags[1], ",") != "under_objection" {
 		t.Fatalf("flags while open: %v", flags)
 	}
@@ -307,7 +307,7 @@ func TestObjectionUpheldAndCorrected(t *testing.T) {
 	if hrev != 1 || by != "correction" || ref != "objection:1" || hhash != oldHash || !strings.Contains(hvals, "罚款20000元") {
 		t.Fatalf("history: %d %s %s %s", hrev, by, ref, hhash)
 	}
-	if flags, _ := st.RecordFlags(ctx, []int64{1}); len(flags[1]) != 0 {
+	if flags, _ := st.RecordFlags(ctx, []int64{1}, "2025-12-01"); len(flags[1]) != 0 {
 		t.Fatalf("flags after correction: %v", flags)
 	}
 	// The audit log has every step, and no personal values.
@@ -722,7 +722,7 @@ func TestObjectionUpheldOnWithdrawnRecord(t *testing.T) {
 	if !strings.Contains(o.Notice, "已经撤除") || len(o.Deadlines) != 2 {
 		t.Fatalf("notice / deadlines: %q %+v", o.Notice, o.Deadlines)
 	}
-	if flags, _ := h.openStore().RecordFlags(context.Background(), []int64{1}); len(flags[1]) != 0 {
+	if flags, _ := h.openStore().RecordFlags(context.Background(), []int64{1}, "2025-12-01"); len(flags[1]) != 0 {
 		t.Fatalf("flags: %v", flags)
 	}
 	if out := bob.on("2025-11-10", "objection", "show", "2").Out; !strings.Contains(out, "申诉成立，但记录 1 已经撤除") {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -443,4 +444,43 @@ func TestRepairApplyFormChecksDates(t *testing.T) {
 	if v.Record != 12 || v.CorrectedOn != "2024-06-01" {
 		t.Fatalf("repair 6: %+v", v)
 	}
+}
+
+// Repair 3's publicity ran 2025-11-20～2025-11-26: on 2025-12-01 the queue
+// says it may be completed and which key does it, the record no longer
+// carries 修复公示中 (only 修复中, until completed), and a completes it.
+func TestRepairPublicityOver(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 120, 30)
+	d.keys("4", "/", "#3", "enter").contains("期满，可完成（按 a）")
+	out := credit(t, db, 0, "subject", "show", "91320602MA00000113", "--scope", "office", "--format", "json", "--today", today)
+	var flags []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if fs, ok := e.([]any); ok && k == "flags" {
+					for _, f := range fs {
+						flags = append(flags, fmt.Sprint(f))
+					}
+					continue
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	var v any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	walk(v)
+	if slices.Contains(flags, "in_publicity") || !slices.Contains(flags, "under_repair") {
+		t.Fatalf("record flags after the publicity: %v", flags)
+	}
+	d.keys("a").contains("> 完成修复")
 }

@@ -26,7 +26,7 @@ func newRepairs() *queueScreen {
 		rows := make([]caseRow, len(es))
 		for i, e := range es {
 			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, State: e.State, StateLabel: e.StateLabel,
-				Standing: e.Standing, Extra: publicityText(e.Publicity)}
+				Standing: e.Standing, Extra: publicityText(e.Publicity, e.State, m.svc.Today)}
 		}
 		return rows, nil
 	}
@@ -50,13 +50,16 @@ func newRepairs() *queueScreen {
 	return q
 }
 
-// publicityText is the list's publicity cell.
-func publicityText(p *repair.Publicity) string {
+// publicityText is the list's publicity cell: the period, or, once it is
+// over and the repair waits to be completed, 可完成 with the key to press.
+func publicityText(p *repair.Publicity, state queue.State, today civil.Date) string {
 	switch {
 	case p == nil:
 		return ""
 	case p.Paused:
 		return fmt.Sprintf("暂停（剩余 %d 个工作日）", *p.Remaining)
+	case state == repair.InPublicity && p.CompleteFrom != nil && !today.Before(*p.CompleteFrom):
+		return "期满，可完成（按 a）"
 	}
 	return p.FirstDay.String() + "～" + p.LastDay.String()
 }
@@ -83,7 +86,7 @@ func repairDetail(m *Model, v *repair.View, w int) []string {
 		{"提供单位意见", opinionLabel(v.Opinion)},
 	}
 	if p := v.Publicity; p != nil {
-		head = append(head, [2]string{"公示期", publicityText(p)})
+		head = append(head, [2]string{"公示期", publicityText(p, v.State, m.svc.Today)})
 		for i, s := range p.Stretches {
 			t := fmt.Sprintf("%s～%s（%d 个工作日）", s.FirstDay, s.LastDay, s.Days)
 			if s.PausedOn != nil {
