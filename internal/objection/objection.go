@@ -424,22 +424,24 @@ func simple(ctx context.Context, env queue.Env, id int64, command, note string, 
 
 // Entry is an objection as the queue lists it.
 type Entry struct {
-	ID         int64       `json:"id"`
-	Record     int64       `json:"record"`
-	Item       string      `json:"item"`
-	Provider   string      `json:"provider"`
-	Subject    string      `json:"subject"`
-	State      queue.State `json:"state"`
-	StateLabel string      `json:"state_label"`
-	Ground     string      `json:"ground"`
-	ReceivedOn civil.Date  `json:"received_on"`
+	ID       int64  `json:"id"`
+	Record   int64  `json:"record"`
+	Item     string `json:"item"`
+	Provider string `json:"provider"`
+	Subject  string `json:"subject"`
+	// SubjectName is the subject's name on file, shown beside its code in
+	// every list (the queues are office staff's: not masked).
+	SubjectName string      `json:"subject_name"`
+	State       queue.State `json:"state"`
+	StateLabel  string      `json:"state_label"`
+	Ground      string      `json:"ground"`
+	ReceivedOn  civil.Date  `json:"received_on"`
 	queue.Standing
 }
 
 // View is one objection with its deadlines and timeline.
 type View struct {
 	Entry
-	SubjectName string               `json:"subject_name"`
 	Rev         int                  `json:"rev"`          // the record's revision objected to
 	ContentHash string               `json:"content_hash"` // and its content hash
 	Via         string               `json:"via"`
@@ -482,7 +484,7 @@ type Change struct {
 }
 
 func entry(o store.Objection, st queue.Standing, lang string) Entry {
-	return Entry{ID: o.ID, Record: o.RecordID, Item: o.Item, Provider: o.Provider, Subject: o.SubjectCode, State: queue.State(o.State),
+	return Entry{ID: o.ID, Record: o.RecordID, Item: o.Item, Provider: o.Provider, Subject: o.SubjectCode, SubjectName: o.SubjectName, State: queue.State(o.State),
 		StateLabel: Machine.StateLabel(queue.State(o.State), lang), Ground: o.Ground, ReceivedOn: o.ReceivedOn, Standing: st}
 }
 
@@ -508,7 +510,7 @@ func Get(ctx context.Context, st *store.Store, cal *workday.Calendar, today civi
 	if err != nil {
 		return nil, err
 	}
-	v := &View{Entry: entry(o, standing, lang), SubjectName: o.SubjectName, Rev: o.Rev, ContentHash: o.ContentHash, Via: o.Via, Applicant: o.Applicant, Contact: o.Contact,
+	v := &View{Entry: entry(o, standing, lang), Rev: o.Rev, ContentHash: o.ContentHash, Via: o.Via, Applicant: o.Applicant, Contact: o.Contact,
 		Evidence: o.Evidence, Detail: o.Detail, Flagged: o.Holds, ReviewDue: queue.LatestDue(ds, DeadlineReview), VerifyDue: queue.LatestDue(ds, DeadlineVerify),
 		CorrectDue: queue.LatestDue(ds, DeadlineCorrect), Finding: o.Finding, Decision: o.Decision, Appeal: o.Appeal, FiledOn: o.FiledOn, FiledBy: o.FiledBy,
 		Corrections: []Change{}}

@@ -484,3 +484,20 @@ func TestRepairPublicityOver(t *testing.T) {
 	}
 	d.keys("a").contains("> 完成修复")
 }
+
+// Every list shows the subject's name beside its code and its filter finds
+// it by name: the objection and repair queues, and the lists (a hand-made
+// entry given without a name shows the name on file for its code).
+func TestListsShowAndFilterNames(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 120, 30)
+	d.keys("3", "/", "海门商贸", "enter").contains("1/1", "海门商贸有限责任公司 91320602MA00000038")
+	d = newDriver(t, db, 120, 30)
+	d.keys("4").contains("崇川房地产开发有限公司")
+	d = newDriver(t, db, 120, 30)
+	d.keys("6", "/", "崇川房地产", "enter").contains("1/1", "M1", "崇川房地产开发有限公司")
+	out := credit(t, db, 0, "roster", "list", "--format", "json", "--today", today)
+	if !strings.Contains(out, `"subject_name": "崇川房地产开发有限公司"`) {
+		t.Fatalf("roster list lacks the name on file:\n%s", out)
+	}
+}

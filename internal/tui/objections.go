@@ -24,7 +24,7 @@ func newObjections() *queueScreen {
 		}
 		rows := make([]caseRow, len(es))
 		for i, e := range es {
-			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, State: e.State, StateLabel: e.StateLabel, Standing: e.Standing}
+			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, Name: e.SubjectName, State: e.State, StateLabel: e.StateLabel, Standing: e.Standing}
 		}
 		return rows, nil
 	}

@@ -22,6 +22,7 @@ type caseRow struct {
 	ID, Record int64
 	Item       string
 	Subject    string
+	Name       string // the subject's name, beside its code
 	State      queue.State
 	StateLabel string
 	queue.Standing
@@ -172,7 +173,7 @@ func (q *queueScreen) filterKey(r caseRow) string {
 	if r.Due != nil {
 		due = r.Due.String()
 	}
-	return strings.ToLower(strings.Join([]string{"#" + strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, r.Subject,
+	return strings.ToLower(strings.Join([]string{"#" + strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, r.Subject, r.Name,
 		r.StateLabel, string(r.State), due, statusText(r.Standing), string(r.Status), r.Extra}, "\x00"))
 }
 
@@ -361,7 +362,7 @@ func caseCells(mc *queue.Machine, r caseRow) []string {
 	if r.DaysLeft != nil {
 		left = strconv.Itoa(*r.DaysLeft)
 	}
-	return []string{strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, r.Subject, r.StateLabel, due, what, left,
+	return []string{strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, strings.TrimSpace(r.Name + " " + r.Subject), r.StateLabel, due, what, left,
 		statusText(r.Standing), r.Extra}
 }
 

@@ -25,7 +25,7 @@ func newRepairs() *queueScreen {
 		}
 		rows := make([]caseRow, len(es))
 		for i, e := range es {
-			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, State: e.State, StateLabel: e.StateLabel,
+			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, Name: e.SubjectName, State: e.State, StateLabel: e.StateLabel,
 				Standing: e.Standing, Extra: publicityText(e.Publicity, e.State, m.svc.Today)}
 		}
 		return rows, nil
