@@ -104,7 +104,6 @@ func TestObjectionSteps(t *testing.T) {
 		{"verify", 4, objection.Forwarded, "verify", []string{"enter", "市监局复函：金额有误", "enter"}, "verified"},
 		{"decide", 3, objection.Received, "decide", []string{"enter", "超期使用的信息", "enter"}, "upheld"},
 		{"decide_reject", 1, objection.Received, "decide", []string{"j", "enter", "经核实信息无误", "enter"}, "rejected"},
-		{"correct", 6, objection.Upheld, "correct", []string{"罚款金额（万元）=1", "ctrl+j", "处罚内容=罚款10000元", "enter"}, "corrected"},
 		{"close", 5, objection.Rejected, "close", []string{"enter"}, "closed"},
 		{"appeal", 5, objection.Rejected, "appeal", []string{"主体不服驳回决定", "enter"}, "appealed"},
 	}
@@ -499,5 +498,50 @@ func TestListsShowAndFilterNames(t *testing.T) {
 	out := credit(t, db, 0, "roster", "list", "--format", "json", "--today", today)
 	if !strings.Contains(out, `"subject_name": "崇川房地产开发有限公司"`) {
 		t.Fatalf("roster list lacks the name on file:\n%s", out)
+	}
+}
+
+// focus presses enter until the form's focused field is title (at most 60 times).
+func (d *driver) focus(title string) *driver {
+	d.t.Helper()
+	for range 60 {
+		if strings.Contains(d.screen(), "┃ "+title) {
+			return d
+		}
+		d.keys("enter")
+	}
+	d.t.Fatalf("no field %s:\n%s", title, d.screen())
+	return d
+}
+
+// The correction form lists the record's fields with their current values;
+// the clerk edits in place. A value the catalog refuses (an amount that is
+// not one) is marked under its field and kept as typed; a full-width amount
+// is taken (issue 19). The confirmation lists what changes.
+func TestCorrectionForm(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.act("3", 6, objection.Machine, objection.Upheld, "correct").golden("objection_correct_form")
+	d.contains("> 海安纺织有限公司", "> 张三")
+	d.focus("处罚内容（文字）").keys("ctrl+u", "罚款10000元")
+	d.focus("罚款金额（万元）（金额）").keys("ctrl+u", "两万", "enter")
+	d.golden("objection_correct_invalid")
+	d.contains("“两万”不是有效金额", "> 两万", "> 罚款10000元")
+	d.keys("ctrl+u", "１", "enter")
+	for range 60 {
+		if strings.Contains(d.screen(), "确认办理？") {
+			break
+		}
+		d.keys("enter")
+	}
+	d.golden("objection_correct_confirm")
+	d.contains("更正 罚款金额（万元） = １", "更正 处罚内容 = 罚款10000元")
+	d.keys("y").golden("objection_correct_done")
+	if s := state(t, db, "objection", 6); s != "corrected" {
+		t.Fatalf("objection 6 is %s", s)
+	}
+	out := credit(t, db, 0, "subject", "show", "91320602MA0000006H", "--scope", "office", "--format", "json", "--today", today)
+	if !strings.Contains(out, `"罚款金额（万元）": "1"`) || !strings.Contains(out, "罚款10000元") {
+		t.Fatalf("the corrected record:\n%s", out)
 	}
 }

@@ -25,6 +25,7 @@ type formFlow struct {
 	done  func(m *Model) tea.Cmd
 	help  []key.Binding
 	after []string // dimmed lines under the form (the steps not allowed now, and why)
+	tall  bool     // the form is taller than the screen: errors are repeated above it
 }
 
 // openForm shows form under title; done runs when it is completed.
@@ -87,6 +88,14 @@ func (f *formFlow) view(m *Model, w, h int) []string {
 			out = append(out, "  "+m.st.Error.Render(l))
 		}
 	}
+	// A long form's own error line can fall below its last visible field:
+	// the field's error is also said here, above the form, while the field
+	// keeps the focus and what was typed.
+	if errs := f.form.Errors(); len(errs) > 0 && f.tall {
+		for _, l := range wrapText("✗ "+errs[0].Error(), w-4) {
+			out = append(out, "  "+m.st.Error.Render(l))
+		}
+	}
 	out = append(out, "")
 	for _, l := range strings.Split(f.form.View(), "\n") {
 		out = append(out, " "+l)
@@ -121,6 +130,7 @@ type action struct {
 	run     func(ctx context.Context) (string, error) // the service call; the result line
 	after   func(m *Model)                            // e.g. keep the cursor on the case
 	created int64                                     // the case a creating step made
+	tall    bool                                      // a form taller than the screen (formFlow.tall)
 }
 
 // start runs a: form, then confirmation, then the service.
@@ -142,7 +152,9 @@ func (m *Model) startWith(a *action, note string) tea.Cmd {
 	if a.input == nil {
 		return m.prepare(a)
 	}
-	return m.openForm(a.title, note, a.input(), func(m *Model) tea.Cmd { return m.prepare(a) })
+	cmd := m.openForm(a.title, note, a.input(), func(m *Model) tea.Cmd { return m.prepare(a) })
+	m.flow.tall = a.tall
+	return cmd
 }
 
 func (m *Model) prepare(a *action) tea.Cmd {

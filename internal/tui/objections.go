@@ -7,6 +7,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"credit/internal/catalog"
 	"credit/internal/objection"
 	"credit/internal/queue"
 	"credit/internal/store"
@@ -223,13 +224,76 @@ func objectionStep(m *Model, id int64, command string) *action {
 			return huh.NewForm(huh.NewGroup(upholdOrReject("异议成立", "驳回"), noteField("理由", true)))
 		}
 	case "correct":
-		a.input = func() *huh.Form {
-			return huh.NewForm(huh.NewGroup(huh.NewText().Title("更正内容").Description("每行一项：字段=值（ctrl+j 换行；值为空即清空该字段）").Value(&sets).
-				Validate(func(s string) error {
-					_, err := parseSets(s)
-					return err
-				})))
+		// The record's fields with their current values, edited in place;
+		// each checked on leaving it by the import's rules for the item
+		// (objection.Form: the check Correct makes), the error under the
+		// field and what was typed kept.
+		var form *objection.CorrectionForm
+		var vals []string
+		a.load = func(ctx context.Context) error {
+			f, err := objection.Form(ctx, m.svc.Store, id, m.svc.Today)
+			if err != nil {
+				return err
+			}
+			form, vals = f, make([]string, len(f.Fields))
+			for i, fd := range f.Fields {
+				vals[i] = fd.Current
+			}
+			return nil
 		}
+		a.tall = true
+		a.input = func() *huh.Form {
+			var fields []huh.Field
+			var fixed []string
+			typed := func() map[string]string {
+				out := map[string]string{}
+				for i, fd := range form.Fields {
+					out[fd.Name] = vals[i]
+				}
+				return out
+			}
+			for i, fd := range form.Fields {
+				if !fd.Editable {
+					fixed = append(fixed, fd.Name+"："+fd.Current)
+					continue
+				}
+				check := func(string) error {
+					if msg, bad := form.Check(typed())[fd.Name]; bad {
+						return fmt.Errorf("%s", msg)
+					}
+					return nil
+				}
+				if fd.Type == catalog.Enum && len(fd.Choices) > 0 {
+					opts := []huh.Option[string]{huh.NewOption("（空）", "")}
+					for _, c := range fd.Choices {
+						opts = append(opts, huh.NewOption(c, c))
+					}
+					fields = append(fields, huh.NewSelect[string]().Title(fd.Name).Options(opts...).Value(&vals[i]).Validate(check))
+					continue
+				}
+				fields = append(fields, huh.NewInput().Title(fd.Name+"（"+fieldTypeLabel(fd.Type)+"）").Value(&vals[i]).Validate(check))
+			}
+			head := huh.NewNote().Title("更正记录内容").Description("在原值上修改；不改的字段保持原样。不能更正（业务主键、主体代码）：" + strings.Join(fixed, "；"))
+			return huh.NewForm(huh.NewGroup(append([]huh.Field{head}, fields...)...))
+		}
+		changedSets := func() string {
+			var lines []string
+			for i, fd := range form.Fields {
+				if fd.Editable && vals[i] != fd.Current {
+					lines = append(lines, fd.Name+"="+vals[i])
+				}
+			}
+			return strings.Join(lines, "\n")
+		}
+		// a.prepare is set below, for every step: wrap it, once set, so that
+		// it reads the changed fields as the --set lines.
+		defer func() {
+			prepare := a.prepare
+			a.prepare = func(ctx context.Context) (string, error) {
+				sets = changedSets()
+				return prepare(ctx)
+			}
+		}()
 	case "appeal":
 		a.input = func() *huh.Form { return huh.NewForm(huh.NewGroup(noteField("申诉理由", true))) }
 	case "appeal-decide":
@@ -321,6 +385,25 @@ func objectionStep(m *Model, id int64, command string) *action {
 		return objectionResult(v), nil
 	}
 	return a
+}
+
+// fieldTypeLabel names a catalog field type for the form.
+func fieldTypeLabel(t catalog.FieldType) string {
+	switch t {
+	case catalog.Date:
+		return "日期 YYYY-MM-DD"
+	case catalog.Money:
+		return "金额"
+	case catalog.Number:
+		return "数字"
+	case catalog.USCC:
+		return "统一社会信用代码"
+	case catalog.IDNumber:
+		return "身份证号码"
+	case catalog.PartyCode:
+		return "代码"
+	}
+	return "文字"
 }
 
 // parseSets reads the correction lines as repeated --set flags.
