@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
 	"credit/internal/objection"
 	"credit/internal/queue"
 	"credit/internal/repair"
@@ -544,4 +546,51 @@ func TestCorrectionForm(t *testing.T) {
 	if !strings.Contains(out, `"罚款金额（万元）": "1"`) || !strings.Contains(out, "罚款10000元") {
 		t.Fatalf("the corrected record:\n%s", out)
 	}
+}
+
+// burst types keys faster than the program answers: each key reaches the
+// model before any command the earlier keys started has run; the commands
+// run afterwards, in order.
+func (d *driver) burst(ks ...string) *driver {
+	d.t.Helper()
+	var cmds []tea.Cmd
+	for _, k := range ks {
+		msgs := []tea.KeyPressMsg{}
+		if msg, ok := named[k]; ok {
+			msgs = append(msgs, msg)
+		} else {
+			for _, r := range k {
+				msgs = append(msgs, tea.KeyPressMsg{Code: r, Text: string(r)})
+			}
+		}
+		for _, msg := range msgs {
+			_, cmd := d.m.Update(msg)
+			cmds = append(cmds, cmd)
+		}
+	}
+	for _, c := range cmds {
+		d.run(c)
+	}
+	return d
+}
+
+// Keys typed quickly land where they were meant: the applicant typed right
+// after two enters goes into 申请人, not into 记录编号 whose focus move had
+// not happened yet; a step chosen from a menu still being read is chosen in
+// it, not in the list under it (issue 19).
+func TestFastTypingLandsInFocusedField(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("3", "n")
+	d.burst("12", "enter", "enter", "海安家纺有限公司", "enter")
+	d.contains("> 12\n", "> 海安家纺有限公司")
+	if strings.Contains(d.screen(), "12海安") {
+		t.Fatalf("keys landed in the record field:\n%s", d.screen())
+	}
+	// a, then j and enter before the menu is read: the second allowed step
+	// of objection 3 (received: 转交核实, 审核决定) is chosen.
+	d = newDriver(t, db, 100, 30)
+	d.keys("3", "/", "#3", "enter")
+	d.burst("a", "j", "enter")
+	d.contains("异议 3 · 审核决定")
 }
