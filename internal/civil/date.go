@@ -56,23 +56,24 @@ func daysIn(y int, m time.Month) int {
 // Parse reads YYYY-MM-DD strictly (impossible days are errors).
 func Parse(s string) (Date, error) {
 	var y, m, d int
+	typed := s // the messages quote what was typed
 	s = Fold(s)
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", s)
+		return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", typed)
 	}
 	for i, c := range s {
 		if i == 4 || i == 7 {
 			continue
 		}
 		if c < '0' || c > '9' {
-			return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", s)
+			return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", typed)
 		}
 	}
 	y = int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
 	m = int(s[5]-'0')*10 + int(s[6]-'0')
 	d = int(s[8]-'0')*10 + int(s[9]-'0')
 	if !Valid(y, time.Month(m), d) {
-		return Date{}, fmt.Errorf("日期 %q 不存在", s)
+		return Date{}, fmt.Errorf("日期 %q 不存在", typed)
 	}
 	return Date{y, time.Month(m), d}, nil
 }
