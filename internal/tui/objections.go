@@ -29,20 +29,15 @@ func newObjections() *queueScreen {
 		}
 		return rows, nil
 	}
-	q.show = func(ctx context.Context, m *Model, id int64) (func(int) []string, queue.State, error) {
+	// show reads a case with the steps the engine allows on it now (the
+	// menu of a: allowed steps offered, the others dimmed with the rule).
+	q.show = func(ctx context.Context, m *Model, id int64) (func(int) []string, queue.State, []queue.Action, error) {
 		v, err := objection.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)
 		if err != nil {
-			return nil, "", err
-		}
-		return func(w int) []string { return objectionDetail(m, v, w) }, v.State, nil
-	}
-	q.next = func(ctx context.Context, m *Model, id int64) (queue.State, []queue.Action, error) {
-		v, err := objection.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)
-		if err != nil {
-			return "", nil, err
+			return nil, "", nil, err
 		}
 		acts, err := objection.Next(ctx, m.svc.Store, v, m.svc.Op, m.svc.Today)
-		return v.State, acts, err
+		return func(w int) []string { return objectionDetail(m, v, w) }, v.State, acts, err
 	}
 	q.create = func(m *Model) *action { return fileObjection(m, "") }
 	q.step = objectionStep

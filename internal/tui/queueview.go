@@ -51,12 +51,9 @@ type queueScreen struct {
 	dueSoon   int
 
 	list   func(ctx context.Context, m *Model) ([]caseRow, error)
-	show   func(ctx context.Context, m *Model, id int64) (func(w int) []string, queue.State, error)
+	show   func(ctx context.Context, m *Model, id int64) (func(w int) []string, queue.State, []queue.Action, error)
 	create func(m *Model) *action
 	step   func(m *Model, id int64, command string) *action
-	// next reads case id's state and the steps the engine allows now
-	// (objection.Next, repair.Next): the menu offers exactly those.
-	next func(ctx context.Context, m *Model, id int64) (queue.State, []queue.Action, error)
 }
 
 var sortNames = []string{"到期日", "编号", "状态"}
@@ -206,7 +203,7 @@ func (q *queueScreen) selectID(id int64) {
 // open reads case id's detail off the UI loop and shows it.
 func (q *queueScreen) open(m *Model, id int64) tea.Cmd {
 	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
-		draw, state, err := q.show(ctx, m, id)
+		draw, state, _, err := q.show(ctx, m, id)
 		if err != nil {
 			return nil, err
 		}
@@ -293,7 +290,7 @@ func (q *queueScreen) startNew(m *Model) tea.Cmd {
 // with the rule that forbids each.
 func (q *queueScreen) act(m *Model, id int64, _ queue.State) tea.Cmd {
 	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
-		cur, acts, err := q.next(ctx, m, id)
+		_, cur, acts, err := q.show(ctx, m, id)
 		if err != nil {
 			return nil, err
 		}
