@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,9 +14,11 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"credit/internal/cli"
 	"credit/internal/objection"
 	"credit/internal/queue"
 	"credit/internal/repair"
+	"credit/internal/tui"
 )
 
 // act opens the step menu of case id in the queue behind tab (3 or 4) and
@@ -593,4 +596,34 @@ func TestFastTypingLandsInFocusedField(t *testing.T) {
 	d.keys("3", "/", "#3", "enter")
 	d.burst("a", "j", "enter")
 	d.contains("异议 3 · 审核决定")
+}
+
+// A search is never cut off: with pages of 2, scrolling past the last row
+// read reads the next page, and the crumb says how many there are in all
+// and how many are read (issue 19).
+func TestArchiveSearchScrollsOn(t *testing.T) {
+	db := fixture(t)
+	out := credit(t, db, 0, "subject", "search", "有限公司", "--scope", "office", "--count", "--today", today)
+	var total int
+	fmt.Sscan(out, &total)
+	if total < 5 {
+		t.Fatalf("the fixture has %d subjects named 有限公司: the test needs 5 or more", total)
+	}
+	svc, done, err := cli.TUIServices(cli.IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Login: "alice"}, db, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(done)
+	d := &driver{t: t, m: tui.New(svc, tui.Options{SearchPage: 2}), db: db, login: "alice", replace: map[string]string{}}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.run(d.m.Init())
+	d.keys("2", "/", "有限公司", "enter")
+	d.contains(fmt.Sprintf("共 %d 个信息主体，已读取 2 个（向下滚动读取更多）", total))
+	for range total {
+		d.keys("j")
+	}
+	d.contains(fmt.Sprintf("找到 %d 个信息主体", total))
+	if strings.Contains(d.screen(), "已读取") {
+		t.Fatalf("not every page was read:\n%s", d.screen())
+	}
 }

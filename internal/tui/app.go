@@ -55,6 +55,9 @@ type Services struct {
 type Options struct {
 	Color   bool // colours (false with NO_COLOR, and in golden tests)
 	Animate bool // spinner ticks (false in tests, so views are stable)
+	// SearchPage is how many subjects a search reads at a time (0: 200);
+	// scrolling past the last one reads the next page.
+	SearchPage int
 }
 
 // Screen indices, in tab order.
