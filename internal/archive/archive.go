@@ -288,7 +288,7 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 	if err != nil {
 		return nil, nil, err
 	}
-	flags, err := st.RecordFlags(ctx, ids)
+	flags, err := st.RecordFlags(ctx, ids, acc.AsOf.String())
 	if err != nil {
 		return nil, nil, err
 	}

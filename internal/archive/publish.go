@@ -115,7 +115,7 @@ func Publish(ctx context.Context, st *store.Store, acc *Access, list string) (*P
 			recs[r.RecordID] = r
 		}
 	}
-	flags, err := st.RecordFlags(ctx, ids)
+	flags, err := st.RecordFlags(ctx, ids, acc.AsOf.String())
 	if err != nil {
 		return nil, err
 	}

@@ -275,7 +275,29 @@ func (a *App) Writer(role operator.Role) (*store.Store, store.Actor, error) {
 
 // Print renders t on stdout in the run's --format.
 func (a *App) Print(t *tabular.Table) error {
-	return t.Write(a.Out, tabular.Options{Format: a.Format, Lang: a.Lang, TTY: a.IsTTY()})
+	tty := a.IsTTY()
+	o := tabular.Options{Format: a.Format, Lang: a.Lang, TTY: tty}
+	if tty {
+		o.Width = a.termWidth()
+	}
+	return t.Write(a.Out, o)
+}
+
+// termWidth is the terminal's width for tables: COLUMNS when it is set (as
+// shells export it, and as a user may fix it), else the size of the
+// terminal on stdout; 0 when neither is known (no fitting).
+func (a *App) termWidth() int {
+	if c := strings.TrimSpace(a.Getenv("COLUMNS")); c != "" {
+		if n, err := strconv.Atoi(c); err == nil && n > 0 {
+			return n
+		}
+	}
+	if f, ok := a.Out.(*os.File); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 0
 }
 
 // PrintTo writes t to the file named by -o (format from its extension) or,

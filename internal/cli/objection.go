@@ -337,7 +337,7 @@ Sorted by the earliest unmet deadline, with days_left and status (ok, due_soon, 
 			}
 			t := &tabular.Table{JSON: list, Columns: queueColumns()}
 			for _, e := range list {
-				t.Rows = append(t.Rows, append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, e.Subject, e.StateLabel},
+				t.Rows = append(t.Rows, append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, strings.TrimSpace(e.SubjectName + " " + e.Subject), e.StateLabel},
 					standingCells(app, objection.Machine, e.Standing)...))
 			}
 			return app.Print(t)

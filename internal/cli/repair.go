@@ -209,7 +209,7 @@ func repairListCmd(app *App) *cobra.Command {
 			}
 			t := &tabular.Table{JSON: list, Columns: append(queueColumns(), tabular.Column{Key: "publicity", Zh: "公示期", En: "Publicity"})}
 			for _, e := range list {
-				t.Rows = append(t.Rows, append(append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, e.Subject, e.StateLabel},
+				t.Rows = append(t.Rows, append(append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, strings.TrimSpace(e.SubjectName + " " + e.Subject), e.StateLabel},
 					standingCells(app, repair.Machine, e.Standing)...), publicityCell(app, e.Publicity)))
 			}
 			return app.Print(t)

@@ -423,6 +423,7 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 		}
 		c.Values[i] = a
 	case catalog.Number:
+		v = civil.Fold(v) // －１２ typed full width
 		a, ok := ParseAmount(strings.TrimPrefix(v, "-"))
 		if !ok {
 			c.fail(f.Name, "type", "“%s”不是数字", Excerpt(v))

@@ -249,6 +249,9 @@ func File(ctx context.Context, env queue.Env, f Filing) (*View, error) {
 			return apperr.Newf(apperr.Rule, "记录 %d 已按保存期限清除（第八条），内容已不存在，不在任何查询范围内，无需再提出异议",
 				"record %d was purged after its retention period (art. 8): its content no longer exists and it is in no scope; there is nothing to object to", rec.ID)
 		}
+		if err := sameGroundOpen(c.Tx, rec.ID, f.Ground); err != nil {
+			return err
+		}
 		id, err := c.Tx.InsertObjection(store.Objection{RecordID: rec.ID, Rev: rec.Rev, ContentHash: rec.ContentHash, Ground: f.Ground,
 			Via: f.Via, Applicant: strings.TrimSpace(f.Applicant), Contact: f.Contact, Evidence: f.Evidence, Detail: f.Detail,
 			ReceivedOn: f.Received, State: string(Received), Holds: true})
@@ -264,6 +267,42 @@ func File(ctx context.Context, env queue.Env, f Filing) (*View, error) {
 		return nil, err
 	}
 	return Get(ctx, env.Store, env.Cal, env.Today(), c.ID, env.Lang)
+}
+
+// sameGroundOpen refuses a second objection on record on the same ground
+// while one is open (not finished): several objections may be open on one
+// record, each on its own ground (SPEC amendments of 2026-12, §D). An office
+// rule serving 第三十一条 and 第三十二条: one ground, one review and one
+// decision at a time.
+func sameGroundOpen(tx *store.Tx, record int64, ground string) error {
+	os, err := tx.ObjectionsOnRecord(record)
+	if err != nil {
+		return err
+	}
+	return refuseSameGround(os, record, ground)
+}
+
+// SameGroundOpen is sameGroundOpen outside a transaction, for a form that
+// refuses at input what File would refuse (the TUI's filing form).
+func SameGroundOpen(ctx context.Context, st *store.Store, record int64, ground string) error {
+	os, err := st.Objections(ctx, store.ObjectionFilter{Record: record})
+	if err != nil {
+		return err
+	}
+	return refuseSameGround(os, record, ground)
+}
+
+func refuseSameGround(os []store.Objection, record int64, ground string) error {
+	for _, o := range os {
+		if si, ok := Machine.State(queue.State(o.State)); ok && !si.Finished && o.Ground == ground {
+			return apperr.New(apperr.Rule,
+				fmt.Sprintf("本办公室规则（服务第三十一条、第三十二条）：记录 %d 已有以“%s”为理由、尚未办结的异议 %d（%s，收到日期 %s），同一理由不另立异议；请在异议 %d 中补充材料，或以其他理由另提异议",
+					record, GroundLabel(ground), o.ID, si.Zh, o.ReceivedOn, o.ID),
+				fmt.Sprintf("office rule (serving 第三十一条 and 第三十二条): record %d already has open objection %d on ground %s (%s, received %s); add the new material to objection %d, or file on another ground",
+					record, o.ID, ground, si.En, o.ReceivedOn, o.ID))
+		}
+	}
+	return nil
 }
 
 func noRecord(id int64) error {
@@ -385,22 +424,24 @@ func simple(ctx context.Context, env queue.Env, id int64, command, note string, 
 
 // Entry is an objection as the queue lists it.
 type Entry struct {
-	ID         int64       `json:"id"`
-	Record     int64       `json:"record"`
-	Item       string      `json:"item"`
-	Provider   string      `json:"provider"`
-	Subject    string      `json:"subject"`
-	State      queue.State `json:"state"`
-	StateLabel string      `json:"state_label"`
-	Ground     string      `json:"ground"`
-	ReceivedOn civil.Date  `json:"received_on"`
+	ID       int64  `json:"id"`
+	Record   int64  `json:"record"`
+	Item     string `json:"item"`
+	Provider string `json:"provider"`
+	Subject  string `json:"subject"`
+	// SubjectName is the subject's name on file, shown beside its code in
+	// every list (the queues are office staff's: not masked).
+	SubjectName string      `json:"subject_name"`
+	State       queue.State `json:"state"`
+	StateLabel  string      `json:"state_label"`
+	Ground      string      `json:"ground"`
+	ReceivedOn  civil.Date  `json:"received_on"`
 	queue.Standing
 }
 
 // View is one objection with its deadlines and timeline.
 type View struct {
 	Entry
-	SubjectName string               `json:"subject_name"`
 	Rev         int                  `json:"rev"`          // the record's revision objected to
 	ContentHash string               `json:"content_hash"` // and its content hash
 	Via         string               `json:"via"`
@@ -443,7 +484,7 @@ type Change struct {
 }
 
 func entry(o store.Objection, st queue.Standing, lang string) Entry {
-	return Entry{ID: o.ID, Record: o.RecordID, Item: o.Item, Provider: o.Provider, Subject: o.SubjectCode, State: queue.State(o.State),
+	return Entry{ID: o.ID, Record: o.RecordID, Item: o.Item, Provider: o.Provider, Subject: o.SubjectCode, SubjectName: o.SubjectName, State: queue.State(o.State),
 		StateLabel: Machine.StateLabel(queue.State(o.State), lang), Ground: o.Ground, ReceivedOn: o.ReceivedOn, Standing: st}
 }
 
@@ -469,7 +510,7 @@ func Get(ctx context.Context, st *store.Store, cal *workday.Calendar, today civi
 	if err != nil {
 		return nil, err
 	}
-	v := &View{Entry: entry(o, standing, lang), SubjectName: o.SubjectName, Rev: o.Rev, ContentHash: o.ContentHash, Via: o.Via, Applicant: o.Applicant, Contact: o.Contact,
+	v := &View{Entry: entry(o, standing, lang), Rev: o.Rev, ContentHash: o.ContentHash, Via: o.Via, Applicant: o.Applicant, Contact: o.Contact,
 		Evidence: o.Evidence, Detail: o.Detail, Flagged: o.Holds, ReviewDue: queue.LatestDue(ds, DeadlineReview), VerifyDue: queue.LatestDue(ds, DeadlineVerify),
 		CorrectDue: queue.LatestDue(ds, DeadlineCorrect), Finding: o.Finding, Decision: o.Decision, Appeal: o.Appeal, FiledOn: o.FiledOn, FiledBy: o.FiledBy,
 		Corrections: []Change{}}

@@ -162,6 +162,25 @@ func refuseState(e Entry, verb string, on civil.Date) error {
 		En: fmt.Sprintf("list entry %s is %s; it cannot be %s", e.ID, StatusLabel(s, "en"), en)}
 }
 
+// Next lists the steps of entry e for op on on: those its status allows in
+// Machine, each allowed or refused with the rule (queue.Machine.Actions),
+// and the approvals refused for an entry reported in a provider file (it
+// counts once its batch is published) as Decide refuses them.
+func Next(e Entry, op operator.Operator, on civil.Date) []queue.Action {
+	acts := Machine.Actions(queue.State(e.Status(on)), op, on, queue.Case{})
+	for i, a := range acts {
+		if (a.Command == "approve" || a.Command == "reject") && e.Source != SourceManual && a.Allowed {
+			err := reportedNeedsNoApproval(e)
+			acts[i].Allowed, acts[i].ReasonZh, acts[i].ReasonEn = false, apperr.MessageOf(err, "zh"), apperr.MessageOf(err, "en")
+		}
+	}
+	return acts
+}
+
+func reportedNeedsNoApproval(e Entry) error {
+	return apperr.Newf(apperr.Rule, "名单条目 %s 由信息提供单位报送（批次 %d），发布即生效，无需审核", "list entry %s was reported in a provider file (batch %d) and counts once published; it needs no approval", e.ID, e.BatchID)
+}
+
 // Decide approves (approve) or rejects (reject) a pending hand-made entry.
 func Decide(ctx context.Context, st *store.Store, a store.Actor, cat *catalog.Catalog, id, verb, note string) (Entry, error) {
 	tr, ok := Transitions[verb]
@@ -173,7 +192,7 @@ func Decide(ctx context.Context, st *store.Store, a store.Actor, cat *catalog.Ca
 		return e, err
 	}
 	if e.Source != SourceManual {
-		return e, apperr.Newf(apperr.Rule, "名单条目 %s 由信息提供单位报送（批次 %d），发布即生效，无需审核", "list entry %s was reported in a provider file (batch %d) and counts once published; it needs no approval", e.ID, e.BatchID)
+		return e, reportedNeedsNoApproval(e)
 	}
 	if !contains(tr.From, e.Status(a.Today)) {
 		return e, refuseState(e, verb, a.Today)

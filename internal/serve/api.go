@@ -429,12 +429,12 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	res, err := archive.Search(r.Context(), a.Store, acc, actor, name, page, perPage)
+	res, err := archive.Search(r.Context(), a.Store, acc, actor, name, (page-1)*perPage, perPage, archive.SearchCountCap)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, searchResult{Hits: res.Hits, Total: res.Total, More: res.More, Page: res.Page, PerPage: res.PerPage,
+	writeJSON(w, http.StatusOK, searchResult{Hits: res.Hits, Total: res.Total, More: res.More, Page: page, PerPage: perPage,
 		ByCode: res.ByCode, QueryID: res.QueryID})
 }
 

@@ -544,6 +544,25 @@ func (s *Store) Objection(ctx context.Context, id int64) (Objection, bool, error
 	return objection(ctx, s.DB, id)
 }
 
+// ObjectionsOnRecord lists the objections on record recordID by id, inside
+// a transition's transaction (a new filing checks the open ones).
+func (t *Tx) ObjectionsOnRecord(recordID int64) ([]Objection, error) {
+	rows, err := t.QueryContext(t.ctx, objectionSQL+" WHERE o.record_id = ? ORDER BY o.id", recordID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Objection
+	for rows.Next() {
+		o, err := scanObjection(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
 // ObjectionFilter selects objections; empty fields select all.
 type ObjectionFilter struct {
 	State    string

@@ -23,7 +23,7 @@ func TestRepairHoldsRecordAndPublicity(t *testing.T) {
 			State: "refused", Eligible: false, Reasons: []string{"clean_period_not_met", "no_commitment"}})
 		return err
 	})
-	flags, _ := f.st.RecordFlags(f.ctx, []int64{f.r1, f.r2})
+	flags, _ := f.st.RecordFlags(f.ctx, []int64{f.r1, f.r2}, "2025-12-01")
 	if !slices.Equal(flags[f.r1], []string{"under_repair"}) || len(flags[f.r2]) != 0 {
 		t.Fatalf("flags: %v", flags)
 	}
@@ -53,7 +53,7 @@ func TestRepairHoldsRecordAndPublicity(t *testing.T) {
 		}
 		return err
 	})
-	flags, _ = f.st.RecordFlags(f.ctx, []int64{f.r1})
+	flags, _ = f.st.RecordFlags(f.ctx, []int64{f.r1}, "2025-10-13") // the resumed stretch's last day
 	if !slices.Equal(flags[f.r1], []string{"in_publicity", "under_repair"}) {
 		t.Fatalf("flags in publicity: %v", flags)
 	}

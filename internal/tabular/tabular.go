@@ -53,6 +53,9 @@ type Options struct {
 	Format string // table|json|csv|md
 	Lang   string // zh|en
 	TTY    bool   // stdout is a terminal
+	// Width is the terminal's width in columns (0: unknown, no limit): a
+	// terminal table is fitted to it (fitWidth).
+	Width int
 }
 
 func (t *Table) headers(lang string) []string {
@@ -79,7 +82,7 @@ func (t *Table) Write(w io.Writer, o Options) error {
 		if !o.TTY {
 			return t.writeTSV(w)
 		}
-		return t.writePretty(w, o.Lang)
+		return t.writePretty(w, o.Lang, o.Width)
 	}
 	return fmt.Errorf("unknown format %q", o.Format)
 }
@@ -123,7 +126,7 @@ func (t *Table) writeTSV(w io.Writer) error {
 	return err
 }
 
-func (t *Table) writePretty(w io.Writer, lang string) error {
+func (t *Table) writePretty(w io.Writer, lang string, width int) error {
 	tw := table.NewWriter()
 	tw.SetStyle(table.StyleLight)
 	tw.Style().Format.Header = text.FormatDefault // keep headers as written
@@ -142,6 +145,7 @@ func (t *Table) writePretty(w io.Writer, lang string) error {
 		}
 		tw.AppendRow(row)
 	}
+	fitWidth(tw, t.headers(lang), t.Rows, t.Title, width)
 	if _, err := io.WriteString(w, tw.Render()+"\n"); err != nil {
 		return err
 	}
