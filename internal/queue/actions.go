@@ -100,7 +100,28 @@ func (m *Machine) check(command string, state State, op operator.Operator, today
 	if err := m.InOrder(c.ID, command, today, c.Dates); err != nil {
 		return "", err
 	}
+	if err := m.separate(command, c.Dates, op.Name); err != nil {
+		return "", err
+	}
 	return m.guard(command, state, today, c)
+}
+
+// separate refuses command to an operator who took one of its NotBy
+// commands on this case (separation of duties).
+func (m *Machine) separate(command string, dates store.QueueDates, people ...string) error {
+	cmd := m.command(command)
+	for _, earlier := range cmd.NotBy {
+		for _, who := range people {
+			if who == "" || !slices.Contains(dates.By[earlier], who) {
+				continue
+			}
+			e := m.command(earlier)
+			return apperr.Newf(apperr.Rule, "%s 已在本案办理“%s”，不能再办理“%s”：两步须由不同的人办理（%s）",
+				"%s took %q on this case and may not also take %q: two people must take these steps (%s)",
+				who, e.Zh, cmd.Zh, cmd.Article)
+		}
+	}
+	return nil
 }
 
 // guard runs command's guards that apply from state, in table order.

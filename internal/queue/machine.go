@@ -45,6 +45,10 @@ type Command struct {
 	Zh, En  string
 	Article string // 第三十二条, or 本办公室规则（服务第N条）
 	Guards  []Guard
+	// NotBy lists earlier commands of the same case whose operator may not
+	// take this one (separation of duties, e.g. the clerk who filed may not
+	// decide): the runner and Actions refuse it, naming both steps.
+	NotBy []string
 }
 
 // Rule sets a deadline: Days working days (from the policy in force on the
@@ -251,6 +255,13 @@ func (m *Machine) Validate() error {
 	cmds := map[string]bool{}
 	for _, c := range m.Commands {
 		cmds[c.Name] = true
+	}
+	for _, c := range m.Commands {
+		for _, n := range c.NotBy {
+			if !cmds[n] {
+				return fmt.Errorf("%s %s: NotBy names no command %q", m.Queue, c.Name, n)
+			}
+		}
 		for _, g := range c.Guards {
 			if g.Refuse == nil || m.Facts == nil {
 				return fmt.Errorf("%s %s: a guard needs Refuse and the machine needs Facts", m.Queue, c.Name)

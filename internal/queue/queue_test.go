@@ -292,3 +292,38 @@ func TestDiagram(t *testing.T) {
 		t.Errorf("english diagram:\n%s", en)
 	}
 }
+
+// TestSeparationOfDuties: a command may name earlier commands whose operator
+// may not take it (NotBy); Actions (and Run, through the same check) refuse
+// it to that operator, or to an administrator who acted for them, and allow
+// it to anyone else.
+func TestSeparationOfDuties(t *testing.T) {
+	m := *test
+	m.Commands = append([]Command{}, test.Commands...)
+	m.Commands[2].NotBy = []string{"go"}
+	m.Commands[2].Article = "本办公室规则（服务第四条）"
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ann := operator.Operator{Name: "ann", Role: operator.Reviewer}
+	eve := operator.Operator{Name: "eve", Role: operator.Reviewer}
+	today := d("2026-11-20")
+	c := Case{ID: 3, Dates: store.QueueDates{Opened: d("2026-11-02"), Last: d("2026-11-03"), LastCommand: "go",
+		By: map[string][]string{"open": {"bob"}, "go": {"ann"}}}}
+	got := m.Actions("b", ann, today, c)
+	if len(got) != 1 || got[0].Allowed || !strings.Contains(got[0].ReasonZh, "ann 已在本案办理“走”，不能再办理“结”") {
+		t.Fatalf("ann, who took go: %+v", got)
+	}
+	if got := m.Actions("b", eve, today, c); len(got) != 1 || !got[0].Allowed {
+		t.Fatalf("eve, who took no step: %+v", got)
+	}
+	if err := m.separate("end", c.Dates, "eve", "ann"); err == nil {
+		t.Error("an administrator (ann) acting for eve is refused too")
+	}
+	bad := m
+	bad.Commands = append([]Command{}, m.Commands...)
+	bad.Commands[2].NotBy = []string{"nope"}
+	if bad.Validate() == nil {
+		t.Error("NotBy naming no command must not validate")
+	}
+}

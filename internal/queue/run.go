@@ -87,6 +87,9 @@ func (m *Machine) Run(ctx context.Context, env Env, id int64, command string, st
 		if err := m.InOrder(id, command, env.Today(), dates); err != nil {
 			return err
 		}
+		if err := m.separate(command, dates, env.Op.Name, env.Actor.ActingBy); err != nil {
+			return err
+		}
 		if len(m.command(command).Guards) > 0 {
 			facts, err := m.Facts(tx, id)
 			if err != nil {

@@ -78,6 +78,9 @@ type QueueDates struct {
 	Opened      civil.Date
 	Last        civil.Date // zero when the case has no step yet
 	LastCommand string     // the command of that step
+	// By names who took each command of the case (the operator, or the
+	// administrator acting for them), for separation of duties.
+	By map[string][]string
 }
 
 // QueueDates reads case id's QueueDates.
@@ -119,8 +122,26 @@ func queueDates(ctx context.Context, q queryer, queue string, id int64) (QueueDa
 	if err != nil {
 		return d, err
 	}
-	d.Last, err = parseStoredDate(last)
-	return d, err
+	if d.Last, err = parseStoredDate(last); err != nil {
+		return d, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT command, operator, acting_by FROM queue_events WHERE queue = ? AND case_id = ?`, queue, id)
+	if err != nil {
+		return d, err
+	}
+	defer rows.Close()
+	d.By = map[string][]string{}
+	for rows.Next() {
+		var cmd, op, acting string
+		if err := rows.Scan(&cmd, &op, &acting); err != nil {
+			return d, err
+		}
+		d.By[cmd] = append(d.By[cmd], op)
+		if acting != "" {
+			d.By[cmd] = append(d.By[cmd], acting)
+		}
+	}
+	return d, rows.Err()
 }
 
 // QueueDeadline is one deadline of a case, as it was set.
