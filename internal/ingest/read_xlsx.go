@@ -76,12 +76,12 @@ func checkZip(path string, lim Limits) error {
 
 // xlsxSource streams one worksheet with excelize's row iterator.
 type xlsxSource struct {
-	path   string
-	f      *excelize.File
-	rows   *excelize.Rows
-	row    int // sheet row number of the last row read
-	tmp    string
-	err    error
+	path string
+	f    *excelize.File
+	rows *excelize.Rows
+	row  int // sheet row number of the last row read
+	tmp  string
+	err  error
 }
 
 func openXLSX(path string, opt ReadOptions) (Source, error) {
