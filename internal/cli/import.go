@@ -240,7 +240,14 @@ func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts
 		if err != nil {
 			return apperr.Internal, err
 		}
-		if err := ingest.WriteRejectsCSV(out, res.Header, rejects); err != nil {
+		at := ""
+		if res.HeaderRow > 0 {
+			at = fmt.Sprint(res.HeaderRow)
+			if res.HeaderRows == 2 {
+				at = fmt.Sprintf("%d–%d", res.HeaderRow, res.HeaderRow+1)
+			}
+		}
+		if err := ingest.WriteRejectsReport(out, res.Header, rejects, at); err != nil {
 			return apperr.Internal, apperr.Wrap(err, apperr.Internal, "无法写入拒收报告 "+out, "cannot write the reject report "+out)
 		}
 		fmt.Fprintln(app.Err, app.T("拒收报告：", "reject report: ")+out)

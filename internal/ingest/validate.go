@@ -448,6 +448,14 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 		return
 	}
 	switch f.Type {
+	case catalog.USCC, catalog.IDNumber, catalog.PartyCode:
+		if kind, bad := excelDamage(v); bad {
+			zh, _ := excelDamageText(kind, Excerpt(v))
+			c.fail(f.Name, ReasonExcelNumber, "%s", zh)
+			return
+		}
+	}
+	switch f.Type {
 	case catalog.Date:
 		d, ok := ParseDate(v)
 		if !ok && p.Serial {
@@ -643,6 +651,11 @@ func (p *Plan) checkExtras(c *Checked) {
 		}
 		var norm []string
 		for _, x := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == '；' || r == '、' || r == ',' || r == '，' }) {
+			if kind, bad := excelDamage(x); bad {
+				zh, _ := excelDamageText(kind, Excerpt(x))
+				c.fail(col, ReasonExcelNumber, "%s", zh)
+				break
+			}
 			id, err := ident.ParseID(x)
 			if err != nil {
 				c.fail(col, ident.RejectReason(err), "%s", firstLine(err))
