@@ -58,10 +58,11 @@ type HeaderSpec struct {
 	// detection. When that row alone does not Fit and the row under it
 	// joined to it does, the header is the two rows joined.
 	Row int
-	// Fits reports whether a row's cells can be the item's header: they
-	// name the item's required subject columns (by name or alias, after
-	// catalog.HeaderKey). nil: the first non-blank row is the header.
-	Fits func(cells []string) bool
+	// Fits says how well a row's cells fit as the item's header: the
+	// number of columns they name (by name or alias, after
+	// catalog.HeaderKey) when they name the item's required subject
+	// columns, else 0. nil: the first non-blank row is the header.
+	Fits func(cells []string) int
 }
 
 // HeaderScanRows is how many rows from the top may hold the header.
@@ -160,16 +161,23 @@ func frame(sh Sheet, path string, spec HeaderSpec, lim Limits) (*framedSource, e
 				"文件 %s 第 %d 行是空行或不存在（--header-row %d）：请用 Excel 中看到的行号指定表头所在行",
 				"file %s: row %d is blank or missing (--header-row %d): give the row number Excel shows for the header", path, spec.Row, spec.Row)
 		}
-		if spec.Fits != nil && !spec.Fits(rows[at].Cells) && at+1 < len(rows) && spec.Fits(joinHeader(rows[at].Cells, rows[at+1].Cells)) {
+		if spec.Fits != nil && at+1 < len(rows) && spec.Fits(joinHeader(rows[at].Cells, rows[at+1].Cells)) > spec.Fits(rows[at].Cells) {
 			two = true
 		}
 	case spec.Fits != nil:
 		for i := 0; i < len(rows) && rows[i].Line <= HeaderScanRows && !found; i++ {
+			// A row that fits, or a two-row header that fits better (a
+			// group row merged over sub-columns may fit by the columns
+			// merged down over both rows).
+			one, joined := spec.Fits(rows[i].Cells), 0
+			if i+1 < len(rows) {
+				joined = spec.Fits(joinHeader(rows[i].Cells, rows[i+1].Cells))
+			}
 			switch {
-			case spec.Fits(rows[i].Cells):
-				at, found = i, true
-			case i+1 < len(rows) && spec.Fits(joinHeader(rows[i].Cells, rows[i+1].Cells)):
+			case joined > one:
 				at, two, found = i, true, true
+			case one > 0:
+				at, found = i, true
 			}
 		}
 		// No row fits: the first row is taken for the header, and the

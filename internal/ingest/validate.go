@@ -295,21 +295,23 @@ func headerLookup(item *catalog.Item, layout []string) map[string]int {
 
 // HeaderFits is ReadOptions.Header.Fits for an item: a row fits when it
 // names the subject's name field and at least one of its code fields (by
-// name or alias, after catalog.HeaderKey).
-func HeaderFits(item *catalog.Item) func(cells []string) bool {
+// name or alias, after catalog.HeaderKey); how well is the number of the
+// item's columns it names.
+func HeaderFits(item *catalog.Item) func(cells []string) int {
 	layout := make([]string, len(item.Fields))
 	for i, f := range item.Fields {
 		layout[i] = f.Name
 	}
 	lookup := headerLookup(item, layout)
 	name := item.Subject.Name
-	return func(cells []string) bool {
-		haveName, haveCode := name == "", len(item.Subject.Codes) == 0
+	return func(cells []string) int {
+		haveName, haveCode, n := name == "", len(item.Subject.Codes) == 0, 0
 		for _, c := range cells {
 			i, ok := lookup[catalog.HeaderKey(c)]
 			if !ok {
 				continue
 			}
+			n++
 			f := layout[i]
 			if f == name {
 				haveName = true
@@ -318,7 +320,10 @@ func HeaderFits(item *catalog.Item) func(cells []string) bool {
 				haveCode = true
 			}
 		}
-		return haveName && haveCode
+		if haveName && haveCode {
+			return n
+		}
+		return 0
 	}
 }
 
