@@ -140,7 +140,7 @@ func TestDepartmentFileCorpus(t *testing.T) {
 			rows = append(rows, nil, // row 7 blank
 				[]string{"填报说明：罚款金额单位为万元。"},  // row 8
 				[]string{"制表人：王五", "审核人：赵六"}, // row 9
-				[]string{"填报日期：2025年10月10日"})  // row 10
+				[]string{"填报日期：2025年10月10日"}) // row 10
 			writeDeptCSV(t, p, rows, gbk)
 			return p
 		}
@@ -157,14 +157,14 @@ func TestDepartmentFileCorpus(t *testing.T) {
 				f := excelize.NewFile()
 				h := renamed(map[string]string{
 					"行政相对人代码_1（统一社会信用代码）": "行政相对人代码-1（统一社会信用代码）",
-					"处罚决定日期":              "处罚决定\n日期",
-					"罚款金额（万元）":            "罚款金额(万元)",
-					"处罚机关统一社会信用代码":        "处罚机关 统一社会信用代码",
+					"处罚决定日期":       "处罚决定\n日期",
+					"罚款金额（万元）":     "罚款金额(万元)",
+					"处罚机关统一社会信用代码": "处罚机关 统一社会信用代码",
 				})
-				rows := deptRows{{deptTitle}}                          // row 1, merged over the table
+				rows := deptRows{{deptTitle}}                         // row 1, merged over the table
 				rows = append(rows, withHeader(h, deptGood(2, 1))...) // header row 2, data 3–4
 				rows = append(rows, []string{"以下为补报数据"})              // row 5: a note amid data
-				rows = append(rows, deptGood(1, 3)...)                 // row 6
+				rows = append(rows, deptGood(1, 3)...)                // row 6
 				rows = append(rows, []string{"制表人：王五"})               // row 7: a note under the data
 				deptSheet(t, f, "Sheet1", rows, "A1:AD1")
 				saveXLSX(t, f, p)
@@ -260,8 +260,8 @@ func TestDepartmentFileCorpus(t *testing.T) {
 			var res struct {
 				Rows, Accepted, Rejected int
 				Sheet                    string
-				HeaderRow                int `json:"header_row"`
-				HeaderRows               int `json:"header_rows"`
+				HeaderRow                int                 `json:"header_row"`
+				HeaderRows               int                 `json:"header_rows"`
 				Titles                   []struct{ Row int } `json:"title_rows"`
 				Notes                    []struct {
 					Row  int
