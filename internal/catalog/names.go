@@ -89,3 +89,39 @@ func lastIsSpace(s string) bool {
 	r, _ := utf8.DecodeLastRuneInString(s)
 	return unicode.IsSpace(r)
 }
+
+// HeaderKey is the form in which a file's column headers are matched to
+// field names and aliases (issue 22): NormalizeName, and then the
+// connectors and brackets departments write in many ways dropped — `_`,
+// `-`, `－`, dashes, `()`, `（）`, `[]`, `【】` — so that
+// 行政相对人代码-1（统一社会信用代码）, 行政相对人代码_1(统一社会信用代码) and
+// a two-row header joined as 行政相对人代码-统一社会信用代码 (IndexFreeKey)
+// meet. Only headers use it: names of subjects keep NormalizeName.
+func HeaderKey(s string) string {
+	s = NormalizeName(s)
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case '_', '-', '‐', '‑', '–', '—', '―', '(', ')', '[', ']', '【', '】', '〔', '〕':
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// IndexFreeKey is the HeaderKey of a numbered name without its number:
+// 行政相对人代码_1（统一社会信用代码） → 行政相对人代码统一社会信用代码, the
+// name a two-row header (行政相对人代码 merged over 统一社会信用代码) joins
+// to. "" when the name is not of the form NAME_N（SUB）.
+func IndexFreeKey(s string) string {
+	s = NormalizeName(s)
+	open := strings.IndexByte(s, '(')
+	if open < 0 || !strings.HasSuffix(s, ")") {
+		return ""
+	}
+	head := strings.TrimRight(s[:open], "0123456789")
+	if head == s[:open] {
+		return ""
+	}
+	head = strings.TrimRight(head, "_-")
+	return HeaderKey(head + s[open:])
+}

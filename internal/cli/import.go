@@ -26,6 +26,7 @@ func init() { register(newImportCmd) }
 type importOpts struct {
 	provider, item, channel, encoding, sheet, rejects string
 	ignoreUnknown, dryRun                             bool
+	headerRow                                         int
 }
 
 func newImportCmd(app *App) *cobra.Command {
@@ -57,7 +58,8 @@ report the department can fix and resubmit. Nothing is visible until the whole f
 	f.StringVar(&o.item, "item", "", "信息项代码，如 XZCF / item code")
 	f.StringVar(&o.channel, "channel", "local", "报送渠道 local（同级推送）|province（省统一推送）/ channel")
 	f.StringVar(&o.encoding, "encoding", "auto", "CSV 编码 auto|utf-8|gbk|gb18030 / CSV encoding")
-	f.StringVar(&o.sheet, "sheet", "", "XLSX 工作表名（默认第一个）/ XLSX sheet")
+	f.StringVar(&o.sheet, "sheet", "", "XLSX 工作表名（默认为表头符合该信息项的工作表）/ XLSX sheet (default: the one whose header fits the item)")
+	f.IntVar(&o.headerRow, "header-row", 0, "表头所在行（Excel 中的行号；默认在前 20 行中自动查找）/ the header's row as Excel numbers it (default: found in the first 20 rows)")
 	f.StringVar(&o.rejects, "rejects", "", "拒收报告 CSV 文件（UTF-8 带 BOM）/ write the reject report here")
 	f.BoolVar(&o.ignoreUnknown, "ignore-unknown", false, "忽略目录中没有的列 / ignore columns the catalog does not name")
 	f.BoolVar(&o.dryRun, "dry-run", false, "只校验，不入库 / check only, store nothing")
@@ -69,6 +71,9 @@ report the department can fix and resubmit. Nothing is visible until the whole f
 func runImport(app *App, o importOpts, files []string) error {
 	if o.channel != "local" && o.channel != "province" {
 		return apperr.Newf(apperr.Usage, "--channel %q 无效，应为 local 或 province", "--channel %q: use local or province", o.channel)
+	}
+	if o.headerRow < 0 {
+		return apperr.Newf(apperr.Usage, "--header-row %d 无效：应为表头在 Excel 中的行号（1 起）", "--header-row %d: give the header's row number as Excel shows it (from 1)", o.headerRow)
 	}
 	switch strings.ToLower(o.encoding) {
 	case "auto", "utf-8", "utf8", "gbk", "gb18030":
@@ -176,7 +181,7 @@ func printJSONLine(app *App, v any) {
 }
 
 func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts, file string, several bool) (apperr.Code, error) {
-	opt := ingest.Options{Provider: o.provider, Item: o.item, Channel: o.channel, Encoding: strings.ToLower(o.encoding), Sheet: o.sheet,
+	opt := ingest.Options{Provider: o.provider, Item: o.item, Channel: o.channel, Encoding: strings.ToLower(o.encoding), Sheet: o.sheet, HeaderRow: o.headerRow,
 		IgnoreUnknown: o.ignoreUnknown, DryRun: o.dryRun, Actor: app.Actor(op)}
 	if err := checkInput(file); err != nil {
 		// docs/guide.md: missing, a folder or a FIFO is a usage error (2),
@@ -212,6 +217,10 @@ func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts
 		if app.JSON() {
 			printJSONLine(app, res)
 		}
+		if fe.Reason == ingest.ReasonSheetChoice {
+			// Several sheets fit: which one is the clerk's choice (--sheet).
+			return apperr.Usage, apperr.New(apperr.Usage, fe.Zh, fe.En)
+		}
 		return apperr.Refused, apperr.New(apperr.Refused, fe.Zh, fe.En)
 	}
 	if err != nil {
@@ -231,7 +240,14 @@ func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts
 		if err != nil {
 			return apperr.Internal, err
 		}
-		if err := ingest.WriteRejectsCSV(out, res.Header, rejects); err != nil {
+		at := ""
+		if res.HeaderRow > 0 {
+			at = fmt.Sprint(res.HeaderRow)
+			if res.HeaderRows == 2 {
+				at = fmt.Sprintf("%d–%d", res.HeaderRow, res.HeaderRow+1)
+			}
+		}
+		if err := ingest.WriteRejectsReport(out, res.Header, rejects, at); err != nil {
 			return apperr.Internal, apperr.Wrap(err, apperr.Internal, "无法写入拒收报告 "+out, "cannot write the reject report "+out)
 		}
 		fmt.Fprintln(app.Err, app.T("拒收报告：", "reject report: ")+out)
@@ -273,6 +289,7 @@ func printImportResult(app *App, res *ingest.Result) {
 		app.Println(fmt.Sprintf(app.T("%s → 批次 %d：读取 %d 行，新增 %d，修订 %d，重复 %d，拒收 %d", "%s → batch %d: %d rows, %d new, %d revised, %d duplicates, %d rejected"),
 			res.File, res.Batch, res.Rows, res.Accepted, res.Revised, res.Duplicates, res.Rejected))
 	}
+	printImportFrame(app, res)
 	printImportWarnings(app, res)
 	if res.Rejected == 0 {
 		return
@@ -299,6 +316,34 @@ func printImportResult(app *App, res *ingest.Result) {
 	if res.Rejected > len(shown) && res.Batch > 0 {
 		app.Println(fmt.Sprintf(app.T("……仅列出前 %d 行，全部 %d 行见 credit batch rejects %d -o 拒收.csv", "… first %d shown; all %d with credit batch rejects %d -o rejects.csv"), len(shown), res.Rejected, res.Batch))
 	}
+}
+
+// printImportFrame says where the header was and which rows above it
+// (titles) and under the data (notes) were skipped (issue 22).
+func printImportFrame(app *App, res *ingest.Result) {
+	if res.HeaderRow == 0 || (res.HeaderRow == 1 && res.HeaderRows <= 1 && len(res.Titles) == 0 && len(res.Notes) == 0 && res.Sheet == "") {
+		return
+	}
+	at := fmt.Sprint(res.HeaderRow)
+	if res.HeaderRows == 2 {
+		at = fmt.Sprintf("%d–%d", res.HeaderRow, res.HeaderRow+1)
+	}
+	line := fmt.Sprintf(app.T("表头：第 %s 行", "header: row %s"), at)
+	if res.Sheet != "" {
+		line = fmt.Sprintf(app.T("工作表 %s，", "sheet %s, "), res.Sheet) + line
+	}
+	app.Println(line)
+	if len(res.Titles)+len(res.Notes) == 0 {
+		return
+	}
+	t := &tabular.Table{Columns: []tabular.Column{{Key: "row", Zh: "行号", En: "Row"}, {Key: "kind", Zh: "跳过", En: "Skipped as"}, {Key: "text", Zh: "内容", En: "Text"}}}
+	for _, r := range res.Titles {
+		t.Rows = append(t.Rows, []string{fmt.Sprint(r.Line), app.T("表头上方的标题行", "title above the header"), r.Text})
+	}
+	for _, r := range res.Notes {
+		t.Rows = append(t.Rows, []string{fmt.Sprint(r.Line), app.T("数据下方的说明行", "note under the data"), r.Text})
+	}
+	app.Print(t)
 }
 
 // printImportWarnings lists the rows stored with a warning (a 16–17-year-old

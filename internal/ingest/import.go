@@ -27,6 +27,7 @@ type Options struct {
 	Channel       string // local | province
 	Encoding      string
 	Sheet         string
+	HeaderRow     int // --header-row: the header's physical row; 0 = found (frame.go)
 	IgnoreUnknown bool
 	DryRun        bool
 	Actor         store.Actor
@@ -56,6 +57,18 @@ type Result struct {
 	Warned            int            `json:"warned,omitempty"`   // rows accepted with a warning (capacity.go)
 	Warnings          []WarningRow   `json:"warnings,omitempty"` // the first MaxRejectsInResult of them
 	Header            []string       `json:"-"`
+
+	// Where the file's header, titles and notes were (issue 22, frame.go):
+	// physical rows as Excel shows them.
+	Sheet      string       `json:"sheet,omitempty"`
+	HeaderRow  int          `json:"header_row,omitempty"`
+	HeaderRows int          `json:"header_rows,omitempty"` // 2 for a two-row header
+	Titles     []SkippedRow `json:"title_rows,omitempty"`  // skipped above the header
+	Notes      []SkippedRow `json:"notes,omitempty"`       // skipped under the data
+}
+
+func (r *Result) frame(f Framing) {
+	r.Sheet, r.HeaderRow, r.HeaderRows, r.Titles, r.Notes = f.Sheet, f.HeaderRow, f.HeaderRows, f.Titles, f.Notes
 }
 
 // RejectRow is one rejected row of the report.
@@ -162,13 +175,29 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		}
 		return h, ok, err
 	}
-	src, err := Open(path, ReadOptions{Encoding: opt.Encoding, Sheet: opt.Sheet, Limits: readLimits(im.Catalog.Policy.ImportLimits)})
+	src, err := Open(path, ReadOptions{Encoding: opt.Encoding, Sheet: opt.Sheet, Limits: readLimits(im.Catalog.Policy.ImportLimits),
+		Header: HeaderSpec{Row: opt.HeaderRow, Fits: HeaderFits(item)}})
 	var plan *Plan
 	if err == nil {
 		defer src.Close()
 		res.Encoding = src.Encoding()
 		res.Header = slices.Clone(src.Header())
+		fr := FramingOf(src)
+		res.frame(fr)
 		plan, err = NewPlan(im.Catalog, item, res.Header, im.Today, src.SerialDates(), opt.IgnoreUnknown, filepath.Base(path))
+		var fe *FileError
+		if errors.As(err, &fe) {
+			fe.Line = fr.HeaderRow
+			if fr.Found {
+				fe.Zh += fmt.Sprintf("（表头为第 %s 行）", fr)
+				fe.En += fmt.Sprintf(" (the header is row %s)", fr)
+			} else {
+				fe.Zh += fmt.Sprintf("（前 %d 行中没有同时含%s和%s的表头行，按第 %d 行为表头；表头在更下面时用 --header-row 指定）",
+					HeaderScanRows, item.Subject.Name, strings.Join(item.Subject.Codes, "或"), fr.HeaderRow)
+				fe.En += fmt.Sprintf(" (none of the first %d rows names both %s and %s, so row %d was taken for the header; if it lies lower, give it with --header-row)",
+					HeaderScanRows, item.Subject.Name, strings.Join(item.Subject.Codes, " or "), fr.HeaderRow)
+			}
+		}
 	}
 	if err != nil {
 		// A file already imported is reported as such even if it no longer
@@ -307,6 +336,9 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		}
 	}
 	wg.Wait()
+	// The reader has finished (chunks is closed): the notes under the data
+	// are known.
+	res.Notes = FramingOf(src).Notes
 	if storeErr == nil {
 		storeErr = readErr
 	}

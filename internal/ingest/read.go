@@ -30,8 +30,12 @@ type ReadOptions struct {
 	// Encoding of a CSV (or JSON Lines) file: "auto" (the default, also ""),
 	// "utf-8", "gbk" or "gb18030". GBK is read as GB18030, its superset.
 	Encoding string
-	// Sheet of an XLSX file; "" is the first sheet.
+	// Sheet of an XLSX file; "" is the sheet whose header Fits (the first
+	// sheet when Header.Fits is nil or no sheet fits).
 	Sheet string
+	// Header says where the header is: found by Header.Fits within the
+	// first HeaderScanRows rows, or given (--header-row).
+	Header HeaderSpec
 	// Limits bound what the file may hold; a zero field is no limit.
 	Limits Limits
 }
@@ -63,8 +67,9 @@ func (l Limits) recordBytes() int64 {
 
 // Source is an open provider file: a header and then rows until io.EOF.
 type Source interface {
-	// Header is the first non-blank row, each cell trimmed of white space and
-	// of a byte order mark. Matching to catalog field names happens elsewhere.
+	// Header is the header row (frame.go: the first non-blank row, or the
+	// row ReadOptions.Header finds), each cell trimmed of white space and of
+	// a byte order mark. Matching to catalog field names happens elsewhere.
 	Header() []string
 	// Next returns the next non-blank row, or io.EOF after the last one. An
 	// error that refuses the whole file is a *FileError.
@@ -86,8 +91,8 @@ type Source interface {
 // it are immutable and may be kept; copy the slice (slices.Clone) to keep
 // the row.
 type Row struct {
-	// Line is the row number the provider sees in Excel: the header is row 1
-	// (when the file starts with it), the first data row 2. In a CSV file a
+	// Line is the physical row number the provider sees in Excel: row 1 is
+	// the sheet's first row, whether it is the header or a title above it. In a CSV file a
 	// quoted cell may span several physical lines and still count as one row;
 	// blank rows are skipped but counted. In JSON Lines it is the line number.
 	Line int
@@ -110,11 +115,12 @@ type RowProblem struct {
 // Reasons of a *FileError. The first two are SPEC §H whole-file codes; the
 // others are the reader's own.
 const (
-	ReasonEncoding      = "encoding"       // bytes that are not text in the file's encoding
-	ReasonEmptyFile     = "empty_file"     // no bytes, or no header row
-	ReasonUnknownColumn = "unknown_column" // a JSON Lines key that the first object did not have
-	ReasonFormat        = "format"         // broken CSV quoting, broken XLSX, invalid JSON, unsupported file type
-	ReasonSheet         = "sheet"          // --sheet names a sheet the workbook does not have
+	ReasonEncoding      = "encoding"        // bytes that are not text in the file's encoding
+	ReasonEmptyFile     = "empty_file"      // no bytes, or no header row
+	ReasonUnknownColumn = "unknown_column"  // a JSON Lines key that the first object did not have
+	ReasonFormat        = "format"          // broken CSV quoting, broken XLSX, invalid JSON, unsupported file type
+	ReasonSheet         = "sheet"           // --sheet names a sheet the workbook does not have
+	ReasonSheetChoice   = "sheet_ambiguous" // several sheets hold a matching header: --sheet must choose (a usage error)
 
 	// Limits of the policy (import_limits): the file is refused whole.
 	ReasonFileTooLarge   = "file_too_large"   // import_limits.file_size

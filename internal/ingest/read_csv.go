@@ -14,16 +14,16 @@ import (
 // starts and ends on: encoding/csv silently skips empty lines, which Excel
 // shows as rows, and a quoted cell may span several lines of one row.
 type csvSource struct {
-	path   string
-	t      *textFile
-	r      *csv.Reader
-	header []string
-	buf    []string // storage for padded rows
-	row    int      // Excel row of the last record read
-	end    int      // physical line on which the last record ended
-	bad    int      // column of the last record that did not decode, or -1
-	lim    Limits
-	err    error // sticky: once refused, always refused
+	path string
+	t    *textFile
+	r    *csv.Reader
+	row  int // Excel row of the last record read
+	end  int // physical line on which the last record ended
+	bad  int // column of the last record that did not decode, or -1
+	lim  Limits
+	err  error // sticky: once refused, always refused
+
+	started bool // the first non-blank record has been read
 }
 
 func openCSV(path string, opt ReadOptions) (Source, error) {
@@ -35,64 +35,39 @@ func openCSV(path string, opt ReadOptions) (Source, error) {
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
 	s := &csvSource{path: path, t: t, r: r, lim: opt.Limits}
-	for {
-		rec, err := s.read()
-		if err == io.EOF {
-			t.Close()
-			return nil, emptyFileErr(path)
-		}
-		if err != nil {
-			t.Close()
-			return nil, err
-		}
-		if blank(rec) {
-			continue
-		}
-		if s.bad >= 0 {
-			// Without a readable header nothing can be read: refuse the file.
-			t.Close()
-			return nil, s.t.encodingErr(path, s.row, s.columnZh(s.bad), s.columnEn(s.bad))
-		}
-		if len(rec) > 0 && strings.ContainsRune(rec[0], 0) {
-			t.Close()
-			return nil, fileErr(ReasonEncoding, path, s.row, nil,
-				"文件 %s 的表头含有 NUL 字节：文件可能是没有字节顺序标记的 UTF-16 或 UTF-32 编码；请另存为 CSV（UTF-8）后再导入",
-				"file %s: the header holds NUL bytes; the file may be UTF-16 or UTF-32 without a byte order mark: save it as CSV (UTF-8) and import again", path)
-		}
-		if err := checkCells(path, s.row, rec, opt.Limits); err != nil {
-			t.Close()
-			return nil, err
-		}
-		s.header = make([]string, len(rec))
-		for i, c := range rec {
-			s.header[i] = trimHeader(c)
-		}
-		return s, nil
-	}
+	return Frame(s, path, opt.Header, opt.Limits)
 }
 
-func (s *csvSource) Header() []string  { return s.header }
 func (s *csvSource) Format() Format    { return FormatCSV }
 func (s *csvSource) Encoding() string  { return s.t.enc }
 func (s *csvSource) SerialDates() bool { return false }
 func (s *csvSource) Close() error      { return s.t.Close() }
 
-// Next returns the next non-blank record. Row.Cells is the reader's reused
-// record (or a reused padded copy): valid until the next call.
-func (s *csvSource) Next() (Row, error) {
+func (s *csvSource) encodingProblem(name string) *RowProblem { return s.t.encodingProblem(name) }
+func (s *csvSource) encodingErr(path string, line int, whereZh, whereEn string) *FileError {
+	return s.t.encodingErr(path, line, whereZh, whereEn)
+}
+
+// NextRow returns the next non-blank record (Sheet). Cells is the reader's
+// reused record: valid until the next call.
+func (s *csvSource) NextRow() (RawRow, error) {
 	for {
 		rec, err := s.read()
 		if err != nil {
-			return Row{}, err
+			return RawRow{}, err
 		}
 		if blank(rec) {
 			continue
 		}
-		row := Row{Line: s.row, Cells: pad(&s.buf, rec, len(s.header))}
-		if s.bad >= 0 {
-			row.Problem = s.t.encodingProblem(columnName(s.header, s.bad))
+		if !s.started {
+			s.started = true
+			if len(rec) > 0 && strings.ContainsRune(rec[0], 0) {
+				return RawRow{}, fileErr(ReasonEncoding, s.path, s.row, nil,
+					"文件 %s 的表头含有 NUL 字节：文件可能是没有字节顺序标记的 UTF-16 或 UTF-32 编码；请另存为 CSV（UTF-8）后再导入",
+					"file %s: the header holds NUL bytes; the file may be UTF-16 or UTF-32 without a byte order mark: save it as CSV (UTF-8) and import again", s.path)
+			}
 		}
-		return row, nil
+		return RawRow{Line: s.row, Cells: rec, Bad: s.bad + 1}, nil
 	}
 }
 
@@ -157,18 +132,4 @@ func (s *csvSource) readErr(err error) error {
 		En: fmt.Sprintf("file %s row %d (text line %d, character %d): %s; cells holding commas, quotes or line breaks must be enclosed in double quotes, with quotes inside doubled (\"\")",
 			s.path, row, pe.Line, pe.Column, en),
 	}
-}
-
-func (s *csvSource) columnZh(i int) string {
-	if i < len(s.header) && s.header[i] != "" {
-		return fmt.Sprintf("第 %d 列（%s）", i+1, s.header[i])
-	}
-	return fmt.Sprintf("第 %d 列", i+1)
-}
-
-func (s *csvSource) columnEn(i int) string {
-	if i < len(s.header) && s.header[i] != "" {
-		return fmt.Sprintf(" column %d (%s)", i+1, s.header[i])
-	}
-	return fmt.Sprintf(" column %d", i+1)
 }

@@ -76,14 +76,12 @@ func checkZip(path string, lim Limits) error {
 
 // xlsxSource streams one worksheet with excelize's row iterator.
 type xlsxSource struct {
-	path   string
-	f      *excelize.File
-	rows   *excelize.Rows
-	header []string
-	buf    []string
-	row    int // sheet row number of the last row read
-	tmp    string
-	err    error
+	path string
+	f    *excelize.File
+	rows *excelize.Rows
+	row  int // sheet row number of the last row read
+	tmp  string
+	err  error
 }
 
 func openXLSX(path string, opt ReadOptions) (Source, error) {
@@ -150,55 +148,109 @@ func openXLSX(path string, opt ReadOptions) (Source, error) {
 				En: fmt.Sprintf("file %s has no sheet named %q; its sheets are: %s", path, opt.Sheet, strings.Join(sheets, ", ")),
 			})
 		}
+	} else if len(sheets) > 1 && opt.Header.Fits != nil {
+		// Issue 22 (amends SPEC §5 "first sheet"): the sheet whose header
+		// fits the item is read; several that fit are for --sheet to choose.
+		var fit []string
+		for _, name := range sheets {
+			ok, err := sheetFits(f, path, name, opt)
+			if err != nil {
+				return fail(err)
+			}
+			if ok {
+				fit = append(fit, name)
+			}
+		}
+		switch {
+		case len(fit) == 1:
+			sheet = fit[0]
+		case len(fit) > 1:
+			return fail(&FileError{
+				Reason: ReasonSheetChoice, Path: path,
+				Zh: fmt.Sprintf("文件 %s 有 %d 个工作表的表头都符合该信息项：%s；请用 --sheet 指定要导入的工作表", path, len(fit), strings.Join(fit, "、")),
+				En: fmt.Sprintf("file %s has %d sheets whose header fits the item: %s; choose one with --sheet", path, len(fit), strings.Join(fit, ", ")),
+			})
+		}
 	}
-	rows, err := f.Rows(sheet)
+	s, err := openSheet(f, path, sheet, tmp)
 	if err != nil {
-		return fail(fileErr(ReasonFormat, path, 0, err,
-			"文件 %s 的工作表 %s 无法读取（%v）", "file %s: sheet %s cannot be read (%v)", path, sheet, err))
+		return fail(err)
 	}
-	s := &xlsxSource{path: path, f: f, rows: rows, tmp: tmp}
-	for {
-		cells, err := s.read()
-		if err == io.EOF {
-			s.Close()
-			return nil, fileErr(ReasonEmptyFile, path, 0, nil,
+	src, err := frame(s, path, opt.Header, opt.Limits)
+	if err != nil {
+		s.Close()
+		if fe, ok := err.(*FileError); ok && fe.Reason == ReasonEmptyFile && fe.Line == 0 {
+			err = fileErr(ReasonEmptyFile, path, 0, nil,
 				"文件 %s 的工作表 %s 是空的：没有表头行", "file %s: sheet %s is empty: it has no header row", path, sheet)
 		}
-		if err != nil {
-			s.Close()
-			return nil, err
-		}
-		s.header = make([]string, len(cells))
-		for i, c := range cells {
-			s.header[i] = trimHeader(c)
-		}
-		return s, nil
+		return nil, err
 	}
+	src.fr.Sheet = sheet
+	return src, nil
 }
 
-func (s *xlsxSource) Header() []string  { return s.header }
+// sheetFits reports whether a sheet holds a header that fits within its
+// first HeaderScanRows rows.
+func sheetFits(f *excelize.File, path, sheet string, opt ReadOptions) (bool, error) {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return false, fileErr(ReasonFormat, path, 0, err,
+			"文件 %s 的工作表 %s 无法读取（%v）", "file %s: sheet %s cannot be read (%v)", path, sheet, err)
+	}
+	s := &xlsxSource{path: path, rows: rows}
+	defer rows.Close()
+	fs, err := frame(s, path, opt.Header, opt.Limits)
+	switch {
+	case err == nil:
+		return fs.fr.Found, nil
+	case isFileError(err, ReasonEmptyFile):
+		return false, nil
+	}
+	return false, err
+}
+
+func isFileError(err error, reason string) bool {
+	fe, ok := err.(*FileError)
+	return ok && fe.Reason == reason
+}
+
+// openSheet opens one worksheet as a Sheet.
+func openSheet(f *excelize.File, path, sheet, tmp string) (*xlsxSource, error) {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil, fileErr(ReasonFormat, path, 0, err,
+			"文件 %s 的工作表 %s 无法读取（%v）", "file %s: sheet %s cannot be read (%v)", path, sheet, err)
+	}
+	return &xlsxSource{path: path, f: f, rows: rows, tmp: tmp}, nil
+}
+
 func (s *xlsxSource) Format() Format    { return FormatXLSX }
 func (s *xlsxSource) Encoding() string  { return "xlsx" }
 func (s *xlsxSource) SerialDates() bool { return true }
 
 func (s *xlsxSource) Close() error {
 	err := s.rows.Close()
-	if cerr := s.f.Close(); err == nil {
-		err = cerr
+	if s.f != nil {
+		if cerr := s.f.Close(); err == nil {
+			err = cerr
+		}
 	}
-	if rerr := os.RemoveAll(s.tmp); err == nil {
-		err = rerr
+	if s.tmp != "" {
+		if rerr := os.RemoveAll(s.tmp); err == nil {
+			err = rerr
+		}
 	}
 	return err
 }
 
-// Next returns the next non-blank row. Row.Cells is valid until the next call.
-func (s *xlsxSource) Next() (Row, error) {
+// NextRow returns the next non-blank row (Sheet). Cells is valid until the
+// next call.
+func (s *xlsxSource) NextRow() (RawRow, error) {
 	cells, err := s.read()
 	if err != nil {
-		return Row{}, err
+		return RawRow{}, err
 	}
-	return Row{Line: s.row, Cells: pad(&s.buf, cells, len(s.header))}, nil
+	return RawRow{Line: s.row, Cells: cells}, nil
 }
 
 // read returns the next non-blank row. rows.Next also stops at the rows a

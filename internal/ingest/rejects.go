@@ -3,6 +3,7 @@ package ingest
 import (
 	"encoding/csv"
 	"os"
+	"strconv"
 	"strings"
 
 	"credit/internal/store"
@@ -12,12 +13,13 @@ import (
 // Columns the reject report adds to the provider's own; an importer ignores
 // them, so a department can fix the report and send it back as it is.
 const (
+	ColErrorRow     = "原文件行号" // the row as Excel numbered it in the file sent (issue 22)
 	ColErrorFields  = "错误字段"
 	ColErrorReasons = "错误原因"
 )
 
 func reportColumn(name string) bool {
-	return name == ColErrorFields || name == ColErrorReasons
+	return name == ColErrorFields || name == ColErrorReasons || name == ColErrorRow
 }
 
 // RejectReason joins one row's reason codes and messages for 错误原因:
@@ -39,6 +41,14 @@ func rejectReasonText(r store.Reject) string {
 // resubmit: its original columns plus 错误字段 and 错误原因, one line per
 // rejected row, UTF-8 with a BOM so that Excel opens it correctly.
 func WriteRejectsCSV(path string, header []string, rejects []store.Reject) error {
+	return WriteRejectsReport(path, header, rejects, "")
+}
+
+// WriteRejectsReport is WriteRejectsCSV with a title line above the header
+// when the file's header was not its first row (headerRow, as "3" or
+// "2–3"): the report says where the header was, and an import of the fixed
+// report skips the line as a title row (frame.go).
+func WriteRejectsReport(path string, header []string, rejects []store.Reject, headerRow string) error {
 	return tabular.WriteFileAtomic(path, func(tmp string) error {
 		f, err := os.Create(tmp)
 		if err != nil {
@@ -58,7 +68,13 @@ func WriteRejectsCSV(path string, header []string, rejects []store.Reject) error
 				hdr = append(hdr, h)
 			}
 		}
-		if err := w.Write(append(hdr, ColErrorFields, ColErrorReasons)); err != nil {
+		if headerRow != "" && headerRow != "1" {
+			title := "拒收报告：原文件表头在第 " + headerRow + " 行，“" + ColErrorRow + "”为原文件中 Excel 显示的行号 / reject report: the file's header was row " + headerRow
+			if err := w.Write([]string{title}); err != nil {
+				return err
+			}
+		}
+		if err := w.Write(append(hdr, ColErrorRow, ColErrorFields, ColErrorReasons)); err != nil {
 			return err
 		}
 		for _, r := range rejects {
@@ -72,7 +88,7 @@ func WriteRejectsCSV(path string, header []string, rejects []store.Reject) error
 			}
 			// Guarded against formula injection (tabular.GuardFormula);
 			// the importer takes the guard off again (UnguardFormula).
-			if err := w.Write(tabular.GuardRow(append(row, r.Fields, rejectReasonText(r)))); err != nil {
+			if err := w.Write(tabular.GuardRow(append(row, strconv.Itoa(r.Line), r.Fields, rejectReasonText(r)))); err != nil {
 				return err
 			}
 		}

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -195,18 +196,10 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 	for i := range p.fieldCol {
 		p.fieldCol[i] = -1
 	}
-	lookup := map[string]int{}
-	for i, name := range p.Layout {
-		lookup[catalog.NormalizeName(name)] = i
-		if i < len(item.Fields) {
-			for _, a := range item.Fields[i].Aliases {
-				lookup[catalog.NormalizeName(a)] = i
-			}
-		}
-	}
+	lookup := headerLookup(item, p.Layout)
 	var unknown []string
 	for col, h := range header {
-		n := catalog.NormalizeName(h)
+		n := catalog.HeaderKey(h)
 		if n == "" || reportColumn(strings.TrimSpace(h)) {
 			continue // a reject report sent back keeps its error columns
 		}
@@ -273,6 +266,65 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 	p.validThroughF = pos(item.ValidThrough)
 	p.precompute()
 	return p, nil
+}
+
+// headerLookup maps the HeaderKey of every layout name and alias to its
+// layout position; a numbered name (行政相对人代码_1（统一社会信用代码）) is
+// also found without its number, as a joined two-row header names it.
+// The first name to claim a key keeps it.
+func headerLookup(item *catalog.Item, layout []string) map[string]int {
+	lookup := map[string]int{}
+	put := func(k string, i int) {
+		if _, ok := lookup[k]; !ok && k != "" {
+			lookup[k] = i
+		}
+	}
+	for i, name := range layout {
+		put(catalog.HeaderKey(name), i)
+		if i < len(item.Fields) {
+			for _, a := range item.Fields[i].Aliases {
+				put(catalog.HeaderKey(a), i)
+			}
+		}
+	}
+	for i, name := range layout {
+		put(catalog.IndexFreeKey(name), i)
+	}
+	return lookup
+}
+
+// HeaderFits is ReadOptions.Header.Fits for an item: a row fits when it
+// names the subject's name field and at least one of its code fields (by
+// name or alias, after catalog.HeaderKey); how well is the number of the
+// item's columns it names.
+func HeaderFits(item *catalog.Item) func(cells []string) int {
+	layout := make([]string, len(item.Fields))
+	for i, f := range item.Fields {
+		layout[i] = f.Name
+	}
+	lookup := headerLookup(item, layout)
+	name := item.Subject.Name
+	return func(cells []string) int {
+		haveName, haveCode, n := name == "", len(item.Subject.Codes) == 0, 0
+		for _, c := range cells {
+			i, ok := lookup[catalog.HeaderKey(c)]
+			if !ok {
+				continue
+			}
+			n++
+			f := layout[i]
+			if f == name {
+				haveName = true
+			}
+			if slices.Contains(item.Subject.Codes, f) {
+				haveCode = true
+			}
+		}
+		if haveName && haveCode {
+			return n
+		}
+		return 0
+	}
 }
 
 // precompute works out the plan's per-field lookups (see fieldPlan).
@@ -399,6 +451,14 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 	if f.Length > 0 && len(v) > f.Length && runeLen(v) > f.Length {
 		c.fail(f.Name, "length", "长度 %d 超过上限 %d", runeLen(v), f.Length)
 		return
+	}
+	switch f.Type {
+	case catalog.USCC, catalog.IDNumber, catalog.PartyCode:
+		if kind, bad := excelDamage(v); bad {
+			zh, _ := excelDamageText(kind, Excerpt(v))
+			c.fail(f.Name, ReasonExcelNumber, "%s", zh)
+			return
+		}
 	}
 	switch f.Type {
 	case catalog.Date:
@@ -596,6 +656,11 @@ func (p *Plan) checkExtras(c *Checked) {
 		}
 		var norm []string
 		for _, x := range strings.FieldsFunc(v, func(r rune) bool { return r == ';' || r == '；' || r == '、' || r == ',' || r == '，' }) {
+			if kind, bad := excelDamage(x); bad {
+				zh, _ := excelDamageText(kind, Excerpt(x))
+				c.fail(col, ReasonExcelNumber, "%s", zh)
+				break
+			}
 			id, err := ident.ParseID(x)
 			if err != nil {
 				c.fail(col, ident.RejectReason(err), "%s", firstLine(err))
