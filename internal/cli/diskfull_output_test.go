@@ -130,3 +130,35 @@ func TestDiskFullBackup(t *testing.T) {
 	h.ok("backup", path)
 	h.ok("backup", "--verify", path)
 }
+
+// TestDiskFullExport: `credit export` to a unit (the streamed CSV and the
+// workbook) on a full disk: exit 1, the disk-full message, a JSON error, no
+// partial or temporary file, the earlier file untouched.
+func TestDiskFullExport(t *testing.T) {
+	h := archiveHarness(t)
+	dir := filepath.Join(h.dir, "exports")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"x.csv", "x.xlsx"} {
+		path := filepath.Join(dir, name)
+		earlier := []byte("earlier export, kept\n")
+		if err := os.WriteFile(path, earlier, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		before := dirList(t, dir)
+		h.env["CREDIT_TEST_DISK_FULL_AFTER"] = "100"
+		r := h.as("bob").fails(1, "export", "--unit", archUnitA, "--item", "XZCF", "-o", path, "--force", "--purpose", "月度交换", "--format", "json")
+		delete(h.env, "CREDIT_TEST_DISK_FULL_AFTER")
+		if !strings.Contains(r.Err, diskFullZh) || !strings.Contains(r.Err, path) {
+			t.Errorf("%s: want the disk-full message naming the file, got %s", name, r.Err)
+		}
+		jsonFailure(t, r)
+		if got, _ := os.ReadFile(path); string(got) != string(earlier) {
+			t.Errorf("%s: the earlier file was changed: %q", name, got)
+		}
+		if after := dirList(t, dir); !slices.Equal(after, before) {
+			t.Errorf("%s: files left behind: before %v, after %v", name, before, after)
+		}
+	}
+}
