@@ -3,8 +3,12 @@
 # cell, a zip bomb. Each is imported with the default policy limits; the
 # script prints the outcome (exit code, reason) and the peak RSS of the
 # process, and fails if an exit code is not 4 or a peak passes 300 MB.
+# Then the full-disk cases: a 200,000-row import into a store capped at its
+# size (CREDIT_TEST_MAX_PAGES → PRAGMA max_page_count, SQLITE_FULL as on a full
+# disk), a backup on a "disk" that fills after 1 MiB and an -o workbook after 1 KiB
+# (CREDIT_TEST_DISK_FULL_AFTER, internal/diskfault): each must exit 1, leave
+# the store as it was (counts and audit head) and no file behind.
 # Usage: scripts/hostile.sh   (run by make test-long; needs /usr/bin/time and python3)
-# The store-full case (SQLITE_FULL) is not here: see the issue notes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 go build -o bin/credit ./cmd/credit
@@ -47,4 +51,47 @@ for f in sparse.csv cell.csv bomb.xlsx; do
   if [ "$rc" != 4 ] || [ "$kb" -gt $((300 * 1024)) ]; then fail=1; fi
 done
 if [ -n "$(ls -A "$work/tmp")" ]; then echo "temporary files left"; fail=1; fi
+
+# Full disk. A store with 20,000 records first, then the cap.
+go build -o bin/gendata ./scripts/gendata
+bin/gendata xzcf -n 20000 -seed 3 -o "$work/base.csv" -today "$CREDIT_TODAY"
+bin/gendata xzcf -n 200000 -seed 4 -o "$work/more.csv" -today "$CREDIT_TODAY"
+bin/credit import "$work/base.csv" --provider 11100000000013127D --item XZCF >/dev/null 2>&1 || [ $? = 3 ]
+state() {
+  python3 - "$CREDIT_DB" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+q = ["select count(*) from records", "select count(*) from batches", "select count(*) from rejects",
+     "select count(*) from staged_revisions", "select coalesce(max(seq),0) from audit_log"]
+print(" ".join(str(db.execute(x).fetchone()[0]) for x in q))
+PY
+}
+pages=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("pragma page_count").fetchone()[0])' "$CREDIT_DB")
+mkdir "$work/outdir"
+full() { # name expected-exit command...
+  local name=$1 want=$2; shift 2
+  local before; before=$(state)
+  set +e
+  /usr/bin/time -f '%M' -o "$work/rss" "$@" >"$work/out" 2>"$work/err"
+  rc=$?
+  set -e
+  kb=$(tail -1 "$work/rss")
+  local after; after=$(state)
+  local outcome=ok
+  grep -q '磁盘空间不足' "$work/err" || outcome="no-disk-full-message"
+  [ "$before" = "$after" ] || outcome="store-changed($before→$after)"
+  [ -z "$(ls -A "$work/outdir")" ] || outcome="files-left"
+  printf '%-12s %-6s %-18s %d\n' "$name" "$rc" "$outcome" $((kb / 1024))
+  if [ "$rc" != "$want" ] || [ "$outcome" != ok ] || [ "$kb" -gt $((300 * 1024)) ]; then fail=1; fi
+}
+full store-full 1 env CREDIT_TEST_MAX_PAGES=$pages bin/credit import "$work/more.csv" --provider 11100000000013127D --item XZCF --format json
+full backup-full 1 env CREDIT_TEST_DISK_FULL_AFTER=1048576 bin/credit backup "$work/outdir/b.db"
+full output-full 1 env CREDIT_TEST_DISK_FULL_AFTER=1024 bin/credit report sanctions --month 2025-11 -o "$work/outdir/r.xlsx"
+# Space back: the same import goes through.
+set +e
+bin/credit import "$work/more.csv" --provider 11100000000013127D --item XZCF --format json >/dev/null 2>&1
+rc=$?
+set -e
+printf '%-12s %-6s %-18s\n' space-back "$rc" "$( [ "$rc" = 0 ] || [ "$rc" = 3 ] && echo imported || echo failed)"
+if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then fail=1; fi
 exit $fail

@@ -310,7 +310,7 @@ func (a *App) PrintTo(out string, t *tabular.Table) error {
 		return apperr.Newf(apperr.Usage, "-o %s：不支持的文件类型，请用 .xlsx、.csv、.md、.json 或 .html", "-o %s: unsupported file type; use .xlsx, .csv, .md, .json or .html", out)
 	}
 	if err := t.WriteFile(out, a.Lang); err != nil {
-		return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+		return a.outputFailed(out, err, "", "")
 	}
 	fmt.Fprintln(a.Err, a.T("已写入 ", "written: ")+out)
 	return nil

@@ -66,6 +66,9 @@ With --verify, checks a backup's integrity and audit chain (exit 6 when broken).
 				return err
 			}
 			if err := st.Backup(app.Ctx(), args[0]); err != nil {
+				if app.JSON() && apperr.CodeOf(err) == apperr.Internal {
+					app.Print(&tabular.Table{JSON: map[string]any{"path": args[0], "ok": false, "error": apperr.MessageOf(err, app.Lang)}})
+				}
 				return err
 			}
 			// Recorded after the copy, so the backup's own chain ends at head.

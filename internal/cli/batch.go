@@ -128,7 +128,7 @@ A batch's rejected rows; they hold the provider's cells as typed (persons' names
 			}
 			if strings.HasSuffix(strings.ToLower(out), ".csv") {
 				if err := ingest.WriteRejectsCSV(out, b.Header, rs); err != nil {
-					return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+					return app.outputFailed(out, err, "", "")
 				}
 				fmt.Fprintln(app.Err, app.T("已写入 ", "written: ")+out)
 				return nil

@@ -214,7 +214,7 @@ Exit 0 with or without hits.`,
 			doc := checkDoc(app, res)
 			if out != "" {
 				if err := doc.WriteFile(out, app.Lang); err != nil {
-					return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+					return app.outputFailed(out, err, "", "")
 				}
 				app.Warn(app.T("已写入 ", "written: ") + out)
 			}

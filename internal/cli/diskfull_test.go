@@ -81,8 +81,9 @@ func diskFullRefused(t *testing.T, r result) {
 }
 
 // TestDiskFullImportStoresNothing: an import that runs out of space in the
-// middle of the file stores nothing and publishes nothing; the store checks
-// sound, and once space is back the same file imports.
+// middle of the file leaves no trace (issue 16): no batch row, no staged
+// rows, no rejects, no audit entry, no lease file; the store checks sound,
+// and once space is back the same file imports.
 func TestDiskFullImportStoresNothing(t *testing.T) {
 	h := queueHarness(t)
 	oneRecord(t, h)
@@ -90,9 +91,11 @@ func TestDiskFullImportStoresNothing(t *testing.T) {
 	for i := 0; i < 3000; i++ {
 		rows = append(rows, xzcfRow(map[string]string{"行政处罚决定书文号": fmt.Sprintf("通市监罚〔2025〕F%d号", i)}))
 	}
+	// A few rejected rows too: their reject rows must go with the batch.
+	rows = append(rows, xzcfRow(map[string]string{"行政处罚决定书文号": "通市监罚〔2025〕坏1号", "处罚决定日期": "2025-13-45"}))
 	f := filepath.Join(h.dir, "big.csv")
 	writeCSV(t, f, xzcfHeader, rows, false)
-	before := h.storeState()
+	before := h.storeState() + " " + h.stagingState()
 	h.capStore()
 	r := h.fails(1, "import", f, "--provider", provider, "--item", "XZCF", "--today", "2025-09-02", "--format", "json")
 	diskFullRefused(t, r)
@@ -100,18 +103,34 @@ func TestDiskFullImportStoresNothing(t *testing.T) {
 	if r.Out != "" && !strings.Contains(r.Out, `"accepted":0`) {
 		t.Errorf("a refused import's JSON must say 0 accepted: %s", r.Out)
 	}
-	// Nothing stored or published: the records, the published batches and
-	// the history are as before (the attempt's own batch may remain, never
-	// published, with its audit entries; the next import discards it).
-	if after := h.storeState(); strings.Fields(after)[0] != strings.Fields(before)[0] || strings.Fields(after)[2] != strings.Fields(before)[2] ||
-		strings.Fields(after)[6] != strings.Fields(before)[6] {
-		t.Errorf("records or published batches changed by a refused import:\nbefore %s\nafter  %s", before, after)
+	if after := h.storeState() + " " + h.stagingState(); after != before {
+		t.Errorf("a disk-full import left a trace:\nbefore %s\nafter  %s", before, after)
+	}
+	if locks, _ := filepath.Glob(filepath.Join(filepath.Dir(h.db), "*.import-*.lock")); len(locks) > 0 {
+		t.Errorf("lease files left behind: %v", locks)
 	}
 	h.storeSound()
-	r = h.ok("import", f, "--provider", provider, "--item", "XZCF", "--today", "2025-09-02", "--format", "json")
-	if !strings.Contains(r.Out, `"accepted":3000`) {
+	r = h.fails(3, "import", f, "--provider", provider, "--item", "XZCF", "--today", "2025-09-02", "--format", "json")
+	if !strings.Contains(r.Out, `"accepted":3000`) || !strings.Contains(r.Out, `"rejected":1`) {
 		t.Errorf("with space back the file imports: %s", r.Out)
 	}
+}
+
+// stagingState counts what an import stages before it publishes, and every
+// batch whatever its state.
+func (h *harness) stagingState() string {
+	h.t.Helper()
+	db := h.openStore().DB
+	var s []string
+	for _, q := range []string{"SELECT count(*) FROM staged_revisions", "SELECT count(*) FROM staged_names", "SELECT count(*) FROM staged_kinds",
+		"SELECT count(*) FROM rejects", "SELECT count(*) FROM subjects", "SELECT count(*) FROM record_links", "SELECT count(*) FROM batches WHERE state <> 'published'"} {
+		var v string
+		if err := db.QueryRow(q).Scan(&v); err != nil {
+			h.t.Fatalf("%s: %v", q, err)
+		}
+		s = append(s, v)
+	}
+	return strings.Join(s, " ")
 }
 
 // TestDiskFullSmallWritesRefused: on a full store an objection step and a

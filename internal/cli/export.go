@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"credit/internal/diskfault"
 	"encoding/csv"
 	"os"
 	"path/filepath"
@@ -34,6 +35,9 @@ func writeXLSXAtomic(path, lang string, t *tabular.Table) error {
 	f.Close()
 	defer os.Remove(tmp)
 	if err := tabular.WriteXLSX(tmp, lang, tabular.Sheet{Name: t.Title, Table: t}); err != nil {
+		return err
+	}
+	if err := diskfault.Check(tmp); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
@@ -137,10 +141,7 @@ record; the export is logged record by record so corrections can be re-sent. Cle
 				}
 			}
 			if err != nil {
-				if apperr.CodeOf(err) != apperr.Internal {
-					return err
-				}
-				return apperr.Wrap(err, apperr.Internal, "导出失败，未写入 "+out, "the export failed; "+out+" was not written")
+				return app.outputFailed(out, err, "导出失败，未写入 "+out, "the export failed; "+out+" was not written")
 			}
 			app.Warn(app.T("已写入 ", "written: ") + out)
 			summary := map[string]any{"file": out, "unit": acc.Unit, "item": item, "records": res.Records, "query_id": res.QueryID, "as_of": acc.AsOf}

@@ -248,6 +248,9 @@ func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts
 			}
 		}
 		if err := ingest.WriteRejectsReport(out, res.Header, rejects, at); err != nil {
+			if store.IsDiskFull(err) {
+				return apperr.Internal, outputDiskFull(out, err)
+			}
 			return apperr.Internal, apperr.Wrap(err, apperr.Internal, "无法写入拒收报告 "+out, "cannot write the reject report "+out)
 		}
 		fmt.Fprintln(app.Err, app.T("拒收报告：", "reject report: ")+out)

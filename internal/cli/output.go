@@ -9,6 +9,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"credit/internal/apperr"
+	"credit/internal/store"
+	"credit/internal/tabular"
 )
 
 // outputFlags are the flags that name a file a command writes (docs/guide.md,
@@ -82,4 +84,34 @@ func checkOutputFolder(flag, path string) error {
 		return apperr.Newf(apperr.Usage, "%s %s 不是目录", "%s %s is not a folder", flag, path)
 	}
 	return nil
+}
+
+// outputDiskFull is the message for an output file the disk could not hold.
+func outputDiskFull(out string, err error) *apperr.Error {
+	return apperr.Wrap(err, apperr.Internal, "磁盘空间不足：未写入 "+out+"（没有留下部分文件，原有的同名文件未改动）；腾出空间后重试",
+		"disk full: "+out+" was not written (no partial file left; a file already there is untouched); free some space and try again")
+}
+
+// outputFailed is the one error for an -o file that could not be written:
+// the writers write a temporary file beside it and rename it into place, so
+// on any failure no partial file is left and a file already at out is as
+// it was. A full disk says so (issue 16); with --format json the error is
+// also printed on stdout as {"ok": false, "file": …, "error": …}.
+// zh/en name what failed ("无法写入 "+out when empty).
+func (a *App) outputFailed(out string, err error, zh, en string) error {
+	var e *apperr.Error
+	switch {
+	case store.IsDiskFull(err):
+		e = outputDiskFull(out, err)
+	case apperr.CodeOf(err) != apperr.Internal:
+		return err
+	case zh != "":
+		e = apperr.Wrap(err, apperr.Internal, zh, en)
+	default:
+		e = apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+	}
+	if a.JSON() {
+		a.Print(&tabular.Table{JSON: map[string]any{"ok": false, "file": out, "error": e.Message(a.Lang)}})
+	}
+	return e
 }

@@ -20,7 +20,7 @@ func writeReport(app *App, doc *report.Doc, out string) error {
 		return doc.Write(app.Out, app.Format, app.Lang, app.IsTTY())
 	}
 	if err := doc.WriteFile(out, app.Lang); err != nil {
-		return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+		return app.outputFailed(out, err, "", "")
 	}
 	app.Warn(app.T("已写入 ", "written: ") + out)
 	if app.JSON() {

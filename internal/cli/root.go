@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"credit/internal/diskfault"
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,6 +55,13 @@ func Main(args []string, io IO) int {
 				f.Close()
 			}
 		}()
+	}
+	// CREDIT_TEST_DISK_FULL_AFTER is test-only: files written for -o and
+	// backups fail as on a full disk once larger than that many bytes
+	// (internal/diskfault), for this run.
+	if n, _ := strconv.ParseInt(io.Getenv("CREDIT_TEST_DISK_FULL_AFTER"), 10, 64); n > 0 {
+		diskfault.Set(n)
+		defer diskfault.Set(0)
 	}
 	root := newRoot(app)
 	root.SetArgs(args)

@@ -101,10 +101,7 @@ under objection published with their mark (art. 32); the list's date and the SHA
 			ext := strings.TrimPrefix(strings.ToLower(filepath.Ext(out)), ".")
 			err = doc.WriteFile(out, app.Lang, func() error { return pub.Log(app.Ctx(), st, acc, actor, ext) })
 			if err != nil {
-				if apperr.CodeOf(err) != apperr.Internal {
-					return err
-				}
-				return apperr.Wrap(err, apperr.Internal, "公示文件生成失败，未写入 "+out, "the publication failed; "+out+" was not written")
+				return app.outputFailed(out, err, "公示文件生成失败，未写入 "+out, "the publication failed; "+out+" was not written")
 			}
 			app.Warn(app.T("已写入 ", "written: ") + out)
 			if app.JSON() {

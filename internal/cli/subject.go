@@ -638,7 +638,7 @@ func newSubjectReportCmd(app *App) *cobra.Command {
 				body = rp.HTML()
 			}
 			if err := tabular.WriteFileAtomic(out, func(tmp string) error { return os.WriteFile(tmp, body, 0o640) }); err != nil {
-				return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+				return app.outputFailed(out, err, "", "")
 			}
 			app.Warn(app.T("已写入 ", "written: ") + out)
 			if app.JSON() {

@@ -176,7 +176,7 @@ without it as the office's own (office scope, clerk role or above).`,
 			if out != "" {
 				doc := &report.Doc{Title: t.Title, Sections: []tabular.Sheet{{Name: t.Title, Table: t}}, JSON: res}
 				if err := doc.WriteFile(out, app.Lang); err != nil {
-					return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+					return app.outputFailed(out, err, "", "")
 				}
 				app.Warn(app.T("已写入 ", "written: ") + out)
 				if !app.JSON() {

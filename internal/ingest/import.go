@@ -347,14 +347,14 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 	}
 	if storeErr != nil {
 		if !opt.DryRun {
-			w.discard()
+			w.discard(storeErr)
 		}
 		return res, storeErr
 	}
 	if res.Rows == 0 {
 		// A header and no row is an empty file (SPEC §H): nothing is stored.
 		if !opt.DryRun {
-			w.discard()
+			w.discard(nil)
 		}
 		return res, &FileError{Reason: ReasonEmptyFile, Zh: fmt.Sprintf("%s：只有表头，没有数据行", filepath.Base(path)),
 			En: fmt.Sprintf("%s: a header and no data rows", filepath.Base(path))}
@@ -363,7 +363,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		return res, nil
 	}
 	if err := w.publish(res); err != nil {
-		w.discard()
+		w.discard(err)
 		return res, err
 	}
 	res.Batch = w.batch
@@ -503,7 +503,19 @@ func (w *writer) close() {
 	w.lease.release()
 }
 
-func (w *writer) discard() {
+// discard removes what the failed import staged. When it failed because
+// the disk filled up, the batch goes without a trace (no batch row, no
+// rejects, no audit entry: issue 16, the store is as before the attempt);
+// if even that cannot be written, the batch stays staging under a free
+// lease and the next import discards it as a crashed one.
+func (w *writer) discard(cause error) {
+	if cause != nil && store.IsDiskFull(cause) {
+		w.im.Store.Write(context.Background(), w.opt.Actor, func(tx *store.Tx) error {
+			_, err := tx.DropBatch(w.batch)
+			return err
+		})
+		return
+	}
 	// Use a fresh context: the import's may be cancelled.
 	w.im.Store.Write(context.Background(), w.opt.Actor, func(tx *store.Tx) error {
 		n, err := tx.DiscardBatch(w.batch)

@@ -5,6 +5,7 @@
 package report
 
 import (
+	"credit/internal/diskfault"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -87,6 +88,9 @@ func writeXLSXAtomic(path, lang string, sheets []tabular.Sheet) error {
 	f.Close()
 	defer os.Remove(tmp)
 	if err := tabular.WriteXLSX(tmp, lang, sheets...); err != nil {
+		return err
+	}
+	if err := diskfault.Check(tmp); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)

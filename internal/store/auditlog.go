@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"credit/internal/diskfault"
 	"errors"
 	"fmt"
 	"os"
@@ -148,8 +149,16 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	}
 	tmp := abs + ".partial"
 	os.Remove(tmp)
-	if _, err := s.DB.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+	_, err = s.DB.ExecContext(ctx, "VACUUM INTO ?", tmp)
+	if err == nil {
+		err = diskfault.Check(tmp)
+	}
+	if err != nil {
 		os.Remove(tmp)
+		if IsDiskFull(err) {
+			return apperr.Wrap(err, apperr.Internal, "磁盘空间不足：备份未写出 "+abs+"（未留下部分文件）；数据库未改变，腾出空间后重试",
+				"disk full: the backup "+abs+" was not written (no partial file left); the store is unchanged, free some space and try again")
+		}
 		return apperr.Wrap(err, apperr.Internal, "备份失败："+abs, "backup failed: "+abs)
 	}
 	os.Chmod(tmp, 0o660)

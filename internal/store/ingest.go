@@ -783,6 +783,25 @@ func (t *Tx) DiscardBatch(batch int64) (int64, error) {
 	return n, err
 }
 
+// DropBatch removes every trace of an unpublished batch: what DiscardBatch
+// removes, its rejects and the batch row itself. An import refused because
+// the disk filled up uses it (issue 16: the store is then as it was before
+// the attempt, with no batch, no staged rows and no audit entry — nothing of
+// it was ever visible, so nothing of it is a record). It returns -1 when the
+// batch was no longer staging.
+func (t *Tx) DropBatch(batch int64) (int64, error) {
+	n, err := t.DiscardBatch(batch)
+	if err != nil || n < 0 {
+		return n, err
+	}
+	for _, q := range []string{"DELETE FROM rejects WHERE batch_id = ?", "DELETE FROM batches WHERE id = ? AND state = 'discarded'"} {
+		if _, err := t.ExecContext(t.ctx, q, batch); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
 // sameBatchValues reports whether the records share item, provider,
 // channel and layout (every row of one import does; InsertRecords needs it).
 func sameBatchValues(recs []NewRecord) bool {

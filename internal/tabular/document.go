@@ -1,6 +1,7 @@
 package tabular
 
 import (
+	"credit/internal/diskfault"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -52,6 +53,10 @@ func DocumentExt(path string) bool {
 func (d *Document) WriteFile(path, lang string, before func() error) error {
 	return WriteFileAtomic(path, func(tmp string) error {
 		if err := d.write(tmp, strings.ToLower(filepath.Ext(path)), lang); err != nil {
+			return err
+		}
+		// A file the disk could not hold is never logged as published.
+		if err := diskfault.Check(tmp); err != nil {
 			return err
 		}
 		if before != nil {

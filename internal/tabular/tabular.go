@@ -6,6 +6,7 @@ package tabular
 
 import (
 	"bytes"
+	"credit/internal/diskfault"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -384,6 +385,9 @@ func WriteFileAtomic(path string, write func(tmp string) error) error {
 	f.Close()
 	defer os.Remove(tmp)
 	if err := write(tmp); err != nil {
+		return err
+	}
+	if err := diskfault.Check(tmp); err != nil {
 		return err
 	}
 	return os.Rename(tmp, path)
