@@ -76,9 +76,9 @@ func (a *App) queueReader() (*store.Store, *workday.Calendar, error) {
 	return st, cal, nil
 }
 
-// caseArg reads a case id ("12" or "#12").
+// caseArg reads a case id ("12" or "#12", full-width ＃１２ too).
 func caseArg(what, s string) (int64, error) {
-	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(civil.Fold(s)), "#"), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, apperr.Newf(apperr.Usage, "%s编号 %q 无效", "%s id %q is not a number", what, s)
 	}
