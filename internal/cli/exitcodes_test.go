@@ -63,7 +63,7 @@ func leafCommands(c *cobra.Command) [][]string {
 func TestExitCodesAsDocumented(t *testing.T) {
 	codes := guideExitCodes(t)
 	usage, rule := codes["用法错误"], codes["规则不允许"]
-	h := scHarness(t) // 2025-12-01
+	h := scHarness(t)                            // 2025-12-01
 	h.scImport("XZCF", xzcfHeader, xzcfRow(nil)) // record 1
 	h.ok("user", "add", "guest", "--role", "viewer")
 
