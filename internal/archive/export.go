@@ -9,6 +9,7 @@ import (
 	"credit/internal/catalog"
 	"credit/internal/civil"
 	"credit/internal/store"
+	"credit/internal/tabular"
 )
 
 // Columns an export adds to the item's fields.
@@ -24,6 +25,29 @@ func ExportColumns(it *catalog.Item) []string {
 	cols := []string{ColRecordID}
 	cols = append(cols, it.FieldNames()...)
 	return append(cols, ColDecidedOn, ColValidUntil)
+}
+
+// ExportColumnKinds says how an XLSX export writes each of ExportColumns'
+// columns (tabular.Column.Kind): the record id as a number, date, money and
+// number fields by their catalog type, every other field as text (a
+// document number of digits stays text).
+func ExportColumnKinds(it *catalog.Item) []string {
+	kinds := []string{tabular.KindInt}
+	for _, name := range it.FieldNames() {
+		kind := tabular.KindText
+		if f := it.Field(name); f != nil {
+			switch f.Type {
+			case catalog.Date:
+				kind = tabular.KindDate
+			case catalog.Money:
+				kind = tabular.KindMoney
+			case catalog.Number:
+				kind = tabular.KindNumber
+			}
+		}
+		kinds = append(kinds, kind)
+	}
+	return append(kinds, tabular.KindDate, tabular.KindDate)
 }
 
 // ExportResult is what an export sent.

@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"credit/internal/apperr"
+	"credit/internal/archive"
 	"credit/internal/civil"
 	"credit/internal/ident"
 	"credit/internal/operator"
@@ -101,9 +102,9 @@ on that date.`,
 	f.StringVar(&date, "date", "", "实施日期 YYYY-MM-DD / date applied")
 	f.StringVar(&result, "result", "", "成效/结果 / result")
 
-	var month, listUnit string
+	var month, listUnit, listSubject string
 	list := &cobra.Command{
-		Use:   "list [--month YYYY-MM] [--unit U]",
+		Use:   "list [--month YYYY-MM] [--unit U] [--subject CODE|NAME]",
 		Short: "列出案例 / list cases",
 		Args:  noArgs,
 		Example: example(
@@ -132,7 +133,12 @@ on that date.`,
 				{Key: "matter", Zh: "事项", En: "Matter"}, {Key: "result", Zh: "成效/结果", En: "Result"},
 			}}
 			out := []caseJSON{}
+			// Clerks only: names are shown, so they filter too.
+			sf := archive.NewSubjectFilter(listSubject, false)
 			err = st.MeasureCases(app.Ctx(), f, func(c *store.MeasureCaseRow) error {
+				if !sf.Match(c.SubjectCode, c.SubjectName, c.SubjectKind) {
+					return nil
+				}
 				out = append(out, toCaseJSON(*c))
 				t.Rows = append(t.Rows, []string{fmt.Sprint(c.ID), c.AppliedOn, strings.TrimSpace(c.UnitName + " " + c.Unit), caseSubject(*c),
 					sanction.Kind(c.Kind).Label(app.Lang), c.Measure + " " + c.MeasureName, c.Matter, c.Result})
@@ -151,6 +157,7 @@ on that date.`,
 	}
 	list.Flags().StringVar(&month, "month", "", "实施月份 YYYY-MM / month applied")
 	list.Flags().StringVar(&listUnit, "unit", "", "实施单位 / unit")
+	list.Flags().StringVar(&listSubject, "subject", "", "只列该主体的（代码或代码开头，或名称中的一段）/ only this subject's (a code or its beginning, or part of the name)")
 
 	c.AddCommand(record, list)
 	return c

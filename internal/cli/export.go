@@ -134,8 +134,13 @@ record; the export is logged record by record so corrections can be re-sent. Cle
 					return nil
 				})
 				if err == nil {
-					for _, col := range res.Columns {
-						t.Columns = append(t.Columns, tabular.Column{Key: col, Zh: col, En: col})
+					kinds := archive.ExportColumnKinds(acc.Catalog.Item(item))
+					for i, col := range res.Columns {
+						c := tabular.Column{Key: col, Zh: col, En: col}
+						if len(kinds) == len(res.Columns) {
+							c.Kind = kinds[i]
+						}
+						t.Columns = append(t.Columns, c)
 					}
 					err = writeXLSXAtomic(out, app.Lang, t)
 				}

@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"credit/internal/apperr"
+	"credit/internal/archive"
 	"credit/internal/civil"
 	"credit/internal/ident"
 	"credit/internal/objection"
@@ -76,9 +78,9 @@ func (a *App) queueReader() (*store.Store, *workday.Calendar, error) {
 	return st, cal, nil
 }
 
-// caseArg reads a case id ("12" or "#12").
+// caseArg reads a case id ("12" or "#12", full-width ＃１２ too).
 func caseArg(what, s string) (int64, error) {
-	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
+	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(civil.Fold(s)), "#"), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, apperr.Newf(apperr.Usage, "%s编号 %q 无效", "%s id %q is not a number", what, s)
 	}
@@ -314,8 +316,9 @@ func objectionShowCmd(app *App) *cobra.Command {
 
 func objectionListCmd(app *App) *cobra.Command {
 	var f objection.Filter
+	var subject string
 	c := &cobra.Command{
-		Use:   "list [--state S] [--due-soon] [--overdue] [--provider CODE]",
+		Use:   "list [--state S] [--due-soon] [--overdue] [--provider CODE] [--subject CODE|NAME]",
 		Short: "异议队列，按到期日排序 / the objection queue by due date",
 		Long: `按最早未完成的期限（due）排序；剩余工作日（days_left，到期当日为 0）和队列状态：ok 正常、due_soon 即将到期
 （剩余不超过政策的提示天数，默认 2）、overdue 已超期、done 已办结。
@@ -335,6 +338,9 @@ Sorted by the earliest unmet deadline, with days_left and status (ok, due_soon, 
 			if err != nil {
 				return err
 			}
+			// Office staff only (queueReader): names are shown, so they filter too.
+			sf := archive.NewSubjectFilter(subject, false)
+			list = slices.DeleteFunc(list, func(e objection.Entry) bool { return !sf.Match(e.Subject, e.SubjectName, "") })
 			t := &tabular.Table{JSON: list, Columns: queueColumns()}
 			for _, e := range list {
 				t.Rows = append(t.Rows, append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, strings.TrimSpace(e.SubjectName + " " + e.Subject), e.StateLabel},
@@ -343,7 +349,7 @@ Sorted by the earliest unmet deadline, with days_left and status (ok, due_soon, 
 			return app.Print(t)
 		},
 	}
-	queueListFlags(c, &f.State, &f.DueSoon, &f.Overdue, &f.Provider, &f.Record, "只列该记录的异议 / only objections on this record")
+	queueListFlags(c, &f.State, &f.DueSoon, &f.Overdue, &f.Provider, &f.Record, "只列该记录的异议 / only objections on this record", &subject)
 	return c
 }
 

@@ -3,11 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"credit/internal/apperr"
+	"credit/internal/archive"
 	"credit/internal/civil"
 	"credit/internal/ident"
 	"credit/internal/operator"
@@ -190,8 +192,9 @@ func repairShowCmd(app *App) *cobra.Command {
 
 func repairListCmd(app *App) *cobra.Command {
 	var f repair.Filter
+	var subject string
 	c := &cobra.Command{
-		Use:     "list [--state S] [--due-soon] [--overdue]",
+		Use:     "list [--state S] [--due-soon] [--overdue] [--subject CODE|NAME]",
 		Short:   "信用修复队列，按到期日排序 / the repair queue by due date",
 		Example: example("credit repair list", "credit repair list --due-soon --format json", "credit repair list --state in_publicity"),
 		Args:    noArgs,
@@ -207,6 +210,9 @@ func repairListCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			// Office staff only (queueReader): names are shown, so they filter too.
+			sf := archive.NewSubjectFilter(subject, false)
+			list = slices.DeleteFunc(list, func(e repair.Entry) bool { return !sf.Match(e.Subject, e.SubjectName, "") })
 			t := &tabular.Table{JSON: list, Columns: append(queueColumns(), tabular.Column{Key: "publicity", Zh: "公示期", En: "Publicity"})}
 			for _, e := range list {
 				t.Rows = append(t.Rows, append(append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, strings.TrimSpace(e.SubjectName + " " + e.Subject), e.StateLabel},
@@ -215,7 +221,7 @@ func repairListCmd(app *App) *cobra.Command {
 			return app.Print(t)
 		},
 	}
-	queueListFlags(c, &f.State, &f.DueSoon, &f.Overdue, &f.Provider, &f.Record, "只列该记录的修复 / only repairs of this record")
+	queueListFlags(c, &f.State, &f.DueSoon, &f.Overdue, &f.Provider, &f.Record, "只列该记录的修复 / only repairs of this record", &subject)
 	return c
 }
 

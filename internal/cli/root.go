@@ -163,6 +163,7 @@ checks, records joint reward/sanction cases and exports the monthly reports.
 	root.AddCommand(newVersionCmd(app))
 	root.CompletionOptions.HiddenDefaultCmd = false
 	guardGroups(root)
+	foldNumberFlags(root)
 	return root
 }
 

@@ -2,11 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"credit/internal/apperr"
+	"credit/internal/archive"
 	"credit/internal/civil"
 	"credit/internal/ident"
 	"credit/internal/roster"
@@ -233,7 +235,7 @@ An imported entry is its record: revoked ends the record's validity the day befo
 
 	var lsList, lsSubject, lsStatus string
 	ls := &cobra.Command{
-		Use:   "list [--list red|black] [--subject CODE] [--status valid|pending|...]",
+		Use:   "list [--list red|black] [--subject CODE|NAME] [--status valid|pending|...]",
 		Short: "列出名单条目 / list entries",
 		Args:  noArgs,
 		Example: example(
@@ -255,10 +257,13 @@ An imported entry is its record: revoked ends the record's validity the day befo
 			if err != nil {
 				return err
 			}
-			es, err := roster.Entries(app.Ctx(), st, cat, roster.Filter{List: lsList, SubjectCode: ident.NormalizeCode(lsSubject)})
+			es, err := roster.Entries(app.Ctx(), st, cat, roster.Filter{List: lsList})
 			if err != nil {
 				return err
 			}
+			// Office staff only: names are shown, so they filter too.
+			sf := archive.NewSubjectFilter(lsSubject, false)
+			es = slices.DeleteFunc(es, func(e roster.Entry) bool { return !sf.Match(e.SubjectCode, e.SubjectName, "") })
 			t := &tabular.Table{Columns: rosterColumns()}
 			out := []rosterJSON{}
 			for _, e := range es {
@@ -278,7 +283,7 @@ An imported entry is its record: revoked ends the record's validity the day befo
 		},
 	}
 	ls.Flags().StringVar(&lsList, "list", "", "red 或 black / red or black")
-	ls.Flags().StringVar(&lsSubject, "subject", "", "主体代码 / subject code")
+	ls.Flags().StringVar(&lsSubject, "subject", "", "主体代码或代码开头，或名称中的一段 / a subject code or its beginning, or part of the name")
 	ls.Flags().StringVar(&lsStatus, "status", "", "valid|pending|rejected|removed|expired|withdrawn|repaired")
 
 	show := &cobra.Command{

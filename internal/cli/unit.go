@@ -300,7 +300,7 @@ Tokens for the HTTP API: printed once on stdout (alone), stored hashed; --expire
 				if k, ok, err = tx.RevokeAPIToken(id); err != nil {
 					return err
 				} else if !ok {
-					return apperr.Newf(apperr.Rule, "没有编号为 %d 的令牌（见 credit unit token list）", "no token %d (see credit unit token list)", id)
+					return apperr.Newf(apperr.Usage, "没有编号为 %d 的令牌（见 credit unit token list）", "no token %d (see credit unit token list)", id)
 				}
 				if already = k.RevokedAt != tx.At; already {
 					return nil

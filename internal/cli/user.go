@@ -226,7 +226,7 @@ belongs to acts, with their role. Only administrators add and remove keys; remov
 				if k, ok, err = tx.RemoveUserKey(id); err != nil {
 					return err
 				} else if !ok {
-					return apperr.Newf(apperr.Rule, "没有编号为 %d 的在用公钥（见 credit user key list --all）", "no live key %d (see credit user key list --all)", id)
+					return apperr.Newf(apperr.Usage, "没有编号为 %d 的在用公钥（见 credit user key list --all）", "no live key %d (see credit user key list --all)", id)
 				}
 				return tx.Audit("user.key.remove", fmt.Sprintf("user_key:%d", id), map[string]any{"user": k.User, "fingerprint": k.Fingerprint})
 			})

@@ -164,8 +164,9 @@ func printNext(app *App, m *queue.Machine, as []queue.Action) {
 }
 
 // queueListFlags are the filters every queue listing takes.
-func queueListFlags(c *cobra.Command, state *string, dueSoon, overdue *bool, provider *string, record *int64, recordHelp string) {
+func queueListFlags(c *cobra.Command, state *string, dueSoon, overdue *bool, provider *string, record *int64, recordHelp string, subject *string) {
 	c.Flags().StringVar(state, "state", "", "只列此状态 / only this state")
+	c.Flags().StringVar(subject, "subject", "", "只列该主体的（代码或代码开头，或名称中的一段）/ only this subject's (a code or its beginning, or part of the name)")
 	c.Flags().BoolVar(dueSoon, "due-soon", false, "只列即将到期 / only due soon")
 	c.Flags().BoolVar(overdue, "overdue", false, "只列已超期 / only overdue")
 	c.Flags().StringVar(provider, "provider", "", "只列该信息提供单位的记录 / only records of this provider")

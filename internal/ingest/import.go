@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"path/filepath"
 	"runtime"
@@ -320,7 +321,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		}
 		defer w.close()
 	} else {
-		w = &writer{im: im, plan: plan, opt: opt, ctx: ctx, dry: true, seen: map[string]int{}}
+		w = &writer{im: im, plan: plan, opt: opt, ctx: ctx, dry: true, seen: map[string]int{}, names: map[string]string{}}
 	}
 
 	var storeErr error
@@ -438,6 +439,14 @@ type writer struct {
 	sess   *store.Session
 	dry    bool
 	seen   map[string]int // dry run: keys met in the file
+	// dry run: each subject code's name key, as stored or as the file's
+	// first row names it ("" when neither names it), for subject_mismatch
+	names map[string]string
+	// real import: the first line of each key in the file, by the key's
+	// hash (12 bytes a row, where the keys themselves would be ~100), so a
+	// duplicate_in_file names that line as the dry run does (issue 19)
+	lines map[uint64]int32
+	seed  maphash.Seed
 	// layouts read by merge, by id
 	layouts map[int64][]string
 	buf     writeBuffers
@@ -549,11 +558,10 @@ func (w *writer) store(ch *chunk, res *Result) error {
 			}
 			ref := refs[c.subject]
 			if k := c.NameKey; k != "" && ref.NameKey != "" && k != ref.NameKey {
-				// The stored name is not told back: a provider must not learn
-				// who an ID number belongs to from a reject report.
-				c.fail(w.plan.Item.Subject.Name, "subject_mismatch", "名称“%s”与该代码已建档主体的名称不一致，请核对名称和代码", Excerpt(c.SubjectName))
+				failMismatch(w.plan, c)
 				continue
 			}
+			w.firstLine(c)
 			recs = append(recs, store.NewRecord{Item: w.plan.Item.Code, Key: c.Key, Provider: w.opt.Provider, Channel: w.opt.Channel,
 				SubjectID: ref.ID, Category: string(c.Category), Severity: string(c.Severity), DecidedOn: c.DecidedOn.String(),
 				ValidUntil: c.ValidUntil.String(), Layout: w.layout, Vals: c.ValsJSON, ContentHash: c.Hash})
@@ -623,7 +631,7 @@ func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, res *Re
 	}
 	switch {
 	case ex.FirstBatch == w.batch:
-		c.fail(keyField(w.plan), "duplicate_in_file", "与本文件前面的行重复（同一业务主键）")
+		w.failDuplicate(c)
 		return nil
 	case ex.BatchState != "published":
 		c.fail(keyField(w.plan), "record_locked", "另一批次（%d）正在导入同一记录，请稍后重新报送", ex.FirstBatch)
@@ -646,7 +654,7 @@ func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, res *Re
 			return err
 		}
 		if !ok {
-			c.fail(keyField(w.plan), "duplicate_in_file", "与本文件前面的行重复（同一业务主键）")
+			w.failDuplicate(c)
 			return nil
 		}
 		res.Duplicates++
@@ -684,7 +692,7 @@ func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, res *Re
 		return err
 	}
 	if !ok {
-		c.fail(keyField(w.plan), "duplicate_in_file", "与本文件前面的行重复（同一业务主键）")
+		w.failDuplicate(c)
 		return nil
 	}
 	res.Revised++
@@ -822,8 +830,15 @@ func (w *writer) publish(res *Result) error {
 func (w *writer) dryRun(rows []*Checked, res *Result) error {
 	for _, c := range rows {
 		if c.OK() {
+			// As the import does: the subject's name first (a row naming
+			// a code otherwise is refused whatever its key), then the key.
+			if err := w.dryMismatch(c); err != nil {
+				return err
+			}
+		}
+		if c.OK() {
 			if line, dup := w.seen[c.Key]; dup {
-				c.fail(keyField(w.plan), "duplicate_in_file", "与本文件第 %d 行重复（同一业务主键）", line)
+				c.fail(keyField(w.plan), "duplicate_in_file", duplicateMsg, line)
 			} else {
 				w.seen[c.Key] = c.Line
 				if err := w.dryClassify(c, res); err != nil {
@@ -836,6 +851,62 @@ func (w *writer) dryRun(rows []*Checked, res *Result) error {
 		} else {
 			res.warn(c)
 		}
+	}
+	return nil
+}
+
+// duplicateMsg is the one message of a duplicate_in_file row, in the dry
+// run and the import alike.
+const duplicateMsg = "与本文件第 %d 行重复（同一业务主键）"
+
+// failMismatch rejects a row whose name disagrees with its code's subject.
+// The stored name is not told back: a provider must not learn who an ID
+// number belongs to from a reject report.
+func failMismatch(p *Plan, c *Checked) {
+	c.fail(p.Item.Subject.Name, "subject_mismatch", "名称“%s”与该代码已建档主体的名称不一致，请核对名称和代码", Excerpt(c.SubjectName))
+}
+
+// firstLine notes the line of a key's first row (the import).
+func (w *writer) firstLine(c *Checked) {
+	if w.lines == nil {
+		w.lines, w.seed = map[uint64]int32{}, maphash.MakeSeed()
+	}
+	h := maphash.String(w.seed, c.Key)
+	if _, ok := w.lines[h]; !ok {
+		w.lines[h] = int32(c.Line)
+	}
+}
+
+// failDuplicate rejects a later row of a key met before in the file.
+func (w *writer) failDuplicate(c *Checked) {
+	line := w.lines[maphash.String(w.seed, c.Key)]
+	if line == 0 || int(line) == c.Line {
+		c.fail(keyField(w.plan), "duplicate_in_file", "与本文件前面的行重复（同一业务主键）")
+		return
+	}
+	c.fail(keyField(w.plan), "duplicate_in_file", duplicateMsg, line)
+}
+
+// dryMismatch is the import's subject_mismatch in the dry run: the name
+// a row gives its code must be the stored subject's, or, for a code not on
+// file, the name the file's first row gave it.
+func (w *writer) dryMismatch(c *Checked) error {
+	known, ok := w.names[c.SubjectCode]
+	if !ok {
+		sub, found, err := w.im.Store.SubjectByCode(w.ctx, c.SubjectCode)
+		if err != nil {
+			return err
+		}
+		if found && sub.Name != "" {
+			known = nameKey(sub.Name)
+		}
+		w.names[c.SubjectCode] = known
+	}
+	switch {
+	case known == "":
+		w.names[c.SubjectCode] = c.NameKey
+	case c.NameKey != "" && c.NameKey != known:
+		failMismatch(w.plan, c)
 	}
 	return nil
 }

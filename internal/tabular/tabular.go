@@ -14,7 +14,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
@@ -27,7 +30,20 @@ type Column struct {
 	Key string
 	Zh  string
 	En  string
+	// Kind says how an XLSX file writes the column's cells (KindText,
+	// KindInt, KindNumber, KindMoney, KindDate); empty lets WriteXLSX infer
+	// it from the values (xlsxKinds). Other formats write the text.
+	Kind string
 }
+
+// Column kinds for XLSX files.
+const (
+	KindText   = "text"   // text, whatever it looks like (codes, document numbers)
+	KindInt    = "int"    // a whole number (counts, ids)
+	KindNumber = "number" // a decimal number, general format
+	KindMoney  = "money"  // an amount, shown #,##0.00
+	KindDate   = "date"   // YYYY-MM-DD, a date cell shown yyyy-mm-dd
+)
 
 // Table is what a command prints.
 type Table struct {
@@ -237,13 +253,26 @@ type Sheet struct {
 	Table *Table
 }
 
-// WriteXLSX writes sheets to path as a workbook: bold frozen header row,
-// column widths fitted to the text (CJK counted double), values as text so
-// codes keep their leading zeros.
+// WriteXLSX writes sheets to path as a workbook that opens well (issue 19):
+// a bold header row, frozen, with an autofilter over it; column widths
+// fitted to the text (CJK counted double); numbers as numbers, dates as
+// date cells shown yyyy-mm-dd, amounts shown #,##0.00 (xlsxKinds says which
+// column is which). Text cells keep codes' leading zeros and are guarded
+// against formulas (GuardFormula).
 func WriteXLSX(path, lang string, sheets ...Sheet) error {
 	f := excelize.NewFile()
 	defer f.Close()
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	dateFmt := "yyyy-mm-dd"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return err
+	}
+	moneyFmt := "#,##0.00"
+	moneyStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &moneyFmt})
 	if err != nil {
 		return err
 	}
@@ -259,14 +288,23 @@ func WriteXLSX(path, lang string, sheets ...Sheet) error {
 		} else if _, err := f.NewSheet(name); err != nil {
 			return err
 		}
+		hdr := s.Table.headers(lang)
+		if len(hdr) > 0 {
+			// Set before the stream writer reads the sheet, which then
+			// writes it out with the rows.
+			last, _ := excelize.CoordinatesToCellName(len(hdr), len(s.Table.Rows)+1)
+			if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
+				return err
+			}
+		}
 		sw, err := f.NewStreamWriter(name)
 		if err != nil {
 			return err
 		}
-		hdr := s.Table.headers(lang)
+		kinds := xlsxKinds(s.Table)
 		widths := make([]int, len(hdr))
 		for c := range hdr {
-			widths[c] = displayWidth(hdr[c])
+			widths[c] = displayWidth(hdr[c]) + 2 // room for the filter button
 		}
 		for _, r := range s.Table.Rows {
 			for c := range r {
@@ -276,6 +314,9 @@ func WriteXLSX(path, lang string, sheets ...Sheet) error {
 			}
 		}
 		for c, wd := range widths {
+			if kinds[c] == KindDate || kinds[c] == KindMoney {
+				wd = max(wd, 12) // 2026-12-01, 1,234,567.00
+			}
 			if err := sw.SetColWidth(c+1, c+1, float64(min(max(wd+2, 6), 60))); err != nil {
 				return err
 			}
@@ -293,7 +334,11 @@ func WriteXLSX(path, lang string, sheets ...Sheet) error {
 		for r, data := range s.Table.Rows {
 			vals := make([]any, len(data))
 			for c := range data {
-				vals[c] = GuardFormula(data[c])
+				kind := ""
+				if c < len(kinds) {
+					kind = kinds[c]
+				}
+				vals[c] = xlsxCell(data[c], kind, dateStyle, moneyStyle)
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)
 			if err := sw.SetRow(cell, vals); err != nil {
@@ -305,6 +350,87 @@ func WriteXLSX(path, lang string, sheets ...Sheet) error {
 		}
 	}
 	return f.SaveAs(path)
+}
+
+// smallInt is a whole number a spreadsheet keeps exactly and that is no
+// code: no leading zero, at most 9 digits (an 11-digit phone number or an
+// 18-digit ID number stays text).
+var smallInt = regexp.MustCompile(`^(?:0|-?[1-9][0-9]{0,8})$`)
+
+// isoDate is a YYYY-MM-DD text.
+var isoDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+
+// xlsxKinds is each column's kind: its Kind, or for a column without one,
+// date when every non-empty cell is a real YYYY-MM-DD date, int when every
+// one is a small whole number (smallInt), else text.
+func xlsxKinds(t *Table) []string {
+	kinds := make([]string, len(t.Columns))
+	for c, col := range t.Columns {
+		if col.Kind != "" {
+			kinds[c] = col.Kind
+			continue
+		}
+		dates, ints, seen := true, true, false
+		for _, r := range t.Rows {
+			if c >= len(r) || r[c] == "" {
+				continue
+			}
+			seen = true
+			v := r[c]
+			if dates {
+				if _, err := time.Parse("2006-01-02", v); err != nil || !isoDate.MatchString(v) {
+					dates = false
+				}
+			}
+			if ints && !smallInt.MatchString(v) {
+				ints = false
+			}
+			if !dates && !ints {
+				break
+			}
+		}
+		switch {
+		case !seen:
+			kinds[c] = KindText
+		case dates:
+			kinds[c] = KindDate
+		case ints:
+			kinds[c] = KindInt
+		default:
+			kinds[c] = KindText
+		}
+	}
+	return kinds
+}
+
+// xlsxCell is the cell a value of kind becomes; a value that does not read
+// as its kind (a note such as 没有案例 in a count column) is written as
+// guarded text, so nothing is lost.
+func xlsxCell(v, kind string, dateStyle, moneyStyle int) any {
+	if v == "" {
+		return nil
+	}
+	switch kind {
+	case KindInt:
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+			return n
+		}
+	case KindNumber:
+		if number.MatchString(v) {
+			if x, err := strconv.ParseFloat(v, 64); err == nil {
+				return x
+			}
+		}
+	case KindMoney:
+		if x, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64); err == nil && number.MatchString(strings.ReplaceAll(v, ",", "")) {
+			return excelize.Cell{Value: x, StyleID: moneyStyle}
+		}
+	case KindDate:
+		if d, err := time.Parse("2006-01-02", v); err == nil {
+			return excelize.Cell{Value: d, StyleID: dateStyle}
+		}
+	}
+	return GuardFormula(v)
 }
 
 func displayWidth(s string) int {

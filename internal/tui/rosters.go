@@ -488,8 +488,14 @@ func (r *rosters) runCheck(m *Model, code, matter, unit string) tea.Cmd {
 		if err != nil {
 			return nil, err
 		}
+		// The page is about the subject checked, by its code as the check
+		// read it (folded, upper case), whatever was typed or open before.
+		checked := strings.TrimSpace(code)
+		if len(res.Results) == 1 && res.Results[0].Code != "" {
+			checked = res.Results[0].Code
+		}
 		return func(m *Model) tea.Cmd {
-			r.title, r.subject = "信用审查 "+strings.TrimSpace(code), strings.TrimSpace(code)
+			r.title, r.subject, r.entryID = "信用审查 "+checked, checked, ""
 			r.detail = func(w int) []string { return checkLines(m, res, w) }
 			r.page.offset = 0
 			return nil
