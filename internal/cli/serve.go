@@ -163,6 +163,14 @@ func runServe(app *App, cfg serve.Config) error {
 		defer logMu.Unlock()
 		fmt.Fprintf(app.Err, time.Now().UTC().Format(time.RFC3339)+" "+format+"\n", args...)
 	}
+	// A served store is read by many requests at once: keep its readers'
+	// connections (and their page caches) open instead of reopening one per
+	// request, and commit the query-log entries of simultaneous answers
+	// together (store.GroupQueryLog: each still durable before its answer).
+	st.DB.SetMaxOpenConns(serveConns)
+	st.DB.SetMaxIdleConns(serveConns)
+	stopGroup := st.GroupQueryLog()
+	defer stopGroup()
 	errc := make(chan error, 2)
 	var httpSrv *http.Server
 	if cfg.HTTP != "" {
@@ -248,6 +256,7 @@ func runServe(app *App, cfg serve.Config) error {
 		wg.Go(func() { sshSrv.Shutdown(sctx) })
 	}
 	wg.Wait()
+	stopGroup()
 	if _, err := st.TruncateWAL(context.Background()); err != nil {
 		logf("checkpoint: %v", err)
 	}
@@ -257,6 +266,11 @@ func runServe(app *App, cfg serve.Config) error {
 	}
 	return nil
 }
+
+// serveConns is how many connections credit serve keeps to its store: in
+// WAL mode readers do not wait for one another or for the writer, so a few
+// per core keep both cores busy while a request waits for its group commit.
+const serveConns = 16
 
 // lineWriter turns the API's log lines into the server's log.
 type lineWriter struct{ logf func(string, ...any) }
