@@ -176,7 +176,10 @@ func runServe(app *App, cfg serve.Config) error {
 	if cfg.HTTP != "" {
 		api := &serve.API{Store: st, Clock: serveClock(app), Rate: cfg.Rate, Burst: cfg.Burst, BodyLimit: cfg.BodyLimit,
 			Timeout: time.Duration(cfg.RequestTimeout), TrustedProxies: cfg.TrustedProxies, Log: &lineWriter{logf: logf}}
-		httpSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		// A client that sends its request slowly (slowloris) holds only its
+		// own connection, and only for header_timeout; the body must arrive
+		// within ReadTimeout.
+		httpSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: time.Duration(cfg.HeaderTimeout), ReadTimeout: 30 * time.Second, ConnState: serveConnState,
 			WriteTimeout: time.Duration(cfg.RequestTimeout) + 10*time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 			BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 		ln, err := net.Listen("tcp", cfg.HTTP)
@@ -257,8 +260,12 @@ func runServe(app *App, cfg serve.Config) error {
 	}
 	wg.Wait()
 	stopGroup()
-	if _, err := st.TruncateWAL(context.Background()); err != nil {
+	if complete, err := st.TruncateWAL(context.Background()); err != nil {
 		logf("checkpoint: %v", err)
+	} else if complete {
+		logf("%s", app.T("已把预写日志（WAL）并入数据库文件", "checkpointed: the write-ahead log is in the store file"))
+	} else {
+		logf("%s", app.T("预写日志（WAL）未能全部并入：另有进程正在读数据库，它会在以后并入", "checkpoint incomplete: another process is reading the store; the log will be merged later"))
 	}
 	logf("%s", app.T("已关闭", "stopped"))
 	if runErr != nil {
@@ -266,6 +273,10 @@ func runServe(app *App, cfg serve.Config) error {
 	}
 	return nil
 }
+
+// serveConnState, when set (tests), is told each HTTP connection's state
+// changes, so a test can send a signal while a request is in flight.
+var serveConnState func(net.Conn, http.ConnState)
 
 // serveConns is how many connections credit serve keeps to its store: in
 // WAL mode readers do not wait for one another or for the writer, so a few

@@ -310,10 +310,13 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// catalog is the catalog in force today, parsed once per version.
+// catalog is the catalog in force today, parsed once per version. Each
+// request reads only the id of the version in force (a version applied
+// meanwhile, or one taking effect today, is used from the next request on);
+// the catalog itself is read again only when that id changes.
 func (a *API) catalog(ctx context.Context) (*catalog.Catalog, error) {
 	today := a.Clock.Today()
-	v, ok, err := a.Store.CatalogVersionOn(ctx, today)
+	vid, ok, err := a.Store.CatalogIDOn(ctx, today)
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +325,7 @@ func (a *API) catalog(ctx context.Context) (*catalog.Catalog, error) {
 	}
 	a.catMu.Lock()
 	defer a.catMu.Unlock()
-	if a.cat != nil && a.catID == v.ID {
+	if a.cat != nil && a.catID == vid {
 		return a.cat, nil
 	}
 	cat, id, err := a.Store.CatalogInForce(ctx, today)
