@@ -4,36 +4,64 @@
 # lookup logged in the query log, beside the same lookups as whole-process
 # CLI calls (`credit subject show CODE --scope shared --unit U`).
 # Goal: ≥ 2,000 API lookups/s on 2 cores.
-#   scripts/bench_serve.sh            ROWS=200000 D=10s N=100
+#   scripts/bench_serve.sh                 ROWS=200000 D=10s N=100 CLIENTS="1 8 32"
+#   PROFILE=1 scripts/bench_serve.sh       also writes bench/serve.cpu.pprof (a -tags pprof build)
+#   SERVE_BIN=/path/credit scripts/bench_serve.sh   the same load on another build
+# The store is scripts/bench_lookup.sh's (built once per size under bench/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-200000}
 D=${D:-10s}
 N=${N:-100}
+CLIENTS=${CLIENTS:-1 8 32}
 B=bench
-# The store of scripts/bench_lookup.sh (built once per size, reused).
 ROWS=$ROWS N=1 scripts/bench_lookup.sh >/dev/null
 DB=$PWD/$B/lookup-$ROWS.db
 CODES=$B/lookup-$ROWS.codes
 BIN=$PWD/$B/credit-lookup
-unset CREDIT_TODAY
+TAGS=""
+[ -n "${PROFILE:-}" ] && TAGS="-tags pprof"
+# SERVE_BIN: serve with another build (e.g. an older commit's) over the same store.
+SRV=${SERVE_BIN:-$PWD/$B/credit-serve}
+# shellcheck disable=SC2086
+[ -n "${SERVE_BIN:-}" ] || go build $TAGS -trimpath -o $B/credit-serve ./cmd/credit
+go build -o $B/servebench ./scripts/servebench
+unset CREDIT_TODAY   # credit serve answers on the real date only
 export CREDIT_DB=$DB
 UNIT=113206000140000015
-"$BIN" unit add $UNIT --name 基准测试使用单位 >/dev/null 2>&1 || true
+# The unit sees 行政处罚 in the shared scope; its token's limit is raised
+# so that the benchmark measures the server, not the rate limit.
+"$BIN" unit add $UNIT --name 基准测试使用单位 --items XZCF >/dev/null 2>&1 || true
 TOKEN=$("$BIN" unit token add $UNIT 2>/dev/null)
-go build -o $B/servebench ./scripts/servebench
 PORT=${PORT:-18480}
-"$BIN" serve --http 127.0.0.1:$PORT 2>$B/serve.log &
+PPROF=127.0.0.1:$((PORT + 1))
+CREDIT_PPROF=$PPROF "$SRV" serve --http 127.0.0.1:$PORT --rate 1000000 --burst 1000000 2>$B/serve.log &
 PID=$!
-trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null' EXIT
-for _ in $(seq 50); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null 2>&1 && break; sleep 0.1; done
-echo "store: $ROWS records ($DB); every lookup written to the query log"
+trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null || true' EXIT
+for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null 2>&1 && break; sleep 0.1; done
+curl -sf http://127.0.0.1:$PORT/healthz >/dev/null || { echo "credit serve did not start:"; cat $B/serve.log; exit 1; }
+HZ=$(getconf CLK_TCK)
+cpu_ticks() { awk '{print $14 + $15}' /proc/$PID/stat; }
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
+echo "store: $ROWS records ($DB); every lookup written to the query log; $(nproc) cores"
 before=$(sqlite3 "$DB" "SELECT count(*) FROM query_log" 2>/dev/null || echo "?")
-for c in 1 8 32; do
-  $B/servebench -url http://127.0.0.1:$PORT -token "$TOKEN" -codes "$CODES" -c $c -d "$D"
+for c in $CLIENTS; do
+  if [ -n "${PROFILE:-}" ] && [ "$c" = "$(echo $CLIENTS | awk '{print $NF}')" ]; then
+    secs=${D%s}
+    curl -s "http://$PPROF/debug/pprof/profile?seconds=$((secs > 2 ? secs - 1 : 1))" > $B/serve.cpu.pprof &
+    PROF=$!
+  fi
+  t0=$(cpu_ticks)
+  out=$($B/servebench -url http://127.0.0.1:$PORT -token "$TOKEN" -codes "$CODES" -c "$c" -d "$D")
+  t1=$(cpu_ticks)
+  n=$(echo "$out" | grep -o 'lookups=[0-9]*' | cut -d= -f2)
+  # The server's own CPU time per lookup (user+sys from /proc): unlike
+  # lookups/s it does not depend on what else the machine is running.
+  echo "$out  | server CPU $(awk -v a="$t0" -v b="$t1" -v n="$n" -v hz="$HZ" 'BEGIN{printf "%.2f ms/lookup (%.0f lookups/s per core)", (b-a)*1000/hz/n, n*hz/(b-a)}')"
 done
+[ -n "${PROF:-}" ] && wait "$PROF" && echo "cpu profile: go tool pprof -top $B/credit-serve $B/serve.cpu.pprof"
 after=$(sqlite3 "$DB" "SELECT count(*) FROM query_log" 2>/dev/null || echo "?")
-echo "query-log entries added: $before → $after"
+echo "query-log entries: $before → $after"
 # The same lookups as whole processes, one after another.
 start=$EPOCHREALTIME
 shuf -n "$N" "$CODES" | while read -r code; do

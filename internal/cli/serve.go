@@ -163,12 +163,23 @@ func runServe(app *App, cfg serve.Config) error {
 		defer logMu.Unlock()
 		fmt.Fprintf(app.Err, time.Now().UTC().Format(time.RFC3339)+" "+format+"\n", args...)
 	}
+	// A served store is read by many requests at once: keep its readers'
+	// connections (and their page caches) open instead of reopening one per
+	// request, and commit the query-log entries of simultaneous answers
+	// together (store.GroupQueryLog: each still durable before its answer).
+	st.DB.SetMaxOpenConns(serveConns)
+	st.DB.SetMaxIdleConns(serveConns)
+	stopGroup := st.GroupQueryLog()
+	defer stopGroup()
 	errc := make(chan error, 2)
 	var httpSrv *http.Server
 	if cfg.HTTP != "" {
 		api := &serve.API{Store: st, Clock: serveClock(app), Rate: cfg.Rate, Burst: cfg.Burst, BodyLimit: cfg.BodyLimit,
 			Timeout: time.Duration(cfg.RequestTimeout), TrustedProxies: cfg.TrustedProxies, Log: &lineWriter{logf: logf}}
-		httpSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
+		// A client that sends its request slowly (slowloris) holds only its
+		// own connection, and only for header_timeout; the body must arrive
+		// within ReadTimeout.
+		httpSrv = &http.Server{Handler: api.Handler(), ReadHeaderTimeout: time.Duration(cfg.HeaderTimeout), ReadTimeout: 30 * time.Second, ConnState: serveConnState,
 			WriteTimeout: time.Duration(cfg.RequestTimeout) + 10*time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 			BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 		ln, err := net.Listen("tcp", cfg.HTTP)
@@ -248,8 +259,13 @@ func runServe(app *App, cfg serve.Config) error {
 		wg.Go(func() { sshSrv.Shutdown(sctx) })
 	}
 	wg.Wait()
-	if _, err := st.TruncateWAL(context.Background()); err != nil {
+	stopGroup()
+	if complete, err := st.TruncateWAL(context.Background()); err != nil {
 		logf("checkpoint: %v", err)
+	} else if complete {
+		logf("%s", app.T("已把预写日志（WAL）并入数据库文件", "checkpointed: the write-ahead log is in the store file"))
+	} else {
+		logf("%s", app.T("预写日志（WAL）未能全部并入：另有进程正在读数据库，它会在以后并入", "checkpoint incomplete: another process is reading the store; the log will be merged later"))
 	}
 	logf("%s", app.T("已关闭", "stopped"))
 	if runErr != nil {
@@ -257,6 +273,15 @@ func runServe(app *App, cfg serve.Config) error {
 	}
 	return nil
 }
+
+// serveConnState, when set (tests), is told each HTTP connection's state
+// changes, so a test can send a signal while a request is in flight.
+var serveConnState func(net.Conn, http.ConnState)
+
+// serveConns is how many connections credit serve keeps to its store: in
+// WAL mode readers do not wait for one another or for the writer, so a few
+// per core keep both cores busy while a request waits for its group commit.
+const serveConns = 16
 
 // lineWriter turns the API's log lines into the server's log.
 type lineWriter struct{ logf func(string, ...any) }

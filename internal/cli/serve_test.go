@@ -67,6 +67,11 @@ func startServe(t *testing.T, h *harness, extra ...string) *served {
 	args := append([]string{"serve", "--http", "127.0.0.1:0", "--ssh", "127.0.0.1:0", "--host-key", filepath.Join(h.dir, "host_key")}, extra...)
 	go func() {
 		env := map[string]string{"CREDIT_DB": h.db}
+		for k, v := range h.env {
+			if k != "CREDIT_TODAY" { // the server's clock is serveClock
+				env[k] = v
+			}
+		}
 		f := false
 		done <- Main(args, IO{In: strings.NewReader(""), Out: io.Discard, Err: log, Getenv: func(k string) string { return env[k] },
 			TTY: &f, Login: h.login, Ctx: ctx})

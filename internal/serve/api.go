@@ -108,10 +108,10 @@ func (a *API) routes() http.Handler {
 				fmt.Sprintf("请求过于频繁：每个令牌每秒最多 %g 次（可短时连续 %d 次），请按 Retry-After 等待后重试", a.Rate, a.Burst),
 				fmt.Sprintf("too many requests: each token may make %g a second (bursts of %d); wait Retry-After seconds", a.Rate, a.Burst))
 		}))
-	// Every answer writes its query-log entry, and SQLite takes one writer at
-	// a time: a few answers in progress keep both cores busy, while dozens
-	// would only queue on the write lock (and time out there).
-	a.slots = make(chan struct{}, 4)
+	// Answers in progress at once: enough to fill the store's reader
+	// connections and the query log's group commit (store.GroupQueryLog),
+	// few enough that a flood waits here, in order, rather than in SQLite.
+	a.slots = make(chan struct{}, 32)
 	r.Group(func(r chi.Router) {
 		r.Use(a.authenticate, limiter.Handler, a.inTurn)
 		r.Get("/api/v1/subjects/{code}", a.subject)
@@ -310,10 +310,13 @@ func (a *API) healthz(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }
 
-// catalog is the catalog in force today, parsed once per version.
+// catalog is the catalog in force today, parsed once per version. Each
+// request reads only the id of the version in force (a version applied
+// meanwhile, or one taking effect today, is used from the next request on);
+// the catalog itself is read again only when that id changes.
 func (a *API) catalog(ctx context.Context) (*catalog.Catalog, error) {
 	today := a.Clock.Today()
-	v, ok, err := a.Store.CatalogVersionOn(ctx, today)
+	vid, ok, err := a.Store.CatalogIDOn(ctx, today)
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +325,7 @@ func (a *API) catalog(ctx context.Context) (*catalog.Catalog, error) {
 	}
 	a.catMu.Lock()
 	defer a.catMu.Unlock()
-	if a.cat != nil && a.catID == v.ID {
+	if a.cat != nil && a.catID == vid {
 		return a.cat, nil
 	}
 	cat, id, err := a.Store.CatalogInForce(ctx, today)

@@ -27,6 +27,7 @@ type Config struct {
 	BodyLimit       int64    `yaml:"body_limit"`       // request body limit in bytes (1048576)
 	RequestTimeout  Duration `yaml:"request_timeout"`  // one API request's work (30s)
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"` // how long shutdown waits for running work (30s)
+	HeaderTimeout   Duration `yaml:"header_timeout"`   // a client's whole request head, however slowly sent (5s)
 	TrustedProxies  string   `yaml:"trusted_proxies"`  // reverse proxies whose X-Forwarded-For is believed (CIDRs)
 }
 
@@ -79,6 +80,9 @@ func (c *Config) Defaults(dbPath string) {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = Duration(30 * time.Second)
 	}
+	if c.HeaderTimeout == 0 {
+		c.HeaderTimeout = Duration(5 * time.Second)
+	}
 	if c.HostKey == "" && dbPath != "" {
 		c.HostKey = dbPath + ".ssh_host_ed25519"
 	}
@@ -114,6 +118,9 @@ func (c *Config) Check() error {
 				return apperr.Newf(apperr.Usage, "SSH 主机密钥 %s 不存在，目录 %s 也不存在：无法在首次启动时创建", "the SSH host key %s does not exist and neither does its folder %s", c.HostKey, dir)
 			}
 		}
+	}
+	if c.RequestTimeout < 0 || c.ShutdownTimeout < 0 || c.HeaderTimeout < 0 {
+		return apperr.New(apperr.Usage, "request_timeout、shutdown_timeout、header_timeout 不能为负", "request_timeout, shutdown_timeout and header_timeout cannot be negative")
 	}
 	if c.Rate <= 0 || c.Burst <= 0 || c.BodyLimit <= 0 {
 		return apperr.New(apperr.Usage, "rate、burst、body_limit 必须大于 0", "rate, burst and body_limit must be greater than 0")

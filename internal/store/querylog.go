@@ -39,8 +39,16 @@ type QueryEntry struct {
 
 // LogQuery writes a query-log entry (its own short write transaction). The
 // query log is not chained into the audit log: it is a log of reads, kept
-// apart so a lookup costs one small write.
+// apart so a lookup costs one small write. While GroupQueryLog is on (credit
+// serve), the entry is committed together with the others waiting at that
+// moment; either way LogQuery returns only once its entry is durable, and an
+// error means the answer must not be given.
 func (s *Store) LogQuery(ctx context.Context, a Actor, e QueryEntry) (int64, error) {
+	if b := s.queryLogGroup(); b != nil {
+		if id, err, ok := b.log(ctx, a, e); ok {
+			return id, err
+		}
+	}
 	var id int64
 	err := s.Write(ctx, a, func(t *Tx) error {
 		var err error

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+
+	"credit/internal/civil"
 )
 
 // UserKey is an SSH public key that identifies an operator to credit serve.
@@ -168,4 +170,16 @@ func apiToken(ctx context.Context, q queryer, where string, args ...any) (APITok
 // first.
 func (s *Store) QueriesOfToken(ctx context.Context, tokenID int64) ([]QueryLogRow, error) {
 	return s.queryLogRows(ctx, "token_id = ?", tokenID)
+}
+
+// CatalogIDOn is the id of the catalog version in force on day (as
+// CatalogInForce chooses it) without reading its content: credit serve
+// checks it on every request and re-reads the catalog only when it changed.
+func (s *Store) CatalogIDOn(ctx context.Context, on civil.Date) (int64, bool, error) {
+	var id int64
+	err := s.DB.QueryRowContext(ctx, "SELECT id FROM catalog_versions WHERE effective <= ? ORDER BY effective DESC, id DESC LIMIT 1", on.String()).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, false, nil
+	}
+	return id, err == nil, err
 }

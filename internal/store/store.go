@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -43,6 +44,9 @@ type Store struct {
 	Path     string
 	Warnings []string // shown to the user once: network filesystem, permissions
 	gate     *gate    // lets short writes in ahead of a long import (gate_unix.go)
+
+	qlMu    sync.RWMutex
+	qlGroup *queryLogGroup // group commit of the query log while serving (querylog_group.go)
 }
 
 // Options for Open.
@@ -101,6 +105,7 @@ func dsn(path string, readOnly bool, maxPages int64) string {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
+	q.Add("_pragma", "mmap_size(1073741824)")
 	q.Set("_txlock", "immediate")
 	if readOnly {
 		q.Set("mode", "ro")
