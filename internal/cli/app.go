@@ -68,6 +68,7 @@ type App struct {
 	clock    clock.Clock
 	clockSet bool
 	store    *store.Store
+	mmap     int64 // store.Options.MMapSize: set by credit serve before opening the store
 	op       *operator.Operator
 }
 
@@ -173,7 +174,7 @@ func (a *App) Store() (*store.Store, error) {
 	// CREDIT_TEST_MAX_PAGES is test-only: it caps the store's size so tests
 	// can simulate a full disk (SQLITE_FULL) without root.
 	maxPages, _ := strconv.ParseInt(a.Getenv("CREDIT_TEST_MAX_PAGES"), 10, 64)
-	st, err := store.Open(a.ctx, a.DefaultDBPath(), store.Options{MaxPages: maxPages})
+	st, err := store.Open(a.ctx, a.DefaultDBPath(), store.Options{MaxPages: maxPages, MMapSize: a.mmap})
 	if err != nil {
 		return nil, err
 	}

@@ -80,6 +80,7 @@ every answer logged). Flags win over the config file. SIGTERM/SIGINT shut down g
 			if err := cfg.Check(); err != nil {
 				return err
 			}
+			app.mmap = serveMMap
 			st, err := app.Store()
 			if err != nil {
 				return err
@@ -153,6 +154,11 @@ var serveClock = func(app *App) clock.Clock { return app.Clock() }
 
 // runServe starts the listeners and serves until the context ends or a
 // SIGTERM/SIGINT arrives.
+// serveMMap is the served store's memory map (1 GiB): with many readers and
+// a commit per group of answers, mapped pages spare each reader re-reading
+// what another commit invalidated (docs/serve.md, 性能).
+const serveMMap = 1 << 30
+
 func runServe(app *App, cfg serve.Config) error {
 	st := app.store
 	ctx, stop := signal.NotifyContext(app.Ctx(), os.Interrupt, syscall.SIGTERM)

@@ -58,6 +58,12 @@ type Options struct {
 	// with SQLITE_FULL as on a full disk. Test-only: the CLI sets it from
 	// CREDIT_TEST_MAX_PAGES so tests can fill the "disk" without root.
 	MaxPages int64
+	// MMapSize maps up to this many bytes of the file for reads (0: none).
+	// Only the long-lived serve process sets it: its readers then keep the
+	// pages they share instead of re-reading them after every commit. A
+	// one-shot command gains nothing and would count the mapped pages in its
+	// resident memory.
+	MMapSize int64
 }
 
 // Migrations are the embedded schema steps, in order.
@@ -97,7 +103,7 @@ func migrations() []migration {
 // SchemaVersion is the schema version this binary writes.
 func SchemaVersion() int { return len(migrations()) }
 
-func dsn(path string, readOnly bool, maxPages int64) string {
+func dsn(path string, readOnly bool, maxPages, mmap int64) string {
 	q := url.Values{}
 	if maxPages > 0 {
 		q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", maxPages))
@@ -105,7 +111,9 @@ func dsn(path string, readOnly bool, maxPages int64) string {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
-	q.Add("_pragma", "mmap_size(1073741824)")
+	if mmap > 0 {
+		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmap))
+	}
 	q.Set("_txlock", "immediate")
 	if readOnly {
 		q.Set("mode", "ro")
@@ -146,7 +154,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, statErr
 	}
 	s.Warnings = append(s.Warnings, checkLocation(abs)...)
-	db, err := sql.Open("sqlite", dsn(abs, opt.ReadOnly, opt.MaxPages))
+	db, err := sql.Open("sqlite", dsn(abs, opt.ReadOnly, opt.MaxPages, opt.MMapSize))
 	if err != nil {
 		return nil, err
 	}
