@@ -231,7 +231,7 @@ Corrects the record with exactly the import's rules (same reason codes; exit 5 w
 the old revision, clears the flag and lists every user unit that received the old record.`,
 		examples: []string{
 			"credit objection correct 3 --set 罚款金额（万元）=1 --set 处罚内容=罚款10000元",
-			"credit objection correct 3 --set 备注= --format json   # 清空字段",
+			"credit objection correct 3 --set 备注= --format json   # 清空字段 / empty a field",
 		},
 		extra: []string{"set"},
 		flags: func(c *cobra.Command) {
