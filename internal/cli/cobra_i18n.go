@@ -8,6 +8,7 @@ package cli
 // commands, their errors) are replaced here, in one place.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -534,4 +535,20 @@ func cobraErr(c *cobra.Command, err error) error {
 		return u("参数 %s 不能同时使用", "the flags %s cannot be used together", dashed(set, "、"), dashed(set, ", "))
 	}
 	return &apperr.Error{Code: apperr.Usage, Zh: "用法错误：" + msg, En: "usage: " + msg, Err: err}
+}
+
+// CommandNames are the names of every command in the tree: words a Chinese
+// screen may show as the clerk types them (the TUI's language test).
+func CommandNames() map[string]bool {
+	app := &App{IO: IO{Getenv: func(string) string { return "" }}, ctx: context.Background()}
+	names := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		names[c.Name()] = true
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(newRoot(app))
+	return names
 }

@@ -7,7 +7,6 @@ package langcheck
 import (
 	"regexp"
 	"strings"
-	"unicode"
 )
 
 // Hit is one word in the wrong script.
@@ -21,7 +20,8 @@ type Hit struct {
 // Classes that need no list (handled in Check): command lines as typed
 // (an indented "credit …" up to a "# " comment), flag names (-o, --format), choices
 // (a|b|c), paths and file names (with / or an extension), URLs, HTTP header
-// names (X-Forwarded-For), texts in
+// names (X-Forwarded-For), machine codes with an underscore (due_soon,
+// check_digit), single letters (keys, metavariables), texts in
 // quotes (literals: a default value, the audit's stored "via ssh from"), and
 // words in capitals (metavariables FILE/ID/N, codes XZCF, abbreviations CSV,
 // SSH, HTTP, UTF-8, environment variables CREDIT_DB).
@@ -39,8 +39,17 @@ var ZhWords = words(
 	"kind_field act_date_field lights upward sha256",
 	// shells and tools whose commands the help quotes
 	"bash zsh fish powershell PowerShell source autoload compinit Out String Invoke Expression cut cron ssh keygen pub SQLite",
-	// keys of the terminal UI (tab, q, ctrl+c) and HTTP header words
-	"tab q j k g G ctrl c enter esc Authorization Bearer",
+	// the program's name (the TUI's title) and the terminal UI's key names
+	// (single letters are keys too: "n 新建", "a 办理")
+	"credit tab ctrl shift enter esc pgup pgdn home end space",
+	// HTTP header words
+	"Authorization Bearer",
+	// reject reason codes and field types shown beside their Chinese reason
+	// (the 原因代码 column of the reject report is a contract, docs/import.md);
+	// codes with an underscore (check_digit, date_invalid) need no list
+	"enum amount date code text required duplicate",
+	// encodings named with a file (csv utf-8, gbk)
+	"utf gbk gb18030",
 	// example logins and key files (data)
 	"alice bob zhangsan id_ed25519",
 )
@@ -72,6 +81,7 @@ var (
 	capsRe    = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 	asciiWord = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_]*`)
 	hanRun    = regexp.MustCompile(`\p{Han}+`)
+	machineID = regexp.MustCompile(`\b[a-z][a-z_]*:\d+\b`)
 )
 
 // commandPart is the part of a line that is a command as typed: an indented
@@ -90,31 +100,56 @@ func commandPart(l string) (cmd, rest string) {
 
 // Check returns the words of text in the wrong script for lang ("zh" or
 // "en"); allow adds words or terms (the command names of the tree, the data
-// on a screen).
+// on a screen). A word a narrow screen wrapped ("use" at a line's end, "r" at
+// the next one's start) is checked whole ("user").
 func Check(text, lang string, allow map[string]bool) []Hit {
 	var hits []Hit
-	for n, line := range strings.Split(text, "\n") {
-		_, l := commandPart(line)
-		if lang == "en" {
+	lines := strings.Split(text, "\n")
+	if lang == "en" {
+		for n, line := range lines {
+			_, l := commandPart(line)
 			for _, w := range hanRun.FindAllString(l, -1) {
 				if !EnTerms[w] && !allow[w] {
 					hits = append(hits, Hit{n + 1, w, line})
 				}
 			}
-			continue
+		}
+		return hits
+	}
+	ok := func(w string) bool {
+		return capsRe.MatchString(w) || len(w) == 1 || strings.Contains(strings.Trim(w, "_"), "_") || ZhWords[w] || allow[w]
+	}
+	words := make([][]string, len(lines))
+	for n, line := range lines {
+		_, l := commandPart(line)
+		// An id in its machine form (batch:4) is English however its word is
+		// allowed: people read 批次 4.
+		for _, at := range machineID.FindAllStringIndex(l, -1) {
+			if at[1] < len(l) && l[at[1]] == ':' {
+				continue // a stored format named in the help: name:2:sha256:…
+			}
+			hits = append(hits, Hit{n + 1, l[at[0]:at[1]], line})
 		}
 		l = quotedRe.ReplaceAllString(l, " ")
 		l = flagRe.ReplaceAllString(l, "$1 ")
 		l = choiceRe.ReplaceAllString(l, " ")
 		l = pathRe.ReplaceAllString(l, " ")
 		l = headerRe.ReplaceAllString(l, " ")
-		for _, w := range asciiWord.FindAllString(l, -1) {
-			if capsRe.MatchString(w) && len(w) > 1 || len(w) == 1 && unicode.IsUpper(rune(w[0])) {
+		words[n] = asciiWord.FindAllString(l, -1)
+	}
+	for n, ws := range words {
+		for i, w := range ws {
+			if ok(w) {
 				continue
 			}
-			if !ZhWords[w] && !allow[w] {
-				hits = append(hits, Hit{n + 1, w, line})
+			trimmed := strings.TrimRight(lines[n], " │┃|")
+			if i == len(ws)-1 && n+1 < len(words) && len(words[n+1]) > 0 && strings.HasSuffix(trimmed, w) && ok(w+words[n+1][0]) {
+				continue
 			}
+			if i == 0 && n > 0 && len(words[n-1]) > 0 && ok(words[n-1][len(words[n-1])-1]+w) {
+				continue
+			}
+			hits = append(hits, Hit{n + 1, w, lines[n]})
 		}
 	}
 	return hits
