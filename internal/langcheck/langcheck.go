@@ -21,7 +21,7 @@ type Hit struct {
 // (an indented "credit …" up to a "# " comment), flag names (-o, --format), choices
 // (a|b|c), paths and file names (with / or an extension), URLs, HTTP header
 // names (X-Forwarded-For), machine codes with an underscore (due_soon,
-// check_digit), single letters (keys, metavariables), texts in
+// check_digit), hashes in hex, single letters (keys, metavariables), texts in
 // quotes (literals: a default value, the audit's stored "via ssh from"), and
 // words in capitals (metavariables FILE/ID/N, codes XZCF, abbreviations CSV,
 // SSH, HTTP, UTF-8, environment variables CREDIT_DB).
@@ -81,6 +81,7 @@ var (
 	capsRe    = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
 	asciiWord = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_]*`)
 	hanRun    = regexp.MustCompile(`\p{Han}+`)
+	hexRe     = regexp.MustCompile(`\b[0-9a-f]{16,}\b`)
 	machineID = regexp.MustCompile(`\b[a-z][a-z_]*:\d+\b`)
 )
 
@@ -131,6 +132,7 @@ func Check(text, lang string, allow map[string]bool) []Hit {
 			hits = append(hits, Hit{n + 1, l[at[0]:at[1]], line})
 		}
 		l = quotedRe.ReplaceAllString(l, " ")
+		l = hexRe.ReplaceAllString(l, " ")
 		l = flagRe.ReplaceAllString(l, "$1 ")
 		l = choiceRe.ReplaceAllString(l, " ")
 		l = pathRe.ReplaceAllString(l, " ")
