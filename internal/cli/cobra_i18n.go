@@ -184,6 +184,31 @@ func word(key, lang string) string {
 	return helpWords[key][0]
 }
 
+// localizeCompletions picks the language of every command's Short and flag
+// usage when the shell asks for completions (cobra's hidden __complete
+// commands print them as the descriptions), before cobra reads them.
+func localizeCompletions(app *App, root *cobra.Command, args []string) {
+	if len(args) == 0 || !strings.HasPrefix(args[0], "__complete") {
+		return
+	}
+	lang := app.helpLang()
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Short = pickLine(c.Short, lang)
+		c.InitDefaultHelpFlag() // cobra adds it later with "help for NAME"
+		if f := c.Flags().Lookup("help"); f != nil {
+			f.Usage = fmt.Sprintf(word("helpfor", lang), c.Name())
+		}
+		pick := func(f *pflag.Flag) { f.Usage = pickLine(f.Usage, lang) }
+		c.LocalFlags().VisitAll(pick)
+		c.PersistentFlags().VisitAll(pick)
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+}
+
 // installHelp makes the tree's help, usage, help command, completion
 // command and flag errors speak the run's language.
 func installHelp(app *App, root *cobra.Command) {

@@ -126,3 +126,25 @@ func TestUsageErrorsInOneLanguage(t *testing.T) {
 		reportHits(t, what+" --lang en", "en", en.Err, allow)
 	}
 }
+
+// The shell's completions describe commands and flags in the run's language.
+func TestCompletionInOneLanguage(t *testing.T) {
+	h := newHarness(t)
+	_, names := commandTree()
+	zh := h.ok("__complete", "objection", "")
+	if !strings.Contains(zh.Out, "file\t受理异议申请（经办）\n") {
+		t.Errorf("zh completions:\n%s", zh.Out)
+	}
+	reportHits(t, "__complete objection", "zh", zh.Out, names)
+	zh = h.ok("__complete", "objection", "list", "--")
+	if !strings.Contains(zh.Out, "--overdue\t只列已超期\n") {
+		t.Errorf("zh flag completions:\n%s", zh.Out)
+	}
+	reportHits(t, "__complete objection list --", "zh", zh.Out, names)
+	h.env["CREDIT_LANG"] = "en"
+	en := h.ok("__complete", "objection", "")
+	if !strings.Contains(en.Out, "file\tfile an objection (clerk)\n") {
+		t.Errorf("en completions:\n%s", en.Out)
+	}
+	reportHits(t, "__complete objection", "en", en.Out, names)
+}

@@ -55,6 +55,7 @@ func Main(args []string, io IO) int {
 		}()
 	}
 	root := newRoot(app)
+	localizeCompletions(app, root, args)
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
