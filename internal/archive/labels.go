@@ -1,6 +1,10 @@
 package archive
 
-import "credit/internal/catalog"
+import (
+	"strings"
+
+	"credit/internal/catalog"
+)
 
 func pick(lang, zh, en string) string {
 	if lang == "en" {
@@ -72,6 +76,24 @@ func ProcedureLabel(p, lang string) string {
 		return pick(lang, "信用修复", "repair")
 	}
 	return p
+}
+
+// RefLabel says what a revision's ref ("batch:4", "objection:3", the
+// machine form kept in the store and JSON) is, for people: 批次 4, 异议 3.
+func RefLabel(ref, lang string) string {
+	kind, n, ok := strings.Cut(ref, ":")
+	if !ok {
+		return ref
+	}
+	switch kind {
+	case "batch":
+		return pick(lang, "批次 ", "batch ") + n
+	case "objection":
+		return pick(lang, "异议 ", "objection ") + n
+	case "repair":
+		return pick(lang, "修复 ", "repair ") + n
+	}
+	return ref
 }
 
 // CategoryLabel names a record's category (基本信息, 正面信息…).

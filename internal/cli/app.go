@@ -54,7 +54,8 @@ func Stdio() IO { return IO{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv
 // App holds one run's global flags and lazily opened store.
 type App struct {
 	IO
-	ctx context.Context
+	ctx  context.Context
+	args []string // the command line, for --lang before cobra parses it
 
 	// global flags
 	DBPath    string
@@ -343,23 +344,23 @@ func usageErr(err error) error {
 	if errors.As(err, &e) {
 		return err
 	}
-	return &apperr.Error{Code: apperr.Usage, Zh: "用法错误：" + err.Error(), En: "usage: " + err.Error(), Err: err}
+	return cobraErr(nil, err)
 }
 
 // Args wrappers that turn cobra's argument errors into usage errors.
 func exactArgs(n int) cobra.PositionalArgs {
-	return func(c *cobra.Command, args []string) error { return usageErr(cobra.ExactArgs(n)(c, args)) }
+	return func(c *cobra.Command, args []string) error { return cobraErr(c, cobra.ExactArgs(n)(c, args)) }
 }
 
 func minArgs(n int) cobra.PositionalArgs {
-	return func(c *cobra.Command, args []string) error { return usageErr(cobra.MinimumNArgs(n)(c, args)) }
+	return func(c *cobra.Command, args []string) error { return cobraErr(c, cobra.MinimumNArgs(n)(c, args)) }
 }
 
 func rangeArgs(lo, hi int) cobra.PositionalArgs {
-	return func(c *cobra.Command, args []string) error { return usageErr(cobra.RangeArgs(lo, hi)(c, args)) }
+	return func(c *cobra.Command, args []string) error { return cobraErr(c, cobra.RangeArgs(lo, hi)(c, args)) }
 }
 
-func noArgs(c *cobra.Command, args []string) error { return usageErr(cobra.NoArgs(c, args)) }
+func noArgs(c *cobra.Command, args []string) error { return cobraErr(c, cobra.NoArgs(c, args)) }
 
 // parseDateFlag reads a YYYY-MM-DD flag value; empty gives def.
 func parseDateFlag(name, v string, def civil.Date) (civil.Date, error) {

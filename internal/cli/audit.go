@@ -82,7 +82,10 @@ Every write appends an entry chained by SHA-256 to the one before; details hold 
 		Short: "校验整条审计链（失败退出码 6）/ check the whole chain (exit 6 when broken)",
 		Args:  noArgs,
 		Long: `逐条重算哈希链，指出第一条被修改、删除或重排的记录，失败时退出码为 6。
-加 --anchor SEQ:HASH（此前 credit audit anchor 的输出，保存在数据库之外）还能发现被截断或整体改写的日志。`,
+加 --anchor SEQ:HASH（此前 credit audit anchor 的输出，保存在数据库之外）还能发现被截断或整体改写的日志。
+
+Recomputes the hash chain entry by entry and names the first entry changed, deleted or reordered (exit 6).
+With --anchor SEQ:HASH (an earlier credit audit anchor, kept outside the store) it also finds a log cut short or rewritten whole.`,
 		Example: example("credit audit verify", "credit audit verify --anchor 1234:9f2c…"),
 		RunE: func(c *cobra.Command, _ []string) error {
 			var anchor *audit.Anchor

@@ -85,6 +85,6 @@ With --verify, checks a backup's integrity and audit chain (exit 6 when broken).
 		},
 	}
 	c.Flags().BoolVar(&verify, "verify", false, "校验备份文件 / check a backup file")
-	c.Flags().StringVar(&anchorText, "anchor", "", "与 --verify 同用：外部保存的链头 SEQ:HASH")
+	c.Flags().StringVar(&anchorText, "anchor", "", "与 --verify 同用：外部保存的链头 SEQ:HASH / with --verify: the chain head SEQ:HASH kept outside")
 	return c
 }

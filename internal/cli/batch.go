@@ -59,7 +59,7 @@ func newBatchCmd(app *App) *cobra.Command {
 	}
 	list.Flags().StringVar(&f.Provider, "provider", "", "提供单位 / provider")
 	list.Flags().StringVar(&f.Item, "item", "", "信息项 / item")
-	list.Flags().StringVar(&f.State, "state", "", "状态 staging|published|discarded")
+	list.Flags().StringVar(&f.State, "state", "", "状态 staging|published|discarded / state")
 	list.Flags().IntVar(&f.Limit, "limit", 50, "最多条数（0 不限）/ at most this many")
 
 	show := &cobra.Command{
@@ -109,7 +109,7 @@ A batch's rejected rows; they hold the provider's cells as typed (persons' names
 		Args: exactArgs(1),
 		Example: example(
 			"credit batch rejects 12",
-			"credit batch rejects 12 -o 拒收_12.csv   # 原列 + 错误字段 + 错误原因，UTF-8 带 BOM",
+			"credit batch rejects 12 -o 拒收_12.csv   # 原列 + 错误字段 + 错误原因，UTF-8 带 BOM / the columns plus the error field and reason, UTF-8 with BOM",
 		),
 		RunE: func(c *cobra.Command, args []string) error {
 			b, err := loadBatch(app, args[0])

@@ -130,8 +130,8 @@ func newCalendarAddCmd(app *App) *cobra.Command {
 The N-th working day strictly after DATE (DATE never counts); a negative N counts back; N = 0 gives DATE.
 A result that rests on provisional data says so on stderr, and in the provisional field of --format json.`,
 		Example: example(
-			"credit calendar add 2024-09-27 10               # 2024-10-16（跨国庆）",
-			"credit calendar add 2024-10-16 -10              # 2024-09-27（向前数）",
+			"credit calendar add 2024-09-27 10               # 2024-10-16（跨国庆）/ 2024-10-16 (across National Day)",
+			"credit calendar add 2024-10-16 -10              # 2024-09-27（向前数）/ 2024-09-27 (counting back)",
 			"credit calendar add 2025-09-26 5 --format json  # {\"date\": \"2025-10-10\", \"provisional\": false}",
 		),
 		// Arguments are checked in RunE, after flags written behind them are read.
@@ -243,7 +243,7 @@ func newCalendarBetweenCmd(app *App) *cobra.Command {
 
 The working days in (A, B]: A excluded, B included; negative when B is earlier (minus those in [B, A)).`,
 		Example: example(
-			"credit calendar between 2025-12-31 2026-01-05   # 2（2026-01-04 周日调休上班）",
+			"credit calendar between 2025-12-31 2026-01-05   # 2（2026-01-04 周日调休上班）/ 2 (Sunday 2026-01-04 is a working day)",
 			"credit calendar between 2024-09-27 2024-10-16 --format json",
 		),
 		Args: exactArgs(2),

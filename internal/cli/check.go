@@ -147,7 +147,7 @@ FILE 是 CSV/XLSX/JSON Lines 文件，含一列统一社会信用代码或身份
 事项（--matter）：` + strings.Join(sanction.Matters, "、") + `
 
 For each subject: its valid list entries, its valid serious records (with where they come from,
-including 第二十九条) and the measures that apply for the matter. Logged as queries of the unit.
+including article 29) and the measures that apply for the matter. Logged as queries of the unit.
 Exit 0 with or without hits.`,
 		Example: example(
 			"credit check 91350100M000100Y43 --matter 政府采购 --unit 113206000140000015",

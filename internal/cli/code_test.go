@@ -176,8 +176,14 @@ func TestCodeCheckUsage(t *testing.T) {
 	if _, errOut, code := runCodeMain(t, "", "code", "check"); code != 2 {
 		t.Errorf("no codes: exit %d, want 2 (%s)", code, errOut)
 	}
+	// The help is in one language (issue 19): the example's comment in
+	// Chinese, and in English with --lang en.
 	out, _, code := runCodeMain(t, "", "code", "check", "--help")
-	if code != 0 || !strings.Contains(out, "credit code check 91350100M000100Y43") || !strings.Contains(out, "check a USCC") {
+	if code != 0 || !strings.Contains(out, "credit code check 91350100M000100Y43") || !strings.Contains(out, "# 校验统一社会信用代码") || strings.Contains(out, "check a USCC") {
 		t.Errorf("help: exit %d\n%s", code, out)
+	}
+	out, _, code = runCodeMain(t, "", "code", "check", "--help", "--lang", "en")
+	if code != 0 || !strings.Contains(out, "credit code check 91350100M000100Y43") || !strings.Contains(out, "check a USCC") {
+		t.Errorf("help --lang en: exit %d\n%s", code, out)
 	}
 }

@@ -41,7 +41,7 @@ Creates the store (or upgrades it to this binary's schema). On a new store the i
 user becomes administrator and the default catalog is applied (unless --empty).
 Running it again changes nothing.`,
 		Example: example(
-			"credit init                       # 默认位置 $XDG_DATA_HOME/credit/credit.db",
+			"credit init                       # 默认位置 $XDG_DATA_HOME/credit/credit.db / the default place",
 			"credit --db /srv/credit/credit.db init",
 			"CREDIT_DB=./demo.db credit init --empty   # 不带默认目录 / without the default catalog",
 		),

@@ -129,9 +129,9 @@ it applies to and its basis. The list in use is the one an administrator applied
 					continue
 				}
 				out = append(out, toMeasureJSON(m, app.Lang))
-				conf := app.T("未核实（"+m.Confidence+"）", "unconfirmed ("+m.Confidence+")")
+				conf := app.T("未核实（可信度"+confidenceLabel(m.Confidence, "zh")+"）", "unconfirmed ("+m.Confidence+")")
 				if m.Confirmed() {
-					conf = app.T("可信度 high（草稿）", "high (draft)")
+					conf = app.T("可信度高（草稿）", "high (draft)")
 				}
 				t.Rows = append(t.Rows, []string{m.Code, m.Kind().Label(app.Lang), m.Category.Label(app.Lang), m.Name, listsLabel(m, app.Lang),
 					strings.Join(m.Matters, app.T("、", ", ")), conf})
@@ -161,10 +161,10 @@ it applies to and its basis. The list in use is the one an administrator applied
 				return apperr.Newf(apperr.Usage, "没有措施 %q（可用：%s）", "no measure %q (known: %s)", args[0], strings.Join(l.Codes(), ", "))
 			}
 			unconf := m.Unconfirmed(app.Lang)
-			status := app.T("可信度 high，依据有来源；但整份清单仍是草稿，须对照 "+l.CheckAgainst+" 核对",
+			status := app.T("可信度高，依据有来源；但整份清单仍是草稿，须对照 "+l.CheckAgainst+" 核对",
 				"confidence high with sourced basis; the whole list is still a draft to check against "+l.CheckAgainst)
 			if !l.IsDraft() {
-				status = app.T("可信度 high，依据有来源", "confidence high with sourced basis")
+				status = app.T("可信度高，依据有来源", "confidence high with sourced basis")
 			}
 			if len(unconf) > 0 {
 				status = app.T("未核实：", "NOT CONFIRMED: ") + strings.Join(unconf, app.T("；", "; "))
@@ -176,13 +176,13 @@ it applies to and its basis. The list in use is the one an administrator applied
 					{app.T("代码", "Code"), m.Code},
 					{app.T("名称", "Name"), m.Name},
 					{app.T("奖惩", "Kind"), m.Kind().Label(app.Lang)},
-					{app.T("类别", "Category"), m.Category.Label(app.Lang) + " (" + string(m.Category) + ")"},
+					{app.T("类别", "Category"), app.T(m.Category.Label(app.Lang), m.Category.Label(app.Lang)+" ("+string(m.Category)+")")},
 					{app.T("针对", "Answers"), listsLabel(m, app.Lang)},
 					{app.T("适用事项", "Matters"), strings.Join(m.Matters, app.T("、", ", "))},
 					{app.T("惩戒/激励对象（草稿）", "Targets (draft)"), m.Targets},
 					{app.T("依据", "Basis"), m.Basis},
 					{app.T("实施部门", "Departments"), m.Departments},
-					{app.T("可信度", "Confidence"), m.Confidence},
+					{app.T("可信度", "Confidence"), confidenceLabel(m.Confidence, app.Lang)},
 					{app.T("来源", "Source"), m.Source},
 					{app.T("核实情况", "Status"), status},
 					{app.T("清单", "List"), draftNotice(app, l, v)},
@@ -377,4 +377,14 @@ func writeNewFile(path string, data []byte, force bool) error {
 		return apperr.Wrap(err, apperr.Internal, "无法写入 "+path, "cannot write "+path)
 	}
 	return nil
+}
+
+// confidenceLabel names a measure's confidence (high, medium, low in the
+// measures file and JSON) for people.
+func confidenceLabel(c, lang string) string {
+	zh := map[string]string{"high": "高", "medium": "中", "low": "低"}[c]
+	if lang == "en" || zh == "" {
+		return c
+	}
+	return zh
 }

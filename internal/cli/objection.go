@@ -233,7 +233,7 @@ Corrects the record with exactly the import's rules (same reason codes; exit 5 w
 the old revision, clears the flag and lists every user unit that received the old record.`,
 		examples: []string{
 			"credit objection correct 3 --set 罚款金额（万元）=1 --set 处罚内容=罚款10000元",
-			"credit objection correct 3 --set 备注= --format json   # 清空字段",
+			"credit objection correct 3 --set 备注= --format json   # 清空字段 / empty a field",
 		},
 		extra: []string{"set"},
 		flags: func(c *cobra.Command) {
@@ -436,9 +436,9 @@ func printObjection(app *App, v *objection.View) error {
 		add(app.T("当前期限", "Due"), fmt.Sprintf("%s %s（%s %s）", cells[1], cells[0], app.T("剩余工作日", "days left"), cells[2]))
 	}
 	add(app.T("队列状态", "Status"), cells[3])
-	add(app.T("核实结果", "Finding"), v.Finding)
-	add(app.T("审核决定", "Decision"), v.Decision)
-	add(app.T("申诉", "Appeal"), v.Appeal)
+	add(app.T("核实结果", "Finding"), objection.OutcomeLabel(v.Finding, app.Lang))
+	add(app.T("审核决定", "Decision"), objection.OutcomeLabel(v.Decision, app.Lang))
+	add(app.T("申诉", "Appeal"), objection.OutcomeLabel(v.Appeal, app.Lang))
 	add(app.T("说明", "Notice"), v.Notice)
 	if err := app.Print(kv); err != nil {
 		return err

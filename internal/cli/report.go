@@ -45,14 +45,25 @@ func newReportCmd(app *App) *cobra.Command {
   collection  公共信用信息归集和应用情况报告（第五条、第十七条、第四十条）：各信息提供单位各信息项的
               批次、行数、拒收率、及时性、迟报红黑名单、异议成立数和红/黄/绿灯；各信息使用单位的查询、审查和案例
 
--o FILE 按扩展名写 .xlsx（每部分一个工作表）、.csv、.md 或 .json；不给 -o 时按 --format 打印。`,
+-o FILE 按扩展名写 .xlsx（每部分一个工作表）、.csv、.md 或 .json；不给 -o 时按 --format 打印。
+
+Monthly reports:
+  sanctions   the joint reward and sanction cases of the month (article 28): totals by unit, kind and measure, then each case
+  collection  the collection and use report (articles 5, 17 and 40): per provider and item the batches, rows, reject rate,
+              timeliness, late list entries, upheld objections and the red/yellow/green light; per user unit the queries,
+              checks and cases
+
+-o FILE writes by extension: .xlsx (a sheet per part), .csv, .md or .json; without -o, prints per --format.`,
 	}
 	var month, out string
 	sanctions := &cobra.Command{
 		Use:   "sanctions --month YYYY-MM [-o FILE.xlsx|.csv|.md|.json]",
 		Short: "联合奖惩案例月报 / the monthly joint reward and sanction case report",
 		Long: `实施日期在该月的全部案例：“汇总”按实施单位、奖惩类型和措施计数，“明细”逐条列出（中文表头）。
-当月没有案例时，两部分照常输出并写明没有案例。`,
+当月没有案例时，两部分照常输出并写明没有案例。
+
+Every case whose date falls in the month: the totals (汇总) by unit, kind and measure, then the cases one by one (明细),
+with Chinese headers. A month without cases still gives both parts, saying there are none.`,
 		Example: example(
 			"credit report sanctions --month 2025-12 -o 联合奖惩案例_202512.xlsx",
 			"credit report sanctions --month 2025-12 --format json",
@@ -99,7 +110,17 @@ func newReportCmd(app *App) *cobra.Command {
   变更时报送的不计），截至日超过应报日期的天数即逾期天数（从未报送的从登记该信息项之日起算）；
   本月报送的迟报红黑名单（第十七条：认定后次月底之后报送）；本月成立的异议；
   考核灯：拒收率或天数（逾期天数与迟报名单天数取大者）达到政策 lights 的红灯阈值为红灯，达到黄灯阈值为黄灯，否则绿灯。
-- 信息使用单位：查询次数（查询日志）、信用审查次数、批量导出次数、联合奖惩案例数。`,
+- 信息使用单位：查询次数（查询日志）、信用审查次数、批量导出次数、联合奖惩案例数。
+
+As of the month's last day (or today, if earlier):
+- per provider and item: the batches published in the month, rows, new/revised/duplicate/rejected rows and the reject rate;
+  timeliness: the date the next batch was due after the last one, by the item's update cycle (daily: next day; weekly:
+  7 days later; monthly: end of next month; quarterly: end of next quarter; yearly: end of next year; on-change items
+  are not counted), and the days past it (an item never supplied counts from the day it was registered); the list
+  entries supplied late this month (article 17: after the end of the month following the determination); the
+  objections upheld this month; the light: red when the reject rate or the days late (the larger of overdue and late
+  list days) reach the policy's lights red threshold, yellow at its yellow threshold, else green.
+- per user unit: queries (the query log), credit checks, bulk exports and joint reward/sanction cases.`,
 		Example: example(
 			"credit report collection --month 2025-12 -o 归集和应用情况_202512.xlsx",
 			"credit report collection --month 2025-12 --format json",

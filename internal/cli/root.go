@@ -32,7 +32,7 @@ func Main(args []string, io IO) int {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	app := &App{IO: io, ctx: ctx}
+	app := &App{IO: io, ctx: ctx, args: args}
 	defer app.close()
 	if io.Getenv("CREDIT_TRACE_LOCK_WAIT") != "" {
 		// How long each write waited for the lock, on stderr (SPEC §6: a
@@ -64,6 +64,7 @@ func Main(args []string, io IO) int {
 		defer diskfault.Set(0)
 	}
 	root := newRoot(app)
+	localizeCompletions(app, root, args)
 	root.SetArgs(args)
 	root.SetIn(io.In)
 	root.SetOut(io.Out)
@@ -73,10 +74,10 @@ func Main(args []string, io IO) int {
 		// cobra checks required flags after this hook; check them here so a
 		// missing one is a usage error (exit 2), not an internal one.
 		if err := c.ValidateRequiredFlags(); err != nil {
-			return usageErr(err)
+			return cobraErr(c, err)
 		}
 		if err := c.ValidateFlagGroups(); err != nil {
-			return usageErr(err)
+			return cobraErr(c, err)
 		}
 		ran = true
 		if err := remoteGuard(app, c, args); err != nil {
@@ -94,10 +95,7 @@ func Main(args []string, io IO) int {
 	if !ran {
 		err = usageErr(err)
 	}
-	lang := app.Lang
-	if lang == "" {
-		lang = io.Getenv("CREDIT_LANG")
-	}
+	lang := app.helpLang()
 	code := apperr.CodeOf(err)
 	if msg := apperr.MessageOf(err, lang); msg != "" {
 		fmt.Fprintln(io.Err, "credit: "+msg)
@@ -136,19 +134,20 @@ func newRoot(app *App) *cobra.Command {
 		Long: `credit 是公共信用信息工作机构的业务工具：维护公共信用信息目录与政策，归集信息提供单位报送的文件，
 按公开范围查询信用档案，办理异议与信用修复，维护红黑名单，开展信用审查，记录联合奖惩案例并导出月报。
 
+退出码：0 成功；1 错误；2 用法错误；3 部分行被拒；4 整个输入被拒；5 规则不允许；6 完整性校验失败。
+
 credit keeps the public credit catalog and policy, imports provider files, looks up subject archives
 within a disclosure scope, works the objection and repair queues, keeps red/black lists, runs credit
 checks, records joint reward/sanction cases and exports the monthly reports.
 
-退出码 / exit codes: 0 成功 success; 1 错误 error; 2 用法 usage; 3 部分行被拒 some rows rejected;
-4 整个输入被拒 input refused whole; 5 规则不允许 refused by a rule; 6 完整性校验失败 integrity check failed.`,
+exit codes: 0 success; 1 error; 2 usage; 3 some rows rejected; 4 input refused whole; 5 refused by a rule;
+6 integrity check failed.`,
 		Example: `  credit init                          # 建库（已存在则升级）/ create or upgrade the store
   credit code check 91350100M000100Y43 # 校验代码 / check a code
   credit calendar add 2024-09-27 10    # 10 个工作日后 / 10 working days later`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 	}
-	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageErr(err) })
 	pf := root.PersistentFlags()
 	pf.StringVar(&app.DBPath, "db", "", "数据库文件（环境变量 CREDIT_DB；默认 $XDG_DATA_HOME/credit/credit.db）/ store file")
 	pf.StringVar(&app.Format, "format", "table", "标准输出格式 table|json|csv|md / stdout format")
@@ -162,6 +161,7 @@ checks, records joint reward/sanction cases and exports the monthly reports.
 	}
 	root.AddCommand(newVersionCmd(app))
 	root.CompletionOptions.HiddenDefaultCmd = false
+	installHelp(app, root)
 	guardGroups(root)
 	foldNumberFlags(root)
 	return root

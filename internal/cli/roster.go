@@ -145,7 +145,7 @@ Article 29: a black-list entry of a 法人 is recorded against the persons the d
 	f.StringVar(&determined, "determined", "", "认定日期 YYYY-MM-DD / determination date")
 	f.StringVar(&validUntil, "valid-until", "", "有效期至（含当日）/ last valid day")
 	f.StringVar(&reported, "reported", "", "报送日期（默认今天）/ date reported to the office (default today)")
-	f.StringVar(&subjectType, "subject-type", "", "组织类型：法人 或 非法人组织 / 法人 or 非法人组织")
+	f.StringVar(&subjectType, "subject-type", "", "组织类型：法人 或 非法人组织 / organisation type: 法人 or 非法人组织")
 	f.StringVar(&legalRep, "legal-rep", "", "负有责任的法定代表人身份证号码（第二十九条）/ the responsible legal representative's ID number")
 	f.StringVar(&principal, "principal", "", "负有责任的主要负责人身份证号码，多个以 ; 分隔 / responsible principals' ID numbers")
 	f.StringVar(&direct, "direct", "", "其他直接责任人身份证号码，多个以 ; 分隔 / directly responsible persons' ID numbers")

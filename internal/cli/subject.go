@@ -569,7 +569,7 @@ under which procedure and reference. Office staff only; the look is logged.`,
 					rec += "（" + archive.LinkLabel(r.LinkedAs, app.Lang) + "）"
 				}
 				for _, v := range r.Revisions {
-					head := []string{rec, fmt.Sprint(v.Rev), archive.ProcedureLabel(v.Procedure, app.Lang), localTime(v.At), v.Operator, v.Ref}
+					head := []string{rec, fmt.Sprint(v.Rev), archive.ProcedureLabel(v.Procedure, app.Lang), localTime(v.At), v.Operator, archive.RefLabel(v.Ref, app.Lang)}
 					if v.Rev == 1 || len(v.Changes) == 0 {
 						note := app.T("（内容未变）", "(no change in content)")
 						if v.Rev == 1 {

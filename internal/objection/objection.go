@@ -191,6 +191,23 @@ func GroundLabel(code string) string {
 	return code
 }
 
+// OutcomeLabel names a finding, decision or appeal outcome (the machine
+// values accurate, inaccurate, upheld, rejected kept in the store and JSON)
+// for people.
+func OutcomeLabel(v, lang string) string {
+	labels := map[string][2]string{
+		Accurate: {"无误", "accurate"}, Inaccurate: {"有误", "inaccurate"},
+		"upheld": {"异议成立", "upheld"}, "rejected": {"驳回", "rejected"},
+	}
+	if l, ok := labels[v]; ok {
+		if lang == "en" {
+			return l[1]
+		}
+		return l[0]
+	}
+	return v
+}
+
 func checkGround(g string) error {
 	for _, x := range Grounds {
 		if x.Code == g {

@@ -578,7 +578,7 @@ func (a *archiveScreen) recordLines(m *Model, w int) []string {
 	}
 	var rows [][]string
 	for _, v := range a.history.Revisions {
-		head := []string{strconv.Itoa(v.Rev), archive.ProcedureLabel(v.Procedure, "zh"), localTime(v.At), v.Operator, v.Ref}
+		head := []string{strconv.Itoa(v.Rev), archive.ProcedureLabel(v.Procedure, m.svc.Lang), localTime(v.At), v.Operator, archive.RefLabel(v.Ref, m.svc.Lang)}
 		if v.Rev == 1 || len(v.Changes) == 0 {
 			note := "（内容未变）"
 			if v.Rev == 1 {

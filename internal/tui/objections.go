@@ -150,7 +150,7 @@ func fileObjection(m *Model, record string) *action {
 			input("联系方式（可空）", &contact),
 			input("证明材料（可空）", &evidence),
 			input("异议内容（可空）", &detail),
-			huh.NewSelect[string]().Title("受理渠道").Options(huh.NewOption("本机构（office）", "office"), huh.NewOption("信息提供单位（provider）", "provider")).Value(&via),
+			huh.NewSelect[string]().Title("受理渠道").Options(huh.NewOption("本机构", "office"), huh.NewOption("信息提供单位", "provider")).Value(&via),
 			input("收到日期", &received).Validate(dateField(true)),
 		))
 	}
