@@ -39,6 +39,9 @@ var ZhWords = words(
 	"kind_field act_date_field lights upward sha256",
 	// shells and tools whose commands the help quotes
 	"bash zsh fish powershell PowerShell source autoload compinit Out String Invoke Expression cut cron ssh keygen pub SQLite",
+	// the spreadsheet programs departments write their files with (import help
+	// says rows as Excel numbers them, and which programs write .xls)
+	"Excel WPS",
 	// the program's name (the TUI's title) and the terminal UI's key names
 	// (single letters are keys too: "n 新建", "a 办理")
 	"credit tab ctrl shift enter esc pgup pgdn home end space",
