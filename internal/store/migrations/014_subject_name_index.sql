@@ -1,0 +1,32 @@
+-- 014: a trigram index of subject names (issue 17: a public name search over
+-- 1,000,000 subjects within 100 ms). Name search matches substrings of the
+-- normalised name (name_key LIKE '%…%'), which no B-tree index serves; the
+-- FTS5 trigram tokenizer indexes every three-character run of each name_key,
+-- so a search text of three characters or more finds its candidates from the
+-- index instead of reading every subject. The search still tests
+-- name_key LIKE on each candidate, so the matches are exactly those of the
+-- scan; shorter texts (one or two characters) still scan.
+--
+-- External content: the index keeps no copy of the names (it reads them from
+-- subjects by id) and the triggers keep it in step with every write to
+-- subjects — an import's new subject, a name learnt later, the retention
+-- purge blanking a person, a discarded staging batch's subjects removed.
+-- Every subject has its (possibly empty) entry, so that the index and the
+-- table hold the same rows (FTS5's integrity-check compares them).
+-- Cost: each new subject writes about one index entry per character of its
+-- name (a 15-character name: 13 trigrams).
+CREATE VIRTUAL TABLE subject_names USING fts5(name_key, content='subjects', content_rowid='id', tokenize='trigram');
+
+CREATE TRIGGER subject_names_ai AFTER INSERT ON subjects BEGIN
+  INSERT INTO subject_names(rowid, name_key) VALUES (new.id, new.name_key);
+END;
+CREATE TRIGGER subject_names_ad AFTER DELETE ON subjects BEGIN
+  INSERT INTO subject_names(subject_names, rowid, name_key) VALUES ('delete', old.id, old.name_key);
+END;
+CREATE TRIGGER subject_names_au AFTER UPDATE OF name_key ON subjects WHEN old.name_key IS NOT new.name_key BEGIN
+  INSERT INTO subject_names(subject_names, rowid, name_key) VALUES ('delete', old.id, old.name_key);
+  INSERT INTO subject_names(rowid, name_key) VALUES (new.id, new.name_key);
+END;
+
+-- Existing stores: index the names already on file.
+INSERT INTO subject_names(subject_names) VALUES ('rebuild');
