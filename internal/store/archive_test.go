@@ -474,16 +474,38 @@ func TestArchiveSearchTrigramIndex(t *testing.T) {
 	check("BC科", "ABC科技/2")
 	exec("UPDATE subjects SET name = '', name_key = '' WHERE id = ?", f.wangMin)
 	check("王伟民")
-	exec("INSERT INTO subjects(code, kind, name, name_key, created_at) VALUES ('91320600MA1XXXXX0X', 'organisation', '王伟民商行', '王伟民商行', '')")
+	// A subject created by ResolveSubjects is indexed, and taken out when
+	// removed (as a discarded batch's subjects are).
+	if err := f.st.Write(f.ctx, Actor{Operator: "alice", Today: civil.MustParse("2025-12-01"), Now: time.Now}, func(tx *Tx) error {
+		_, err := tx.ResolveSubjects(f.batch2, []SubjectIn{{Code: "91320600MA1XXXXX0X", Kind: "organisation", Name: "王伟民商行", NameKey: "王伟民商行"},
+			{Code: "91350100M000100Y43", Kind: "organisation", Name: "甲公司", NameKey: "甲公司"}}) // stored already: indexed once
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	exec("INSERT INTO subject_names(subject_names, rank) VALUES ('integrity-check', 1)")
+	if n := len(search("王伟民商")); n != 0 { // batch2's subjects are on file only with a record
+		t.Fatalf("王伟民商 found %d subjects without a published record", n)
+	}
+	var n int
+	if err := f.st.DB.QueryRowContext(f.ctx, "SELECT count(*) FROM subject_names WHERE subject_names MATCH '\"王伟民商\"'").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the new subject is not in the index: %d, %v", n, err)
+	}
 	exec("DELETE FROM subjects WHERE code = '91320600MA1XXXXX0X'")
-	check("王伟民")
+	if err := f.st.DB.QueryRowContext(f.ctx, "SELECT count(*) FROM subject_names WHERE subject_names MATCH '\"王伟民商\"'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("a removed subject is still in the index: %d, %v", n, err)
+	}
+	// A row written outside ResolveSubjects (no index entry) can be removed
+	// without harming the index.
+	exec("INSERT INTO subjects(code, kind, name, name_key, created_at) VALUES ('91320600MA1YYYYY0X', 'organisation', '戊公司', '戊公司', '')")
+	exec("DELETE FROM subjects WHERE code = '91320600MA1YYYYY0X'")
 	exec("INSERT INTO subject_names(subject_names, rank) VALUES ('integrity-check', 1)")
 }
 
 // Migration 014 indexes the names of a store made before it.
 func TestSubjectNameIndexMigration(t *testing.T) {
 	f := newArchiveFixture(t)
-	for _, q := range []string{"DROP TRIGGER subject_names_ai", "DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au",
+	for _, q := range []string{"DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au",
 		"DROP TABLE subject_names", "PRAGMA user_version = 13"} {
 		if _, err := f.st.DB.ExecContext(f.ctx, q); err != nil {
 			t.Fatal(err)
