@@ -474,6 +474,14 @@ func TestArchiveSearchTrigramIndex(t *testing.T) {
 	check("BC科", "ABC科技/2")
 	exec("UPDATE subjects SET name = '', name_key = '' WHERE id = ?", f.wangMin)
 	check("王伟民")
+	// 第八条: the blanked name's entry is gone from the index's stored
+	// segments, not merely marked deleted (FTS5 secure-delete), so no copy
+	// of a purged person's name stays in the file. 王伟民 is itself one
+	// trigram; no other name holds it.
+	var left int
+	if err := f.st.DB.QueryRowContext(f.ctx, "SELECT count(*) FROM subject_names_data WHERE instr(block, CAST('王伟民' AS BLOB)) > 0").Scan(&left); err != nil || left != 0 {
+		t.Fatalf("the blanked name is still in %d index blocks (%v)", left, err)
+	}
 	// A subject created by ResolveSubjects is indexed, and taken out when
 	// removed (as a discarded batch's subjects are).
 	if err := f.st.Write(f.ctx, Actor{Operator: "alice", Today: civil.MustParse("2025-12-01"), Now: time.Now}, func(tx *Tx) error {

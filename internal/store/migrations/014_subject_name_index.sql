@@ -23,6 +23,12 @@
 -- Cost: each new subject writes about one index entry per character of its
 -- name (a 15-character name: 13 trigrams).
 CREATE VIRTUAL TABLE subject_names USING fts5(name_key, content='subjects', content_rowid='id', tokenize='trigram');
+-- 第八条 (retention purge): a delete must take the name's entries out of the
+-- index's segments at once. By default FTS5 only records a delete marker and
+-- keeps the old entries until a merge, so a purged person's name (a
+-- three-character name is one trigram: the whole name) would stay in the
+-- file, past secure_delete and VACUUM, which copy the segments as they are.
+INSERT INTO subject_names(subject_names, rank) VALUES ('secure-delete', 1);
 
 CREATE TRIGGER subject_names_ad AFTER DELETE ON subjects
   WHEN EXISTS (SELECT 1 FROM subject_names_docsize WHERE id = old.id) BEGIN
