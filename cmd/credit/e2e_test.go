@@ -327,9 +327,12 @@ func (s *e2eStore) batchList() []listedBatch {
 // import of the same file discards the crashed batch (audited), stores the
 // file completely, and each natural key once.
 func TestImportKilledMidFileLeavesNothingPublished(t *testing.T) {
+	// killRows and killAfter: 60,000 rows, killed after 4,000 staged (two
+	// chunks), in make test; 100,000 and 10,000 in make test-long
+	// (e2e_size_*_test.go).
 	const (
-		rows      = 100_000 // about 5 s of import on 2 cores
-		killAfter = 10_000  // staged records (five chunks) before the kill: well inside the file
+		rows      = killRows
+		killAfter = killStaged
 	)
 	s := newE2EStore(t)
 	file := filepath.Join(s.dir, "xzcf.csv")

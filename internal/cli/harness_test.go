@@ -2,8 +2,11 @@ package cli
 
 import (
 	"bytes"
+	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -31,13 +34,75 @@ func newHarness(t *testing.T) *harness {
 }
 
 // initStore runs credit init (as alice, who becomes admin) with extra args.
+// Run as alice with no environment, the result is always the same store,
+// so it is made once per package and args (by credit init, in
+// templateStore) and copied: running init and its migrations with their
+// fsyncs for each of the package's tests was a large share of make test
+// (issue 17).
 func (h *harness) initStore(args ...string) *harness {
 	h.t.Helper()
+	if h.login == "alice" && len(h.env) == 0 && !h.tty {
+		if tpl := templateStore(h.t, args); tpl != "" {
+			data, err := os.ReadFile(tpl)
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			if err := os.WriteFile(h.db, data, 0o660); err != nil {
+				h.t.Fatal(err)
+			}
+			if err := os.Chmod(h.db, 0o660); err != nil { // as init leaves it, whatever the umask
+				h.t.Fatal(err)
+			}
+			return h
+		}
+	}
 	r := h.run(append([]string{"init"}, args...)...)
 	if r.Code != 0 {
 		h.t.Fatalf("init failed (%d): %s %s", r.Code, r.Out, r.Err)
 	}
 	return h
+}
+
+var templates struct {
+	sync.Mutex
+	dir   string
+	paths map[string]string // by init's args
+}
+
+// templateStore returns a store made by credit init with args, as alice,
+// its WAL checkpointed into the file, made on first use ("" if it could
+// not be made: the caller runs init itself and reports what failed).
+func templateStore(t *testing.T, args []string) string {
+	templates.Lock()
+	defer templates.Unlock()
+	key := strings.Join(args, "\x00")
+	if p, ok := templates.paths[key]; ok {
+		return p
+	}
+	if templates.dir == "" {
+		dir, err := os.MkdirTemp("", "credit-cli-templates-")
+		if err != nil {
+			return ""
+		}
+		templates.dir, templates.paths = dir, map[string]string{}
+	}
+	p := filepath.Join(templates.dir, "t"+strings.Repeat("x", len(templates.paths))+".db")
+	th := &harness{t: t, dir: templates.dir, db: p, login: "alice", env: map[string]string{}}
+	if r := th.run(append([]string{"init"}, args...)...); r.Code != 0 {
+		templates.paths[key] = ""
+		return ""
+	}
+	db, err := sql.Open("sqlite", p)
+	if err == nil {
+		_, err = db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		db.Close()
+	}
+	if err != nil {
+		templates.paths[key] = ""
+		return ""
+	}
+	templates.paths[key] = p
+	return p
 }
 
 // as returns a copy of the harness that runs as another login.
@@ -85,4 +150,12 @@ func (h *harness) fails(code int, args ...string) result {
 		h.t.Fatalf("credit %s: exit %d, want %d\nstdout: %s\nstderr: %s", strings.Join(args, " "), r.Code, code, r.Out, r.Err)
 	}
 	return r
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if templates.dir != "" {
+		os.RemoveAll(templates.dir)
+	}
+	os.Exit(code)
 }

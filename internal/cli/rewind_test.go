@@ -21,6 +21,7 @@ var undoMigration = map[int][]string{
 	12: {"DROP INDEX query_log_token", "ALTER TABLE query_log DROP COLUMN case_ref", "ALTER TABLE query_log DROP COLUMN token_id",
 		"ALTER TABLE query_log DROP COLUMN via", "DROP TABLE api_tokens", "DROP TABLE user_keys"},
 	13: {"DROP TABLE catalog_compiled"},
+	14: {"DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au", "DROP TABLE subject_names"},
 }
 
 // rewindSchema undoes the migrations after schema to, newest first.

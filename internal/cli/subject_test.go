@@ -698,6 +698,11 @@ func TestSubjectsOfUnpublishedBatches(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Their names into the search index, as ResolveSubjectList does for the
+	// subjects an import creates (migration 014).
+	if _, err := st.DB.Exec("INSERT INTO subject_names(rowid, name_key) SELECT id, name_key FROM subjects WHERE id IN (?, ?)", org, person); err != nil {
+		t.Fatal(err)
+	}
 	// 丁公司's record in the staging batch names 赵六 as its legal representative.
 	var rec int64
 	if err := st.DB.QueryRow(`INSERT INTO records(item, natural_key, subject_id, provider, first_batch, channel, category, severity, decided_on,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"unicode/utf8"
 )
 
 // Queries behind subject archives (issue 5). They return what is stored,
@@ -280,6 +281,13 @@ func archiveLikeEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// ftsPhrase quotes s as one FTS5 phrase: with the trigram tokenizer it
+// matches the names holding s's three-character runs in sequence, that is
+// those containing s (up to case).
+func ftsPhrase(s string) string {
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
 // visibleCond is the condition (on subjects aliased s) that a subject has a
 // record v admits. The item test is written "+r.item" so that the planner
 // never takes the (item, natural_key) index and reads every record of an
@@ -338,6 +346,13 @@ func buildSearch(q SubjectQuery) (searchSQL, bool) {
 	case q.NameKey != "":
 		match = `s.name_key LIKE ? ESCAPE '\'`
 		margs = []any{"%" + archiveLikeEscape(q.NameKey) + "%"}
+		if utf8.RuneCountInString(q.NameKey) >= 3 {
+			// Three characters or more: the candidates come from the
+			// trigram index (migration 014), and LIKE keeps exactly the
+			// scan's matches among them. Shorter texts scan.
+			match = `s.id IN (SELECT rowid FROM subject_names WHERE subject_names MATCH ?) AND ` + match
+			margs = append([]any{ftsPhrase(q.NameKey)}, margs...)
+		}
 		if len(q.NameExcludeKinds) > 0 {
 			match += " AND s.kind NOT IN (" + placeholders(len(q.NameExcludeKinds)) + ")"
 			margs = append(margs, kindArgs(q.NameExcludeKinds)...)

@@ -356,6 +356,7 @@ func TestArchiveSearchPlan(t *testing.T) {
 	for _, q := range []SubjectQuery{
 		{NameKey: "王伟"},
 		{NameKey: "王伟", NameExcludeKinds: []string{"natural_person"}, Visible: &VisibleFilter{Items: []string{"XZCF", "XZXK"}, ValidOn: "2025-12-01"}},
+		{NameKey: "王伟民", NameExcludeKinds: []string{"natural_person"}, Visible: &VisibleFilter{Items: []string{"XZCF", "XZXK"}, ValidOn: "2025-12-01"}},
 		{CodePrefix: "9135", CodeExactKinds: []string{"natural_person"}, Visible: &VisibleFilter{Items: []string{"XZCF"}, ValidOn: "2025-12-01"}},
 	} {
 		sq, ok := buildSearch(q)
@@ -410,5 +411,122 @@ func TestArchiveItemRecords(t *testing.T) {
 	}
 	if got := collect("2025-06-10"); len(got) != 2 || got[0] != f.recA || got[1] != f.recC {
 		t.Fatalf("since 2025-06-10 = %v", got)
+	}
+}
+
+// Texts of three characters or more find their candidates in the trigram
+// index (migration 014); the matches and ranks must be exactly the scan's,
+// and the index must follow every change to a subject's name.
+func TestArchiveSearchTrigramIndex(t *testing.T) {
+	f := newArchiveFixture(t)
+	if err := f.st.Write(f.ctx, Actor{Operator: "alice", Today: civil.MustParse("2025-12-01"), Now: time.Now}, func(tx *Tx) error {
+		return tx.PublishBatch(f.stag, BatchCounts{})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	search := func(key string) []string {
+		t.Helper()
+		p, err := f.st.SearchSubjects(f.ctx, SubjectQuery{NameKey: key, CountCap: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range p.Hits {
+			out = append(out, fmt.Sprintf("%s/%d", h.Name, h.Rank))
+		}
+		if p.Total != len(out) {
+			t.Fatalf("%s: total %d for %d hits", key, p.Total, len(out))
+		}
+		return out
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := f.st.DB.ExecContext(f.ctx, q, args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := func(key string, want ...string) {
+		t.Helper()
+		if got := search(key); fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s → %v, want %v", key, got, want)
+		}
+	}
+	check("王伟民", "王伟民/0")
+	check("王伟业", "大王伟业公司/2")  // a substring in the middle
+	check("伟业公司", "大王伟业公司/2") // at the end
+	check("大王伟业公司", "大王伟业公司/0")
+	check("甲公司", "甲公司/0")
+	check("公司", "大王伟业公司/2", "甲公司/2") // two characters: the scan, same ranking (then by name)
+	check("王伟民公")                    // all trigrams of the text must follow each other
+	check(`"王伟`)                     // a quote in the text is literal, not FTS syntax
+	if q, _ := buildSearch(SubjectQuery{NameKey: "王伟民"}); !strings.Contains(q.page, "subject_names MATCH") {
+		t.Fatalf("a three-character text does not use the trigram index:\n%s", q.page)
+	}
+	if q, _ := buildSearch(SubjectQuery{NameKey: "王伟"}); strings.Contains(q.page, "subject_names") {
+		t.Fatalf("a two-character text uses the trigram index (which cannot serve it):\n%s", q.page)
+	}
+
+	// The index follows name changes (a name learnt later, the retention
+	// purge blanking a person) and removed subjects.
+	exec("UPDATE subjects SET name = 'ABC科技', name_key = 'ABC科技' WHERE id = ?", f.orgA)
+	check("甲公司")
+	check("ABC科技", "ABC科技/0")
+	check("BC科", "ABC科技/2")
+	exec("UPDATE subjects SET name = '', name_key = '' WHERE id = ?", f.wangMin)
+	check("王伟民")
+	// 第八条: the blanked name's entry is gone from the index's stored
+	// segments, not merely marked deleted (FTS5 secure-delete), so no copy
+	// of a purged person's name stays in the file. 王伟民 is itself one
+	// trigram; no other name holds it.
+	var left int
+	if err := f.st.DB.QueryRowContext(f.ctx, "SELECT count(*) FROM subject_names_data WHERE instr(block, CAST('王伟民' AS BLOB)) > 0").Scan(&left); err != nil || left != 0 {
+		t.Fatalf("the blanked name is still in %d index blocks (%v)", left, err)
+	}
+	// A subject created by ResolveSubjects is indexed, and taken out when
+	// removed (as a discarded batch's subjects are).
+	if err := f.st.Write(f.ctx, Actor{Operator: "alice", Today: civil.MustParse("2025-12-01"), Now: time.Now}, func(tx *Tx) error {
+		_, err := tx.ResolveSubjects(f.batch2, []SubjectIn{{Code: "91320600MA1XXXXX0X", Kind: "organisation", Name: "王伟民商行", NameKey: "王伟民商行"},
+			{Code: "91350100M000100Y43", Kind: "organisation", Name: "甲公司", NameKey: "甲公司"}}) // stored already: indexed once
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	exec("INSERT INTO subject_names(subject_names, rank) VALUES ('integrity-check', 1)")
+	if n := len(search("王伟民商")); n != 0 { // batch2's subjects are on file only with a record
+		t.Fatalf("王伟民商 found %d subjects without a published record", n)
+	}
+	var n int
+	if err := f.st.DB.QueryRowContext(f.ctx, "SELECT count(*) FROM subject_names WHERE subject_names MATCH '\"王伟民商\"'").Scan(&n); err != nil || n != 1 {
+		t.Fatalf("the new subject is not in the index: %d, %v", n, err)
+	}
+	exec("DELETE FROM subjects WHERE code = '91320600MA1XXXXX0X'")
+	if err := f.st.DB.QueryRowContext(f.ctx, "SELECT count(*) FROM subject_names WHERE subject_names MATCH '\"王伟民商\"'").Scan(&n); err != nil || n != 0 {
+		t.Fatalf("a removed subject is still in the index: %d, %v", n, err)
+	}
+	// A row written outside ResolveSubjects (no index entry) can be removed
+	// without harming the index.
+	exec("INSERT INTO subjects(code, kind, name, name_key, created_at) VALUES ('91320600MA1YYYYY0X', 'organisation', '戊公司', '戊公司', '')")
+	exec("DELETE FROM subjects WHERE code = '91320600MA1YYYYY0X'")
+	exec("INSERT INTO subject_names(subject_names, rank) VALUES ('integrity-check', 1)")
+}
+
+// Migration 014 indexes the names of a store made before it.
+func TestSubjectNameIndexMigration(t *testing.T) {
+	f := newArchiveFixture(t)
+	for _, q := range []string{"DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au",
+		"DROP TABLE subject_names", "PRAGMA user_version = 13"} {
+		if _, err := f.st.DB.ExecContext(f.ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, _, err := f.st.Migrate(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	p, err := f.st.SearchSubjects(f.ctx, SubjectQuery{NameKey: "王伟民"})
+	if err != nil || len(p.Hits) != 1 || p.Hits[0].ID != f.wangMin {
+		t.Fatalf("after migrating: %+v, %v", p, err)
+	}
+	if _, err := f.st.DB.ExecContext(f.ctx, "INSERT INTO subject_names(subject_names, rank) VALUES ('integrity-check', 1)"); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -208,6 +208,19 @@ func (t *Tx) ResolveSubjectList(batch int64, in []SubjectIn, out []SubjectRef) e
 			known = append(known, k) // stored already: read back below
 		}
 	}
+	if len(known) < len(in) {
+		// The new subjects' names into the trigram index (migration 014),
+		// in one statement: FTS5 gathers their terms and writes them as one
+		// segment at commit. The ids offered to stored codes stay unused,
+		// so the range holds exactly the rows inserted above.
+		idx, err := t.sessionStmt("INSERT INTO subject_names(rowid, name_key) SELECT id, name_key FROM subjects WHERE id >= ? AND id < ?")
+		if err != nil {
+			return err
+		}
+		if _, err := idx.ExecContext(t.ctx, next, next+int64(len(in))); err != nil {
+			return err
+		}
+	}
 	if len(known) == 0 {
 		return nil
 	}

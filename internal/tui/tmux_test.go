@@ -1,3 +1,12 @@
+//go:build long
+
+// make test-long (and .ci/run) runs this: it builds the binary and a demo
+// store, about half a minute on 2 quiet cores and minutes under load, the
+// slowest test of make test (issue 17: make test within 90 s). Its small
+// version stays in make test: TestFileObjection files an objection through
+// the same form in-process, checks the queue on screen and the store
+// through the command line.
+
 package tui_test
 
 import (
