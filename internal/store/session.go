@@ -171,7 +171,7 @@ func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error
 	if err != nil {
 		return se.s.busyError(err)
 	}
-	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, session: se, scratch: &se.buf}
+	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, session: se, scratch: &se.buf, key: se.s.chainKey()}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err

@@ -26,6 +26,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/audit"
 	"credit/internal/civil"
+	"credit/internal/seal"
 )
 
 //go:embed migrations/*.sql
@@ -42,6 +43,8 @@ type Store struct {
 	Path     string
 	Warnings []string // shown to the user once: network filesystem, permissions
 	gate     *gate    // lets short writes in ahead of a long import (gate_unix.go)
+	key      *seal.Key // the office key (UseKey), nil until given
+	keyed    bool      // the store was sealed with key: audit entries are keyed
 }
 
 // Options for Open.
@@ -266,6 +269,10 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 // Close closes the store.
 func (s *Store) Close() error {
 	s.gate.close()
+	if s.key != nil {
+		unregisterKey(s.key)
+		s.key = nil
+	}
 	return s.DB.Close()
 }
 
@@ -296,6 +303,7 @@ type Tx struct {
 	At    string // the real time of this write, RFC 3339 UTC
 	ctx   context.Context
 
+	key     *seal.Key            // keys the audit entries of a sealed store
 	session *Session             // set for writes on a Session's connection
 	stmts   map[string]*sql.Stmt // prepared in this transaction (see stmt)
 	scratch *scratch             // buffers a long job reuses from one transaction to the next
@@ -323,7 +331,7 @@ func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 	if err != nil {
 		return s.busyError(err)
 	}
-	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}}
+	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}, key: s.chainKey()}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		return err
@@ -340,6 +348,18 @@ func (s *Store) busyError(err error) error {
 	}
 	return err
 }
+
+// chainKey is the key audit entries are made with: the office key once the
+// store is sealed with it, nil before.
+func (s *Store) chainKey() *seal.Key {
+	if s.keyed {
+		return s.key
+	}
+	return nil
+}
+
+// Key is the office key given with UseKey (nil when none was).
+func (s *Store) Key() *seal.Key { return s.key }
 
 // Audit appends an entry for this transaction's change. details must hold
 // ids, counts and content hashes only, never personal field values.
@@ -363,7 +383,11 @@ func (t *Tx) Audit(action, object string, details any) error {
 		return err
 	}
 	e.Seq++
-	e.Hash = e.ComputeHash()
+	if t.key != nil {
+		e.Hash = e.ComputeMAC(t.key)
+	} else {
+		e.Hash = e.ComputeHash()
+	}
 	_, err = t.ExecContext(t.ctx, `INSERT INTO audit_log(seq, at, today, operator, acting_by, action, object, details, prev, hash)
 		VALUES (?,?,?,?,?,?,?,?,?,?)`, e.Seq, e.At, e.Today, e.Operator, e.ActingBy, e.Action, e.Object, e.Details, e.Prev, e.Hash)
 	return err

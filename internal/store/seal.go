@@ -1,0 +1,566 @@
+package store
+
+// Seals (第三十六条, 第三十七条): every row of the tables in SealedTables has a
+// row in seal_<table> with
+//   - mac:  HMAC(office key, table, rowid, every column) — a row changed
+//     behind credit's back no longer matches;
+//   - prev, link: the rowid of the row before it and HMAC(key, table, rowid,
+//     prev) — a row deleted together with its seal leaves the next row's link
+//     pointing at it; the head row (rid 0) names the last rowid, so the last
+//     row cannot go unnoticed either.
+// Triggers keep seal_<table> in step inside the very statement that changes
+// the table, so every write path (imports on a session, workflows,
+// migrations, retention) is sealed without knowing of it. The triggers call
+// credit_seal and credit_link, Go functions registered with the driver that
+// look the key up by the id written into the trigger: the sqlite3 shell has
+// no such functions, so an edit there fails unless the triggers are dropped,
+// and a dropped or edited trigger is itself reported by VerifySeals.
+//
+// To seal another table: add its name to SealedTables and, in a new
+// migration, create its seal table (the same four columns as in
+// 011_seals.sql) and insert meta 'pending_upgrade:seal'; credit init then
+// seals the rows it already holds and installs its triggers.
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	sqlite "modernc.org/sqlite"
+
+	"credit/internal/apperr"
+	"credit/internal/seal"
+)
+
+// SealedTables are the tables that hold credit data, decisions or
+// identities (docs/architecture.md lists them with the reason for each).
+var SealedTables = []string{
+	"meta", "users", "catalog_versions", "providers", "provider_items", "units", "unit_items", "calendar_years",
+	"subjects", "batches", "layouts", "records", "record_history", "record_links",
+	"query_log", "query_log_records",
+	"objections", "queue_deadlines", "queue_events", "repairs", "repair_publicity",
+	"roster_entries", "roster_removals", "roster_entry_links", "measure_cases", "measure_versions",
+	"retention_purges",
+}
+
+const sealKeyIDName = "seal_key_id"
+
+// Keys in use by open stores, by id: the SQL functions find theirs here.
+var keyRegistry = struct {
+	sync.RWMutex
+	keys map[string]*keyRef
+}{keys: map[string]*keyRef{}}
+
+type keyRef struct {
+	key  *seal.Key
+	refs int
+}
+
+func registerKey(k *seal.Key) {
+	keyRegistry.Lock()
+	defer keyRegistry.Unlock()
+	r := keyRegistry.keys[k.ID]
+	if r == nil {
+		r = &keyRef{key: k}
+		keyRegistry.keys[k.ID] = r
+	}
+	r.refs++
+}
+
+func unregisterKey(k *seal.Key) {
+	keyRegistry.Lock()
+	defer keyRegistry.Unlock()
+	if r := keyRegistry.keys[k.ID]; r != nil {
+		if r.refs--; r.refs <= 0 {
+			delete(keyRegistry.keys, k.ID)
+		}
+	}
+}
+
+func lookupKey(id any) (*seal.Key, error) {
+	s, _ := id.(string)
+	keyRegistry.RLock()
+	r := keyRegistry.keys[s]
+	keyRegistry.RUnlock()
+	if r == nil {
+		return nil, errKeyNotLoaded
+	}
+	return r.key, nil
+}
+
+var errKeyNotLoaded = errors.New("credit: the office key of this store is not loaded; a sealed table cannot be written without it")
+
+func init() {
+	sqlite.MustRegisterScalarFunction("credit_seal", -1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		if len(args) < 3 {
+			return nil, errors.New("credit_seal: too few arguments")
+		}
+		k, err := lookupKey(args[0])
+		if err != nil {
+			return nil, err
+		}
+		table, _ := args[1].(string)
+		rowid, _ := args[2].(int64)
+		vals := make([]any, len(args)-3)
+		for i, v := range args[3:] {
+			vals[i] = v
+		}
+		return k.Row(table, rowid, vals)
+	})
+	sqlite.MustRegisterScalarFunction("credit_link", 4, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+		k, err := lookupKey(args[0])
+		if err != nil {
+			return nil, err
+		}
+		table, _ := args[1].(string)
+		rowid, _ := args[2].(int64)
+		prev, _ := args[3].(int64)
+		return k.Link(table, rowid, prev), nil
+	})
+}
+
+// UseKey gives the store its office key: the triggers and the audit chain
+// use it from now on. A key whose id differs from the one the store was
+// sealed with is refused.
+func (s *Store) UseKey(ctx context.Context, k *seal.Key) error {
+	id, err := s.SealKeyID(ctx)
+	if err != nil {
+		return err
+	}
+	if id != "" && id != k.ID {
+		return apperr.Newf(apperr.Internal,
+			"办公室密钥不属于数据库 %s（密钥编号 %s，数据库封印用的是 %s）：请用 --key 或 CREDIT_KEY 指向本库的密钥文件",
+			"the office key does not belong to the store %s (key id %s; the store was sealed with %s): point --key or CREDIT_KEY at this store's key file",
+			s.Path, k.ID, id)
+	}
+	if s.key != nil {
+		unregisterKey(s.key)
+	}
+	registerKey(k)
+	s.key, s.keyed = k, id == k.ID
+	return nil
+}
+
+// SealKeyID is the id of the key the store was sealed with, "" before the
+// seal step ran.
+func (s *Store) SealKeyID(ctx context.Context) (string, error) {
+	var id string
+	err := s.DB.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", sealKeyIDName).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) || (err != nil && strings.Contains(err.Error(), "no such table")) {
+		return "", nil
+	}
+	return id, err
+}
+
+// SealPending reports whether credit init still has to seal tables.
+func (s *Store) SealPending(ctx context.Context) (bool, error) {
+	var n int
+	err := s.DB.QueryRowContext(ctx, "SELECT count(*) FROM meta WHERE key = ?", pendingUpgradePrefix+"seal").Scan(&n)
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		return false, nil
+	}
+	return n > 0, err
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// columnsOf lists a table's columns in table order.
+func columnsOf(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, table string) ([]string, error) {
+	rows, err := q.QueryContext(ctx, "SELECT name FROM pragma_table_info(?) ORDER BY cid", table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		cols = append(cols, c)
+	}
+	if len(cols) == 0 && rows.Err() == nil {
+		return nil, fmt.Errorf("seal: no table %s", table)
+	}
+	return cols, rows.Err()
+}
+
+func sealArgs(keyID, table, alias, rowid string, cols []string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "credit_seal(%s, %s, %s", sqlQuote(keyID), sqlQuote(table), rowid)
+	for _, c := range cols {
+		b.WriteString(", ")
+		b.WriteString(alias + "." + quoteIdent(c))
+	}
+	b.WriteString(")")
+	return b.String()
+}
+
+// sealTriggers is the SQL of the three triggers that seal table.
+func sealTriggers(keyID, table string, cols []string) map[string]string {
+	st := quoteIdent("seal_" + table)
+	id, tn := sqlQuote(keyID), sqlQuote(table)
+	link := func(rid, prev string) string { return fmt.Sprintf("credit_link(%s, %s, %s, %s)", id, tn, rid, prev) }
+	next := func(rid string) string {
+		return fmt.Sprintf("coalesce((SELECT min(rid) FROM %s WHERE rid > %s), 0)", st, rid)
+	}
+	name := func(suffix string) string { return "seal_" + table + "_" + suffix }
+	return map[string]string{
+		name("ai"): fmt.Sprintf(`CREATE TRIGGER %s AFTER INSERT ON %s BEGIN
+  UPDATE %s SET prev = NEW.rowid, link = %s WHERE rid = %s;
+  INSERT INTO %s(rid, prev, mac, link) SELECT NEW.rowid, p, %s, %s FROM (SELECT max(rid) AS p FROM %s WHERE rid < NEW.rowid);
+END`, quoteIdent(name("ai")), quoteIdent(table), st, link("rid", "NEW.rowid"), next("NEW.rowid"),
+			st, sealArgs(keyID, table, "NEW", "NEW.rowid", cols), link("NEW.rowid", "p"), st),
+		name("au"): fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE ON %s BEGIN
+  SELECT RAISE(ABORT, 'a sealed row keeps its rowid') WHERE OLD.rowid <> NEW.rowid;
+  UPDATE %s SET mac = %s WHERE rid = NEW.rowid;
+END`, quoteIdent(name("au")), quoteIdent(table), st, sealArgs(keyID, table, "NEW", "NEW.rowid", cols)),
+		name("ad"): fmt.Sprintf(`CREATE TRIGGER %s AFTER DELETE ON %s BEGIN
+  UPDATE %s SET prev = (SELECT prev FROM %s WHERE rid = OLD.rowid), link = %s WHERE rid = %s;
+  DELETE FROM %s WHERE rid = OLD.rowid;
+END`, quoteIdent(name("ad")), quoteIdent(table), st, st,
+			link("rid", fmt.Sprintf("(SELECT prev FROM %s WHERE rid = OLD.rowid)", st)), next("OLD.rowid"), st),
+	}
+}
+
+// SealResult is what the seal step did.
+type SealResult struct {
+	KeyID        string         `json:"key_id"`
+	ClosedChain  string         `json:"closed_chain,omitempty"` // SEQ:HASH of the last unkeyed entry ("0:" for none)
+	TablesSealed map[string]int `json:"tables_sealed"`          // table → rows sealed now
+}
+
+// SealStore is the upgrade step 'seal' (credit init, with the office key):
+//   - the first time, it closes the unkeyed audit chain: the next entry (this
+//     step's) is the first keyed one and records the last unkeyed SEQ:HASH,
+//     so earlier anchors and old backups still verify;
+//   - each table of SealedTables whose seal table has no head row yet gets
+//     the seals of the rows it holds; every one gets its triggers when they
+//     are missing. A table sealed before whose triggers are missing keeps
+//     its seals as they are (re-sealing it would bless whatever was changed
+//     meanwhile); VerifySeals reports the missing triggers.
+func (s *Store) SealStore(ctx context.Context, a Actor, k *seal.Key) (SealResult, error) {
+	if err := s.UseKey(ctx, k); err != nil {
+		return SealResult{}, err
+	}
+	res := SealResult{KeyID: k.ID, TablesSealed: map[string]int{}}
+	err := s.Write(ctx, a, func(t *Tx) error {
+		var pending int
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM meta WHERE key = ?", pendingUpgradePrefix+"seal").Scan(&pending); err != nil {
+			return err
+		}
+		if pending == 0 {
+			return nil
+		}
+		for _, table := range SealedTables {
+			n, err := t.sealTable(k, table)
+			if err != nil {
+				return fmt.Errorf("seal %s: %w", table, err)
+			}
+			if n >= 0 {
+				res.TablesSealed[table] = n
+			}
+		}
+		var id string
+		err := t.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", sealKeyIDName).Scan(&id)
+		first := errors.Is(err, sql.ErrNoRows)
+		if err != nil && !first {
+			return err
+		}
+		if first {
+			var head struct {
+				seq  int64
+				hash string
+			}
+			err := t.QueryRowContext(ctx, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&head.seq, &head.hash)
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			res.ClosedChain = fmt.Sprintf("%d:%s", head.seq, head.hash)
+			if _, err := t.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES (?, ?)", sealKeyIDName, k.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := t.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", pendingUpgradePrefix+"seal"); err != nil {
+			return err
+		}
+		t.key = k // this entry is the first keyed one (or a keyed one)
+		action := "store.seal"
+		if first {
+			action = KeyedChainAction
+		}
+		return t.Audit(action, "store", res)
+	})
+	if err == nil {
+		s.keyed = true
+	}
+	return res, err
+}
+
+// KeyedChainAction is the audit action of the first keyed entry.
+const KeyedChainAction = "audit.key"
+
+// sealTable seals table's existing rows (when its seal table has no head row
+// yet) and installs missing triggers. It returns the rows sealed, -1 when
+// the table was sealed already.
+func (t *Tx) sealTable(k *seal.Key, table string) (int, error) {
+	ctx := t.ctx
+	cols, err := columnsOf(ctx, t, table)
+	if err != nil {
+		return 0, err
+	}
+	st := quoteIdent("seal_" + table)
+	var heads int
+	if err := t.QueryRowContext(ctx, "SELECT count(*) FROM "+st+" WHERE rid = 0").Scan(&heads); err != nil {
+		return 0, err
+	}
+	n := -1
+	if heads == 0 {
+		// Rows are sealed in rowid order, each linked to the one before.
+		q := fmt.Sprintf(`INSERT INTO %s(rid, prev, mac, link)
+			SELECT r_, p_, %s, credit_link(%s, %s, r_, p_) FROM (SELECT t.*, t.rowid AS r_, coalesce(lag(t.rowid) OVER (ORDER BY t.rowid), 0) AS p_ FROM %s t) t`,
+			st, sealArgs(k.ID, table, "t", "t.r_", cols), sqlQuote(k.ID), sqlQuote(table), quoteIdent(table))
+		res, err := t.ExecContext(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		c, _ := res.RowsAffected()
+		n = int(c)
+		var last int64
+		if err := t.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&last); err != nil {
+			return 0, err
+		}
+		if _, err := t.ExecContext(ctx, "INSERT INTO "+st+"(rid, prev, mac, link) VALUES (0, ?, x'', ?)", last, k.Link(table, 0, last)); err != nil {
+			return 0, err
+		}
+	}
+	for name, sqlText := range sealTriggers(k.ID, table, cols) {
+		var have int
+		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?", name).Scan(&have); err != nil {
+			return 0, err
+		}
+		if have == 0 && (heads == 0 || n >= 0) {
+			if _, err := t.ExecContext(ctx, sqlText); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return n, nil
+}
+
+// SealProblem is one finding of VerifySeals.
+type SealProblem struct {
+	Table string `json:"table"`
+	Row   int64  `json:"row"`  // rowid (the id, for tables with an integer id); 0 for the table itself
+	Kind  string `json:"kind"` // changed | deleted | added | seal_removed | seal_forged | trigger | unsealed_table | head
+	Zh    string `json:"-"`
+	En    string `json:"message"`
+}
+
+// SealReport is the outcome of VerifySeals.
+type SealReport struct {
+	Tables   int           `json:"tables"`
+	Rows     int64         `json:"rows"`
+	Problems []SealProblem `json:"problems"`
+}
+
+// MaxSealProblems bounds the findings listed per table.
+const MaxSealProblems = 50
+
+// VerifySeals checks every sealed table against its seals: a changed,
+// deleted or added row, a forged seal, a missing or edited trigger, each
+// named by table and row. It needs the store's key (UseKey). Tables are
+// checked two at a time, each in one statement (one snapshot).
+func (s *Store) VerifySeals(ctx context.Context) (SealReport, error) {
+	if s.key == nil {
+		return SealReport{}, errNoKeyForVerify(s.Path)
+	}
+	var rep SealReport
+	var mu sync.Mutex
+	errs := make(chan error, len(SealedTables))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for _, table := range SealedTables {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			rows, probs, err := s.verifyTable(ctx, table)
+			if err != nil {
+				errs <- fmt.Errorf("verify seals of %s: %w", table, err)
+				return
+			}
+			mu.Lock()
+			rep.Tables++
+			rep.Rows += rows
+			rep.Problems = append(rep.Problems, probs...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return rep, err
+	}
+	order := map[string]int{}
+	for i, t := range SealedTables {
+		order[t] = i
+	}
+	sortProblems(rep.Problems, order)
+	return rep, nil
+}
+
+func sortProblems(p []SealProblem, order map[string]int) {
+	for i := 1; i < len(p); i++ {
+		for j := i; j > 0; j-- {
+			a, b := p[j-1], p[j]
+			if order[a.Table] < order[b.Table] || (a.Table == b.Table && a.Row <= b.Row) {
+				break
+			}
+			p[j-1], p[j] = b, a
+		}
+	}
+}
+
+func errNoKeyForVerify(path string) error {
+	return apperr.Newf(apperr.Internal,
+		"没有办公室密钥，无法校验数据库 %s 的封印：请用 --key 或 CREDIT_KEY 指向本库的密钥文件（默认在数据库旁：%s）",
+		"without the office key the seals of %s cannot be checked: point --key or CREDIT_KEY at this store's key file (by default beside the store: %s)",
+		path, seal.DefaultPath(path))
+}
+
+func problem(table string, row int64, kind, zh, en string) SealProblem {
+	return SealProblem{Table: table, Row: row, Kind: kind, Zh: zh, En: en}
+}
+
+func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealProblem, error) {
+	k := s.key
+	var probs []SealProblem
+	add := func(p SealProblem) {
+		if len(probs) < MaxSealProblems {
+			probs = append(probs, p)
+		}
+	}
+	var exists int
+	if err := s.DB.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", "seal_"+table).Scan(&exists); err != nil {
+		return 0, nil, err
+	}
+	if exists == 0 {
+		add(problem(table, 0, "unsealed_table", fmt.Sprintf("表 %s 的封印表 seal_%s 不存在（被删除）", table, table),
+			fmt.Sprintf("table %s: its seal table seal_%s is gone (dropped)", table, table)))
+		return 0, probs, nil
+	}
+	cols, err := columnsOf(ctx, s.DB, table)
+	if err != nil {
+		return 0, nil, err
+	}
+	for name, want := range sealTriggers(k.ID, table, cols) {
+		var have string
+		err := s.DB.QueryRowContext(ctx, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", name).Scan(&have)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			add(problem(table, 0, "trigger", fmt.Sprintf("表 %s 的封印触发器 %s 不存在（被删除：此后在库外对该表的修改不会被封印）", table, name),
+				fmt.Sprintf("table %s: the seal trigger %s is missing (dropped: changes made without credit are no longer sealed)", table, name)))
+		case err != nil:
+			return 0, nil, err
+		case have != want:
+			add(problem(table, 0, "trigger", fmt.Sprintf("表 %s 的封印触发器 %s 被改动", table, name),
+				fmt.Sprintf("table %s: the seal trigger %s was altered", table, name)))
+		}
+	}
+	st := quoteIdent("seal_" + table)
+	q := fmt.Sprintf(`SELECT s.rid, s.prev, credit_link(%s, %s, s.rid, s.prev) = s.link, t.rowid IS NULL,
+		CASE WHEN s.rid = 0 OR t.rowid IS NULL THEN 1 ELSE %s = s.mac END
+		FROM %s s LEFT JOIN %s t ON t.rowid = s.rid ORDER BY s.rid`,
+		sqlQuote(k.ID), sqlQuote(table), sealArgs(k.ID, table, "t", "t.rowid", cols), st, quoteIdent(table))
+	rows, err := s.DB.QueryContext(ctx, q)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer rows.Close()
+	var n int64
+	var last int64 = -1 // rid of the previous seal row
+	var head int64 = -1 // the head row's prev: the last rowid
+	for rows.Next() {
+		var rid, prev int64
+		var linkOK, gone, macOK bool
+		if err := rows.Scan(&rid, &prev, &linkOK, &gone, &macOK); err != nil {
+			return 0, nil, err
+		}
+		if rid == 0 {
+			if !linkOK {
+				add(problem(table, 0, "head", fmt.Sprintf("表 %s 的封印头被伪造或改动", table), fmt.Sprintf("table %s: the seal head was forged or altered", table)))
+			}
+			head, last = prev, 0
+			continue
+		}
+		if last < 0 {
+			add(problem(table, 0, "head", fmt.Sprintf("表 %s 的封印头不存在（被删除）", table), fmt.Sprintf("table %s: the seal head is missing (deleted)", table)))
+			last = 0
+		}
+		n++
+		switch {
+		case !linkOK:
+			add(problem(table, rid, "seal_forged", fmt.Sprintf("表 %s 第 %d 行的封印被伪造或改动", table, rid), fmt.Sprintf("table %s row %d: its seal was forged or altered", table, rid)))
+		case prev > last && prev < rid:
+			add(problem(table, prev, "deleted", fmt.Sprintf("表 %s 第 %d 行连同其封印被删除", table, prev), fmt.Sprintf("table %s row %d was deleted together with its seal", table, prev)))
+		case prev != last:
+			add(problem(table, rid, "seal_forged", fmt.Sprintf("表 %s 第 %d 行的封印与前一行不衔接（封印被插入或挪动）", table, rid), fmt.Sprintf("table %s row %d: its seal does not link to the row before (a seal was inserted or moved)", table, rid)))
+		}
+		switch {
+		case gone:
+			add(problem(table, rid, "deleted", fmt.Sprintf("表 %s 第 %d 行被删除", table, rid), fmt.Sprintf("table %s row %d was deleted", table, rid)))
+		case !macOK:
+			add(problem(table, rid, "changed", fmt.Sprintf("表 %s 第 %d 行在 credit 之外被修改", table, rid), fmt.Sprintf("table %s row %d was changed outside credit", table, rid)))
+		}
+		last = rid
+	}
+	if err := rows.Err(); err != nil {
+		return 0, nil, err
+	}
+	if head >= 0 && head != last {
+		if head > last {
+			add(problem(table, head, "deleted", fmt.Sprintf("表 %s 第 %d 行（最后一行）连同其封印被删除", table, head), fmt.Sprintf("table %s row %d (the last) was deleted together with its seal", table, head)))
+		} else {
+			add(problem(table, last, "seal_forged", fmt.Sprintf("表 %s 第 %d 行之后的封印头不衔接", table, last), fmt.Sprintf("table %s: the seal head does not link to row %d, the last", table, last)))
+		}
+	}
+	if head < 0 && last < 0 {
+		add(problem(table, 0, "head", fmt.Sprintf("表 %s 的封印头不存在（被删除）", table), fmt.Sprintf("table %s: the seal head is missing (deleted)", table)))
+	}
+	extra, err := s.DB.QueryContext(ctx, fmt.Sprintf("SELECT t.rowid FROM %s t WHERE NOT EXISTS (SELECT 1 FROM %s s WHERE s.rid = t.rowid) ORDER BY t.rowid LIMIT %d",
+		quoteIdent(table), st, MaxSealProblems))
+	if err != nil {
+		return 0, nil, err
+	}
+	defer extra.Close()
+	for extra.Next() {
+		var rid int64
+		if err := extra.Scan(&rid); err != nil {
+			return 0, nil, err
+		}
+		merged := false
+		for i, p := range probs {
+			if p.Row == rid && p.Kind == "deleted" {
+				// The chain named it as gone, yet the row is there: only
+				// its seal was removed.
+				probs[i] = problem(table, rid, "seal_removed", fmt.Sprintf("表 %s 第 %d 行的封印被删除（行仍在，无法确认未被改动）", table, rid),
+					fmt.Sprintf("table %s row %d: its seal was removed (the row is there; it cannot be shown unchanged)", table, rid))
+				merged = true
+			}
+		}
+		if !merged {
+			add(problem(table, rid, "added", fmt.Sprintf("表 %s 第 %d 行没有封印（在 credit 之外加入）", table, rid), fmt.Sprintf("table %s row %d has no seal (added outside credit)", table, rid)))
+		}
+	}
+	return n, probs, extra.Err()
+}
