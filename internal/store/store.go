@@ -41,8 +41,8 @@ const BusyTimeout = 15 * time.Second
 type Store struct {
 	DB       *sql.DB
 	Path     string
-	Warnings []string // shown to the user once: network filesystem, permissions
-	gate     *gate    // lets short writes in ahead of a long import (gate_unix.go)
+	Warnings []string  // shown to the user once: network filesystem, permissions
+	gate     *gate     // lets short writes in ahead of a long import (gate_unix.go)
 	key      *seal.Key // the office key (UseKey), nil until given
 	keyed    bool      // the store was sealed with key: audit entries are keyed
 }
