@@ -17,6 +17,7 @@ var undoMigration = map[int][]string{
 	8:  {"DROP TABLE staged_kinds", "DELETE FROM meta WHERE key = 'pending_upgrade:008'"},
 	9:  {"DROP TABLE retention_purges"},
 	10: {"DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground", "ALTER TABLE roster_removals DROP COLUMN ref"},
+	11: store.UndoSealsSQL(),
 }
 
 // rewindSchema undoes the migrations after schema to, newest first.

@@ -112,9 +112,9 @@ func TestMigration010KeepsRepairsAndPublicity(t *testing.T) {
 		_, err = tx.AddPublicityStretch(PublicityStretch{RepairID: id, StartedOn: d("2025-09-26"), Days: 5, First: d("2025-09-28"), Last: d("2025-10-10"), Total: 5, Catalog: 1})
 		return err
 	})
-	// Back to schema 9 (what 010 added undone) and up again.
-	for _, q := range []string{"DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground",
-		"ALTER TABLE roster_removals DROP COLUMN ref", "PRAGMA user_version = 9"} {
+	// Back to schema 9 (what 011 and 010 added undone) and up again.
+	for _, q := range append(UndoSealsSQL(), "DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground",
+		"ALTER TABLE roster_removals DROP COLUMN ref", "PRAGMA user_version = 9") {
 		if _, err := f.st.DB.Exec(q); err != nil {
 			t.Fatal(q, err)
 		}

@@ -71,6 +71,14 @@ func registerKey(k *seal.Key) {
 	r.refs++
 }
 
+// HoldKey makes k usable by the seal triggers of every connection in this
+// process until the returned function is called (tests that set up a case
+// with SQL, standing for a change credit makes).
+func HoldKey(k *seal.Key) func() {
+	registerKey(k)
+	return func() { unregisterKey(k) }
+}
+
 func unregisterKey(k *seal.Key) {
 	keyRegistry.Lock()
 	defer keyRegistry.Unlock()
@@ -563,4 +571,20 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 		}
 	}
 	return n, probs, extra.Err()
+}
+
+// UndoSealsSQL undoes migration 011 and the seal step: the triggers, the
+// seal tables and the meta rows (upgrade tests rewind stores with it; the
+// audit chain stays keyed, and the next seal step keys on).
+func UndoSealsSQL() []string {
+	var out []string
+	for _, t := range SealedTables {
+		for _, s := range []string{"ai", "au", "ad"} {
+			out = append(out, "DROP TRIGGER IF EXISTS "+quoteIdent("seal_"+t+"_"+s))
+		}
+	}
+	for _, t := range SealedTables {
+		out = append(out, "DROP TABLE IF EXISTS "+quoteIdent("seal_"+t))
+	}
+	return append(out, "DELETE FROM meta WHERE key IN ('pending_upgrade:seal', '"+sealKeyIDName+"')")
 }
