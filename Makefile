@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X credit/internal/cli.Version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: build test demo bench fuzz clean
+.PHONY: build test test-long demo bench fuzz clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/credit
@@ -15,6 +15,11 @@ build:
 test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
+
+# The heavy cases (files tagged //go:build long): every tamper case of every
+# sealed table on its own copy, and the like. .ci/run runs it after make test.
+test-long:
+	$(GO) test -count=1 -tags long ./...
 
 # Builds, creates a demo store with realistic data under demo/ and opens the
 # TUI on it (prints a summary instead when there is no terminal).

@@ -172,7 +172,11 @@ func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error
 		return se.s.busyError(err)
 	}
 	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, session: se, scratch: &se.buf, key: se.s.chainKey()}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if err == nil && tx.key != nil {
+		err = sealHeads(ctx, tx, tx.key.ID)
+	}
+	if err != nil {
 		sqlTx.Rollback()
 		return err
 	}

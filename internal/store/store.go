@@ -254,6 +254,12 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 			tx.Rollback()
 			return from, to, fmt.Errorf("migration %s: %w", m.name, err)
 		}
+		if k := s.chainKey(); k != nil {
+			if err := sealHeads(ctx, tx, k.ID); err != nil {
+				tx.Rollback()
+				return from, to, err
+			}
+		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.n)); err != nil {
 			tx.Rollback()
 			return from, to, err
@@ -332,7 +338,13 @@ func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 		return s.busyError(err)
 	}
 	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}, key: s.chainKey()}
-	if err := fn(tx); err != nil {
+	if err := fn(tx); err == nil && tx.key != nil {
+		err = sealHeads(ctx, tx, tx.key.ID)
+		if err != nil {
+			sqlTx.Rollback()
+			return err
+		}
+	} else if err != nil {
 		sqlTx.Rollback()
 		return err
 	}
