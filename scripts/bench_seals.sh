@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Seals (第三十六条, 第三十七条): what they cost and how long a full check takes.
+#   BASE=path/to/credit-without-seals ROWS=200000 scripts/bench_seals.sh
+# 1. the import of ROWS 行政处罚 rows, alternated 3 times between BASE (a
+#    binary built from the commit before the seals) and bin/credit: medians
+#    and their ratio;
+# 2. `credit audit verify` (chain + every seal) on a store of VERIFY_ROWS
+#    records (default 1,000,000), whole-process wall time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROWS=${ROWS:-200000}; VERIFY_ROWS=${VERIFY_ROWS:-1000000}; B=bench/seals
+P=11320600MB19587002
+mkdir -p "$B"; make -s build
+gen() { [ -f "$B/xzcf-$1.csv" ] || go run ./scripts/gendata xzcf -n "$1" -o "$B/xzcf-$1.csv" -today 2026-11-01; cat "$B/xzcf-$1.csv" >/dev/null; }
+import_once() { # BIN DIR CSV → seconds
+  rm -rf "$2" && mkdir -p "$2"
+  CREDIT_DB="$2/c.db" "$1" init >/dev/null
+  CREDIT_DB="$2/c.db" "$1" provider add $P --name 基准 --items XZCF >/dev/null
+  /usr/bin/time -f '%e' -o "$2/time" env CREDIT_DB="$2/c.db" CREDIT_TODAY=2026-11-01 "$1" import "$3" --provider $P --item XZCF >/dev/null || true
+  cat "$2/time"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+if [ -n "${BASE:-}" ]; then
+  gen "$ROWS"; : > "$B/base.runs"; : > "$B/sealed.runs"
+  for i in 1 2 3; do
+    import_once "$BASE" "$B/base" "$B/xzcf-$ROWS.csv" | tee -a "$B/base.runs"
+    import_once bin/credit "$B/sealed" "$B/xzcf-$ROWS.csv" | tee -a "$B/sealed.runs"
+  done
+  b=$(median < "$B/base.runs"); s=$(median < "$B/sealed.runs")
+  echo "import of $ROWS rows: without seals ${b}s, sealed ${s}s, ratio $(awk -v a="$s" -v b="$b" 'BEGIN{printf "%.2f", a/b}')"
+fi
+gen "$VERIFY_ROWS"
+import_once bin/credit "$B/big" "$B/xzcf-$VERIFY_ROWS.csv" >/dev/null
+/usr/bin/time -f 'audit verify of a %e s run' env CREDIT_DB="$B/big/c.db" bin/credit audit verify
+echo "(store of $VERIFY_ROWS records; goal: under 60 s)"
