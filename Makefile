@@ -5,7 +5,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 LDFLAGS  := -s -w -X credit/internal/cli.Version=$(VERSION)
 FUZZTIME ?= 30s
 
-.PHONY: build test test-long demo bench fuzz clean
+.PHONY: build test test-long demo serve-demo bench fuzz clean
 
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/credit
@@ -16,15 +16,22 @@ test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
-# The heavy cases (files tagged //go:build long): every tamper case of every
-# sealed table on its own copy, and the like. .ci/run runs it after make test.
+# Heavy cases kept out of make test: files tagged `//go:build long` and the
+# full-size hostile inputs (2 GiB sparse file, 1 GiB cell, zip bomb) with
+# their peak RSS (scripts/hostile.sh, about a minute and a half).
 test-long:
 	$(GO) test -count=1 -tags long ./...
+	scripts/hostile.sh
 
 # Builds, creates a demo store with realistic data under demo/ and opens the
 # TUI on it (prints a summary instead when there is no terminal).
 demo: build
 	scripts/demo.sh
+
+# The demo store served: clerks over SSH on :2222, units over HTTP on :8080
+# (docs/serve.md). Prints a token and the ssh and curl lines to try.
+serve-demo: build
+	scripts/serve_demo.sh
 
 # Performance targets (SPEC §7, §I): generated inputs, whole-process timings.
 bench: build

@@ -56,7 +56,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 : > "$B/report.runs"
 for i in $(seq "$RUNS"); do
   rm -f "$B/report.xlsx"
-  /usr/bin/time -f '%e %M' -o "$B/report.time" bin/credit report sanctions --month $MONTH -o "$B/report.xlsx" 2>/dev/null
+  /usr/bin/time -f '%e %M' -o "$B/report.time" bin/credit report sanctions --month $MONTH -o "$B/report.xlsx" --force 2>/dev/null
   echo "run $i: $(cat "$B/report.time")" ; cat "$B/report.time" >> "$B/report.runs"
 done
 t=$(cut -d' ' -f1 "$B/report.runs" | median); mem=$(cut -d' ' -f2 "$B/report.runs" | sort -n | tail -1)

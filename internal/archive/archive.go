@@ -131,6 +131,9 @@ type Record struct {
 	// Purge is set for a purged record (office scope only): the document
 	// and date of the retention procedure that removed its values.
 	Purge *PurgeNote `json:"purge,omitempty"`
+	// Upstream is the record's state in the exchange with the province
+	// (office scope only, items the catalog reports upward).
+	Upstream *Upstream `json:"upstream,omitempty"`
 }
 
 // PurgeNote says when and under which document a record was purged.
@@ -285,7 +288,7 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 	if err != nil {
 		return nil, nil, err
 	}
-	flags, err := st.RecordFlags(ctx, ids)
+	flags, err := st.RecordFlags(ctx, ids, acc.AsOf.String())
 	if err != nil {
 		return nil, nil, err
 	}
@@ -298,6 +301,12 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 	purges, err := st.PurgedRecords(ctx, purged)
 	if err != nil {
 		return nil, nil, err
+	}
+	var upstream map[int64]store.UpstreamRow
+	if acc.Scope == Office {
+		if upstream, err = st.UpstreamByID(ctx, ids); err != nil {
+			return nil, nil, err
+		}
 	}
 	kinds := map[int64]string{sub.ID: sub.Kind}
 	if len(others) > 0 {
@@ -341,6 +350,9 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 			providers[r.Provider], rec.ProviderName = p.Name, p.Name
 		}
 		rec.Fields = acc.fields(it, catalog.SubjectKind(kinds[r.SubjectID]), sub, r, names, vals)
+		if u, ok := upstream[r.ID]; ok && it != nil && it.Upward != "" && r.Status != store.StatusPurged {
+			rec.Upstream = upstreamOf(u)
+		}
 		if p, ok := purges[r.ID]; ok {
 			rec.Purge = &PurgeNote{Ref: p.Ref, PurgedOn: p.PurgedOn, KeptThrough: p.KeptThrough}
 		}
@@ -363,6 +375,10 @@ func build(ctx context.Context, st *store.Store, acc *Access, sub store.SubjectR
 // fields are a record's non-empty stored values as acc may see them.
 func (a *Access) fields(it *catalog.Item, kind catalog.SubjectKind, sub store.SubjectRow, r store.StoredRecord, names, vals []string) Fields {
 	out := make(Fields, 0, len(names))
+	var persons []string
+	if a.masks() {
+		persons = a.namedPersons(it, kind, sub, r, names, vals)
+	}
 	for i, name := range names {
 		if i >= len(vals) || vals[i] == "" {
 			continue
@@ -372,9 +388,30 @@ func (a *Access) fields(it *catalog.Item, kind catalog.SubjectKind, sub store.Su
 			if p, isName := personal(it, name, kind); p && !a.own(it, name, sub, r) {
 				v = maskValue(v, isName)
 			}
-			v = ScrubIDs(v)
+			v = MaskText(v, persons...)
 		}
 		out = append(out, Field{Name: name, Value: v})
+	}
+	return out
+}
+
+// namedPersons are the natural persons a record names whose names the
+// scope masks, so that free text masks them too: the values of the personal
+// name fields the scope masks, and in the public scope a natural-person
+// subject's name (the archive's own subject, also when 第二十九条 links it
+// to an organisation's record).
+func (a *Access) namedPersons(it *catalog.Item, kind catalog.SubjectKind, sub store.SubjectRow, r store.StoredRecord, names, vals []string) []string {
+	var out []string
+	if a.Scope == Public && sub.Kind == string(catalog.NaturalPerson) {
+		out = append(out, sub.Name)
+	}
+	for i, name := range names {
+		if i >= len(vals) || vals[i] == "" {
+			continue
+		}
+		if p, isName := personal(it, name, kind); p && isName && !a.own(it, name, sub, r) {
+			out = append(out, PersonNames(vals[i])...)
+		}
 	}
 	return out
 }
@@ -433,7 +470,7 @@ func (l *lookup) subjectView(code string, kind ident.Kind) Subject {
 		}
 	}
 	if acc.masks() {
-		s.Name, s.LegalRep = ScrubIDs(s.Name), ScrubIDs(s.LegalRep)
+		s.Name, s.LegalRep = MaskText(s.Name), MaskText(s.LegalRep)
 	}
 	return s
 }

@@ -46,7 +46,8 @@ func TestScrubIDs(t *testing.T) {
 		"1101054912310021":                   "1101054912310021",    // 16 digits: no 15-digit ID inside is taken
 		exampleUSCC:                          exampleUSCC,           // organisations' codes stay
 		"11010519491231002Y":                 "11010519491231002Y",  // not an ID
-		"11010519491231003X":                 "11010519491231003X",  // wrong check digit
+		"11010519491231003X":                 "110105********003X",  // wrong check digit: still an ID (issue 16)
+		"913206020000026740":                 "913206020000026740",  // an all-digit USCC: no birth-date shape
 		"110105********002X":                 "110105********002X",  // already masked
 		"罚款20000元":                           "罚款20000元",
 		"":                                   "",

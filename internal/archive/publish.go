@@ -115,7 +115,7 @@ func Publish(ctx context.Context, st *store.Store, acc *Access, list string) (*P
 			recs[r.RecordID] = r
 		}
 	}
-	flags, err := st.RecordFlags(ctx, ids)
+	flags, err := st.RecordFlags(ctx, ids, acc.AsOf.String())
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +134,7 @@ func Publish(ctx context.Context, st *store.Store, acc *Access, list string) (*P
 }
 
 // row is one entry as published: its values under p.Columns, masked as the
-// public archive masks them (personal, maskValue, ScrubIDs).
+// public archive masks them (personal, maskValue, MaskText).
 func (p *Publication) row(ctx context.Context, st *store.Store, acc *Access, e roster.Entry, recs map[int64]store.RosterRecordRow, flags []string) ([]string, error) {
 	it := acc.Catalog.Item(e.Item)
 	kind := catalog.SubjectKind(e.SubjectKind)
@@ -187,6 +187,16 @@ func (p *Publication) row(ctx context.Context, st *store.Store, acc *Access, e r
 	// and the last valid day (the earlier of the row's and 第三十条's).
 	values[roster.FieldDetermined], values[roster.FieldValidUntil] = e.Determined.String(), e.ValidUntil.String()
 
+	// The natural persons the entry names, masked in its texts too.
+	var persons []string
+	if kind == catalog.NaturalPerson {
+		persons = append(persons, name, values[it.Subject.Name])
+	}
+	for col, v := range values {
+		if isPersonal, isName := personal(it, col, kind); isPersonal && isName {
+			persons = append(persons, PersonNames(v)...)
+		}
+	}
 	out := make([]string, len(p.Columns))
 	for i, col := range p.Columns {
 		switch col {
@@ -206,7 +216,7 @@ func (p *Publication) row(ctx context.Context, st *store.Store, acc *Access, e r
 		if isPersonal, isName := personal(it, col, kind); isPersonal {
 			v = maskValue(v, isName)
 		}
-		out[i] = ScrubIDs(v)
+		out[i] = MaskText(v, persons...)
 	}
 	return out, nil
 }

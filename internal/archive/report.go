@@ -8,6 +8,7 @@ import (
 	"credit/internal/catalog"
 	"credit/internal/civil"
 	"credit/internal/roster"
+	"credit/internal/tabular"
 )
 
 // Summary is a one-line description of a record for lists: its key fields
@@ -244,9 +245,9 @@ func (rp *Report) recordTitle(k int, r Record) string {
 // Markdown renders the report as Markdown.
 func (rp *Report) Markdown() []byte {
 	var b strings.Builder
-	// Masks (320602********4359, 张*) are left as they are: a lone run of
-	// asterisks in a cell has no partner to make emphasis with.
-	cell := func(s string) string { return strings.NewReplacer("|", `\|`, "\n", "<br>", "~", `\~`).Replace(s) }
+	// Every value is escaped (tabular.MDEscape): masks (320602********4359,
+	// 张*) are left as they are, markup, links and table breaks are not.
+	cell := tabular.MDEscape
 	fmt.Fprintf(&b, "# %s\n\n", rp.title())
 	b.WriteString("| " + rp.t("项目", "Item") + " | " + rp.t("内容", "Value") + " |\n|---|---|\n")
 	for _, l := range rp.header() {

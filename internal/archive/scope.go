@@ -3,6 +3,8 @@ package archive
 import (
 	"context"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"credit/internal/apperr"
 	"credit/internal/catalog"
@@ -86,6 +88,12 @@ func Authorize(ctx context.Context, st *store.Store, cat *catalog.Catalog, op op
 	req.Unit = ident.NormalizeCode(req.Unit)
 	req.Authorization = strings.TrimSpace(req.Authorization)
 	req.Purpose = strings.TrimSpace(req.Purpose)
+	if err := checkNote("--purpose", req.Purpose); err != nil {
+		return nil, err
+	}
+	if err := checkNote("--authorization", req.Authorization); err != nil {
+		return nil, err
+	}
 	if req.RealToday.IsZero() {
 		req.RealToday = clock.Real().RealToday()
 	}
@@ -185,3 +193,36 @@ func (a *Access) VisibleItems() []string {
 
 // masks reports whether personal fields are masked in this scope.
 func (a *Access) masks() bool { return a.Scope == Public || a.Scope == Authorized }
+
+// NoteMaxRunes is the longest purpose or authorization reference a lookup
+// takes (issue 16): they are written to the query log and shown in its
+// listings and reports.
+const NoteMaxRunes = 200
+
+// checkNote refuses (usage error, exit 2) a purpose or authorization text
+// longer than NoteMaxRunes or holding control characters (a line break, an
+// escape sequence that would rewrite a clerk's terminal). What is kept is
+// shown escaped in every Markdown and HTML output (tabular).
+func checkNote(flag, s string) error {
+	if n := utf8.RuneCountInString(s); n > NoteMaxRunes {
+		return apperr.Newf(apperr.Usage, "%s 太长（%d 个字符）：最多 %d 个字符，请写简短的用途或授权书编号",
+			"%s is too long (%d characters): at most %d; give a short purpose or reference", flag, n, NoteMaxRunes)
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return apperr.Newf(apperr.Usage, "%s 含有控制字符（如换行）：请写成一行文字", "%s holds a control character (such as a line break): write one line of text", flag)
+		}
+	}
+	return nil
+}
+
+// Only narrows the access to one item, which it must already see: a user
+// unit asking for an item it is not registered for is refused (第二十条).
+func (a *Access) Only(item string) error {
+	if !a.Sees(item) {
+		return apperr.Newf(apperr.Rule, "信息项 %s 不在本单位可查看的范围内（社会公开信息项和本单位登记的共享信息项，第二十条）",
+			"item %s is outside what this unit may see (the public items and the shared items it is registered for)", item)
+	}
+	a.items = map[string]bool{item: true}
+	return nil
+}

@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"strings"
+	"unicode/utf8"
 
 	"credit/internal/apperr"
 	"credit/internal/catalog"
@@ -28,10 +29,10 @@ const MatchCode = "code"
 // SearchResult is one page of a search.
 type SearchResult struct {
 	Hits    []Hit
-	Total   int  // subjects found in all
-	More    bool // the count stopped at SearchCountCap: Total is a lower bound
-	Page    int
-	PerPage int
+	Total   int   // subjects found in all
+	More    bool  // the count stopped at the cap: Total is a lower bound
+	Offset  int   // hits skipped before this page
+	Limit   int   // hits asked for
 	ByCode  bool  // the text was taken as a code prefix
 	QueryID int64 // the query-log entry
 }
@@ -48,6 +49,11 @@ const SearchCountCap = 1000
 // texts by the same rule).
 func codeLike(s string) bool { return querylog.CodeLike(s) }
 
+// MaxSearchText is the longest search text, in characters: far above any
+// registered name (企业名称 are at most 50 or so characters) and far below
+// SQLite's 50,000-byte LIKE pattern limit.
+const MaxSearchText = 200
+
 // Search finds subjects by name (a substring of the normalised name, so a
 // two-character name such as 王伟 is found) or by code prefix, ranked exact >
 // prefix > substring and then by name, within acc's scope: only subjects on
@@ -59,14 +65,23 @@ func codeLike(s string) bool { return querylog.CodeLike(s) }
 // shown masked, with the match "code". The search is logged with its text in
 // the protected form (querylog.Protect: a name or ID number is never kept as
 // typed).
-func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor, text string, page, perPage int) (*SearchResult, error) {
+//
+// offset and limit choose the page (limit 1–200); countCap is how far the
+// total is counted (at least SearchCountCap and the page's end).
+func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor, text string, offset, limit, countCap int) (*SearchResult, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return nil, apperr.New(apperr.Usage, "请给出要查找的名称或代码", "give a name or a code to search for")
 	}
-	page, perPage = max(page, 1), min(max(perPage, 1), 200)
-	q := store.SubjectQuery{Limit: perPage, Offset: (page - 1) * perPage}
-	res := &SearchResult{Page: page, PerPage: perPage}
+	if n := utf8.RuneCountInString(text); n > MaxSearchText {
+		// Refused before SQLite sees it (its LIKE patterns stop at 50,000
+		// bytes with "LIKE or GLOB pattern too complex"); no name is this long.
+		return nil, apperr.Newf(apperr.Usage, "查找的文字有 %d 个字符，超过上限 %d 个：请给出名称中的一段或代码",
+			"the search text has %d characters, over the limit of %d: give part of the name, or the code", n, MaxSearchText)
+	}
+	offset, limit = max(offset, 0), min(max(limit, 1), 200)
+	q := store.SubjectQuery{Limit: limit, Offset: offset}
+	res := &SearchResult{Offset: offset, Limit: limit}
 	if code := ident.NormalizeCode(text); codeLike(code) {
 		if r := ident.Check(code); r.Valid {
 			code = r.Code // a 15-digit ID number is stored as its 18-digit form
@@ -87,7 +102,7 @@ func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor
 	if acc.Scope != Office {
 		q.Visible = &store.VisibleFilter{Items: acc.VisibleItems(), ValidOn: acc.AsOf.String()}
 	}
-	q.CountCap = max(SearchCountCap, page*perPage)
+	q.CountCap = max(SearchCountCap, countCap, offset+limit)
 	found, err := st.SearchSubjects(ctx, q)
 	if err != nil {
 		return nil, err
@@ -104,7 +119,7 @@ func Search(ctx context.Context, st *store.Store, acc *Access, actor store.Actor
 			hit.Code, hit.Name, hit.Match = ident.Mask(hit.Code), ident.MaskName(hit.Name), MatchCode
 		}
 		if acc.masks() {
-			hit.Name = ScrubIDs(hit.Name)
+			hit.Name = MaskText(hit.Name)
 		}
 		res.Hits = append(res.Hits, hit)
 	}

@@ -53,6 +53,10 @@ func rosterEntries(ctx context.Context, st *store.Store, acc *Access, code strin
 			Basis: e.Basis, Reason: e.Reason, Determined: e.Determined, ValidUntil: e.ValidUntil, RecordID: e.RecordID}
 		if acc.masks() {
 			it := acc.Catalog.Item(e.Item)
+			var persons []string
+			if acc.Scope == Public && kind == catalog.NaturalPerson {
+				persons = append(persons, e.SubjectName)
+			}
 			for _, f := range []struct {
 				name string
 				v    *string
@@ -60,7 +64,7 @@ func rosterEntries(ctx context.Context, st *store.Store, acc *Access, code strin
 				if p, isName := personal(it, f.name, kind); p {
 					*f.v = maskValue(*f.v, isName)
 				}
-				*f.v = ScrubIDs(*f.v)
+				*f.v = MaskText(*f.v, persons...)
 			}
 		}
 		out = append(out, re)

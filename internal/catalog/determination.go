@@ -56,6 +56,16 @@ func (d *decoder) determination(o *obj, path string, it *Item, ref func(name, pa
 				"negative item %s has no determined_on: name the determination date field (第三十条: validity counts from the day the act was determined), e.g. determined_on: 处罚决定日期", it.Code)
 		}
 	}
+	if v := o.str("valid_through", false); v != "" {
+		vp := join(path, "valid_through")
+		if f := ref(v, vp); f != nil {
+			if f.Type != Date {
+				d.at(vp, "有效期至字段 %q 不是日期字段", "the valid-through field %q is not a date field", f.Name)
+			} else {
+				it.ValidThrough = f.Name
+			}
+		}
+	}
 	if w := o.str("withdrawn_on", false); w != "" {
 		wp := join(path, "withdrawn_on")
 		if f := ref(w, wp); f != nil {
@@ -106,11 +116,17 @@ func (it *Item) Determination(value func(field string) string) (Date string, fro
 // the period of its severity counted from the determination date (SPEC §B),
 // cut short by the 认定单位's withdrawal, from whose day on the record is no
 // longer valid. A 简易程序 penalty stored as other information has none.
-func (c *Catalog) LastValidDay(it *Item, category Category, sev Severity, determined, withdrawn civil.Date) civil.Date {
+//
+// validThrough is the record's own last valid day (Item.ValidThrough), zero
+// when it has none: it shortens the period, never lengthens it.
+func (c *Catalog) LastValidDay(it *Item, category Category, sev Severity, determined, withdrawn, validThrough civil.Date) civil.Date {
 	var last civil.Date
 	if category == Negative || (it.Category != Negative && it.Validity != nil) {
 		if l, ok := c.ValidityFor(it, sev).ValidThrough(determined); ok && !determined.IsZero() {
 			last = l
+		}
+		if !validThrough.IsZero() && (last.IsZero() || validThrough.Before(last)) {
+			last = validThrough
 		}
 	}
 	if !withdrawn.IsZero() {

@@ -124,7 +124,11 @@ func catalogEntries(c *Catalog) []kvPair {
 }
 
 func policyEntries(p Policy) []kvPair {
-	return []kvPair{
+	var limits []kvPair
+	for _, e := range importLimitEntries(p.ImportLimits) {
+		limits = append(limits, kvPair{"import_limits." + e.k, e.v})
+	}
+	return append([]kvPair{
 		{"timezone", p.Timezone},
 		{"workdays.objection_review", strconv.Itoa(p.Workdays.ObjectionReview)},
 		{"workdays.provider_verification", strconv.Itoa(p.Workdays.ProviderVerification)},
@@ -133,6 +137,7 @@ func policyEntries(p Policy) []kvPair {
 		{"workdays.repair_publicity", strconv.Itoa(p.Workdays.RepairPublicity)},
 		{"workdays.repair_verify", strconv.Itoa(p.Workdays.RepairVerify)},
 		{"workdays.warning", strconv.Itoa(p.Workdays.Warning)},
+		{"workdays.upward_receipt", strconv.Itoa(p.Workdays.UpwardReceipt)},
 		{"validity.general", p.Validity.General.String()},
 		{"validity.serious", p.Validity.Serious.String()},
 		{"repair_clean_period", p.RepairCleanPeriod.String()},
@@ -144,6 +149,20 @@ func policyEntries(p Policy) []kvPair {
 		{"lights.reject_rate_red", formatFloat(p.Lights.RejectRateRed)},
 		{"lights.late_days_yellow", strconv.Itoa(p.Lights.LateDaysYellow)},
 		{"lights.late_days_red", strconv.Itoa(p.Lights.LateDaysRed)},
+	}, limits...)
+}
+
+// importLimitEntries are the import limits in the file's key order.
+func importLimitEntries(l ImportLimits) []kvPair {
+	return []kvPair{
+		{"file_size", FormatSize(l.FileSize)},
+		{"cell_size", FormatSize(l.CellSize)},
+		{"columns", strconv.Itoa(l.Columns)},
+		{"rows", strconv.Itoa(l.Rows)},
+		{"rejects", strconv.Itoa(l.Rejects)},
+		{"xlsx_unzipped_size", FormatSize(l.XLSXUnzippedSize)},
+		{"xlsx_ratio", strconv.Itoa(l.XLSXRatio)},
+		{"sheets", strconv.Itoa(l.Sheets)},
 	}
 }
 

@@ -38,6 +38,7 @@ func Marshal(c *Catalog) []byte {
 	kv(2, "repair_publicity", strconv.Itoa(p.Workdays.RepairPublicity))
 	kv(2, "repair_verify", strconv.Itoa(p.Workdays.RepairVerify))
 	kv(2, "warning", strconv.Itoa(p.Workdays.Warning))
+	kv(2, "upward_receipt", strconv.Itoa(p.Workdays.UpwardReceipt))
 	w(1, "validity:")
 	kv(2, "general", p.Validity.General.String())
 	kv(2, "serious", p.Validity.Serious.String())
@@ -51,6 +52,10 @@ func Marshal(c *Catalog) []byte {
 	kv(2, "reject_rate_red", formatFloat(p.Lights.RejectRateRed))
 	kv(2, "late_days_yellow", strconv.Itoa(p.Lights.LateDaysYellow))
 	kv(2, "late_days_red", strconv.Itoa(p.Lights.LateDaysRed))
+	w(1, "import_limits:")
+	for _, e := range importLimitEntries(p.ImportLimits) {
+		kv(2, e.k, e.v)
+	}
 
 	w(0, "items:")
 	for _, it := range c.Items {
@@ -141,11 +146,17 @@ func itemEntries(it *Item) []kvPair {
 	if it.WithdrawnOn != "" {
 		e = append(e, kvPair{"withdrawn_on", quote(it.WithdrawnOn)})
 	}
+	if it.ValidThrough != "" {
+		e = append(e, kvPair{"valid_through", quote(it.ValidThrough)})
+	}
 	if it.ActDateField != "" {
 		e = append(e, kvPair{"act_date_field", quote(it.ActDateField)})
 	}
 	if it.Roster != "" {
 		e = append(e, kvPair{"roster", quote(it.Roster)})
+	}
+	if it.Upward != "" {
+		e = append(e, kvPair{"upward", quote(it.Upward)})
 	}
 	if it.Note != "" {
 		e = append(e, kvPair{"note", quote(it.Note)})

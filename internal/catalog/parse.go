@@ -24,6 +24,7 @@ var (
 	updateCycles = []string{"daily", "weekly", "monthly", "quarterly", "yearly", "on_change"}
 	severities   = []string{string(General), string(Serious)}
 	rosters      = []string{"red", "black"}
+	upwardModes  = []string{UpwardFull, UpwardMasked}
 	fieldTypes   = []string{string(Text), string(Date), string(Money), string(Number), string(USCC), string(IDNumber), string(PartyCode), string(Enum)}
 	levels       = []string{"city", "county"}
 	moneyUnits   = []string{Yuan, WanYuan}
@@ -32,13 +33,14 @@ var (
 // Keys allowed at each level of the file.
 var (
 	topKeys         = []string{"jurisdiction", "version", "effective", "policy", "items", "providers", "units"}
-	policyKeys      = []string{"timezone", "workdays", "validity", "repair_clean_period", "repaired_retention", "roster_report_lag", "prohibited_terms", "prohibited_exceptions", "lights"}
+	policyKeys      = []string{"timezone", "workdays", "validity", "repair_clean_period", "repaired_retention", "roster_report_lag", "prohibited_terms", "prohibited_exceptions", "lights", "import_limits"}
 	legalTermKeys   = []string{"term", "source"}
 	approvedKeys    = []string{"term", "reason"}
-	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning"}
+	workdayKeys     = []string{"objection_review", "provider_verification", "correction", "repair_opinion", "repair_publicity", "repair_verify", "warning", "upward_receipt"}
 	validityKeys    = []string{"general", "serious"}
 	lightKeys       = []string{"reject_rate_yellow", "reject_rate_red", "late_days_yellow", "late_days_red"}
-	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "act_date_field", "determined_on", "withdrawn_on", "severity", "roster", "subject", "note", "fields"}
+	importLimitKeys = []string{"file_size", "cell_size", "columns", "rows", "rejects", "xlsx_unzipped_size", "xlsx_ratio", "sheets"}
+	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "act_date_field", "determined_on", "withdrawn_on", "valid_through", "severity", "roster", "upward", "subject", "note", "fields"}
 	severityKeys    = []string{"default", "rules"}
 	severityRuleKey = []string{"field", "contains", "level"}
 	subjectKeys     = []string{"name", "kind", "codes", "legal_rep", "legal_rep_id", "kind_values"}
@@ -66,6 +68,7 @@ func DefaultPolicy() Policy {
 			RepairPublicity:      5,  // 第三十五条
 			RepairVerify:         5,
 			Warning:              2,
+			UpwardReceipt:        7, // office rule: the 双公示 7-working-day deadline
 		},
 		Validity:          Validity{General: Period{Years: 1}, Serious: Period{Years: 3}}, // 第三十条
 		RepairCleanPeriod: Period{Years: 1},                                               // 第三十四条(二)
@@ -74,6 +77,7 @@ func DefaultPolicy() Policy {
 		// only what other laws add, and the approved organisation terms.
 		ProhibitedExceptions: DefaultExceptions(),
 		Lights:               Lights{RejectRateYellow: 0.02, RejectRateRed: 0.10, LateDaysYellow: 1, LateDaysRed: 10},
+		ImportLimits:         DefaultImportLimits(),
 	}
 }
 
@@ -486,6 +490,7 @@ func (d *decoder) policy(n *node, path string) Policy {
 			p.Workdays.RepairPublicity = w.integer("repair_publicity", p.Workdays.RepairPublicity, 1)
 			p.Workdays.RepairVerify = w.integer("repair_verify", p.Workdays.RepairVerify, 1)
 			p.Workdays.Warning = w.integer("warning", p.Workdays.Warning, 0)
+			p.Workdays.UpwardReceipt = w.integer("upward_receipt", p.Workdays.UpwardReceipt, 1)
 		}
 	}
 	if n := o.get("validity"); n != nil {
@@ -527,7 +532,70 @@ func (d *decoder) policy(n *node, path string) Policy {
 			}
 		}
 	}
+	if n := o.get("import_limits"); n != nil {
+		if l := d.object(n, join(path, "import_limits"), importLimitKeys); l != nil {
+			il := &p.ImportLimits
+			il.FileSize = l.size("file_size", il.FileSize)
+			il.CellSize = l.size("cell_size", il.CellSize)
+			il.Columns = l.integer("columns", il.Columns, 1)
+			il.Rows = l.integer("rows", il.Rows, 1)
+			il.Rejects = l.integer("rejects", il.Rejects, 0)
+			il.XLSXUnzippedSize = l.size("xlsx_unzipped_size", il.XLSXUnzippedSize)
+			il.XLSXRatio = l.integer("xlsx_ratio", il.XLSXRatio, 1)
+			il.Sheets = l.integer("sheets", il.Sheets, 1)
+		}
+	}
 	return p
+}
+
+// size reads a byte size such as 2GiB, 64KiB, 512MiB or 1000 (bytes).
+func (o *obj) size(k string, def int64) int64 {
+	s, ok := o.scalar(k, false)
+	if !ok {
+		return def
+	}
+	n, err := ParseSize(s)
+	if err != nil {
+		o.d.add(o.line(k), join(o.path, k), "%q 不是有效的大小（应写作如 2GiB、64KiB、512MiB 或字节数，且大于 0）",
+			"%q is not a valid size (write it like 2GiB, 64KiB, 512MiB or a number of bytes, above 0)", s)
+		return def
+	}
+	return n
+}
+
+// ParseSize reads a byte size: a whole number with an optional unit KiB,
+// MiB or GiB (powers of 1024; KB, MB, GB are read the same way, as
+// Windows shows them).
+func ParseSize(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1 << 10}, {"MB", 1 << 20}, {"GB", 1 << 30}, {"B", 1}} {
+		if len(t) > len(u.suffix) && strings.EqualFold(t[len(t)-len(u.suffix):], u.suffix) {
+			t, mult = strings.TrimSpace(t[:len(t)-len(u.suffix)]), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, fmt.Errorf("size %q is not valid", s)
+	}
+	return n * mult, nil
+}
+
+// FormatSize writes a byte size in the largest unit that divides it.
+func FormatSize(n int64) string {
+	switch {
+	case n > 0 && n%(1<<30) == 0:
+		return strconv.FormatInt(n>>30, 10) + "GiB"
+	case n > 0 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + "MiB"
+	case n > 0 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + "KiB"
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 // fieldAt is a decoded field with its key path, for later cross checks.
@@ -551,6 +619,7 @@ func (d *decoder) item(n *node, path string, pol *Policy) *Item {
 		KindField:    o.str("kind_field", false),
 		ActDateField: o.str("act_date_field", false),
 		Roster:       o.enum("roster", false, rosters),
+		Upward:       o.enum("upward", false, upwardModes),
 		Note:         o.str("note", false),
 	}
 	if it.Code != "" && !itemCodeRE.MatchString(it.Code) {

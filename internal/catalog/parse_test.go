@@ -357,7 +357,7 @@ func TestPolicyDefaults(t *testing.T) {
 	c := parseOK(t, base)
 	want := catalog.Policy{
 		Timezone:          "Asia/Shanghai",
-		Workdays:          catalog.Workdays{ObjectionReview: 10, ProviderVerification: 5, Correction: 3, RepairOpinion: 5, RepairPublicity: 5, RepairVerify: 5, Warning: 2},
+		Workdays:          catalog.Workdays{ObjectionReview: 10, ProviderVerification: 5, Correction: 3, RepairOpinion: 5, RepairPublicity: 5, RepairVerify: 5, Warning: 2, UpwardReceipt: 7},
 		Validity:          catalog.Validity{General: catalog.Period{Years: 1}, Serious: catalog.Period{Years: 3}},
 		RepairCleanPeriod: catalog.Period{Years: 1},
 		RosterReportLag:   "end_of_next_month",
@@ -365,6 +365,10 @@ func TestPolicyDefaults(t *testing.T) {
 		// (none by default) and the approved organisation terms.
 		ProhibitedExceptions: catalog.DefaultExceptions(),
 		Lights:               catalog.Lights{RejectRateYellow: 0.02, RejectRateRed: 0.10, LateDaysYellow: 1, LateDaysRed: 10},
+		// Issue 16: 2 GiB, 64 KiB, 512 columns, 5,000,000 rows, 10,000 rejects,
+		// 4 GiB unzipped, 100:1, 64 sheets.
+		ImportLimits: catalog.ImportLimits{FileSize: 2147483648, CellSize: 65536, Columns: 512, Rows: 5000000, Rejects: 10000,
+			XLSXUnzippedSize: 4294967296, XLSXRatio: 100, Sheets: 64},
 	}
 	if !reflect.DeepEqual(c.Policy, want) {
 		t.Errorf("defaults:\n got %+v\nwant %+v", c.Policy, want)
@@ -430,6 +434,47 @@ policy:
 	roundTrip(t, c)
 }
 
+// TestImportLimitsPolicy: the import_limits block parses sizes with units,
+// keeps the defaults for keys it leaves out, refuses nonsense naming the key,
+// round-trips through export and shows in a diff.
+func TestImportLimitsPolicy(t *testing.T) {
+	src := edit(t, base+second, "effective: 2020-01-01\n", "effective: 2020-01-01\npolicy:\n  import_limits: {file_size: 10MiB, cell_size: 1000, columns: 40, rejects: 0, xlsx_ratio: 20}\n")
+	c := parseOK(t, src)
+	want := catalog.DefaultImportLimits()
+	want.FileSize, want.CellSize, want.Columns, want.Rejects, want.XLSXRatio = 10*1024*1024, 1000, 40, 0, 20
+	if c.Policy.ImportLimits != want {
+		t.Errorf("limits: got %+v want %+v", c.Policy.ImportLimits, want)
+	}
+	roundTrip(t, c)
+	out := string(catalog.Marshal(c))
+	for _, line := range []string{"  import_limits:\n", "    file_size: 10MiB\n", "    cell_size: 1000\n", "    xlsx_unzipped_size: 4GiB\n", "    sheets: 64\n"} {
+		if !strings.Contains(out, line) {
+			t.Errorf("export lacks %q", line)
+		}
+	}
+	d := catalog.Diff(parseOK(t, base+second), c)
+	var keys []string
+	for _, ch := range d {
+		keys = append(keys, ch.Key+"="+ch.Old+"→"+ch.New)
+	}
+	wantKeys := []string{"import_limits.file_size=2GiB→10MiB", "import_limits.cell_size=64KiB→1000", "import_limits.columns=512→40",
+		"import_limits.rejects=10000→0", "import_limits.xlsx_ratio=100→20"}
+	if !reflect.DeepEqual(keys, wantKeys) {
+		t.Errorf("diff: %v", keys)
+	}
+	for _, bad := range []struct{ yaml, path, msg string }{
+		{"file_size: 2TB?", "policy.import_limits.file_size", "不是有效的大小"},
+		{"cell_size: 0", "policy.import_limits.cell_size", "不是有效的大小"},
+		{"columns: 0", "policy.import_limits.columns", "不是有效的整数"},
+		{"bomb: 1", "policy.import_limits.bomb", "未知的键"},
+	} {
+		ps := problems(t, edit(t, base, "effective: 2020-01-01\n", "effective: 2020-01-01\npolicy:\n  import_limits: {"+bad.yaml+"}\n"))
+		if len(ps) != 1 || ps[0].Key != bad.path || !strings.Contains(ps[0].Zh, bad.msg) {
+			t.Errorf("%s: %+v", bad.yaml, ps)
+		}
+	}
+}
+
 func TestDiff(t *testing.T) {
 	old := parseOK(t, base+second)
 	if d := catalog.Diff(old, parseOK(t, base+second)); len(d) != 0 {
@@ -476,5 +521,37 @@ func TestNormalizeNameFastPathAgreesWithFold(t *testing.T) {
 	}
 	if catalog.NormalizeName("ｃｆ＿ｘｄｒ（１）") != "CF_XDR(1)" {
 		t.Errorf("full-width fold lost: %q", catalog.NormalizeName("ｃｆ＿ｘｄｒ（１）"))
+	}
+}
+
+// TestUpwardKey: the item key marking an item for reporting to the province
+// (第六条, 第二十三条) parses, refuses unknown modes, exports, round-trips and
+// diffs; the policy's upward_receipt limit does the same.
+func TestUpwardKey(t *testing.T) {
+	c := parseOK(t, base)
+	if c.Item("XZCF").Upward != "" || c.Policy.Workdays.UpwardReceipt != 7 {
+		t.Fatalf("unmarked item %q, default limit %d", c.Item("XZCF").Upward, c.Policy.Workdays.UpwardReceipt)
+	}
+	marked := edit(t, base, "    retention: permanent\n", "    retention: permanent\n    upward: masked\n")
+	marked = edit(t, marked, "effective: 2020-01-01\n", "effective: 2020-01-01\npolicy:\n  workdays: {upward_receipt: 3}\n")
+	m := parseOK(t, marked)
+	if m.Item("XZCF").Upward != catalog.UpwardMasked || m.Policy.Workdays.UpwardReceipt != 3 {
+		t.Fatalf("marked: %q, limit %d", m.Item("XZCF").Upward, m.Policy.Workdays.UpwardReceipt)
+	}
+	roundTrip(t, m)
+	if !strings.Contains(string(catalog.Marshal(m)), "\n    upward: masked\n") {
+		t.Errorf("export lacks the upward key:\n%s", catalog.Marshal(m))
+	}
+	d := fmt.Sprint(catalog.Diff(c, m))
+	if !strings.Contains(d, "upward") || !strings.Contains(d, "upward_receipt") {
+		t.Errorf("diff does not name upward and upward_receipt: %s", d)
+	}
+	ps := problems(t, edit(t, base, "    retention: permanent\n", "    retention: permanent\n    upward: yes\n"))
+	if len(ps) != 1 || ps[0].Key != "items[0].upward" {
+		t.Errorf("bad mode: %+v", ps)
+	}
+	ps = problems(t, edit(t, base, "effective: 2020-01-01\n", "effective: 2020-01-01\npolicy:\n  workdays: {upward_receipt: 0}\n"))
+	if len(ps) != 1 || ps[0].Key != "policy.workdays.upward_receipt" {
+		t.Errorf("zero limit: %+v", ps)
 	}
 }

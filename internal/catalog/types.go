@@ -45,6 +45,29 @@ type Policy struct {
 	ProhibitedTerms      []LegalTerm
 	ProhibitedExceptions []ApprovedTerm
 	Lights               Lights
+	// ImportLimits bound what one provider file may hold (import_limits):
+	// a file past any of them is refused whole (exit 4), so no input can
+	// make an import run out of memory or disk.
+	ImportLimits ImportLimits
+}
+
+// ImportLimits are the limits of one imported file (docs/import.md). Sizes
+// are in bytes.
+type ImportLimits struct {
+	FileSize         int64 // the file on disk: 2 GiB
+	CellSize         int64 // one cell, in bytes of UTF-8: 64 KiB
+	Columns          int   // cells in a row: 512
+	Rows             int   // data rows: 5,000,000
+	Rejects          int   // rejected rows kept; one more refuses the file: 10,000
+	XLSXUnzippedSize int64 // a workbook's entries unzipped, together: 4 GiB
+	XLSXRatio        int   // unzipped size over zipped size (zip bomb): 100
+	Sheets           int   // worksheets in a workbook: 64
+}
+
+// DefaultImportLimits are the limits when the policy names none.
+func DefaultImportLimits() ImportLimits {
+	return ImportLimits{FileSize: 2 << 30, CellSize: 64 << 10, Columns: 512, Rows: 5_000_000, Rejects: 10_000,
+		XLSXUnzippedSize: 4 << 30, XLSXRatio: 100, Sheets: 64}
 }
 
 // Workdays are the deadlines in working days (SPEC §B counting).
@@ -56,6 +79,10 @@ type Workdays struct {
 	RepairPublicity      int // 5
 	RepairVerify         int // 5
 	Warning              int // due-soon window: 2
+	// UpwardReceipt: a record sent to the province and not acknowledged
+	// within this many working days of its change is overdue (本办公室规则,
+	// serving 第六条 及时报送; modelled on the 双公示 7-working-day deadline).
+	UpwardReceipt int
 }
 
 // Validity of negative records by severity (第三十条).
@@ -160,15 +187,25 @@ type Item struct {
 	// record (a court removing a 失信被执行人 from its list): from that day
 	// the record is no longer valid, whatever 第三十条's period says.
 	WithdrawnOn string
+	// ValidThrough names a date field holding the last day the record may
+	// be used, as its 认定单位 set it (a list entry's 有效期至): it shortens
+	// 第三十条's period, never lengthens it, so the list and the archive
+	// agree on the day an entry lapses.
+	ValidThrough string
 	// ActDateField names the date field on which the act happened (第三十四条(二):
 	// a same-kind act that happened within the clean year blocks a repair).
 	// Empty: the decision date stands in for it.
 	ActDateField string
 	Severity     SeverityRule
 	Roster       string // "red" or "black" for list items (HMD, HEIMD)
-	Subject      SubjectFields
-	Fields       []*Field
-	Note         string // free text for people (extension): the article, the source, choices made
+	// Upward marks the item for reporting to the provincial system (第六条
+	// 向上级系统报送, 第二十三条) and says how its personal fields leave:
+	// UpwardFull (as stored: the province keys records by ID number) or
+	// UpwardMasked (as the public scope masks them). Empty: not reported.
+	Upward  string
+	Subject SubjectFields
+	Fields  []*Field
+	Note    string // free text for people (extension): the article, the source, choices made
 }
 
 // Field returns the field named name, or nil.
@@ -241,6 +278,12 @@ type Field struct {
 	// empty) or wan_yuan (万元, as the 双公示 fine columns are).
 	Unit string
 }
+
+// Upward reporting modes (Item.Upward).
+const (
+	UpwardFull   = "full"
+	UpwardMasked = "masked"
+)
 
 // Money units.
 const (

@@ -56,22 +56,24 @@ func daysIn(y int, m time.Month) int {
 // Parse reads YYYY-MM-DD strictly (impossible days are errors).
 func Parse(s string) (Date, error) {
 	var y, m, d int
+	typed := s // the messages quote what was typed
+	s = Fold(s)
 	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", s)
+		return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", typed)
 	}
 	for i, c := range s {
 		if i == 4 || i == 7 {
 			continue
 		}
 		if c < '0' || c > '9' {
-			return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", s)
+			return Date{}, fmt.Errorf("日期 %q 不是 YYYY-MM-DD 格式", typed)
 		}
 	}
 	y = int(s[0]-'0')*1000 + int(s[1]-'0')*100 + int(s[2]-'0')*10 + int(s[3]-'0')
 	m = int(s[5]-'0')*10 + int(s[6]-'0')
 	d = int(s[8]-'0')*10 + int(s[9]-'0')
 	if !Valid(y, time.Month(m), d) {
-		return Date{}, fmt.Errorf("日期 %q 不存在", s)
+		return Date{}, fmt.Errorf("日期 %q 不存在", typed)
 	}
 	return Date{y, time.Month(m), d}, nil
 }
@@ -212,4 +214,30 @@ func (d *Date) UnmarshalText(b []byte) error {
 	}
 	*d = p
 	return nil
+}
+
+// Fold turns full-width ASCII (０–９, ．, －, ／, ，, Ａ–Ｚ… U+FF01–U+FF5E) into
+// its half-width form and the ideographic space U+3000 into a space, so that
+// numbers, dates and codes typed with a Chinese input method (２０２５－１２－０１,
+// １２３．５) read as typed in ASCII. Text with no byte above 0x7F is returned
+// as it is, at no cost.
+func Fold(s string) string {
+	i := 0
+	for i < len(s) && s[i] < 0x80 {
+		i++
+	}
+	if i == len(s) {
+		return s
+	}
+	b := make([]rune, 0, len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			r -= 0xFEE0
+		case r == 0x3000:
+			r = ' '
+		}
+		b = append(b, r)
+	}
+	return string(b)
 }

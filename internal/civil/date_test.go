@@ -48,3 +48,26 @@ func TestCompareAndDays(t *testing.T) {
 		t.Fatalf("AddMonths = %s", m)
 	}
 }
+
+// Dates typed with a Chinese input method parse as their ASCII twins; text
+// without full-width characters is returned unchanged (issue 19).
+func TestFoldAndParseFullWidth(t *testing.T) {
+	for in, want := range map[string]string{
+		"２０２５－１２－０１": "2025-12-01",
+		"2025－12－01": "2025-12-01",
+		"１２３．５，６":    "123.5,6",
+		"ＸＺＣＦ　":      "XZCF ",
+		"2025-12-01": "2025-12-01",
+		"年月日":        "年月日",
+	} {
+		if got := Fold(in); got != want {
+			t.Errorf("Fold(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if d, err := Parse("２０２５－１２－０１"); err != nil || d != (Date{Year: 2025, Month: 12, Day: 1}) {
+		t.Fatalf("Parse(２０２５－１２－０１) = %v, %v", d, err)
+	}
+	if _, err := Parse("２０２５－１３－０１"); err == nil {
+		t.Fatal("Parse accepted month 13 typed full width")
+	}
+}

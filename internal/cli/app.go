@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -33,8 +34,19 @@ type IO struct {
 	Getenv func(string) string
 	// TTY forces terminal behaviour on or off; nil means detect from Out.
 	TTY *bool
-	// Login overrides the OS login name (tests).
+	// Login overrides the OS login name (tests; credit serve sets the
+	// operator whose SSH key opened the session).
 	Login string
+	// LookupUID replaces the account lookup of the uid (tests); nil is the
+	// system's (operator.SystemLookup).
+	LookupUID operator.LookupUID
+	// Ctx, when set, is the run's context (credit serve cancels it when it
+	// shuts down).
+	Ctx context.Context
+	// Via says how a served run came ("ssh from ADDR"): it goes into every
+	// audit and query-log entry, and the run refuses what would let a
+	// remote clerk leave their identity or reach the server's files.
+	Via string
 }
 
 // Stdio is the process's real IO.
@@ -53,6 +65,7 @@ type App struct {
 	Lang      string
 	As        string
 	Yes       bool
+	Force     bool // --force: an -o or --rejects file may replace an existing one
 
 	clock    clock.Clock
 	clockSet bool
@@ -159,7 +172,10 @@ func (a *App) Store() (*store.Store, error) {
 	if a.store != nil {
 		return a.store, nil
 	}
-	st, err := store.Open(a.ctx, a.DefaultDBPath(), store.Options{})
+	// CREDIT_TEST_MAX_PAGES is test-only: it caps the store's size so tests
+	// can simulate a full disk (SQLITE_FULL) without root.
+	maxPages, _ := strconv.ParseInt(a.Getenv("CREDIT_TEST_MAX_PAGES"), 10, 64)
+	st, err := store.Open(a.ctx, a.DefaultDBPath(), store.Options{MaxPages: maxPages})
 	if err != nil {
 		return nil, err
 	}
@@ -223,11 +239,18 @@ func (a *App) adoptStore(st *store.Store) {
 	}
 }
 
-func (a *App) login() string {
+// login is the one function that says who runs this process: the OS
+// account of the uid (or the name tests give). Served mode will put the
+// key's operator here.
+func (a *App) login() (string, error) {
 	if a.Login != "" {
-		return a.Login
+		return a.Login, operator.ValidateName(a.Login)
 	}
-	return operator.LoginName()
+	lookup := a.LookupUID
+	if lookup == nil {
+		lookup = operator.SystemLookup
+	}
+	return operator.OSLogin(lookup)
 }
 
 // Operator is who the run acts as: the OS login (with its role in the
@@ -240,7 +263,10 @@ func (a *App) Operator() (operator.Operator, error) {
 	if err != nil {
 		return operator.Operator{}, err
 	}
-	me := a.login()
+	me, err := a.login()
+	if err != nil {
+		return operator.Operator{}, err
+	}
 	role, _, err := st.UserRole(a.ctx, me)
 	if err != nil {
 		return operator.Operator{}, err
@@ -274,7 +300,7 @@ func (a *App) Require(role operator.Role) (operator.Operator, error) {
 
 // Actor is the audit identity of a change made by op today.
 func (a *App) Actor(op operator.Operator) store.Actor {
-	return store.Actor{Operator: op.Name, ActingBy: op.ActingBy, Today: a.Today(), Now: a.Clock().Now}
+	return store.Actor{Operator: op.Name, ActingBy: op.ActingBy, Today: a.Today(), Now: a.Clock().Now, Via: a.Via}
 }
 
 // Writer opens the store for a change: the date must not be in the future and
@@ -296,7 +322,29 @@ func (a *App) Writer(role operator.Role) (*store.Store, store.Actor, error) {
 
 // Print renders t on stdout in the run's --format.
 func (a *App) Print(t *tabular.Table) error {
-	return t.Write(a.Out, tabular.Options{Format: a.Format, Lang: a.Lang, TTY: a.IsTTY()})
+	tty := a.IsTTY()
+	o := tabular.Options{Format: a.Format, Lang: a.Lang, TTY: tty}
+	if tty {
+		o.Width = a.termWidth()
+	}
+	return t.Write(a.Out, o)
+}
+
+// termWidth is the terminal's width for tables: COLUMNS when it is set (as
+// shells export it, and as a user may fix it), else the size of the
+// terminal on stdout; 0 when neither is known (no fitting).
+func (a *App) termWidth() int {
+	if c := strings.TrimSpace(a.Getenv("COLUMNS")); c != "" {
+		if n, err := strconv.Atoi(c); err == nil && n > 0 {
+			return n
+		}
+	}
+	if f, ok := a.Out.(*os.File); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	return 0
 }
 
 // PrintTo writes t to the file named by -o (format from its extension) or,

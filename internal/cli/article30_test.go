@@ -191,3 +191,26 @@ func TestUpgrade008RecomputesValidityAndLinks(t *testing.T) {
 		t.Errorf("second init: %s", out)
 	}
 }
+
+// A list entry's own 有效期至 (set by its 认定单位) ends the record's validity
+// too, so the roster and the archive agree on the day the entry lapses: 甲公司's
+// black-list entry, determined 2025-06-10 with 有效期至 2026-06-09, is valid in
+// both through 2026-06-09 and in neither from 2026-06-10 (第三十条 would have
+// allowed 3 years; valid_through shortens, never lengthens).
+func TestListEntryLapsesInRosterAndArchiveTogether(t *testing.T) {
+	h := scHarness(t)
+	h.scImport("HEIMD", scHeimdHeader, scBlackRow(nil))
+	for _, c := range []struct {
+		day   string
+		valid bool
+	}{{"2026-06-09", true}, {"2026-06-10", false}} {
+		inArchive := showJSON(t, h, orgA, "--today", c.day).byItem("HEIMD") != nil
+		inRoster := false
+		for _, e := range decode[[]map[string]any](t, h.ok("roster", "list", "--today", c.day, "--format", "json").Out) {
+			inRoster = inRoster || e["status"] == "valid"
+		}
+		if inArchive != c.valid || inRoster != c.valid {
+			t.Errorf("%s: in the public archive %v, valid on the roster %v; want both %v", c.day, inArchive, inRoster, c.valid)
+		}
+	}
+}

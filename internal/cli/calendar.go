@@ -699,10 +699,11 @@ command lists the open deadlines that would differ under the new calendar.`,
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
 			file := args[0]
+			if err := checkInput(file); err != nil {
+				return err
+			}
 			raw, err := os.ReadFile(file)
 			switch {
-			case errors.Is(err, os.ErrNotExist):
-				return apperr.Newf(apperr.Refused, "找不到文件 %s", "no such file %s", file)
 			case err != nil:
 				return apperr.Wrap(err, apperr.Internal, "无法读取 "+file, "cannot read "+file)
 			}

@@ -267,7 +267,7 @@ func TestCalendarLoad(t *testing.T) {
 	if !strings.Contains(r.Err, "bad.json") || !strings.Contains(r.Err, "2029-01-03") {
 		t.Errorf("bad file: %q", r.Err)
 	}
-	h.fails(4, "calendar", "load", filepath.Join(h.dir, "missing.json"))
+	h.fails(2, "calendar", "load", filepath.Join(h.dir, "missing.json")) // issue 16: a missing input is a usage error
 }
 
 func calWriteFile(t *testing.T, path, text string) {

@@ -40,9 +40,12 @@ version with the latest effective date on or before it. Workflow: export → edi
 // readCatalog reads and validates a catalog file. With --format json the
 // problems are also printed on stdout as {"file", "ok": false, "errors": [...]}.
 func readCatalog(app *App, path string) (*catalog.Catalog, []byte, error) {
+	if err := checkInput(path); err != nil {
+		return nil, nil, err
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, apperr.Wrap(err, apperr.Refused, "无法读取目录文件 "+path, "cannot read the catalog file "+path)
+		return nil, nil, apperr.Wrap(err, apperr.Internal, "无法读取目录文件 "+path, "cannot read the catalog file "+path)
 	}
 	c, err := catalog.Parse(path, data)
 	if err != nil {
@@ -534,7 +537,7 @@ func itemTable(app *App, cat *catalog.Catalog, v store.CatalogVersion, it *catal
 		"subjects": it.Subjects, "update_cycle": it.UpdateCycle, "roster": it.Roster,
 		"validity": validityJSON(cat, it), "retention": periodJSON(it.Retention),
 		"key": key, "kind_field": it.KindField, "severity": severity,
-		"determined_on": determinationJSON(it), "withdrawn_on": it.WithdrawnOn,
+		"determined_on": determinationJSON(it), "withdrawn_on": it.WithdrawnOn, "valid_through": it.ValidThrough,
 		"subject": map[string]any{
 			"name": it.Subject.Name, "kind": it.Subject.Kind, "codes": it.Subject.Codes,
 			"legal_rep": it.Subject.LegalRep, "legal_rep_id": it.Subject.LegalRepID, "kind_values": it.Subject.KindValues,
@@ -568,7 +571,7 @@ func itemTable(app *App, cat *catalog.Catalog, v store.CatalogVersion, it *catal
 func newCatalogExportCmd(app *App) *cobra.Command {
 	var out string
 	var id int64
-	var canonical, force bool
+	var canonical bool
 	c := &cobra.Command{
 		Use:   "export [-o FILE]",
 		Short: "导出现行目录为 YAML（可编辑后再应用）/ export the catalog in force as YAML, to edit and apply",
@@ -602,23 +605,8 @@ text as applied (comments kept), with --canonical a regenerated file. Without -o
 			if err := requireYAMLName(out); err != nil {
 				return err
 			}
-			flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-			if !force {
-				flags |= os.O_EXCL
-			}
-			f, err := os.OpenFile(out, flags, 0o644)
-			if errors.Is(err, os.ErrExist) {
-				return apperr.Newf(apperr.Usage, "%s 已存在：换一个文件名，或加 --force 覆盖", "%s exists: choose another name, or add --force to overwrite it", out)
-			}
-			if err != nil {
-				return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
-			}
-			if _, err := f.Write(text); err != nil {
-				f.Close()
-				return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
-			}
-			if err := f.Close(); err != nil {
-				return apperr.Wrap(err, apperr.Internal, "无法写入 "+out, "cannot write "+out)
+			if err := writeNewFile(out, text, app.Force); err != nil {
+				return err
 			}
 			app.Warn(fmt.Sprintf(app.T("已导出版本 #%d（%s %s）到 %s", "exported version #%d (%s %s) to %s"), v.ID, v.Jurisdiction, v.Version, out))
 			return nil
@@ -627,7 +615,6 @@ text as applied (comments kept), with --canonical a regenerated file. Without -o
 	c.Flags().StringVarP(&out, "output", "o", "", "写入文件 / write to this file")
 	c.Flags().Int64Var(&id, "id", 0, "导出指定版本（默认今天生效的版本）/ export this version (default: the one in force)")
 	c.Flags().BoolVar(&canonical, "canonical", false, "按统一格式重新生成（不含注释）/ regenerate in the canonical layout (no comments)")
-	c.Flags().BoolVar(&force, "force", false, "覆盖已有文件 / overwrite an existing file")
 	return c
 }
 
@@ -668,6 +655,9 @@ func determinationLabel(app *App, it *catalog.Item) string {
 	s := app.T("认定日期（第三十条，使用期限自此起算）：", "determination date (第三十条, validity counts from it): ") + strings.Join(parts, app.T(" → ", " → "))
 	if it.WithdrawnOn != "" {
 		s += app.T("；认定单位撤销日期：", "; withdrawn by the determining body on: ") + it.WithdrawnOn
+	}
+	if it.ValidThrough != "" {
+		s += app.T("；记录自身的有效期至：", "; the record's own last valid day: ") + it.ValidThrough + app.T("（只缩短、不延长上述期限）", " (shortens the period, never lengthens it)")
 	}
 	return s
 }

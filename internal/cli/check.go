@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"credit/internal/apperr"
+	"credit/internal/catalog"
 	"credit/internal/ingest"
 	"credit/internal/operator"
 	"credit/internal/report"
@@ -53,7 +54,10 @@ type subjectRow struct {
 }
 
 func readSubjectFile(path string, needName bool) ([]subjectRow, error) {
-	src, err := ingest.Open(path, ingest.ReadOptions{})
+	if err := checkInput(path); err != nil {
+		return nil, err
+	}
+	src, err := ingest.Open(path, ingest.ReadOptions{Limits: subjectFileLimits})
 	if err != nil {
 		return nil, fileError(path, err)
 	}
@@ -108,6 +112,14 @@ func fileError(path string, err error) error {
 	}
 	return apperr.Wrap(err, apperr.Internal, "无法读取 "+path, "cannot read "+path)
 }
+
+// subjectFileLimits bound a check or verify file as the default policy bounds
+// an import (issue 16): no file makes the reader hold more than a row.
+var subjectFileLimits = func() ingest.Limits {
+	l := catalog.DefaultImportLimits()
+	return ingest.Limits{FileSize: l.FileSize, CellSize: l.CellSize, Columns: l.Columns, Rows: l.Rows,
+		XLSXUnzippedSize: l.XLSXUnzippedSize, XLSXRatio: l.XLSXRatio, Sheets: l.Sheets}
+}()
 
 // looksLikeFile tells a FILE argument from a CODE one: an existing path or
 // a name with a file extension the readers know.

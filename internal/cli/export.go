@@ -102,7 +102,7 @@ record; the export is logged record by record so corrections can be re-sent. Cle
 								return err
 							}
 						}
-						return w.Write(row)
+						return w.Write(tabular.GuardRow(row))
 					})
 					if err != nil {
 						return err

@@ -106,13 +106,13 @@ func TestExportToUnit(t *testing.T) {
 	}
 
 	// Refusals.
-	if r := h.as("bob").fails(5, "export", "--unit", archUnitB, "--item", "XYCN", "-o", x); !strings.Contains(r.Err, "credit unit add") {
+	if r := h.as("bob").fails(5, "export", "--unit", archUnitB, "--item", "XYCN", "-o", x, "--force"); !strings.Contains(r.Err, "credit unit add") {
 		t.Errorf("unregistered shared item: %s", r.Err)
 	}
-	h.as("bob").fails(5, "export", "--unit", "113206000140000031", "--item", "XZCF", "-o", out)
-	h.as("carol").fails(5, "export", "--unit", archUnitA, "--item", "XZCF", "-o", out)
-	h.as("guest").fails(5, "export", "--unit", archUnitA, "--item", "XZCF", "-o", out)
-	h.as("bob").fails(5, "export", "--unit", archUnitA, "--item", "NOPE", "-o", out)
+	h.as("bob").fails(5, "export", "--unit", "113206000140000031", "--item", "XZCF", "-o", out, "--force")
+	h.as("carol").fails(5, "export", "--unit", archUnitA, "--item", "XZCF", "-o", out, "--force")
+	h.as("guest").fails(5, "export", "--unit", archUnitA, "--item", "XZCF", "-o", out, "--force")
+	h.as("bob").fails(5, "export", "--unit", archUnitA, "--item", "NOPE", "-o", out, "--force")
 	h.as("bob").fails(2, "export", "--unit", archUnitA, "--item", "XZCF", "-o", filepath.Join(h.dir, "x.md"))
 	h.as("bob").fails(2, "export", "--unit", archUnitA, "--item", "XZCF")
 	h.as("bob").fails(2, "export", "--item", "XZCF", "-o", out)

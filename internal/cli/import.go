@@ -38,7 +38,8 @@ func newImportCmd(app *App) *cobra.Command {
 整个文件先写入暂存区，全部处理完才一次发布；中途失败或被中断，不会留下半个批次。
 同一文件（内容相同）再次导入不会重复存储。
 
-退出码：0 全部入库；3 部分行被拒收（含全部被拒）；4 整个文件被拒（编码、列、第十四条禁止字段、提供单位或信息项不符）。
+退出码：0 全部入库；3 部分行被拒收（含全部被拒）；4 整个文件被拒、未存储任何内容（编码、列、第十四条禁止字段、
+提供单位或信息项不符、超过目录政策 import_limits 的上限）；2 文件不存在、是文件夹或 FIFO；1 文件无法读取。
 
 Validates every row against the catalog in force and stores the good ones; rejected rows go to a
 report the department can fix and resubmit. Nothing is visible until the whole file is published.`,
@@ -73,6 +74,14 @@ func runImport(app *App, o importOpts, files []string) error {
 	case "auto", "utf-8", "utf8", "gbk", "gb18030":
 	default:
 		return apperr.Newf(apperr.Usage, "--encoding %q 无效，应为 auto、utf-8、gbk 或 gb18030", "--encoding %q: use auto, utf-8, gbk or gb18030", o.encoding)
+	}
+	if o.rejects != "" {
+		// Checked before any work: a report that cannot be written must not
+		// be found out after the file is stored (issue 16).
+		if fi, err := os.Stat(filepath.Dir(o.rejects)); err != nil || !fi.IsDir() {
+			return apperr.Newf(apperr.Usage, "--rejects %s：文件夹 %s 不存在，请先建立或换一个路径", "--rejects %s: the folder %s does not exist; create it or choose another path",
+				o.rejects, filepath.Dir(o.rejects))
+		}
 	}
 	o.item = strings.ToUpper(strings.TrimSpace(o.item))
 	o.provider = ident.NormalizeCode(o.provider)
@@ -169,13 +178,20 @@ func printJSONLine(app *App, v any) {
 func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts, file string, several bool) (apperr.Code, error) {
 	opt := ingest.Options{Provider: o.provider, Item: o.item, Channel: o.channel, Encoding: strings.ToLower(o.encoding), Sheet: o.sheet,
 		IgnoreUnknown: o.ignoreUnknown, DryRun: o.dryRun, Actor: app.Actor(op)}
-	if fi, err := os.Stat(file); err != nil {
+	if err := checkInput(file); err != nil {
+		// docs/guide.md: missing, a folder or a FIFO is a usage error (2),
+		// unreadable is 1; the JSON line says which.
 		if app.JSON() {
-			printJSONLine(app, map[string]any{"file": file, "refused": "file_not_found", "message": app.T("找不到文件 "+file, "no such file "+file),
+			reason := "file_unreadable"
+			if apperr.CodeOf(err) == apperr.Usage {
+				reason = "file_not_found"
+			}
+			printJSONLine(app, map[string]any{"file": file, "refused": reason, "message": apperr.MessageOf(err, app.Lang),
 				"rows": 0, "accepted": 0, "revised": 0, "duplicates": 0, "rejected": 0, "reasons": map[string]int{}})
 		}
-		return apperr.Refused, apperr.Newf(apperr.Refused, "找不到文件 %s", "no such file %s", file)
-	} else if app.StderrTTY() && fi.Size() > 4<<20 {
+		return apperr.CodeOf(err), err
+	}
+	if fi, err := os.Stat(file); err == nil && app.StderrTTY() && fi.Size() > 4<<20 {
 		start := time.Now()
 		last := time.Time{}
 		opt.Progress = func(rows int) {
@@ -190,6 +206,9 @@ func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts
 	var fe *ingest.FileError
 	if errors.As(err, &fe) {
 		res.Refused, res.Message = fe.Reason, app.T(fe.Zh, fe.En)
+		// Refused whole: nothing was stored, whatever had been staged
+		// (SPEC amendment of 2026-12 on exit 4).
+		res.Batch, res.Accepted, res.Revised, res.Duplicates = 0, 0, 0, 0
 		if app.JSON() {
 			printJSONLine(app, res)
 		}

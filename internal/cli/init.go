@@ -65,7 +65,10 @@ Running it again changes nothing.`,
 			if err != nil {
 				return err
 			}
-			me := app.login()
+			me, err := app.login()
+			if err != nil {
+				return err
+			}
 			actor := store.Actor{Operator: me, Today: app.Today(), Now: app.Clock().Now}
 			var notes []string
 			keyNote, err := sealStep(app, st, actor, keyGroup)
@@ -125,6 +128,12 @@ Running it again changes nothing.`,
 				return err
 			}
 			notes = append(notes, stepNotes...)
+			// Versions applied before migration 013 (or by a binary whose
+			// catalog had another shape) get their compiled form, so later
+			// commands need not parse the YAML (issue 17).
+			if _, err := st.CompileCatalogs(app.Ctx(), actor); err != nil {
+				return err
+			}
 			status := "unchanged"
 			switch {
 			case created:

@@ -205,9 +205,12 @@ it applies to and its basis. The list in use is the one an administrator applied
 // readMeasures reads and validates a measures file. With --format json the
 // problems are also printed on stdout as {"file", "ok": false, "errors": [...]}.
 func readMeasures(app *App, path string) (*sanction.MeasureList, []byte, error) {
+	if err := checkInput(path); err != nil {
+		return nil, nil, err
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, apperr.Wrap(err, apperr.Refused, "无法读取措施清单文件 "+path, "cannot read the measures file "+path)
+		return nil, nil, apperr.Wrap(err, apperr.Internal, "无法读取措施清单文件 "+path, "cannot read the measures file "+path)
 	}
 	l, err := sanction.ParseMeasures(path, data)
 	if err != nil {
@@ -323,7 +326,6 @@ func nonNilStrings(s []string) []string {
 
 func newMeasureExportCmd(app *App) *cobra.Command {
 	var out string
-	var force bool
 	c := &cobra.Command{
 		Use:   "export [-o FILE]",
 		Short: "导出现用的措施清单（可编辑后再应用）/ export the measures list in use, to edit and apply",
@@ -352,7 +354,7 @@ applied: the very format apply reads. Without -o, to stdout.`,
 			if err := requireYAMLName(out); err != nil {
 				return err
 			}
-			if err := writeNewFile(out, text, force); err != nil {
+			if err := writeNewFile(out, text, app.Force); err != nil {
 				return err
 			}
 			app.Warn(fmt.Sprintf(app.T("已导出%s 到 %s", "exported %s to %s"), measuresSource(app, v), out))
@@ -360,28 +362,18 @@ applied: the very format apply reads. Without -o, to stdout.`,
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "写入文件 / write to this file")
-	c.Flags().BoolVar(&force, "force", false, "覆盖已有文件 / overwrite an existing file")
 	return c
 }
 
-// writeNewFile writes data to path, refusing an existing file unless force.
+// writeNewFile writes data to path whole or not at all (a temporary file
+// in the same folder, renamed into place), refusing an existing file unless
+// force (checkOutputs already refused it before any work; this catches a
+// file that appeared meanwhile).
 func writeNewFile(path string, data []byte, force bool) error {
-	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
-	if !force {
-		flags |= os.O_EXCL
+	if err := checkOutputPath("-o", path, force); err != nil {
+		return err
 	}
-	f, err := os.OpenFile(path, flags, 0o644)
-	if errors.Is(err, os.ErrExist) {
-		return apperr.Newf(apperr.Usage, "%s 已存在：换一个文件名，或加 --force 覆盖", "%s exists: choose another name, or add --force to overwrite it", path)
-	}
-	if err != nil {
-		return apperr.Wrap(err, apperr.Internal, "无法写入 "+path, "cannot write "+path)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return apperr.Wrap(err, apperr.Internal, "无法写入 "+path, "cannot write "+path)
-	}
-	if err := f.Close(); err != nil {
+	if err := tabular.WriteFileAtomic(path, func(tmp string) error { return os.WriteFile(tmp, data, 0o644) }); err != nil {
 		return apperr.Wrap(err, apperr.Internal, "无法写入 "+path, "cannot write "+path)
 	}
 	return nil

@@ -123,22 +123,8 @@ Steps go in date order: none may be dated before the objection's previous step o
 	return c
 }
 
-// objectionStep runs one objection command on args[0] and prints the result.
-func objectionStep(app *App, command, arg string, run func(env queue.Env, id int64) (*objection.View, error)) error {
-	id, err := caseArg("异议", arg)
-	if err != nil {
-		return err
-	}
-	env, err := app.queueEnv(objection.Machine.Role(command))
-	if err != nil {
-		return err
-	}
-	v, err := run(env, id)
-	if err != nil {
-		return err
-	}
-	return printObjectionResult(app, v)
-}
+// objections is the objection workflow as the CLI drives it.
+var objections = queueNoun[*objection.View]{m: objection.Machine, what: "异议", print: printObjectionResult}
 
 func objectionFileCmd(app *App) *cobra.Command {
 	var f objection.Filing
@@ -187,87 +173,72 @@ day after receipt (--received, default today, may lie in the past).`,
 }
 
 func objectionForwardCmd(app *App) *cobra.Command {
-	var note string
-	c := &cobra.Command{
-		Use:     "forward ID",
-		Short:   "转交信息提供单位核实（经办）/ forward to the provider for verification (clerk)",
-		Long:    "转交信息提供单位核实：核实期限 = 今天后第 5 个工作日；审核期限不变、不中止。\nForwards to the provider: verification is due on the 5th working day; the review deadline does not move.",
-		Example: example("credit objection forward 3"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			return objectionStep(app, "forward", args[0], func(env queue.Env, id int64) (*objection.View, error) {
-				return objection.Forward(app.Ctx(), env, id, note)
-			})
-		},
-	}
-	c.Flags().StringVar(&note, "note", "", "说明（如转交文号）/ note")
-	return c
+	return objections.stepCmd(app, "forward", stepSpec{use: "forward ID",
+		short:    "转交信息提供单位核实（经办）/ forward to the provider for verification (clerk)",
+		long:     "转交信息提供单位核实：核实期限 = 今天后第 5 个工作日；审核期限不变、不中止。\nForwards to the provider: verification is due on the 5th working day; the review deadline does not move.",
+		examples: []string{"credit objection forward 3"}, text: "note", textHelp: "说明（如转交文号）/ note"}, objection.Forward)
 }
 
 func objectionVerifyCmd(app *App) *cobra.Command {
-	var finding, note string
-	c := &cobra.Command{
-		Use:     "verify ID --finding accurate|inaccurate --note TEXT",
-		Short:   "登记信息提供单位的核实结果（经办）/ enter the provider's verification (clerk)",
-		Example: example("credit objection verify 3 --finding inaccurate --note 市监局复函：罚款金额应为 1 万元"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			return objectionStep(app, "verify", args[0], func(env queue.Env, id int64) (*objection.View, error) {
-				return objection.VerifyFinding(app.Ctx(), env, id, finding, note)
-			})
-		},
-	}
-	c.Flags().StringVar(&finding, "finding", "", "核实结果 accurate（无误）|inaccurate（有误）/ finding")
-	c.Flags().StringVar(&note, "note", "", "核实意见 / the provider's answer")
-	requiredFlags(c, "finding", "note")
-	return c
+	var finding string
+	return objections.stepCmd(app, "verify", stepSpec{use: "verify ID --finding accurate|inaccurate --note TEXT",
+		short:    "登记信息提供单位的核实结果（经办）/ enter the provider's verification (clerk)",
+		examples: []string{"credit objection verify 3 --finding inaccurate --note 市监局复函：罚款金额应为 1 万元"},
+		text:     "note", textHelp: "核实意见 / the provider's answer", textRequired: true, extra: []string{"finding"},
+		flags: func(c *cobra.Command) {
+			c.Flags().StringVar(&finding, "finding", "", "核实结果 accurate（无误）|inaccurate（有误）/ finding")
+		}}, func(ctx context.Context, env queue.Env, id int64, note string) (*objection.View, error) {
+		return objection.VerifyFinding(ctx, env, id, finding, note)
+	})
 }
 
-func objectionDecideCmd(app *App) *cobra.Command {
-	var uphold, reject bool
-	var reason string
-	c := &cobra.Command{
-		Use:   "decide ID --uphold|--reject --reason TEXT",
-		Short: "审核决定：异议成立或驳回（审核）/ decide: uphold or reject (reviewer)",
-		Long: `异议成立：更正期限 = 今天后第 3 个工作日；驳回：去除“异议中”标识，维持原信息。
-Upheld: correction is due on the 3rd working day. Rejected: the flag is cleared and the record stays as it is.`,
-		Example: example("credit objection decide 3 --uphold --reason 经核实罚款金额记载错误", "credit objection decide 4 --reject --reason 经核实信息无误"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			up, err := upholdOrReject(uphold, reject)
-			if err != nil {
-				return err
-			}
-			return objectionStep(app, "decide", args[0], func(env queue.Env, id int64) (*objection.View, error) {
-				return objection.Decide(app.Ctx(), env, id, up, reason)
-			})
-		},
+// decision is an --uphold/--reject pair (or its likes) read before a step.
+type decision struct{ yes, no, up bool }
+
+func (d *decision) flags(yes, yesHelp, no, noHelp string) func(*cobra.Command) {
+	return func(c *cobra.Command) {
+		c.Flags().BoolVar(&d.yes, yes, false, yesHelp)
+		c.Flags().BoolVar(&d.no, no, false, noHelp)
 	}
-	c.Flags().BoolVar(&uphold, "uphold", false, "异议成立 / uphold")
-	c.Flags().BoolVar(&reject, "reject", false, "驳回 / reject")
-	c.Flags().StringVar(&reason, "reason", "", "理由 / reason")
-	requiredFlags(c, "reason")
-	return c
+}
+
+func (d *decision) check() (err error) { d.up, err = upholdOrReject(d.yes, d.no); return err }
+
+func objectionDecideCmd(app *App) *cobra.Command {
+	var d decision
+	return objections.stepCmd(app, "decide", stepSpec{use: "decide ID --uphold|--reject --reason TEXT",
+		short: "审核决定：异议成立或驳回（审核）/ decide: uphold or reject (reviewer)",
+		long: `异议成立：更正期限 = 今天后第 3 个工作日；驳回：去除“异议中”标识，维持原信息。
+Upheld: correction is due on the 3rd working day. Rejected: the flag is cleared and the record stays as it is.`,
+		examples: []string{"credit objection decide 3 --uphold --reason 经核实罚款金额记载错误", "credit objection decide 4 --reject --reason 经核实信息无误"},
+		text:     "reason", textHelp: "理由 / reason", textRequired: true,
+		flags: d.flags("uphold", "异议成立 / uphold", "reject", "驳回 / reject"), check: d.check,
+	}, func(ctx context.Context, env queue.Env, id int64, reason string) (*objection.View, error) {
+		return objection.Decide(ctx, env, id, d.up, reason)
+	})
 }
 
 func objectionCorrectCmd(app *App) *cobra.Command {
 	var sets []string
-	c := &cobra.Command{
-		Use:   "correct ID --set FIELD=VALUE...",
-		Short: "按异议更正记录并列出需重新发送的单位（经办）/ correct the record and list the units to re-send to (clerk)",
-		Long: `按成立的异议更正记录：更正内容按归集时的同一规则校验（同样的原因代码，不合格退出码 5）；
+	var parsed []objection.Set
+	return objections.stepCmd(app, "correct", stepSpec{use: "correct ID --set FIELD=VALUE...",
+		short: "按异议更正记录并列出需重新发送的单位（经办）/ correct the record and list the units to re-send to (clerk)",
+		long: `按成立的异议更正记录：更正内容按归集时的同一规则校验（同样的原因代码，不合格退出码 5）；
 原版本保存在记录历史中，记录生成新版本，去除“异议中”标识；列出查询、共享或导出过原记录的信息使用单位，以便重新发送。
 业务主键和主体代码字段不能更正。
 
 Corrects the record with exactly the import's rules (same reason codes; exit 5 when a value fails), keeps
 the old revision, clears the flag and lists every user unit that received the old record.`,
-		Example: example(
+		examples: []string{
 			"credit objection correct 3 --set 罚款金额（万元）=1 --set 处罚内容=罚款10000元",
 			"credit objection correct 3 --set 备注= --format json   # 清空字段",
-		),
-		Args: exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			var parsed []objection.Set
+		},
+		extra: []string{"set"},
+		flags: func(c *cobra.Command) {
+			c.Flags().StringArrayVar(&sets, "set", nil, "字段=值（可重复）/ FIELD=VALUE (repeatable)")
+		},
+		check: func() error {
+			parsed = nil
 			for _, s := range sets {
 				p, err := objection.ParseSet(s)
 				if err != nil {
@@ -275,135 +246,70 @@ the old revision, clears the flag and lists every user unit that received the ol
 				}
 				parsed = append(parsed, p)
 			}
-			if err := app.Confirm("将按异议 "+args[0]+" 更正记录（原版本保存在历史中）。", "The record will be corrected under objection "+args[0]+" (the old revision is kept)."); err != nil {
-				return err
-			}
-			return objectionStep(app, "correct", args[0], func(env queue.Env, id int64) (*objection.View, error) {
-				return objection.Correct(app.Ctx(), env, id, parsed)
-			})
+			return nil
 		},
-	}
-	c.Flags().StringArrayVar(&sets, "set", nil, "字段=值（可重复）/ FIELD=VALUE (repeatable)")
-	requiredFlags(c, "set")
-	return c
+		confirm: func(arg string) (string, string) {
+			return "将按异议 " + arg + " 更正记录（原版本保存在历史中）。", "The record will be corrected under objection " + arg + " (the old revision is kept)."
+		},
+	}, func(ctx context.Context, env queue.Env, id int64, _ string) (*objection.View, error) {
+		return objection.Correct(ctx, env, id, parsed)
+	})
 }
 
 func objectionWithdrawCmd(app *App) *cobra.Command {
-	var note string
-	c := &cobra.Command{
-		Use:   "withdraw ID",
-		Short: "撤除禁止归集或超期限使用的信息（经办）/ withdraw prohibited or expired information (clerk)",
-		Long: `理由为 prohibited 或 expired 的异议成立后，撤除该记录：原版本保存在历史中，记录不再出现在任何查询范围和报告中。
+	return objections.stepCmd(app, "withdraw", stepSpec{use: "withdraw ID",
+		short: "撤除禁止归集或超期限使用的信息（经办）/ withdraw prohibited or expired information (clerk)",
+		long: `理由为 prohibited 或 expired 的异议成立后，撤除该记录：原版本保存在历史中，记录不再出现在任何查询范围和报告中。
 For an upheld objection on ground prohibited or expired: the record leaves every scope; its revision is kept.`,
-		Example: example("credit objection withdraw 5 --note 含第十四条禁止归集的信息"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			if err := app.Confirm("将按异议 "+args[0]+" 撤除该记录：它将不再出现在任何查询范围和报告中。", "The record of objection "+args[0]+" will be withdrawn from every scope and report."); err != nil {
-				return err
-			}
-			return objectionStep(app, "withdraw", args[0], func(env queue.Env, id int64) (*objection.View, error) {
-				return objection.Withdraw(app.Ctx(), env, id, note)
-			})
+		examples: []string{"credit objection withdraw 5 --note 含第十四条禁止归集的信息"}, text: "note", textHelp: "说明 / note",
+		confirm: func(arg string) (string, string) {
+			return "将按异议 " + arg + " 撤除该记录：它将不再出现在任何查询范围和报告中。", "The record of objection " + arg + " will be withdrawn from every scope and report."
 		},
-	}
-	c.Flags().StringVar(&note, "note", "", "说明 / note")
-	return c
+	}, objection.Withdraw)
 }
 
 func objectionCloseCmd(app *App) *cobra.Command {
-	var note string
-	c := &cobra.Command{
-		Use:   "close ID",
-		Short: "办结（经办）/ close (clerk)",
-		Long: `办结已驳回、已更正、信息已撤除或申诉已决定的异议。异议成立待更正、但记录已被（另一件异议）撤除的，也可以办结：
+	return objections.stepCmd(app, "close", stepSpec{use: "close ID", short: "办结（经办）/ close (clerk)",
+		long: `办结已驳回、已更正、信息已撤除或申诉已决定的异议。异议成立待更正、但记录已被（另一件异议）撤除的，也可以办结：
 记录已不在任何查询范围内，无可更正；更正期限记为当天完成。
 Closes a rejected, corrected, withdrawn or appeal-decided objection; also an upheld one whose record has
 been withdrawn meanwhile (nothing is left to correct).`,
-		Example: example("credit objection close 3"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			return objectionStep(app, "close", args[0], func(env queue.Env, id int64) (*objection.View, error) {
-				return objection.Close(app.Ctx(), env, id, note)
-			})
-		},
-	}
-	c.Flags().StringVar(&note, "note", "", "说明 / note")
-	return c
+		examples: []string{"credit objection close 3"}, text: "note", textHelp: "说明 / note"}, objection.Close)
 }
 
 func objectionAppealCmd(app *App) *cobra.Command {
-	var reason string
-	c := &cobra.Command{
-		Use:     "appeal ID --reason TEXT",
-		Short:   "登记信息主体向信用主管部门的申诉（经办）/ record an appeal to the credit authority (clerk)",
-		Long:    "信息主体对异议处理结果不服，向本级信用主管部门申诉（第三十三条）；本工具记录申诉及其结果。\nThe subject appeals to the credit authority (article 33); credit records it and its outcome.",
-		Example: example("credit objection appeal 4 --reason 主体不服驳回决定"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			return objectionStep(app, "appeal", args[0], func(env queue.Env, id int64) (*objection.View, error) {
-				return objection.Appeal(app.Ctx(), env, id, reason)
-			})
-		},
-	}
-	c.Flags().StringVar(&reason, "reason", "", "申诉理由 / reason")
-	requiredFlags(c, "reason")
-	return c
+	return objections.stepCmd(app, "appeal", stepSpec{use: "appeal ID --reason TEXT",
+		short:    "登记信息主体向信用主管部门的申诉（经办）/ record an appeal to the credit authority (clerk)",
+		long:     "信息主体对异议处理结果不服，向本级信用主管部门申诉（第三十三条）；本工具记录申诉及其结果。\nThe subject appeals to the credit authority (article 33); credit records it and its outcome.",
+		examples: []string{"credit objection appeal 4 --reason 主体不服驳回决定"}, text: "reason", textHelp: "申诉理由 / reason", textRequired: true}, objection.Appeal)
 }
 
 func objectionAppealDecideCmd(app *App) *cobra.Command {
-	var uphold, reject bool
-	var note string
-	c := &cobra.Command{
-		Use:   "appeal-decide ID --uphold|--reject --note TEXT",
-		Short: "登记信用主管部门的申诉结果（审核）/ enter the authority's outcome of the appeal (reviewer)",
-		Long: `申诉成立：异议回到“异议成立待更正”，更正期限 = 今天后第 3 个工作日；申诉不成立：申诉已决定。
+	var d decision
+	return objections.stepCmd(app, "appeal-decide", stepSpec{use: "appeal-decide ID --uphold|--reject --note TEXT",
+		short: "登记信用主管部门的申诉结果（审核）/ enter the authority's outcome of the appeal (reviewer)",
+		long: `申诉成立：异议回到“异议成立待更正”，更正期限 = 今天后第 3 个工作日；申诉不成立：申诉已决定。
 申诉成立但记录已经撤除（不在任何查询范围内，无可更正）时，异议直接到“申诉已决定”，申诉结果记为成立，并注明记录已撤除。
 Upheld: back to upheld with correction due on the 3rd working day; rejected: appeal decided. Upheld when the
 record has already been withdrawn (nothing is left to correct): appeal decided, the appeal recorded as upheld.`,
-		Example: example("credit objection appeal-decide 4 --uphold --note 市发改委复函"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			up, err := upholdOrReject(uphold, reject)
-			if err != nil {
-				return err
-			}
-			return objectionStep(app, "appeal-decide", args[0], func(env queue.Env, id int64) (*objection.View, error) {
-				return objection.AppealDecide(app.Ctx(), env, id, up, note)
-			})
-		},
-	}
-	c.Flags().BoolVar(&uphold, "uphold", false, "申诉成立 / upheld")
-	c.Flags().BoolVar(&reject, "reject", false, "申诉不成立 / rejected")
-	c.Flags().StringVar(&note, "note", "", "部门意见 / the authority's outcome")
-	requiredFlags(c, "note")
-	return c
+		examples: []string{"credit objection appeal-decide 4 --uphold --note 市发改委复函"},
+		text:     "note", textHelp: "部门意见 / the authority's outcome", textRequired: true,
+		flags: d.flags("uphold", "申诉成立 / upheld", "reject", "申诉不成立 / rejected"), check: d.check,
+	}, func(ctx context.Context, env queue.Env, id int64, note string) (*objection.View, error) {
+		return objection.AppealDecide(ctx, env, id, d.up, note)
+	})
 }
 
 func objectionShowCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:     "show ID",
-		Short:   "异议详情：全部经过、各期限及是否按期 / an objection's timeline and deadlines",
-		Example: example("credit objection show 3", "credit objection show 3 --format json"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			id, err := caseArg("异议", args[0])
-			if err != nil {
-				return err
-			}
-			st, cal, err := app.queueReader()
-			if err != nil {
-				return err
-			}
-			v, err := objection.Get(app.Ctx(), st, cal, app.Today(), id, app.Lang)
-			if err != nil {
-				return err
-			}
-			if app.JSON() {
-				return app.Print(&tabular.Table{JSON: v})
-			}
-			return printObjection(app, v)
+	return objections.showCmd(app, "异议详情：全部经过、各期限、下一步可办理的事项 / an objection's timeline, deadlines and next steps",
+		[]string{"credit objection show 3", "credit objection show 3 --format json"},
+		func(ctx context.Context, st *store.Store, cal *workday.Calendar, id int64) (*objection.View, error) {
+			return objection.Get(ctx, st, cal, app.Today(), id, app.Lang)
 		},
-	}
+		func(ctx context.Context, st *store.Store, v *objection.View, op operator.Operator) (err error) {
+			v.Next, err = objection.Next(ctx, st, v, op, app.Today())
+			return err
+		}, printObjection)
 }
 
 func objectionListCmd(app *App) *cobra.Command {
@@ -429,23 +335,15 @@ Sorted by the earliest unmet deadline, with days_left and status (ok, due_soon, 
 			if err != nil {
 				return err
 			}
-			t := &tabular.Table{JSON: list, Columns: []tabular.Column{
-				{Key: "id", Zh: "编号", En: "ID"}, {Key: "record", Zh: "记录", En: "Record"}, {Key: "item", Zh: "信息项", En: "Item"},
-				{Key: "subject", Zh: "信息主体", En: "Subject"}, {Key: "state", Zh: "状态", En: "State"}, {Key: "due", Zh: "到期日", En: "Due"},
-				{Key: "deadline", Zh: "期限", En: "Deadline"}, {Key: "days_left", Zh: "剩余工作日", En: "Days left"}, {Key: "status", Zh: "队列状态", En: "Status"},
-			}}
+			t := &tabular.Table{JSON: list, Columns: queueColumns()}
 			for _, e := range list {
-				t.Rows = append(t.Rows, append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, e.Subject, e.StateLabel},
+				t.Rows = append(t.Rows, append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, strings.TrimSpace(e.SubjectName + " " + e.Subject), e.StateLabel},
 					standingCells(app, objection.Machine, e.Standing)...))
 			}
 			return app.Print(t)
 		},
 	}
-	c.Flags().StringVar(&f.State, "state", "", "只列此状态 / only this state")
-	c.Flags().BoolVar(&f.DueSoon, "due-soon", false, "只列即将到期 / only due soon")
-	c.Flags().BoolVar(&f.Overdue, "overdue", false, "只列已超期 / only overdue")
-	c.Flags().StringVar(&f.Provider, "provider", "", "只列该信息提供单位的记录 / only records of this provider")
-	c.Flags().Int64Var(&f.Record, "record", 0, "只列该记录的异议 / only objections on this record")
+	queueListFlags(c, &f.State, &f.DueSoon, &f.Overdue, &f.Provider, &f.Record, "只列该记录的异议 / only objections on this record")
 	return c
 }
 
@@ -541,6 +439,7 @@ func printObjection(app *App, v *objection.View) error {
 	}
 	printDeadlines(app, v.Deadlines)
 	printTimeline(app, m, v.Timeline)
+	printNext(app, m, v.Next)
 	for i := range v.Corrections {
 		ch := &v.Corrections[i]
 		app.Println(fmt.Sprintf(app.T("%s %s：记录 %d 第 %d 版（原内容 %s → %s）", "%s %s: record %d revision %d (%s → %s)"),

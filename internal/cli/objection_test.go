@@ -149,7 +149,8 @@ func TestObjectionDeadlinesBeforeNationalDay(t *testing.T) {
 		t.Fatalf("standing: due %s %s left %v status %s", str(o.Due), o.Deadline, o.DaysLeft, o.Status)
 	}
 	// Paper received on Friday, entered the next Tuesday: counted from receipt.
-	o = bob.objection("2025-09-30", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司", "--received", "2025-09-26")
+	// (on another ground: objection 1 is open on ground wrong, and one ground has one open objection)
+	o = bob.objection("2025-09-30", "file", "--record", "1", "--ground", "prohibited", "--applicant", "甲公司", "--received", "2025-09-26")
 	if o.ReceivedOn != "2025-09-26" || str(o.ReviewDue) != "2025-10-16" {
 		t.Fatalf("file with --received: %+v", o)
 	}
@@ -180,8 +181,9 @@ func TestObjectionDeadlinesBeforeSpringFestival(t *testing.T) {
 		// 02-28 (Sat, 调休) 6, 03-02…03-05 → 10.
 		{"2026-02-13", "2026-03-05", "2026-02-27"},
 	}
+	grounds := []string{"expired", "prohibited"} // the first is still open: one open objection per ground
 	for i, c := range cases {
-		o := bob.objection(c.day, "file", "--record", "1", "--ground", "expired", "--applicant", "甲公司")
+		o := bob.objection(c.day, "file", "--record", "1", "--ground", grounds[i], "--applicant", "甲公司")
 		if o.ID != int64(i+1) || str(o.ReviewDue) != c.review {
 			t.Errorf("%s: review_due %s, want %s", c.day, str(o.ReviewDue), c.review)
 		}
@@ -208,7 +210,8 @@ func TestObjectionPolicyChangeLeavesDeadlines(t *testing.T) {
 		t.Fatalf("after the policy change: review_due %s due %s", str(o.ReviewDue), str(o.Due))
 	}
 	// A new objection received today is counted with the new policy: 09-28, 09-29, 09-30, 10-09, 10-10.
-	if o = bob.objection("2025-09-26", "file", "--record", "1", "--ground", "wrong", "--applicant", "乙"); str(o.ReviewDue) != "2025-10-10" {
+	// (on another ground: objection 1 is open on ground wrong)
+	if o = bob.objection("2025-09-26", "file", "--record", "1", "--ground", "prohibited", "--applicant", "乙"); str(o.ReviewDue) != "2025-10-10" {
 		t.Fatalf("new objection under the new policy: review_due %s", str(o.ReviewDue))
 	}
 	// A calendar that would move the first one lists it, and moves nothing.
@@ -249,7 +252,7 @@ func TestObjectionUpheldAndCorrected(t *testing.T) {
 		store.QueryEntry{Action: "export", Scope: "shared", Unit: unitCode2, Records: []store.RecordRef{{ID: 1, ContentHash: oldHash}}}); err != nil {
 		t.Fatal(err)
 	}
-	flags, _ := st.RecordFlags(ctx, []int64{1})
+	flags, _ := st.RecordFlags(ctx, []int64{1}, "2025-12-01")
 	if strings.Join(flags[1], ",") != "under_objection" {
 		t.Fatalf("flags while open: %v", flags)
 	}
@@ -304,7 +307,7 @@ func TestObjectionUpheldAndCorrected(t *testing.T) {
 	if hrev != 1 || by != "correction" || ref != "objection:1" || hhash != oldHash || !strings.Contains(hvals, "罚款20000元") {
 		t.Fatalf("history: %d %s %s %s", hrev, by, ref, hhash)
 	}
-	if flags, _ := st.RecordFlags(ctx, []int64{1}); len(flags[1]) != 0 {
+	if flags, _ := st.RecordFlags(ctx, []int64{1}, "2025-12-01"); len(flags[1]) != 0 {
 		t.Fatalf("flags after correction: %v", flags)
 	}
 	// The audit log has every step, and no personal values.
@@ -451,8 +454,17 @@ func TestObjectionListSortingAndStatus(t *testing.T) {
 	oneRecord(t, h)
 	bob := h.as("bob")
 	// No holidays in November 2025. Received 11-03 → due 11-17; 11-07 → 11-21; 11-20 → 12-04.
-	for _, d := range []string{"2025-11-20", "2025-11-07", "2025-11-03", "2025-11-20"} {
-		bob.objection("2025-11-20", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲", "--received", d)
+	// One open objection per ground on a record: three grounds on record 1,
+	// the fourth on a second record.
+	if r := h.importXZCF("2025-09-01", "two.csv", nil, xzcfRow(map[string]string{"行政处罚决定书文号": "通市监罚〔2025〕2号"})); r.Code != 0 {
+		t.Fatalf("import: %d %s %s", r.Code, r.Out, r.Err)
+	}
+	for i, d := range []string{"2025-11-20", "2025-11-07", "2025-11-03", "2025-11-20"} {
+		rec, ground := "1", []string{"wrong", "prohibited", "expired", "wrong"}[i]
+		if i == 3 {
+			rec = "2"
+		}
+		bob.objection("2025-11-20", "file", "--record", rec, "--ground", ground, "--applicant", "甲", "--received", d)
 	}
 	h.as("carol").objection("2025-11-20", "decide", "4", "--reject", "--reason", "无误")
 	list := decode[[]listJSON](t, h.as("bob").on("2025-11-20", "objection", "list", "--format", "json").Out)
@@ -710,7 +722,7 @@ func TestObjectionUpheldOnWithdrawnRecord(t *testing.T) {
 	if !strings.Contains(o.Notice, "已经撤除") || len(o.Deadlines) != 2 {
 		t.Fatalf("notice / deadlines: %q %+v", o.Notice, o.Deadlines)
 	}
-	if flags, _ := h.openStore().RecordFlags(context.Background(), []int64{1}); len(flags[1]) != 0 {
+	if flags, _ := h.openStore().RecordFlags(context.Background(), []int64{1}, "2025-12-01"); len(flags[1]) != 0 {
 		t.Fatalf("flags: %v", flags)
 	}
 	if out := bob.on("2025-11-10", "objection", "show", "2").Out; !strings.Contains(out, "申诉成立，但记录 1 已经撤除") {
@@ -774,5 +786,42 @@ func TestObjectionCorrectionNamesPersonKnownOnlyByID(t *testing.T) {
 	h.openStore().DB.QueryRow("SELECT count(*) FROM staged_names").Scan(&staged)
 	if got := name(); got != "钱七" || staged != 0 {
 		t.Fatalf("after the correction: name %q, %d staged names left; want 钱七 and none", got, staged)
+	}
+}
+
+// Several objections may be open on one record, but not two on the same
+// ground (SPEC amendments of 2026-12, §D): the second is refused at filing,
+// exit 5, as an office rule naming the open one; another ground is taken;
+// once the first is finished the same ground may be filed again.
+func TestObjectionSameGroundRefused(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob, carol := h.as("bob"), h.as("carol")
+	bob.objection("2025-11-03", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	r := bob.failsOn(5, "2025-11-04", "objection", "file", "--record", "1", "--ground", "wrong", "--applicant", "乙")
+	for _, want := range []string{"本办公室规则", "记录 1 已有以“", "尚未办结的异议 1（已受理，收到日期 2025-11-03）"} {
+		if !strings.Contains(r.Err, want) {
+			t.Fatalf("second objection on the same ground: stderr lacks %q:\n%s", want, r.Err)
+		}
+	}
+	r = bob.failsOn(5, "2025-11-04", "objection", "file", "--record", "1", "--ground", "wrong", "--applicant", "乙", "--lang", "en")
+	if !strings.Contains(r.Err, "office rule") || !strings.Contains(r.Err, "open objection 1 on ground wrong") {
+		t.Fatalf("English refusal: %s", r.Err)
+	}
+	// Another ground is a separate objection.
+	if o := bob.objection("2025-11-04", "file", "--record", "1", "--ground", "expired", "--applicant", "乙"); o.ID != 2 || o.State != "received" {
+		t.Fatalf("objection on another ground: %+v", o)
+	}
+	// Nothing of the refused filing was stored.
+	st := h.openStore()
+	var n int
+	st.DB.QueryRow("SELECT count(*) FROM objections WHERE record_id = 1").Scan(&n)
+	if n != 2 {
+		t.Fatalf("%d objections on record 1, want 2", n)
+	}
+	// Once objection 1 is finished (rejected), the ground is free again.
+	carol.objection("2025-11-05", "decide", "1", "--reject", "--reason", "信息无误")
+	if o := bob.objection("2025-11-05", "file", "--record", "1", "--ground", "wrong", "--applicant", "丙"); o.ID != 3 {
+		t.Fatalf("a new objection after the first was rejected: %+v", o)
 	}
 }

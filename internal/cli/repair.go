@@ -50,22 +50,8 @@ the application's previous step or its application date.`,
 	return c
 }
 
-// repairStep runs one repair command on arg and prints the result.
-func repairStep(app *App, command, arg string, run func(env queue.Env, id int64) (*repair.View, error)) error {
-	id, err := caseArg("信用修复", arg)
-	if err != nil {
-		return err
-	}
-	env, err := app.queueEnv(repair.Machine.Role(command))
-	if err != nil {
-		return err
-	}
-	v, err := run(env, id)
-	if err != nil {
-		return err
-	}
-	return printRepairResult(app, v)
-}
+// repairs is the repair workflow as the CLI drives it.
+var repairs = queueNoun[*repair.View]{m: repair.Machine, what: "信用修复", print: printRepairResult}
 
 func repairApplyCmd(app *App) *cobra.Command {
 	var a repair.Application
@@ -123,157 +109,83 @@ An ineligible application is stored as refused with every reason (exit 5).`,
 }
 
 func repairOpinionCmd(app *App) *cobra.Command {
-	var approve, refuse bool
-	var text string
-	c := &cobra.Command{
-		Use:     "opinion ID --approve|--refuse --text TEXT",
-		Short:   "登记信息提供单位的书面修复意见（经办）/ enter the provider's written opinion (clerk)",
-		Example: example("credit repair opinion 7 --approve --text 同意修复（市监局意见书〔2025〕3号）"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			if approve == refuse {
+	var d decision
+	return repairs.stepCmd(app, "opinion", stepSpec{use: "opinion ID --approve|--refuse --text TEXT",
+		short:    "登记信息提供单位的书面修复意见（经办）/ enter the provider's written opinion (clerk)",
+		examples: []string{"credit repair opinion 7 --approve --text 同意修复（市监局意见书〔2025〕3号）"},
+		text:     "text", textHelp: "意见内容 / the opinion", textRequired: true,
+		flags: d.flags("approve", "同意修复 / approve", "refuse", "不同意修复 / refuse"),
+		check: func() error {
+			if d.yes == d.no {
 				return apperr.New(apperr.Usage, "请给出 --approve 或 --refuse 之一", "give exactly one of --approve and --refuse")
 			}
-			return repairStep(app, "opinion", args[0], func(env queue.Env, id int64) (*repair.View, error) {
-				return repair.Opinion(app.Ctx(), env, id, approve, text)
-			})
+			return nil
 		},
-	}
-	c.Flags().BoolVar(&approve, "approve", false, "同意修复 / approve")
-	c.Flags().BoolVar(&refuse, "refuse", false, "不同意修复 / refuse")
-	c.Flags().StringVar(&text, "text", "", "意见内容 / the opinion")
-	requiredFlags(c, "text")
-	return c
+	}, func(ctx context.Context, env queue.Env, id int64, text string) (*repair.View, error) {
+		return repair.Opinion(ctx, env, id, d.yes, text)
+	})
 }
 
 func repairPublicizeCmd(app *App) *cobra.Command {
-	var note string
-	c := &cobra.Command{
-		Use:     "publicize ID",
-		Short:   "开始公示（经办）/ start the publicity period (clerk)",
-		Long:    "公示期为今天之后的第 1 个至第 5 个工作日（政策 repair_publicity），期满次日起可完成修复。\nPublicity runs from the 1st to the 5th working day after today; completion is allowed from the next day.",
-		Example: example("credit repair publicize 7"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			return repairStep(app, "publicize", args[0], func(env queue.Env, id int64) (*repair.View, error) {
-				return repair.Publicize(app.Ctx(), env, id, note)
-			})
-		},
-	}
-	c.Flags().StringVar(&note, "note", "", "说明（如公示网址）/ note")
-	return c
+	return repairs.stepCmd(app, "publicize", stepSpec{use: "publicize ID", short: "开始公示（经办）/ start the publicity period (clerk)",
+		long:     "公示期为今天之后的第 1 个至第 5 个工作日（政策 repair_publicity），期满次日起可完成修复。\nPublicity runs from the 1st to the 5th working day after today; completion is allowed from the next day.",
+		examples: []string{"credit repair publicize 7"}, text: "note", textHelp: "说明（如公示网址）/ note"}, repair.Publicize)
 }
 
 func repairObjectCmd(app *App) *cobra.Command {
-	var detail string
-	c := &cobra.Command{
-		Use:     "object ID --detail TEXT",
-		Short:   "登记公示期间的异议，暂停公示（经办）/ enter an objection raised during publicity; publicity pauses (clerk)",
-		Long:    "公示暂停（当天之前已满的工作日计入公示），信息提供单位核实期限 = 今天后第 5 个工作日（政策 repair_verify）。\nPublicity pauses (working days fully served before today count); verification is due in repair_verify working days.",
-		Example: example("credit repair object 7 --detail 举报该企业仍在发布虚假广告"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			return repairStep(app, "object", args[0], func(env queue.Env, id int64) (*repair.View, error) {
-				return repair.Object(app.Ctx(), env, id, detail)
-			})
-		},
-	}
-	c.Flags().StringVar(&detail, "detail", "", "异议内容 / the objection")
-	requiredFlags(c, "detail")
-	return c
+	return repairs.stepCmd(app, "object", stepSpec{use: "object ID --detail TEXT",
+		short:    "登记公示期间的异议，暂停公示（经办）/ enter an objection raised during publicity; publicity pauses (clerk)",
+		long:     "公示暂停（当天之前已满的工作日计入公示），信息提供单位核实期限 = 今天后第 5 个工作日（政策 repair_verify）。\nPublicity pauses (working days fully served before today count); verification is due in repair_verify working days.",
+		examples: []string{"credit repair object 7 --detail 举报该企业仍在发布虚假广告"}, text: "detail", textHelp: "异议内容 / the objection", textRequired: true}, repair.Object)
 }
 
 func repairVerifyCmd(app *App) *cobra.Command {
-	var uphold, dismiss bool
-	var note string
-	c := &cobra.Command{
-		Use:   "verify ID --uphold-objection|--dismiss --note TEXT",
-		Short: "公示异议的核实结论（审核）/ conclude on the publicity objection (reviewer)",
-		Long: `异议成立：不予修复；异议不成立：按剩余工作日继续公示（不重新起算）。
+	var d decision
+	return repairs.stepCmd(app, "verify", stepSpec{use: "verify ID --uphold-objection|--dismiss --note TEXT",
+		short: "公示异议的核实结论（审核）/ conclude on the publicity objection (reviewer)",
+		long: `异议成立：不予修复；异议不成立：按剩余工作日继续公示（不重新起算）。
 Upheld: the repair is refused. Dismissed: publicity resumes with the working days that remained.`,
-		Example: example("credit repair verify 7 --dismiss --note 经核实举报不实"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			if uphold == dismiss {
+		examples: []string{"credit repair verify 7 --dismiss --note 经核实举报不实"},
+		text:     "note", textHelp: "核实意见 / note", textRequired: true,
+		flags: d.flags("uphold-objection", "异议成立 / the objection is upheld", "dismiss", "异议不成立 / dismissed"),
+		check: func() error {
+			if d.yes == d.no {
 				return apperr.New(apperr.Usage, "请给出 --uphold-objection 或 --dismiss 之一", "give exactly one of --uphold-objection and --dismiss")
 			}
-			return repairStep(app, "verify", args[0], func(env queue.Env, id int64) (*repair.View, error) {
-				return repair.Verify(app.Ctx(), env, id, uphold, note)
-			})
+			return nil
 		},
-	}
-	c.Flags().BoolVar(&uphold, "uphold-objection", false, "异议成立 / the objection is upheld")
-	c.Flags().BoolVar(&dismiss, "dismiss", false, "异议不成立 / dismissed")
-	c.Flags().StringVar(&note, "note", "", "核实意见 / note")
-	requiredFlags(c, "note")
-	return c
+	}, func(ctx context.Context, env queue.Env, id int64, note string) (*repair.View, error) {
+		return repair.Verify(ctx, env, id, d.yes, note)
+	})
 }
 
 func repairCompleteCmd(app *App) *cobra.Command {
-	var note string
-	c := &cobra.Command{
-		Use:   "complete ID",
-		Short: "公示期满后完成修复（审核）/ complete the repair after publicity (reviewer)",
-		Long: `公示期最后一天的次日起可办理。记录状态改为“已修复”：不再出现在公开、授权、共享范围和审查、惩戒中，
+	return repairs.stepCmd(app, "complete", stepSpec{use: "complete ID", short: "公示期满后完成修复（审核）/ complete the repair after publicity (reviewer)",
+		long: `公示期最后一天的次日起可办理。记录状态改为“已修复”：不再出现在公开、授权、共享范围和审查、惩戒中，
 原始信息连同修复编号保存在记录历史中（原始失信信息转为档案保存）。
 From the day after the last publicity day: the record becomes repaired and leaves every scope but the office's.`,
-		Example: example("credit repair complete 7"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			if err := app.Confirm("将完成信用修复 "+args[0]+"：记录改为“已修复”，不再公开、共享或用于惩戒。", "Repair "+args[0]+" will be completed: the record stops being public, shared or used for sanctions."); err != nil {
-				return err
-			}
-			return repairStep(app, "complete", args[0], func(env queue.Env, id int64) (*repair.View, error) {
-				return repair.Complete(app.Ctx(), env, id, note)
-			})
+		examples: []string{"credit repair complete 7"}, text: "note", textHelp: "说明 / note",
+		confirm: func(arg string) (string, string) {
+			return "将完成信用修复 " + arg + "：记录改为“已修复”，不再公开、共享或用于惩戒。", "Repair " + arg + " will be completed: the record stops being public, shared or used for sanctions."
 		},
-	}
-	c.Flags().StringVar(&note, "note", "", "说明 / note")
-	return c
+	}, repair.Complete)
 }
 
 func repairWithdrawCmd(app *App) *cobra.Command {
-	var note string
-	c := &cobra.Command{
-		Use:     "withdraw ID",
-		Short:   "申请人撤回申请（经办）/ the applicant withdraws (clerk)",
-		Example: example("credit repair withdraw 7"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			return repairStep(app, "withdraw", args[0], func(env queue.Env, id int64) (*repair.View, error) {
-				return repair.Withdraw(app.Ctx(), env, id, note)
-			})
-		},
-	}
-	c.Flags().StringVar(&note, "note", "", "说明 / note")
-	return c
+	return repairs.stepCmd(app, "withdraw", stepSpec{use: "withdraw ID", short: "申请人撤回申请（经办）/ the applicant withdraws (clerk)",
+		examples: []string{"credit repair withdraw 7"}, text: "note", textHelp: "说明 / note"}, repair.Withdraw)
 }
 
 func repairShowCmd(app *App) *cobra.Command {
-	return &cobra.Command{
-		Use:     "show ID",
-		Short:   "信用修复详情：条件审查、期限、公示、全部经过 / a repair's eligibility, deadlines, publicity and timeline",
-		Example: example("credit repair show 7", "credit repair show 7 --format json"),
-		Args:    exactArgs(1),
-		RunE: func(c *cobra.Command, args []string) error {
-			id, err := caseArg("信用修复", args[0])
-			if err != nil {
-				return err
-			}
-			st, cal, err := app.queueReader()
-			if err != nil {
-				return err
-			}
-			v, err := repair.Get(app.Ctx(), st, cal, app.Today(), id, app.Lang)
-			if err != nil {
-				return err
-			}
-			if app.JSON() {
-				return app.Print(&tabular.Table{JSON: v})
-			}
-			return printRepair(app, v)
+	return repairs.showCmd(app, "信用修复详情：条件审查、期限、公示、全部经过、下一步可办理的事项 / a repair's eligibility, deadlines, publicity, timeline and next steps",
+		[]string{"credit repair show 7", "credit repair show 7 --format json"},
+		func(ctx context.Context, st *store.Store, cal *workday.Calendar, id int64) (*repair.View, error) {
+			return repair.Get(ctx, st, cal, app.Today(), id, app.Lang)
 		},
-	}
+		func(ctx context.Context, st *store.Store, v *repair.View, op operator.Operator) (err error) {
+			v.Next, err = repair.Next(ctx, st, v, op, app.Today())
+			return err
+		}, printRepair)
 }
 
 func repairListCmd(app *App) *cobra.Command {
@@ -295,24 +207,15 @@ func repairListCmd(app *App) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			t := &tabular.Table{JSON: list, Columns: []tabular.Column{
-				{Key: "id", Zh: "编号", En: "ID"}, {Key: "record", Zh: "记录", En: "Record"}, {Key: "item", Zh: "信息项", En: "Item"},
-				{Key: "subject", Zh: "信息主体", En: "Subject"}, {Key: "state", Zh: "状态", En: "State"}, {Key: "due", Zh: "到期日", En: "Due"},
-				{Key: "deadline", Zh: "期限", En: "Deadline"}, {Key: "days_left", Zh: "剩余工作日", En: "Days left"}, {Key: "status", Zh: "队列状态", En: "Status"},
-				{Key: "publicity", Zh: "公示期", En: "Publicity"},
-			}}
+			t := &tabular.Table{JSON: list, Columns: append(queueColumns(), tabular.Column{Key: "publicity", Zh: "公示期", En: "Publicity"})}
 			for _, e := range list {
-				t.Rows = append(t.Rows, append(append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, e.Subject, e.StateLabel},
+				t.Rows = append(t.Rows, append(append([]string{itoa64(e.ID), itoa64(e.Record), e.Item, strings.TrimSpace(e.SubjectName + " " + e.Subject), e.StateLabel},
 					standingCells(app, repair.Machine, e.Standing)...), publicityCell(app, e.Publicity)))
 			}
 			return app.Print(t)
 		},
 	}
-	c.Flags().StringVar(&f.State, "state", "", "只列此状态 / only this state")
-	c.Flags().BoolVar(&f.DueSoon, "due-soon", false, "只列即将到期 / only due soon")
-	c.Flags().BoolVar(&f.Overdue, "overdue", false, "只列已超期 / only overdue")
-	c.Flags().StringVar(&f.Provider, "provider", "", "只列该信息提供单位的记录 / only records of this provider")
-	c.Flags().Int64Var(&f.Record, "record", 0, "只列该记录的修复 / only repairs of this record")
+	queueListFlags(c, &f.State, &f.DueSoon, &f.Overdue, &f.Provider, &f.Record, "只列该记录的修复 / only repairs of this record")
 	return c
 }
 
@@ -441,5 +344,6 @@ func printRepair(app *App, v *repair.View) error {
 	}
 	printDeadlines(app, v.Deadlines)
 	printTimeline(app, m, v.Timeline)
+	printNext(app, m, v.Next)
 	return nil
 }

@@ -95,8 +95,16 @@ func TestRepairCleanPeriodAndFullPath(t *testing.T) {
 		t.Fatalf("publicize: %+v %+v", p, p.Publicity)
 	}
 	st := h.openStore()
-	if flags, _ := st.RecordFlags(context.Background(), []int64{1}); strings.Join(flags[1], ",") != "in_publicity,under_repair" {
+	if flags, _ := st.RecordFlags(context.Background(), []int64{1}, "2025-09-26"); strings.Join(flags[1], ",") != "in_publicity,under_repair" {
 		t.Fatalf("flags in publicity: %v", flags)
+	}
+	// The publicity flag ends with the publicity (last day 10-10); the repair
+	// still holds the record until it is completed (issue 19).
+	if flags, _ := st.RecordFlags(context.Background(), []int64{1}, "2025-10-10"); strings.Join(flags[1], ",") != "in_publicity,under_repair" {
+		t.Fatalf("flags on the last day of publicity: %v", flags)
+	}
+	if flags, _ := st.RecordFlags(context.Background(), []int64{1}, "2025-10-11"); strings.Join(flags[1], ",") != "under_repair" {
+		t.Fatalf("flags the day after publicity: %v", flags)
 	}
 	notice := func(day string) []int64 {
 		var ids []int64
@@ -150,7 +158,7 @@ func TestRepairCleanPeriodAndFullPath(t *testing.T) {
 	if by != "repair" || ref != "repair:2" || hstatus != "active" {
 		t.Fatalf("history: %s %s %s", by, ref, hstatus)
 	}
-	if flags, _ := st.RecordFlags(context.Background(), []int64{1}); len(flags[1]) != 0 {
+	if flags, _ := st.RecordFlags(context.Background(), []int64{1}, "2025-12-01"); len(flags[1]) != 0 {
 		t.Fatalf("flags after repair: %v", flags)
 	}
 	// The audit log shows the whole path.

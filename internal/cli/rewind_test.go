@@ -17,7 +17,11 @@ var undoMigration = map[int][]string{
 	8:  {"DROP TABLE staged_kinds", "DELETE FROM meta WHERE key = 'pending_upgrade:008'"},
 	9:  {"DROP TABLE retention_purges"},
 	10: {"DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground", "ALTER TABLE roster_removals DROP COLUMN ref"},
-	11: store.UndoSealsSQL(),
+	11: {"DROP TABLE exchange_receipts", "DROP TABLE exchange_sent", "DROP TABLE exchange_files", "DROP TABLE exchange_runs"},
+	12: {"DROP INDEX query_log_token", "ALTER TABLE query_log DROP COLUMN case_ref", "ALTER TABLE query_log DROP COLUMN token_id",
+		"ALTER TABLE query_log DROP COLUMN via", "DROP TABLE api_tokens", "DROP TABLE user_keys"},
+	13: {"DROP TABLE catalog_compiled"},
+	14: store.UndoSealsSQL(),
 }
 
 // rewindSchema undoes the migrations after schema to, newest first.

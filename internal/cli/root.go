@@ -26,7 +26,11 @@ func Main(args []string, io IO) int {
 	if io.Getenv == nil {
 		io.Getenv = func(string) string { return "" }
 	}
-	app := &App{IO: io, ctx: context.Background()}
+	ctx := io.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	app := &App{IO: io, ctx: ctx}
 	defer app.close()
 	if io.Getenv("CREDIT_TRACE_LOCK_WAIT") != "" {
 		// How long each write waited for the lock, on stderr (SPEC §6: a
@@ -56,7 +60,7 @@ func Main(args []string, io IO) int {
 	root.SetOut(io.Out)
 	root.SetErr(io.Err)
 	ran := false
-	root.PersistentPreRunE = func(c *cobra.Command, _ []string) error {
+	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
 		// cobra checks required flags after this hook; check them here so a
 		// missing one is a usage error (exit 2), not an internal one.
 		if err := c.ValidateRequiredFlags(); err != nil {
@@ -66,7 +70,13 @@ func Main(args []string, io IO) int {
 			return usageErr(err)
 		}
 		ran = true
-		return app.setup()
+		if err := remoteGuard(app, c, args); err != nil {
+			return err
+		}
+		if err := app.setup(); err != nil {
+			return err
+		}
+		return app.checkOutputs(c)
 	}
 	err := root.Execute()
 	if err == nil {
@@ -138,6 +148,7 @@ checks, records joint reward/sanction cases and exports the monthly reports.
 	pf.StringVar(&app.Lang, "lang", "", "界面语言 zh|en（环境变量 CREDIT_LANG）/ language")
 	pf.StringVar(&app.As, "as", "", "以该操作员身份操作（仅管理员）/ act for this operator (administrators only)")
 	pf.BoolVarP(&app.Yes, "yes", "y", false, "不可撤销的操作不再询问（在终端上才会询问）/ do not ask before irreversible changes")
+	pf.BoolVar(&app.Force, "force", false, "-o、--rejects 的文件已存在时覆盖 / let -o and --rejects replace an existing file")
 	for _, f := range nouns {
 		root.AddCommand(f(app))
 	}

@@ -102,7 +102,7 @@ type pubJSON struct {
 func (h *harness) publish(list, name string) (string, string) {
 	h.t.Helper()
 	f := filepath.Join(h.dir, name)
-	r := h.as("bob").ok("roster", "publish", "--list", list, "-o", f)
+	r := h.as("bob").ok("roster", "publish", "--list", list, "-o", f, "--force")
 	return f, r.Out
 }
 

@@ -82,7 +82,8 @@ func (o scopeOpts) parsedScope() (archive.Scope, error) { return archive.ParseSc
 // more than the whole lookup (SPEC §7: p95 under 50 ms as a whole process).
 // A memory ceiling brings it back should a large archive need it.
 func lookupGC(app *App) {
-	if app.Getenv("GOGC") != "" || app.Getenv("GOMEMLIMIT") != "" {
+	if app.Via != "" || app.Getenv("GOGC") != "" || app.Getenv("GOMEMLIMIT") != "" {
+		// A served run shares its process with the server: never there.
 		return
 	}
 	debug.SetGCPercent(-1)
@@ -331,12 +332,14 @@ func printOpenCases(app *App, a *archive.Archive) error {
 
 func newSubjectSearchCmd(app *App) *cobra.Command {
 	var o scopeOpts
-	var page, perPage int
+	var page, perPage, lim, off int
+	var count bool
 	c := &cobra.Command{
 		Use:   "search TEXT",
 		Short: "按名称或代码前缀查找信息主体 / find subjects by name or code prefix",
 		Long: `按名称（中文子串，两个字的姓名如“王伟”也可以）或代码前缀查找信息主体，按完全相同、开头相同、
-包含的顺序排列，再按名称排序，分页显示。只在查询范围内查找：社会公开范围只找得到有可公开信息的主体。
+包含的顺序排列，再按名称排序，分页显示（--limit/--offset，或 --page/--per-page）。终端上表格下方显示
+“共 N 条，显示 A–B”，不会不声不响地截断；--count 只输出总数，供脚本使用；--format json 输出一页结果的数组。只在查询范围内查找：社会公开范围只找得到有可公开信息的主体。
 社会公开和授权查询范围中自然人的姓名和身份证号码遮蔽，且只能用完整的身份证号码查找自然人（匹配显示为“完整证件号码”）：
 不按姓名查找自然人（否则可据此确认某个全名的人是否在档），也不按号码前缀查找（防止枚举个人）。
 查找本身写入查询记录；查找内容只以类别、长度和摘要保存（如 name:2:sha256:…），不保存原文，
@@ -347,6 +350,8 @@ func newSubjectSearchCmd(app *App) *cobra.Command {
 			"credit subject search 王伟",
 			"credit subject search 甲公司 --format json",
 			"credit subject search 913206 --scope office --page 2",
+			"credit subject search 南通 --scope office --limit 50 --offset 50",
+			"credit subject search 南通 --scope office --count",
 		),
 		Args: exactArgs(1),
 		RunE: func(c *cobra.Command, args []string) error {
@@ -358,13 +363,36 @@ func newSubjectSearchCmd(app *App) *cobra.Command {
 			if page < 1 || perPage < 1 || perPage > 200 {
 				return apperr.New(apperr.Usage, "--page 应不小于 1，--per-page 应在 1–200 之间", "--page must be 1 or more and --per-page 1–200")
 			}
+			offset, limit := (page-1)*perPage, perPage
+			if c.Flags().Changed("limit") || c.Flags().Changed("offset") {
+				if c.Flags().Changed("page") || c.Flags().Changed("per-page") {
+					return apperr.New(apperr.Usage, "--limit/--offset 与 --page/--per-page 只能用一组", "use either --limit/--offset or --page/--per-page")
+				}
+				if lim < 1 || lim > 200 || off < 0 {
+					return apperr.New(apperr.Usage, "--limit 应在 1–200 之间，--offset 应不小于 0", "--limit must be 1–200 and --offset 0 or more")
+				}
+				offset, limit = off, lim
+			}
 			st, acc, actor, err := o.access(app, scope)
 			if err != nil {
 				return err
 			}
-			res, err := archive.Search(app.Ctx(), st, acc, actor, args[0], page, perPage)
+			countCap := 0
+			if count {
+				countCap = searchCountAll
+			}
+			res, err := archive.Search(app.Ctx(), st, acc, actor, args[0], offset, limit, countCap)
 			if err != nil {
 				return err
+			}
+			if count {
+				// The total alone, for scripts (a number; "N+" only past the cap).
+				total := fmt.Sprint(res.Total)
+				if res.More {
+					total += "+"
+				}
+				app.Println(total)
+				return nil
 			}
 			t := &tabular.Table{
 				Columns: []tabular.Column{{Key: "code", Zh: "代码", En: "Code"}, {Key: "name", Zh: "名称", En: "Name"},
@@ -376,20 +404,48 @@ func newSubjectSearchCmd(app *App) *cobra.Command {
 			for _, h := range res.Hits {
 				t.Rows = append(t.Rows, []string{h.Code, h.Name, archive.KindLabel(h.Kind, app.Lang), matchLabel[h.Match], fmt.Sprint(h.Records)})
 			}
-			pages := fmt.Sprint(max((res.Total+res.PerPage-1)/res.PerPage, 1))
-			total := fmt.Sprint(res.Total)
-			if res.More {
-				pages, total = pages+"+", total+"+"
-			}
-			t.Footer = []string{fmt.Sprintf(app.T("第 %d/%s 页，共找到 %s 个信息主体（%s范围）", "page %d/%s, %s subject(s) found (%s scope)"),
-				res.Page, pages, total, acc.Scope.Label(app.Lang))}
+			t.Footer = []string{searchFooter(app, res, acc.Scope.Label(app.Lang))}
 			return app.Print(t)
 		},
 	}
 	o.register(c, true)
 	c.Flags().IntVar(&page, "page", 1, "第几页 / page")
 	c.Flags().IntVar(&perPage, "per-page", 20, "每页条数（1–200）/ subjects per page")
+	c.Flags().IntVar(&lim, "limit", 20, "最多显示几个（1–200），与 --offset 一起翻页 / subjects to show (1–200)")
+	c.Flags().IntVar(&off, "offset", 0, "跳过前几个 / subjects to skip")
+	c.Flags().BoolVar(&count, "count", false, "只输出找到的总数（供脚本使用）/ print the total alone, for scripts")
 	return c
+}
+
+// searchCountAll is how far --count counts (the footer counts to
+// archive.SearchCountCap): beyond it the total prints as "100000+".
+const searchCountAll = 100000
+
+// searchFooter is the line under a search on a terminal: the total and the
+// rows shown, "共 12,345 条，显示 1–50", so that nothing is cut off unsaid.
+func searchFooter(app *App, res *archive.SearchResult, scope string) string {
+	total := thousands(res.Total)
+	if res.More {
+		total += "+"
+	}
+	if len(res.Hits) == 0 {
+		return fmt.Sprintf(app.T("共 %s 条，本页没有（%s范围）", "%s in all, none on this page (%s scope)"), total, scope)
+	}
+	first, last := res.Offset+1, res.Offset+len(res.Hits)
+	line := fmt.Sprintf(app.T("共 %s 条，显示 %s–%s（%s范围）", "%s in all, showing %s–%s (%s scope)"), total, thousands(first), thousands(last), scope)
+	if last < res.Total || res.More {
+		line += fmt.Sprintf(app.T("；下一页：--offset %d", "; next: --offset %d"), last)
+	}
+	return line
+}
+
+// thousands writes n with thousands separators: 12345 → 12,345.
+func thousands(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 func newSubjectQueriesCmd(app *App) *cobra.Command {

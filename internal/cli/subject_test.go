@@ -568,7 +568,7 @@ func TestSubjectReport(t *testing.T) {
 	}
 	h.fails(2, "subject", "report", orgA)
 	h.fails(2, "subject", "report", orgA, "-o", filepath.Join(h.dir, "r.pdf"))
-	h.as("guest").fails(5, "subject", "report", orgA, "--scope", "office", "-o", md)
+	h.as("guest").fails(5, "subject", "report", orgA, "--scope", "office", "-o", md, "--force")
 	if qs := decode[[]archQuery](t, h.ok("subject", "queries", orgA, "--format", "json").Out); len(qs) != 1 || qs[0].Action != "report" || qs[0].Operator != "guest" {
 		t.Errorf("report not logged: %+v", qs)
 	}
@@ -576,7 +576,7 @@ func TestSubjectReport(t *testing.T) {
 	// With the objection workflow (SPEC §D), a record under objection is marked 异议中.
 	rec := showJSON(t, h, orgA).byDoc("通市监罚〔2025〕1号")
 	h.ok("objection", "file", "--record", itoa(int(rec.ID)), "--ground", "wrong", "--applicant", "甲公司")
-	h.ok("subject", "report", orgA, "-o", md)
+	h.ok("subject", "report", orgA, "-o", md, "--force")
 	b, _ = os.ReadFile(md)
 	if !strings.Contains(string(b), "【异议中】") {
 		t.Errorf("report does not mark the record under objection:\n%s", b)
@@ -855,5 +855,49 @@ func TestSubjectHistoryRedactsProhibitedCorrection(t *testing.T) {
 	}
 	if o, n := change(4, "备注"); o != "补报" || n != "经核实更正" {
 		t.Errorf("rev 4 备注: %q → %q", o, n)
+	}
+}
+
+// A search is paged with --limit/--offset and never cut off unsaid: on a
+// terminal the footer gives the total and the rows shown ("共 3 条，显示
+// 2–3"); in a pipe the rows alone (SPEC §A TSV); --count prints the total
+// alone; JSON is one array of the page (issue 19). 王伟 in the office scope
+// finds three subjects: 王伟, 王伟 (exact) and 王伟民 (prefix).
+func TestSubjectSearchLimitOffsetCount(t *testing.T) {
+	h := archiveHarness(t)
+	page := decode[[]archHit](t, h.ok("subject", "search", "王伟", "--scope", "office", "--limit", "2", "--offset", "1", "--format", "json").Out)
+	if len(page) != 2 || page[0].Name != "王伟" || page[1].Name != "王伟民" {
+		t.Fatalf("--limit 2 --offset 1 → %+v", page)
+	}
+	if out := h.ok("subject", "search", "王伟", "--scope", "office", "--count").Out; out != "3\n" {
+		t.Fatalf("--count printed %q, want 3", out)
+	}
+	if out := h.ok("subject", "search", "丙公司", "--count").Out; out != "0\n" {
+		t.Fatalf("--count in the public scope printed %q, want 0 (only an expired record)", out)
+	}
+	pipe := h.ok("subject", "search", "王伟", "--scope", "office", "--limit", "2").Out
+	if strings.Count(pipe, "\n") != 2 || strings.Contains(pipe, "共") {
+		t.Fatalf("a pipe gets the rows alone:\n%s", pipe)
+	}
+	h.tty = true
+	out := h.ok("subject", "search", "王伟", "--scope", "office", "--limit", "2", "--offset", "1").Out
+	if !strings.Contains(out, "共 3 条，显示 2–3（工作机构内部范围）") || strings.Contains(out, "下一页") {
+		t.Fatalf("terminal footer:\n%s", out)
+	}
+	out = h.ok("subject", "search", "王伟", "--scope", "office", "--limit", "1").Out
+	if !strings.Contains(out, "共 3 条，显示 1–1") || !strings.Contains(out, "下一页：--offset 1") {
+		t.Fatalf("terminal footer of a first page:\n%s", out)
+	}
+	h.tty = false
+	h.fails(2, "subject", "search", "王伟", "--limit", "0")
+	h.fails(2, "subject", "search", "王伟", "--offset", "-1")
+	h.fails(2, "subject", "search", "王伟", "--limit", "2", "--page", "2")
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1,000", 12345: "12,345", 1234567: "1,234,567"} {
+		if got := thousands(n); got != want {
+			t.Errorf("thousands(%d) = %q, want %q", n, got, want)
+		}
 	}
 }

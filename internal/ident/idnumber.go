@@ -240,3 +240,9 @@ func (id ID) AgeOn(d civil.Date) int {
 // AdultOn reports whether the person is at least AdultAge on d (第二条: a
 // natural-person subject must have full civil capacity).
 func (id ID) AdultOn(d civil.Date) bool { return id.AgeOn(d) >= AdultAge }
+
+// ProvinceCode reports whether two digits begin a province-level region code
+// (the first check of an ID number's address code).
+func ProvinceCode(p string) bool {
+	return len(p) == 2 && isDigit(rune(p[0])) && isDigit(rune(p[1])) && provinceCodes[atoi(p)]
+}

@@ -60,7 +60,7 @@ func (p *Plan) checkOwnIncome(c *Checked) {
 	switch v := c.Values[p.ownIncomeF]; v {
 	case "", "是", "否":
 	default:
-		c.fail(ColOwnIncome, "enum", "“%s”无效（可选：是、否；16、17 周岁以自己的劳动收入为主要生活来源的填“是”）", v)
+		c.fail(ColOwnIncome, "enum", "“%s”无效（可选：是、否；16、17 周岁以自己的劳动收入为主要生活来源的填“是”）", Excerpt(v))
 	}
 }
 

@@ -16,6 +16,7 @@ func ParseDate(s string) (civil.Date, bool) {
 	if len(s) == 10 && s[4] == '-' && s[7] == '-' && digits(s[:4]) && digits(s[5:7]) && digits(s[8:]) {
 		return dateOf(s[:4], s[5:7], s[8:]) // YYYY-MM-DD, as the cases below read it
 	}
+	s = strings.TrimSpace(civil.Fold(s)) // ２０２５－０３－０１ as typed with a Chinese input method
 	if i := strings.IndexAny(s, " T"); i >= 8 {
 		s = s[:i]
 	}
@@ -83,7 +84,7 @@ func digits(s string) bool {
 // allowing thousands separators, and returns its canonical text (no leading
 // zeros, no trailing fractional zeros).
 func ParseAmount(s string) (string, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.ReplaceAll(strings.TrimSpace(civil.Fold(s)), ",", "") // １２３．５, １，０００
 	s = strings.ReplaceAll(s, "，", "")
 	if s == "" || len(s) > 64 {
 		return "", false

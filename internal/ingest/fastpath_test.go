@@ -12,12 +12,28 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/width"
+
 	"credit/internal/catalog"
 	"credit/internal/civil"
 )
 
+// refFold folds full-width ASCII and the ideographic space to half-width
+// with golang.org/x/text/width: dates and amounts typed with a Chinese input
+// method read as their ASCII twins (issue 19).
+func refFold(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if (r >= 0xFF01 && r <= 0xFF5E) || r == 0x3000 {
+			r = width.LookupRune(r).Narrow()
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 func refParseDate(s string) (civil.Date, bool) {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(refFold(s))
 	if i := strings.IndexAny(s, " T"); i >= 8 {
 		s = s[:i]
 	}
@@ -55,7 +71,7 @@ func refParseDate(s string) (civil.Date, bool) {
 }
 
 func refParseAmount(s string) (string, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.ReplaceAll(strings.TrimSpace(refFold(s)), ",", "")
 	s = strings.ReplaceAll(s, "，", "")
 	if s == "" || len(s) > 64 {
 		return "", false

@@ -162,7 +162,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		}
 		return h, ok, err
 	}
-	src, err := Open(path, ReadOptions{Encoding: opt.Encoding, Sheet: opt.Sheet})
+	src, err := Open(path, ReadOptions{Encoding: opt.Encoding, Sheet: opt.Sheet, Limits: readLimits(im.Catalog.Policy.ImportLimits)})
 	var plan *Plan
 	if err == nil {
 		defer src.Close()
@@ -200,7 +200,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 				readErr = err
 				break
 			}
-			cur.rows = append(cur.rows, &Checked{Line: row.Line, Cells: slices.Clone(row.Cells)})
+			cur.rows = append(cur.rows, &Checked{Line: row.Line, Cells: slices.Clone(row.Cells), read: row.Problem})
 			rowsRead++
 			if len(cur.rows) == chunkRows {
 				select {
@@ -229,6 +229,13 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 			defer wg.Done()
 			for ch := range work {
 				for k, c := range ch.rows {
+					if p := c.read; p != nil {
+						// Bytes that are not text, control characters or
+						// cells beyond the header: the row is not checked
+						// further (its fields would be misread).
+						c.Problems = []Problem{{Field: p.Field, Reason: p.Reason, Msg: p.Zh}}
+						continue
+					}
 					ch.rows[k] = plan.Check(c.Line, c.Cells)
 					prepareRow(plan, ch.rows[k])
 				}
@@ -295,6 +302,9 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		}
 		storeErr = w.store(ch, res)
 		res.Rows += len(ch.rows)
+		if storeErr == nil {
+			storeErr = tooManyRejects(path, res, im.Catalog.Policy.ImportLimits.Rejects)
+		}
 	}
 	wg.Wait()
 	if storeErr == nil {
@@ -326,6 +336,25 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 	}
 	res.Batch = w.batch
 	return res, nil
+}
+
+// readLimits are the policy's limits as the readers take them.
+func readLimits(l catalog.ImportLimits) Limits {
+	return Limits{FileSize: l.FileSize, CellSize: l.CellSize, Columns: l.Columns, Rows: l.Rows,
+		XLSXUnzippedSize: l.XLSXUnzippedSize, XLSXRatio: l.XLSXRatio, Sheets: l.Sheets}
+}
+
+// tooManyRejects refuses the file once more rows are rejected than the
+// policy keeps (import_limits.rejects): a file that bad is to be fixed and
+// sent again, not stored in part.
+func tooManyRejects(path string, res *Result, limit int) error {
+	if res.Rejected <= limit {
+		return nil
+	}
+	return fileErr(ReasonTooManyRejects, path, 0, nil,
+		"错误过多：请修正文件后重新报送。文件 %s 被拒收的行超过上限 %d 行（import_limits.rejects），整个文件不予接收，未存储任何内容",
+		"too many errors: fix the file and submit it again. File %s has more rejected rows than the limit of %d (import_limits.rejects); the whole file is refused and nothing was stored",
+		path, limit)
 }
 
 // discardCrashed removes batches left staging by importers that died (their
@@ -377,7 +406,9 @@ type writer struct {
 	sess   *store.Session
 	dry    bool
 	seen   map[string]int // dry run: keys met in the file
-	buf    writeBuffers
+	// layouts read by merge, by id
+	layouts map[int64][]string
+	buf     writeBuffers
 }
 
 // writeBuffers are reused from one chunk to the next.
@@ -476,7 +507,7 @@ func (w *writer) store(ch *chunk, res *Result) error {
 			if k := c.NameKey; k != "" && ref.NameKey != "" && k != ref.NameKey {
 				// The stored name is not told back: a provider must not learn
 				// who an ID number belongs to from a reject report.
-				c.fail(w.plan.Item.Subject.Name, "subject_mismatch", "名称“%s”与该代码已建档主体的名称不一致，请核对名称和代码", c.SubjectName)
+				c.fail(w.plan.Item.Subject.Name, "subject_mismatch", "名称“%s”与该代码已建档主体的名称不一致，请核对名称和代码", Excerpt(c.SubjectName))
 				continue
 			}
 			recs = append(recs, store.NewRecord{Item: w.plan.Item.Code, Key: c.Key, Provider: w.opt.Provider, Channel: w.opt.Channel,
@@ -668,9 +699,17 @@ func lockLabel(ex store.Existing) string {
 // absent from the file keep their old values; an empty cell in a present
 // column clears it) and reports whether anything changed.
 func (w *writer) merge(ex store.Existing, c *Checked) ([]string, bool, error) {
-	oldNames, err := w.im.Store.Layout(w.ctx, ex.Layout)
-	if err != nil {
-		return nil, false, err
+	// A layout never changes once stored: each is read once per import.
+	oldNames, ok := w.layouts[ex.Layout]
+	if !ok {
+		var err error
+		if oldNames, err = w.im.Store.Layout(w.ctx, ex.Layout); err != nil {
+			return nil, false, err
+		}
+		if w.layouts == nil {
+			w.layouts = map[int64][]string{}
+		}
+		w.layouts[ex.Layout] = oldNames
 	}
 	var oldVals []string
 	if err := json.Unmarshal([]byte(ex.Vals), &oldVals); err != nil {

@@ -125,3 +125,22 @@ func FuzzContentHash(f *testing.F) {
 		}
 	})
 }
+
+// A reject message repeats at most a short excerpt of a value, never an ID
+// or card number in full (issue 16); worked by hand.
+func TestRejectMessageExcerpt(t *testing.T) {
+	cases := map[string]string{
+		"张三":                 "张三",
+		"11010519491231002X": "110105********002X",
+		"丁商行（身份证11010519491231002X，电话13812345678）": "丁商行（身份证110105********002…", // 7 + 17 = 24 characters
+		"一二三四五六七八九十一二三四五六七八九十一二三四五六七八":             "一二三四五六七八九十一二三四五六七八九十一二三四…",
+		"甲\x00乙\n丙": "甲?乙?丙",
+		// A long number cut by the excerpt is masked whole first.
+		"名称很长很长很长很长很长很长很长很长很6222021234567890123": "名称很长很长很长很长很长很长很长很长很62220…", // 19 + 5
+	}
+	for in, want := range cases {
+		if got := Excerpt(in); got != want {
+			t.Errorf("Excerpt(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -32,6 +32,33 @@ type ReadOptions struct {
 	Encoding string
 	// Sheet of an XLSX file; "" is the first sheet.
 	Sheet string
+	// Limits bound what the file may hold; a zero field is no limit.
+	Limits Limits
+}
+
+// Limits are the import limits of the policy (catalog.ImportLimits, docs/
+// import.md), copied here so that the readers need no catalog. A file past
+// any of them is refused whole with the limit's reason code; the readers
+// never hold more than about one row within the limits in memory.
+type Limits struct {
+	FileSize         int64
+	CellSize         int64
+	Columns          int
+	Rows             int
+	XLSXUnzippedSize int64
+	XLSXRatio        int
+	Sheets           int
+}
+
+// recordBytes bounds the raw bytes of one row (or JSON line) before it is
+// split into cells: a row longer than cell size × columns breaks one of the
+// two limits (it has more cells than allowed, or one of them is too long).
+func (l Limits) recordBytes() int64 {
+	if l.CellSize <= 0 || l.Columns <= 0 {
+		return 0
+	}
+	// Quotes, separators and JSON keys take room too: allow 2x and 4 KiB.
+	return 2*l.CellSize*int64(l.Columns) + 4096
 }
 
 // Source is an open provider file: a header and then rows until io.EOF.
@@ -67,6 +94,17 @@ type Row struct {
 	// Cells are aligned with Header(): missing trailing cells are "", extra
 	// cells beyond the header are kept for the validator to report.
 	Cells []string
+	// Problem, when set, rejects this row alone: bytes that are not text in
+	// the file's encoding, control characters, or cells beyond the header.
+	Problem *RowProblem
+}
+
+// RowProblem is what the reader found wrong with one row (reason codes
+// encoding, control_character, extra_cells of docs/import.md).
+type RowProblem struct {
+	Reason string
+	Field  string // the column's header name, or "第 N 列"
+	Zh, En string
 }
 
 // Reasons of a *FileError. The first two are SPEC §H whole-file codes; the
@@ -77,6 +115,20 @@ const (
 	ReasonUnknownColumn = "unknown_column" // a JSON Lines key that the first object did not have
 	ReasonFormat        = "format"         // broken CSV quoting, broken XLSX, invalid JSON, unsupported file type
 	ReasonSheet         = "sheet"          // --sheet names a sheet the workbook does not have
+
+	// Limits of the policy (import_limits): the file is refused whole.
+	ReasonFileTooLarge   = "file_too_large"   // import_limits.file_size
+	ReasonCellTooLarge   = "cell_too_large"   // import_limits.cell_size
+	ReasonTooManyColumns = "too_many_columns" // import_limits.columns
+	ReasonTooManyRows    = "too_many_rows"    // import_limits.rows
+	ReasonTooManyRejects = "too_many_rejects" // import_limits.rejects
+	ReasonXLSXTooLarge   = "xlsx_too_large"   // import_limits.xlsx_unzipped_size
+	ReasonXLSXRatio      = "xlsx_ratio"       // import_limits.xlsx_ratio (a zip bomb)
+	ReasonTooManySheets  = "too_many_sheets"  // import_limits.sheets
+
+	// Row reasons the reader finds (the row alone is rejected).
+	ReasonControlChar = "control_character" // NUL or another control character in a cell
+	ReasonExtraCells  = "extra_cells"       // text in cells to the right of the header's last column
 )
 
 // FileError refuses the whole file. Zh and En name the file and, where there
@@ -126,6 +178,22 @@ func FormatOf(path string) (Format, bool) {
 // and reads its header. I/O errors are returned wrapped; everything wrong
 // with the file's content is a *FileError.
 func Open(path string, opt ReadOptions) (Source, error) {
+	src, err := open(path, opt)
+	if err != nil {
+		return nil, err
+	}
+	return limit(src, path, opt.Limits), nil
+}
+
+func open(path string, opt ReadOptions) (Source, error) {
+	if lim := opt.Limits.FileSize; lim > 0 {
+		if fi, err := os.Stat(path); err == nil && fi.Size() > lim {
+			return nil, fileErr(ReasonFileTooLarge, path, 0, nil,
+				"文件 %s 有 %s，超过文件大小上限 %s（import_limits.file_size）：请拆分为较小的文件分别报送",
+				"file %s is %s, over the file size limit of %s (import_limits.file_size): split it into smaller files",
+				path, humanSize(fi.Size()), humanSize(lim))
+		}
+	}
 	format, ok := FormatOf(path)
 	if !ok {
 		ext := filepath.Ext(path)

@@ -21,7 +21,9 @@ type csvSource struct {
 	buf    []string // storage for padded rows
 	row    int      // Excel row of the last record read
 	end    int      // physical line on which the last record ended
-	err    error    // sticky: once refused, always refused
+	bad    int      // column of the last record that did not decode, or -1
+	lim    Limits
+	err    error // sticky: once refused, always refused
 }
 
 func openCSV(path string, opt ReadOptions) (Source, error) {
@@ -32,7 +34,7 @@ func openCSV(path string, opt ReadOptions) (Source, error) {
 	r := csv.NewReader(t.r) // t.r is a large *bufio.Reader, which csv uses as is
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
-	s := &csvSource{path: path, t: t, r: r}
+	s := &csvSource{path: path, t: t, r: r, lim: opt.Limits}
 	for {
 		rec, err := s.read()
 		if err == io.EOF {
@@ -45,6 +47,21 @@ func openCSV(path string, opt ReadOptions) (Source, error) {
 		}
 		if blank(rec) {
 			continue
+		}
+		if s.bad >= 0 {
+			// Without a readable header nothing can be read: refuse the file.
+			t.Close()
+			return nil, s.t.encodingErr(path, s.row, s.columnZh(s.bad), s.columnEn(s.bad))
+		}
+		if len(rec) > 0 && strings.ContainsRune(rec[0], 0) {
+			t.Close()
+			return nil, fileErr(ReasonEncoding, path, s.row, nil,
+				"文件 %s 的表头含有 NUL 字节：文件可能是没有字节顺序标记的 UTF-16 或 UTF-32 编码；请另存为 CSV（UTF-8）后再导入",
+				"file %s: the header holds NUL bytes; the file may be UTF-16 or UTF-32 without a byte order mark: save it as CSV (UTF-8) and import again", path)
+		}
+		if err := checkCells(path, s.row, rec, opt.Limits); err != nil {
+			t.Close()
+			return nil, err
 		}
 		s.header = make([]string, len(rec))
 		for i, c := range rec {
@@ -71,17 +88,24 @@ func (s *csvSource) Next() (Row, error) {
 		if blank(rec) {
 			continue
 		}
-		return Row{Line: s.row, Cells: pad(&s.buf, rec, len(s.header))}, nil
+		row := Row{Line: s.row, Cells: pad(&s.buf, rec, len(s.header))}
+		if s.bad >= 0 {
+			row.Problem = s.t.encodingProblem(columnName(s.header, s.bad))
+		}
+		return row, nil
 	}
 }
 
-// read reads one record, advances the Excel row count and checks that every
-// cell decoded cleanly.
+// read reads one record, advances the Excel row count and notes in s.bad
+// the first cell that did not decode cleanly (the row is rejected, not the
+// file: a provider's file may hold one row pasted from elsewhere).
 func (s *csvSource) read() ([]string, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
+	s.bad = -1
 	rec, err := s.r.Read()
+	s.t.g.reset()
 	if err != nil {
 		s.err = s.readErr(err)
 		return nil, s.err
@@ -100,8 +124,8 @@ func (s *csvSource) read() ([]string, error) {
 			bad = !utf8.ValidString(c)
 		}
 		if bad {
-			s.err = s.t.encodingErr(s.path, s.row, s.columnZh(i), s.columnEn(i))
-			return nil, s.err
+			s.bad = i
+			break
 		}
 	}
 	return rec, nil
@@ -110,6 +134,9 @@ func (s *csvSource) read() ([]string, error) {
 func (s *csvSource) readErr(err error) error {
 	if err == io.EOF {
 		return io.EOF
+	}
+	if errors.Is(err, errRecordTooLong) {
+		return recordTooLongErr(s.path, s.row+1, s.lim)
 	}
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {

@@ -25,6 +25,8 @@ type jsonlSource struct {
 	first  *Row
 	buf    []byte
 	br     bytes.Reader
+	badEnc bool // the last line read held bytes not in the file's encoding
+	lim    Limits
 	err    error
 }
 
@@ -33,11 +35,15 @@ func openJSONL(path string, opt ReadOptions) (Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &jsonlSource{path: path, t: t, index: map[string]int{}}
+	s := &jsonlSource{path: path, t: t, index: map[string]int{}, lim: opt.Limits}
 	line, err := s.readLine()
 	if err == io.EOF {
 		t.Close()
 		return nil, emptyFileErr(path)
+	}
+	if err == nil && s.badEnc {
+		// The first object is the header: without it nothing can be read.
+		err = t.encodingErr(path, s.line, "", "")
 	}
 	if err != nil {
 		t.Close()
@@ -67,7 +73,7 @@ func openJSONL(path string, opt ReadOptions) (Source, error) {
 	// of first appearance, so the header names every column of the file.
 	// (Malformed lines are skipped here and reported by the real pass.)
 	if t2, err := openText(path, opt, false); err == nil {
-		scan := &jsonlSource{path: path, t: t2}
+		scan := &jsonlSource{path: path, t: t2, lim: opt.Limits}
 		for {
 			l, err := scan.readLine()
 			if err != nil {
@@ -138,13 +144,19 @@ func (s *jsonlSource) Next() (Row, error) {
 		s.err = err
 		return Row{}, err
 	}
-	return Row{Line: s.line, Cells: s.cells}, nil
+	row := Row{Line: s.line, Cells: s.cells}
+	if s.badEnc {
+		row.Problem = s.t.encodingProblem(fmt.Sprintf("第 %d 行", s.line))
+	}
+	return row, nil
 }
 
 // readLine returns the next line that is not blank, without its line end,
 // checked to be text in the file's encoding.
 func (s *jsonlSource) readLine() ([]byte, error) {
 	for {
+		s.badEnc = false
+		s.t.g.reset()
 		line, err := s.t.r.ReadSlice('\n')
 		if err == bufio.ErrBufferFull {
 			s.buf = append(s.buf[:0], line...)
@@ -153,6 +165,9 @@ func (s *jsonlSource) readLine() ([]byte, error) {
 				s.buf = append(s.buf, line...)
 			}
 			line = s.buf
+		}
+		if errors.Is(err, errRecordTooLong) {
+			return nil, recordTooLongErr(s.path, s.line+1, s.lim)
 		}
 		if err != nil && err != io.EOF {
 			return nil, fmt.Errorf("read %s: %w", s.path, err)
@@ -164,9 +179,9 @@ func (s *jsonlSource) readLine() ([]byte, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			continue
 		}
-		if s.t.badBytes(line) {
-			return nil, s.t.encodingErr(s.path, s.line, "", "")
-		}
+		// A line that is not text in the file's encoding is rejected by row
+		// (Next); JSON decoding reads its bad bytes as U+FFFD meanwhile.
+		s.badEnc = s.t.badBytes(line)
 		return line, nil
 	}
 }

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -20,6 +21,19 @@ const (
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
 
+// otherBOMs are byte order marks of encodings the importer does not read
+// (UTF-16 and UTF-32 have their own messages; GB18030's is read).
+var otherBOMs = []struct {
+	name  string
+	bytes []byte
+}{
+	{"UTF-7", []byte{0x2B, 0x2F, 0x76}},
+	{"UTF-1", []byte{0xF7, 0x64, 0x4C}},
+	{"UTF-EBCDIC", []byte{0xDD, 0x73, 0x66, 0x73}},
+	{"SCSU", []byte{0x0E, 0xFE, 0xFF}},
+	{"BOCU-1", []byte{0xFB, 0xEE, 0x28}},
+}
+
 // Encoding names reported by Source.Encoding for text files.
 const (
 	encUTF8    = "utf-8"
@@ -30,6 +44,7 @@ const (
 // textFile is a text provider file decoded to a UTF-8 stream, BOM removed.
 type textFile struct {
 	f   *os.File
+	g   *guardReader // bounds the raw bytes of one row (Limits.recordBytes)
 	r   *bufio.Reader
 	enc string
 	// gb: the stream is decoded from GB18030, whose decoder puts U+FFFD in
@@ -67,12 +82,16 @@ func openText(path string, opt ReadOptions, allowGB bool) (*textFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &textFile{f: f, r: bufio.NewReaderSize(f, readBufSize)}
+	g := &guardReader{r: f, max: opt.Limits.recordBytes()}
+	t := &textFile{f: f, g: g, r: bufio.NewReaderSize(g, readBufSize)}
 	fail := func(err error) (*textFile, error) {
 		f.Close()
 		return nil, err
 	}
 	sample, err := t.r.Peek(sniffSize)
+	if errors.Is(err, errRecordTooLong) {
+		err = nil // the sample is shorter than the bound allows: judge what came
+	}
 	if err != nil && err != io.EOF {
 		return fail(fmt.Errorf("read %s: %w", path, err))
 	}
@@ -91,6 +110,18 @@ func openText(path string, opt ReadOptions, allowGB bool) (*textFile, error) {
 		return fail(fileErr(ReasonFormat, path, 0, nil,
 			"文件 %s 实际是旧版 Excel 工作簿（.xls）：请另存为 .xlsx 或 CSV（UTF-8）后再导入",
 			"file %s is an old Excel workbook (.xls): save it as .xlsx or CSV (UTF-8) and import again", path))
+	}
+	if bytes.HasPrefix(sample, []byte{0xFF, 0xFE, 0, 0}) || bytes.HasPrefix(sample, []byte{0, 0, 0xFE, 0xFF}) {
+		return fail(fileErr(ReasonEncoding, path, 0, nil,
+			"文件 %s 是 UTF-32 编码，不受支持：请另存为 CSV（UTF-8）后再导入",
+			"file %s is UTF-32, which is not supported: save it as CSV (UTF-8) and import again", path))
+	}
+	for _, bom := range otherBOMs {
+		if bytes.HasPrefix(sample, bom.bytes) {
+			return fail(fileErr(ReasonEncoding, path, 0, nil,
+				"文件 %s 以 %s 的字节顺序标记开头，这种编码不受支持：请另存为 CSV（UTF-8）后再导入",
+				"file %s starts with the byte order mark of %s, an encoding that is not supported: save it as CSV (UTF-8) and import again", path, bom.name))
+		}
 	}
 	if bytes.HasPrefix(sample, []byte{0xFF, 0xFE}) || bytes.HasPrefix(sample, []byte{0xFE, 0xFF}) {
 		return fail(fileErr(ReasonEncoding, path, 0, nil,
@@ -111,8 +142,11 @@ func openText(path string, opt ReadOptions, allowGB bool) (*textFile, error) {
 			t.enc = encUTF8
 		} else if allowGB {
 			t.enc, t.gb = encGB18030, true
+		} else if line := bytes.Count(sample[:i], []byte{'\n'}) + 1; line > 1 {
+			// The first line is UTF-8: a later line that is not is
+			// rejected by row (issue 16), not the whole file.
+			t.enc = encUTF8
 		} else {
-			line := bytes.Count(sample[:i], []byte{'\n'}) + 1
 			return fail(fileErr(ReasonEncoding, path, line, nil,
 				"文件 %s 第 %d 行（第 %d 字节）不是 UTF-8 编码；JSON Lines 文件应为 UTF-8，或用 --encoding gbk 指明编码",
 				"file %s line %d (byte %d) is not UTF-8; JSON Lines files must be UTF-8, or name the encoding with --encoding gbk",
@@ -172,6 +206,22 @@ func (t *textFile) badBytes(b []byte) bool {
 		return bytes.Contains(b, []byte("\uFFFD"))
 	}
 	return !utf8.Valid(b)
+}
+
+// encodingProblem rejects one row for undecodable bytes in column name.
+func (t *textFile) encodingProblem(name string) *RowProblem {
+	if t.gb {
+		return &RowProblem{Reason: ReasonEncoding, Field: name,
+			Zh: name + "：含有无法按 GB18030（GBK）解码的字节；请检查该行的编码后重新报送",
+			En: name + ": holds bytes that are not GB18030 (GBK); check this row's encoding and resubmit"}
+	}
+	hint, hintEn := "", ""
+	if t.detected {
+		hint, hintEn = "（文件开头是 UTF-8）；如果整个文件是 GBK 编码，请加 --encoding gbk 重新导入", " (the file starts as UTF-8); if the whole file is GBK, import again with --encoding gbk"
+	}
+	return &RowProblem{Reason: ReasonEncoding, Field: name,
+		Zh: name + "：含有不是 UTF-8 的字节" + hint,
+		En: name + ": holds bytes that are not UTF-8" + hintEn}
 }
 
 // encodingErr refuses the file for undecodable bytes in row line; where

@@ -1,11 +1,13 @@
 package ingest
 
 import (
+	"archive/zip"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +29,51 @@ var xlsxOptions = excelize.Options{
 	UnzipXMLSizeLimit: 16 << 20,
 }
 
+// checkZip applies the workbook limits from the zip directory alone, before
+// anything is unzipped: the number of worksheets, the unzipped size of all
+// entries, and each big entry's compression ratio (a zip bomb). The
+// directory cannot understate an entry: Go's archive/zip, which excelize
+// reads with, fails an entry that unzips to more than the directory says.
+func checkZip(path string, lim Limits) error {
+	if lim.Sheets <= 0 && lim.XLSXUnzippedSize <= 0 && lim.XLSXRatio <= 0 {
+		return nil
+	}
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return nil // excelize reports the broken workbook in its own words
+	}
+	defer zr.Close()
+	var total uint64
+	sheets := 0
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml") && !strings.Contains(f.Name[len("xl/worksheets/"):], "/") {
+			sheets++
+		}
+		// Small entries (styles, a short sheet) may compress well beyond any
+		// sane ratio without harm: only entries over 1 MiB unzipped count.
+		if lim.XLSXRatio > 0 && f.UncompressedSize64 > 1<<20 && f.UncompressedSize64/max(f.CompressedSize64, 1) > uint64(lim.XLSXRatio) {
+			return fileErr(ReasonXLSXRatio, path, 0, nil,
+				"文件 %s 中的 %s 压缩后 %s、解压后 %s，压缩比超过压缩比上限 %d（import_limits.xlsx_ratio），可能是“压缩炸弹”：不予读取；如确为正常工作簿，请另存为 CSV（UTF-8）后报送",
+				"file %s: its entry %s is %s zipped and %s unzipped, over the compression ratio limit of %d (import_limits.xlsx_ratio), likely a zip bomb: not read; if the workbook is genuine, save it as CSV (UTF-8)",
+				path, f.Name, humanSize(int64(f.CompressedSize64)), humanSize(int64(f.UncompressedSize64)), lim.XLSXRatio)
+		}
+	}
+	if lim.Sheets > 0 && sheets > lim.Sheets {
+		return fileErr(ReasonTooManySheets, path, 0, nil,
+			"文件 %s 有 %d 个工作表，超过工作表数上限 %d 个（import_limits.sheets）：请只保留要报送的工作表",
+			"file %s has %d sheets, over the sheet limit of %d (import_limits.sheets): keep only the sheet to submit",
+			path, sheets, lim.Sheets)
+	}
+	if lim.XLSXUnzippedSize > 0 && total > uint64(lim.XLSXUnzippedSize) {
+		return fileErr(ReasonXLSXTooLarge, path, 0, nil,
+			"文件 %s 解压后有 %s，超过工作簿解压后上限 %s（import_limits.xlsx_unzipped_size）：请拆分为较小的文件或另存为 CSV（UTF-8）",
+			"file %s unzips to %s, over the workbook's unzipped limit of %s (import_limits.xlsx_unzipped_size): split it or save it as CSV (UTF-8)",
+			path, humanSize(int64(total)), humanSize(lim.XLSXUnzippedSize))
+	}
+	return nil
+}
+
 // xlsxSource streams one worksheet with excelize's row iterator.
 type xlsxSource struct {
 	path   string
@@ -35,12 +82,30 @@ type xlsxSource struct {
 	header []string
 	buf    []string
 	row    int // sheet row number of the last row read
+	tmp    string
 	err    error
 }
 
 func openXLSX(path string, opt ReadOptions) (Source, error) {
-	f, err := excelize.OpenFile(path, xlsxOptions)
+	if err := checkZip(path, opt.Limits); err != nil {
+		return nil, err
+	}
+	xo := xlsxOptions
+	if l := opt.Limits.XLSXUnzippedSize; l > 0 {
+		xo.UnzipSizeLimit = l
+		xo.UnzipXMLSizeLimit = min(xo.UnzipXMLSizeLimit, l)
+	}
+	// excelize unzips big parts to temporary files and does not remove them
+	// all when the workbook turns out broken: give it a directory of its
+	// own and remove that whatever happens (no temp files left behind).
+	tmp, err := os.MkdirTemp("", "credit-xlsx-")
 	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	xo.TmpDir = tmp
+	f, err := excelize.OpenFile(path, xo)
+	if err != nil {
+		os.RemoveAll(tmp)
 		var pathErr *fs.PathError
 		if !errors.As(err, &pathErr) { // not an I/O error: the content is broken
 			return nil, fileErr(ReasonFormat, path, 0, err,
@@ -51,6 +116,7 @@ func openXLSX(path string, opt ReadOptions) (Source, error) {
 	}
 	fail := func(err error) (Source, error) {
 		f.Close()
+		os.RemoveAll(tmp)
 		return nil, err
 	}
 	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil && *props.Date1904 {
@@ -90,7 +156,7 @@ func openXLSX(path string, opt ReadOptions) (Source, error) {
 		return fail(fileErr(ReasonFormat, path, 0, err,
 			"文件 %s 的工作表 %s 无法读取（%v）", "file %s: sheet %s cannot be read (%v)", path, sheet, err))
 	}
-	s := &xlsxSource{path: path, f: f, rows: rows}
+	s := &xlsxSource{path: path, f: f, rows: rows, tmp: tmp}
 	for {
 		cells, err := s.read()
 		if err == io.EOF {
@@ -119,6 +185,9 @@ func (s *xlsxSource) Close() error {
 	err := s.rows.Close()
 	if cerr := s.f.Close(); err == nil {
 		err = cerr
+	}
+	if rerr := os.RemoveAll(s.tmp); err == nil {
+		err = rerr
 	}
 	return err
 }

@@ -64,9 +64,9 @@ func TestReadXLSX(t *testing.T) {
 		t.Errorf("Header = %q, want %q", got.header, want)
 	}
 	want := []Row{
-		{2, []string{"91350100M000100Y43", "000123", "45658", "0.2", "甲"}},
-		{6, []string{"12350100MB0000001X", "0012", "45658.75", "", ""}},
-		{8, []string{"", "", "", "", "只有备注"}},
+		{Line: 2, Cells: []string{"91350100M000100Y43", "000123", "45658", "0.2", "甲"}},
+		{Line: 6, Cells: []string{"12350100MB0000001X", "0012", "45658.75", "", ""}},
+		{Line: 8, Cells: []string{"", "", "", "", "只有备注"}},
 	}
 	if len(got.rows) != len(want) {
 		t.Fatalf("rows = %v, want %v", got.rows, want)
@@ -101,8 +101,8 @@ func TestReadXLSXSheets(t *testing.T) {
 		header []string
 		rows   []Row
 	}{
-		{"", []string{"说明"}, []Row{{2, []string{"请填写第二张表"}}}},
-		{"处罚数据", []string{"名称", "代码"}, []Row{{3, []string{"甲", "000123"}}}},
+		{"", []string{"说明"}, []Row{{Line: 2, Cells: []string{"请填写第二张表"}}}},
+		{"处罚数据", []string{"名称", "代码"}, []Row{{Line: 3, Cells: []string{"甲", "000123"}}}},
 		{"data", []string{"x"}, nil}, // Excel ignores case in sheet names
 	} {
 		got, err := readAll(t, path, ReadOptions{Sheet: tc.sheet})

@@ -21,6 +21,16 @@ var reasonLabels = map[string]string{
 	"record_locked":           "记录处于异议、修复或已撤回状态",
 	"minor_subject":           "信息主体不具有完全民事行为能力（第二条；民法典第十七条、第十八条第二款）",
 	"subject_mismatch":        "名称与已建档主体不一致",
+	"control_character":       "含有控制字符（如 NUL）",
+	"extra_cells":             "表头之外的单元格有内容",
+	"file_too_large":          "超过文件大小上限",
+	"cell_too_large":          "超过单元格上限",
+	"too_many_columns":        "超过列数上限",
+	"too_many_rows":           "超过行数上限",
+	"too_many_rejects":        "错误过多：请修正文件后重新报送",
+	"xlsx_too_large":          "工作簿解压后超过上限",
+	"xlsx_ratio":              "工作簿压缩比超过上限（压缩炸弹）",
+	"too_many_sheets":         "超过工作表数上限",
 }
 
 // ReasonLabel is the Chinese meaning of a reason code.

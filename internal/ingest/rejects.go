@@ -70,7 +70,9 @@ func WriteRejectsCSV(path string, header []string, rejects []store.Reject) error
 					row = append(row, "")
 				}
 			}
-			if err := w.Write(append(row, r.Fields, rejectReasonText(r))); err != nil {
+			// Guarded against formula injection (tabular.GuardFormula);
+			// the importer takes the guard off again (UnguardFormula).
+			if err := w.Write(tabular.GuardRow(append(row, r.Fields, rejectReasonText(r)))); err != nil {
 				return err
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"credit/internal/catalog"
 	"credit/internal/civil"
 	"credit/internal/ident"
+	"credit/internal/tabular"
 )
 
 // Extra columns any negative item accepts (SPEC §5).
@@ -47,6 +48,7 @@ type Plan struct {
 	keyFs                      []int
 	decidedFs                  []int // 认定 date fields in order (catalog.Item.DeterminationFields)
 	withdrawnF                 int   // the 认定单位's withdrawal date field, or -1
+	validThroughF              int   // the record's own last valid day field, or -1
 	ownIncomeF                 int   // ColOwnIncome (capacity.go), -1 when none
 
 	orderOnce sync.Once
@@ -116,10 +118,11 @@ type Checked struct {
 	Links       []Link // 第二十九条
 
 	// Worked out by the checking workers so the single writer only writes.
-	NameKey  string // normalised subject name
-	ValsJSON string // Values as stored
-	Hash     string // content hash of Values
-	subject  int    // index of the subject in its chunk's distinct subjects
+	NameKey  string      // normalised subject name
+	ValsJSON string      // Values as stored
+	Hash     string      // content hash of Values
+	subject  int         // index of the subject in its chunk's distinct subjects
+	read     *RowProblem // what the reader found wrong with the row, if anything
 }
 
 // Link is a natural person a serious negative record also belongs to.
@@ -138,12 +141,49 @@ func (c *Checked) fail(field, reason, format string, args ...any) {
 	c.Problems = append(c.Problems, Problem{Field: field, Reason: reason, Msg: field + "：" + fmt.Sprintf(format, args...)})
 }
 
+// ExcerptRunes is how much of a value a reject message repeats.
+const ExcerptRunes = 24
+
+// Excerpt is what a reject message may repeat of a value the file sent
+// (issue 16): at most ExcerptRunes characters (then "…"), control
+// characters shown as "?", and every run of 15 or more letters and digits
+// (an ID number, a card number) masked as ident.Mask masks a code
+// (320602********4359). The report's own columns keep the row as sent, for
+// the provider to fix; the message never needs the whole value.
+func Excerpt(s string) string {
+	rs := []rune(s)
+	alnum := func(r rune) bool { return r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' }
+	// Mask whole runs first, so that the cut never leaves part of a long
+	// number readable.
+	for i := 0; i < len(rs); {
+		if !alnum(rs[i]) {
+			if rs[i] < 0x20 || rs[i] == 0x7f {
+				rs[i] = '?'
+			}
+			i++
+			continue
+		}
+		j := i
+		for j < len(rs) && alnum(rs[j]) {
+			j++
+		}
+		if j-i >= 15 {
+			copy(rs[i:j], []rune(ident.Mask(string(rs[i:j]))))
+		}
+		i = j
+	}
+	if len(rs) > ExcerptRunes {
+		return string(rs[:ExcerptRunes]) + "…"
+	}
+	return string(rs)
+}
+
 // NewPlan matches header cells to the item's fields and aliases after
 // normalisation. Whole-file problems (prohibited, unknown or missing columns)
 // come back as a *FileError.
 func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today civil.Date, serial, ignoreUnknown bool, file string) (*Plan, error) {
 	p := &Plan{Catalog: cat, Item: item, Today: today, Serial: serial, Header: header,
-		negative: item.Category == catalog.Negative, nameF: -1, kindF: -1, repF: -1, repIDF: -1, withdrawnF: -1}
+		negative: item.Category == catalog.Negative, nameF: -1, kindF: -1, repF: -1, repIDF: -1, withdrawnF: -1, validThroughF: -1}
 	for _, f := range item.Fields {
 		p.Layout = append(p.Layout, f.Name)
 	}
@@ -230,6 +270,7 @@ func NewPlan(cat *catalog.Catalog, item *catalog.Item, header []string, today ci
 		}
 	}
 	p.withdrawnF = pos(item.WithdrawnOn)
+	p.validThroughF = pos(item.ValidThrough)
 	p.precompute()
 	return p, nil
 }
@@ -276,7 +317,10 @@ func (p *Plan) cell(cells []string, i int) string {
 	if c < 0 || c >= len(cells) {
 		return ""
 	}
-	return catalog.TrimSpace(cells[c])
+	// A reject report guards cells a spreadsheet could run as formulas with
+	// a leading ' (tabular.GuardFormula): a resubmitted report gets its
+	// values back (tabular.UnguardFormula says exactly which cells).
+	return catalog.TrimSpace(tabular.UnguardFormula(cells[c]))
 }
 
 // isIDType reports whether a 证件类型 value names the 居民身份证.
@@ -347,7 +391,7 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 		if f.Required.Always {
 			c.fail(f.Name, "required", "必填项为空")
 		} else if p.required(c, fp) {
-			c.fail(f.Name, "required", "%s为“%s”时必填", f.Required.When, c.Values[p.indexOf(f.Required.When)])
+			c.fail(f.Name, "required", "%s为“%s”时必填", f.Required.When, Excerpt(c.Values[p.indexOf(f.Required.When)]))
 		}
 		return
 	}
@@ -363,7 +407,7 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 			d, ok = ExcelSerialToDate(v)
 		}
 		if !ok {
-			c.fail(f.Name, "date_invalid", "“%s”不是有效日期（应为 YYYY-MM-DD 等格式的真实日期）", v)
+			c.fail(f.Name, "date_invalid", "“%s”不是有效日期（应为 YYYY-MM-DD 等格式的真实日期）", Excerpt(v))
 			return
 		}
 		if f.NotAfterToday && d.After(p.Today) {
@@ -374,14 +418,15 @@ func (p *Plan) checkField(c *Checked, i int, f *catalog.Field, kind catalog.Subj
 	case catalog.Money:
 		a, ok := ParseAmount(v)
 		if !ok {
-			c.fail(f.Name, "amount", "“%s”不是有效金额（应为非负数）", v)
+			c.fail(f.Name, "amount", "“%s”不是有效金额（应为非负数）", Excerpt(v))
 			return
 		}
 		c.Values[i] = a
 	case catalog.Number:
+		v = civil.Fold(v) // －１２ typed full width
 		a, ok := ParseAmount(strings.TrimPrefix(v, "-"))
 		if !ok {
-			c.fail(f.Name, "type", "“%s”不是数字", v)
+			c.fail(f.Name, "type", "“%s”不是数字", Excerpt(v))
 			return
 		}
 		if strings.HasPrefix(v, "-") && a != "0" {
@@ -461,7 +506,7 @@ func (p *Plan) checkEnum(c *Checked, i int, f *catalog.Field, fp *fieldPlan, v s
 	// allowedAll is a fast yes; f.BadValues has the last word otherwise.
 	if !fp.allowedAll(f.Multiple, v) {
 		if bad := f.BadValues(v); len(bad) > 0 {
-			c.fail(f.Name, "enum", "“%s”不在代码表中（可选：%s）", strings.Join(bad, "、"), strings.Join(f.Values, "、"))
+			c.fail(f.Name, "enum", "“%s”不在代码表中（可选：%s）", Excerpt(strings.Join(bad, "、")), strings.Join(f.Values, "、"))
 			return
 		}
 	}
@@ -530,10 +575,10 @@ func contains(list []string, v string) bool {
 func (p *Plan) checkExtras(c *Checked) {
 	base := len(p.Item.Fields)
 	if v := c.Values[base]; v != "" && v != "一般" && v != "严重" {
-		c.fail(ColSeverity, "enum", "“%s”无效（可选：一般、严重）", v)
+		c.fail(ColSeverity, "enum", "“%s”无效（可选：一般、严重）", Excerpt(v))
 	}
 	if v := c.Values[base+1]; v != "" && v != "一般程序" && v != "简易程序" {
-		c.fail(ColProcedure, "enum", "“%s”无效（可选：一般程序、简易程序）", v)
+		c.fail(ColProcedure, "enum", "“%s”无效（可选：一般程序、简易程序）", Excerpt(v))
 	}
 	switch v := c.Values[base+4]; v {
 	case "", "是", "否":
@@ -542,7 +587,7 @@ func (p *Plan) checkExtras(c *Checked) {
 	case "N", "n", "0":
 		c.Values[base+4] = "否"
 	default:
-		c.fail(ColLegalRepResponsible, "enum", "“%s”无效（可选：是、否）", v)
+		c.fail(ColLegalRepResponsible, "enum", "“%s”无效（可选：是、否）", Excerpt(v))
 	}
 	for k, col := range []string{ColPrincipal, ColDirect} {
 		v := c.Values[base+2+k]
@@ -592,13 +637,13 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 	}
 	switch {
 	case !res.Valid:
-		c.fail(first, "type", "信息主体代码“%s”无效：%s", c.SubjectCode, res.Reason)
+		c.fail(first, "type", "信息主体代码“%s”无效：%s", Excerpt(c.SubjectCode), res.Reason)
 		return
 	case kind == catalog.NaturalPerson && res.Type != ident.TypeID:
-		c.fail(first, "type", "自然人应以身份证号码建档，“%s”不是身份证号码", c.SubjectCode)
+		c.fail(first, "type", "自然人应以身份证号码建档，“%s”不是身份证号码", Excerpt(c.SubjectCode))
 		return
 	case kind != catalog.NaturalPerson && res.Type != ident.TypeUSCC:
-		c.fail(first, "type", "法人、非法人组织和个体工商户应以统一社会信用代码建档，“%s”不是统一社会信用代码", c.SubjectCode)
+		c.fail(first, "type", "法人、非法人组织和个体工商户应以统一社会信用代码建档，“%s”不是统一社会信用代码", Excerpt(c.SubjectCode))
 		return
 	}
 	c.SubjectCode, c.SubjectKind = res.Code, kind
@@ -656,7 +701,11 @@ func (p *Plan) derive(c *Checked, kind catalog.SubjectKind) {
 	if p.withdrawnF >= 0 && c.Values[p.withdrawnF] != "" {
 		withdrawn, _ = civil.Parse(c.Values[p.withdrawnF])
 	}
-	c.ValidUntil = p.Catalog.LastValidDay(it, c.Category, c.Severity, c.DecidedOn, withdrawn)
+	var through civil.Date
+	if p.validThroughF >= 0 && c.Values[p.validThroughF] != "" {
+		through, _ = civil.Parse(c.Values[p.validThroughF])
+	}
+	c.ValidUntil = p.Catalog.LastValidDay(it, c.Category, c.Severity, c.DecidedOn, withdrawn, through)
 }
 
 // isLegalPerson reports whether a subject may be a 严重失信法人 of 第二十九条:

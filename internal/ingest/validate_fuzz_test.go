@@ -217,6 +217,13 @@ func TestParseDateForms(t *testing.T) {
 		{"junk", ""},
 		{"2025-0a-05", ""},
 		{"明天", ""},
+		// typed with a Chinese input method: full-width digits and marks (issue 19)
+		{"２０２５－０３－０５", "2025-03-05"},
+		{"２０２５／３／５", "2025-03-05"},
+		{"２０２５年３月５日", "2025-03-05"},
+		{"２０２５０３０５", "2025-03-05"},
+		{"　２０２５－０３－０５　", "2025-03-05"},
+		{"２０２５－０２－３０", ""},
 	} {
 		d, ok := ParseDate(tc.in)
 		switch {
@@ -226,6 +233,31 @@ func TestParseDateForms(t *testing.T) {
 			t.Errorf("ParseDate(%q) invalid, want %s", tc.in, tc.want)
 		case tc.want != "" && d.String() != tc.want:
 			t.Errorf("ParseDate(%q) = %v, want %s", tc.in, d, tc.want)
+		}
+	}
+}
+
+// Full-width digits, point and comma (１２３．５, １，０００) are the amounts
+// typed with a Chinese input method; they read as their ASCII twins (issue 19).
+func TestParseAmountFullWidth(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"１２３．５", "123.5"},
+		{"１，０００", "1000"},
+		{"１,０００．００", "1000"},
+		{"０．５０", "0.5"},
+		{"　２０　", "20"},
+		{"１２３。５", ""}, // the ideographic full stop is no decimal point
+		{"１２ａ", ""},
+	} {
+		got, ok := ParseAmount(tc.in)
+		if tc.want == "" {
+			if ok {
+				t.Errorf("ParseAmount(%q) = %q, want invalid", tc.in, got)
+			}
+			continue
+		}
+		if !ok || got != tc.want {
+			t.Errorf("ParseAmount(%q) = %q, %v, want %s", tc.in, got, ok, tc.want)
 		}
 	}
 }

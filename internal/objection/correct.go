@@ -10,6 +10,7 @@ import (
 
 	"credit/internal/apperr"
 	"credit/internal/catalog"
+	"credit/internal/civil"
 	"credit/internal/ingest"
 	"credit/internal/queue"
 	"credit/internal/store"
@@ -121,11 +122,6 @@ func Withdraw(ctx context.Context, env queue.Env, id int64, note string) (*View,
 		if err != nil {
 			return err
 		}
-		if o.Ground == "wrong" {
-			return apperr.New(apperr.Rule,
-				fmt.Sprintf("异议 %d 的理由是“%s”，应办理“更正”；撤除只用于第十四条禁止归集或超期限使用的信息", id, GroundLabel(o.Ground)),
-				fmt.Sprintf("objection %d is on ground wrong: correct the record; withdrawal is for prohibited or expired information only", id))
-		}
 		rec, err := heldRecord(c, o)
 		if err != nil {
 			return err
@@ -144,7 +140,8 @@ func Withdraw(ctx context.Context, env queue.Env, id int64, note string) (*View,
 	return withChange(ctx, env, id)
 }
 
-// heldRecord is the objection's record, refused when already withdrawn.
+// heldRecord is the objection's record (a withdrawn one the recordGone
+// guard has refused already).
 func heldRecord(c *queue.Change, o store.Objection) (store.CaseRecord, error) {
 	rec, ok, err := c.Tx.CaseRecord(o.RecordID)
 	if err != nil {
@@ -154,10 +151,6 @@ func heldRecord(c *queue.Change, o store.Objection) (store.CaseRecord, error) {
 		return rec, noRecord(o.RecordID)
 	}
 	c.Details["record"] = rec.ID
-	if rec.Status == "withdrawn" {
-		return rec, apperr.Newf(apperr.Rule, "记录 %d 已经撤除，不在任何查询范围内，不能再更正或撤除；本异议可直接办结（close）",
-			"record %d has already been withdrawn and is in no scope: it cannot be corrected or withdrawn; close the objection", rec.ID)
-	}
 	return rec, nil
 }
 
@@ -276,4 +269,81 @@ func replaceLinks(tx *store.Tx, rec store.CaseRecord, row *ingest.Checked) error
 		links = append(links, store.LinkIn{RecordID: rec.ID, SubjectID: refs[l.Code].ID, Role: l.Role})
 	}
 	return tx.ReplaceLinks(rec.ID, links)
+}
+
+// FormField is one field of a record as the correction form shows it: its
+// current value, its type and choices from the catalog, and whether it may
+// be corrected at all (key and subject-code fields may not).
+type FormField struct {
+	Name     string
+	Type     catalog.FieldType
+	Choices  []string // an enum's values
+	Current  string
+	Editable bool
+}
+
+// CorrectionForm is what the correction form of objection id offers: the
+// record's fields with their current values, and Check, which runs the
+// import's row rules (the catalog in force on today) on the values typed —
+// the very check Correct makes — and returns the problems by field.
+type CorrectionForm struct {
+	Fields []FormField
+	Check  func(values map[string]string) map[string]string
+}
+
+// Form reads the correction form of objection id.
+func Form(ctx context.Context, st *store.Store, id int64, today civil.Date) (*CorrectionForm, error) {
+	o, ok, err := st.Objection(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, apperr.Newf(apperr.Usage, "没有异议 %d", "no objection %d", id)
+	}
+	rec, ok, err := st.CaseRecord(ctx, o.RecordID)
+	if err != nil || !ok {
+		return nil, err
+	}
+	cat, _, err := st.CatalogInForce(ctx, today)
+	if err != nil {
+		return nil, err
+	}
+	item := cat.Item(rec.Item)
+	if item == nil {
+		return nil, apperr.Newf(apperr.Rule, "现行目录中没有信息项 %s，无法按目录校验更正内容", "the catalog in force has no item %s to check the correction against", rec.Item)
+	}
+	protected := map[string]bool{}
+	for _, k := range append(slices.Clone(item.Key), item.Subject.Codes...) {
+		protected[k] = true
+	}
+	f := &CorrectionForm{}
+	for _, fd := range item.Fields {
+		f.Fields = append(f.Fields, FormField{Name: fd.Name, Type: fd.Type, Choices: fd.Values, Current: rec.Value(fd.Name), Editable: !protected[fd.Name]})
+	}
+	f.Check = func(values map[string]string) map[string]string {
+		var sets []Set
+		for _, fd := range f.Fields {
+			if v, ok := values[fd.Name]; ok && fd.Editable && v != fd.Current {
+				sets = append(sets, Set{Field: fd.Name, Value: v})
+			}
+		}
+		out := map[string]string{}
+		header, cells, _, err := applySets(item, rec, sets, id)
+		if err != nil {
+			out[""] = err.Error()
+			return out
+		}
+		plan, err := ingest.NewPlan(cat, item, header, today, false, true, fmt.Sprintf("异议 %d 的更正", id))
+		if err != nil {
+			out[""] = err.Error()
+			return out
+		}
+		for _, p := range plan.Check(0, cells).Problems {
+			if _, seen := out[p.Field]; !seen {
+				out[p.Field] = p.Msg + "（" + p.Reason + "）"
+			}
+		}
+		return out
+	}
+	return f, nil
 }

@@ -62,16 +62,17 @@ var Machine = &queue.Machine{
 		{State: AppealDecided, Zh: "申诉已决定", En: "appeal decided", Finished: true},
 	},
 	Commands: []queue.Command{
-		{Name: "file", Zh: "受理异议", En: "file"},
-		{Name: "forward", Zh: "转交核实", En: "forward"},
-		{Name: "verify", Zh: "登记核实结果", En: "verify"},
-		{Name: "decide", Zh: "审核决定", En: "decide"},
-		{Name: "correct", Zh: "更正", En: "correct"},
-		{Name: "withdraw", Zh: "撤除信息", En: "withdraw"},
-		{Name: "close", Zh: "办结", En: "close"},
-		{Name: "appeal", Zh: "登记申诉", En: "appeal"},
-		{Name: "appeal-decide", Zh: "登记申诉结果", En: "appeal-decide"},
+		{Name: "file", Zh: "受理异议", En: "file", Article: "第三十一条"},
+		{Name: "forward", Zh: "转交核实", En: "forward", Article: "第三十二条"},
+		{Name: "verify", Zh: "登记核实结果", En: "verify", Article: "第三十二条"},
+		{Name: "decide", Zh: "审核决定", En: "decide", Article: "第三十二条"},
+		{Name: "correct", Zh: "更正", En: "correct", Article: "第三十二条", Guards: []queue.Guard{recordGone}},
+		{Name: "withdraw", Zh: "撤除信息", En: "withdraw", Article: "第三十一条、第三十二条", Guards: []queue.Guard{groundWrong, recordGone}},
+		{Name: "close", Zh: "办结", En: "close", Article: "第三十二条", Guards: []queue.Guard{upheldOpen}},
+		{Name: "appeal", Zh: "登记申诉", En: "appeal", Article: "第三十三条"},
+		{Name: "appeal-decide", Zh: "登记申诉结果", En: "appeal-decide", Article: "第三十三条"},
 	},
+	Facts: factsTx,
 	// Tie order for equal due dates: verify_due, then review_due, then correct_due.
 	Deadlines: []queue.DeadlineInfo{
 		{Name: DeadlineVerify, JSON: "verify_due", Zh: "核实期限", En: "verification due"},
@@ -93,6 +94,80 @@ var Machine = &queue.Machine{
 		{Command: "appeal-decide", From: []queue.State{Appealed}, To: Upheld, Role: operator.Reviewer, Sets: []queue.Rule{{Deadline: DeadlineCorrect, Days: correction}}},
 		{Command: "appeal-decide", From: []queue.State{Appealed}, To: AppealDecided, Role: operator.Reviewer},
 	},
+}
+
+// Facts are what the objection's guards read beyond its state.
+type Facts struct {
+	Ground          string
+	Record          int64
+	RecordWithdrawn bool // the record has been withdrawn (by this objection or another)
+}
+
+func factsOf(o store.Objection, rec store.CaseRecord, ok bool) Facts {
+	return Facts{Ground: o.Ground, Record: o.RecordID, RecordWithdrawn: ok && rec.Status == "withdrawn"}
+}
+
+// factsTx reads the facts inside a transition's transaction.
+func factsTx(tx *store.Tx, id int64) (any, error) {
+	o, _, err := tx.Objection(id)
+	if err != nil {
+		return nil, err
+	}
+	rec, ok, err := tx.CaseRecord(o.RecordID)
+	if err != nil {
+		return nil, err
+	}
+	return factsOf(o, rec, ok), nil
+}
+
+// The guards: conditions beyond the state, which the runner refuses with
+// and the screens show beside the steps they forbid.
+var (
+	// withdraw is for 第十四条 or 超期限 information (第三十一条(二)(三)); a
+	// wrong record is corrected.
+	groundWrong = queue.Guard{Article: "第三十一条", ArticleEn: "article 31", Refuse: func(id int64, f any, _ civil.Date) error {
+		if f.(Facts).Ground != "wrong" {
+			return nil
+		}
+		return apperr.New(apperr.Rule,
+			fmt.Sprintf("异议 %d 的理由是“%s”，应办理“更正”；撤除只用于第十四条禁止归集或超期限使用的信息", id, GroundLabel("wrong")),
+			fmt.Sprintf("objection %d is on ground wrong: correct the record; withdrawal is for prohibited or expired information only", id))
+	}}
+	// a withdrawn record is in no scope: nothing is left to correct or withdraw.
+	recordGone = queue.Guard{Article: "第三十二条", ArticleEn: "article 32", Refuse: func(_ int64, f any, _ civil.Date) error {
+		if fs := f.(Facts); fs.RecordWithdrawn {
+			return apperr.Newf(apperr.Rule, "记录 %d 已经撤除，不在任何查询范围内，不能再更正或撤除；本异议可直接办结（close）",
+				"record %d has already been withdrawn and is in no scope: it cannot be corrected or withdrawn; close the objection", fs.Record)
+		}
+		return nil
+	}}
+	// an upheld objection is closed only once its record is withdrawn (see Close).
+	upheldOpen = queue.Guard{From: []queue.State{Upheld}, Article: "第三十二条", ArticleEn: "article 32", Refuse: func(id int64, f any, _ civil.Date) error {
+		if f.(Facts).RecordWithdrawn {
+			return nil
+		}
+		return apperr.New(apperr.Rule,
+			fmt.Sprintf("异议 %d 已成立，记录尚未更正或撤除，不能办结：请办理“更正”（correct）或“撤除信息”（withdraw）", id),
+			fmt.Sprintf("objection %d is upheld and its record is neither corrected nor withdrawn: correct or withdraw it first", id))
+	}}
+)
+
+// Next lists the steps of objection v for op on today: those its state
+// allows, each allowed or refused with the rule (queue.Machine.Actions).
+func Next(ctx context.Context, st *store.Store, v *View, op operator.Operator, today civil.Date) ([]queue.Action, error) {
+	o, _, err := st.Objection(ctx, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	rec, ok, err := st.CaseRecord(ctx, o.RecordID)
+	if err != nil {
+		return nil, err
+	}
+	dates, err := st.QueueDates(ctx, Machine.Queue, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	return Machine.Actions(v.State, op, today, queue.Case{ID: v.ID, Dates: dates, Facts: factsOf(o, rec, ok)}), nil
 }
 
 func review(w catalog.Workdays) int       { return w.ObjectionReview }
@@ -174,6 +249,9 @@ func File(ctx context.Context, env queue.Env, f Filing) (*View, error) {
 			return apperr.Newf(apperr.Rule, "记录 %d 已按保存期限清除（第八条），内容已不存在，不在任何查询范围内，无需再提出异议",
 				"record %d was purged after its retention period (art. 8): its content no longer exists and it is in no scope; there is nothing to object to", rec.ID)
 		}
+		if err := sameGroundOpen(c.Tx, rec.ID, f.Ground); err != nil {
+			return err
+		}
 		id, err := c.Tx.InsertObjection(store.Objection{RecordID: rec.ID, Rev: rec.Rev, ContentHash: rec.ContentHash, Ground: f.Ground,
 			Via: f.Via, Applicant: strings.TrimSpace(f.Applicant), Contact: f.Contact, Evidence: f.Evidence, Detail: f.Detail,
 			ReceivedOn: f.Received, State: string(Received), Holds: true})
@@ -189,6 +267,42 @@ func File(ctx context.Context, env queue.Env, f Filing) (*View, error) {
 		return nil, err
 	}
 	return Get(ctx, env.Store, env.Cal, env.Today(), c.ID, env.Lang)
+}
+
+// sameGroundOpen refuses a second objection on record on the same ground
+// while one is open (not finished): several objections may be open on one
+// record, each on its own ground (SPEC amendments of 2026-12, §D). An office
+// rule serving 第三十一条 and 第三十二条: one ground, one review and one
+// decision at a time.
+func sameGroundOpen(tx *store.Tx, record int64, ground string) error {
+	os, err := tx.ObjectionsOnRecord(record)
+	if err != nil {
+		return err
+	}
+	return refuseSameGround(os, record, ground)
+}
+
+// SameGroundOpen is sameGroundOpen outside a transaction, for a form that
+// refuses at input what File would refuse (the TUI's filing form).
+func SameGroundOpen(ctx context.Context, st *store.Store, record int64, ground string) error {
+	os, err := st.Objections(ctx, store.ObjectionFilter{Record: record})
+	if err != nil {
+		return err
+	}
+	return refuseSameGround(os, record, ground)
+}
+
+func refuseSameGround(os []store.Objection, record int64, ground string) error {
+	for _, o := range os {
+		if si, ok := Machine.State(queue.State(o.State)); ok && !si.Finished && o.Ground == ground {
+			return apperr.New(apperr.Rule,
+				fmt.Sprintf("本办公室规则（服务第三十一条、第三十二条）：记录 %d 已有以“%s”为理由、尚未办结的异议 %d（%s，收到日期 %s），同一理由不另立异议；请在异议 %d 中补充材料，或以其他理由另提异议",
+					record, GroundLabel(ground), o.ID, si.Zh, o.ReceivedOn, o.ID),
+				fmt.Sprintf("office rule (serving 第三十一条 and 第三十二条): record %d already has open objection %d on ground %s (%s, received %s); add the new material to objection %d, or file on another ground",
+					record, o.ID, ground, si.En, o.ReceivedOn, o.ID))
+		}
+	}
+	return nil
 }
 
 func noRecord(id int64) error {
@@ -238,19 +352,9 @@ func Decide(ctx context.Context, env queue.Env, id int64, uphold bool, reason st
 // The correction deadline is met on the day it is closed.
 func Close(ctx context.Context, env queue.Env, id int64, note string) (*View, error) {
 	return simple(ctx, env, id, "close", note, func(c *queue.Change) error {
-		if c.From != Upheld {
-			return nil
+		if c.From == Upheld { // the upheldOpen guard let it through: the record is withdrawn
+			c.Details["record_withdrawn"] = true
 		}
-		withdrawn, err := recordWithdrawn(c)
-		if err != nil {
-			return err
-		}
-		if !withdrawn {
-			return apperr.New(apperr.Rule,
-				fmt.Sprintf("异议 %d 已成立，记录尚未更正或撤除，不能办结：请办理“更正”（correct）或“撤除信息”（withdraw）", id),
-				fmt.Sprintf("objection %d is upheld and its record is neither corrected nor withdrawn: correct or withdraw it first", id))
-		}
-		c.Details["record_withdrawn"] = true
 		return nil
 	})
 }
@@ -320,22 +424,24 @@ func simple(ctx context.Context, env queue.Env, id int64, command, note string, 
 
 // Entry is an objection as the queue lists it.
 type Entry struct {
-	ID         int64       `json:"id"`
-	Record     int64       `json:"record"`
-	Item       string      `json:"item"`
-	Provider   string      `json:"provider"`
-	Subject    string      `json:"subject"`
-	State      queue.State `json:"state"`
-	StateLabel string      `json:"state_label"`
-	Ground     string      `json:"ground"`
-	ReceivedOn civil.Date  `json:"received_on"`
+	ID       int64  `json:"id"`
+	Record   int64  `json:"record"`
+	Item     string `json:"item"`
+	Provider string `json:"provider"`
+	Subject  string `json:"subject"`
+	// SubjectName is the subject's name on file, shown beside its code in
+	// every list (the queues are office staff's: not masked).
+	SubjectName string      `json:"subject_name"`
+	State       queue.State `json:"state"`
+	StateLabel  string      `json:"state_label"`
+	Ground      string      `json:"ground"`
+	ReceivedOn  civil.Date  `json:"received_on"`
 	queue.Standing
 }
 
 // View is one objection with its deadlines and timeline.
 type View struct {
 	Entry
-	SubjectName string               `json:"subject_name"`
 	Rev         int                  `json:"rev"`          // the record's revision objected to
 	ContentHash string               `json:"content_hash"` // and its content hash
 	Via         string               `json:"via"`
@@ -356,6 +462,9 @@ type View struct {
 	Timeline    []queue.EventView    `json:"timeline"`
 	Corrections []Change             `json:"record_changes"`
 	Correction  *Change              `json:"correction,omitempty"` // the change this command made (correct, withdraw)
+	// Next are the steps the state allows, as `show` lists them for its
+	// operator (filled by Next's caller; absent in a step's result).
+	Next []queue.Action `json:"next,omitempty"`
 	// Notice explains an outcome the state alone does not: an appeal upheld,
 	// or an upheld objection closed, when the record was already withdrawn.
 	Notice string `json:"notice,omitempty"`
@@ -375,7 +484,7 @@ type Change struct {
 }
 
 func entry(o store.Objection, st queue.Standing, lang string) Entry {
-	return Entry{ID: o.ID, Record: o.RecordID, Item: o.Item, Provider: o.Provider, Subject: o.SubjectCode, State: queue.State(o.State),
+	return Entry{ID: o.ID, Record: o.RecordID, Item: o.Item, Provider: o.Provider, Subject: o.SubjectCode, SubjectName: o.SubjectName, State: queue.State(o.State),
 		StateLabel: Machine.StateLabel(queue.State(o.State), lang), Ground: o.Ground, ReceivedOn: o.ReceivedOn, Standing: st}
 }
 
@@ -401,7 +510,7 @@ func Get(ctx context.Context, st *store.Store, cal *workday.Calendar, today civi
 	if err != nil {
 		return nil, err
 	}
-	v := &View{Entry: entry(o, standing, lang), SubjectName: o.SubjectName, Rev: o.Rev, ContentHash: o.ContentHash, Via: o.Via, Applicant: o.Applicant, Contact: o.Contact,
+	v := &View{Entry: entry(o, standing, lang), Rev: o.Rev, ContentHash: o.ContentHash, Via: o.Via, Applicant: o.Applicant, Contact: o.Contact,
 		Evidence: o.Evidence, Detail: o.Detail, Flagged: o.Holds, ReviewDue: queue.LatestDue(ds, DeadlineReview), VerifyDue: queue.LatestDue(ds, DeadlineVerify),
 		CorrectDue: queue.LatestDue(ds, DeadlineCorrect), Finding: o.Finding, Decision: o.Decision, Appeal: o.Appeal, FiledOn: o.FiledOn, FiledBy: o.FiledBy,
 		Corrections: []Change{}}

@@ -6,7 +6,10 @@ package operator
 import (
 	"os"
 	"os/user"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"credit/internal/apperr"
 )
@@ -80,15 +83,57 @@ func (o Operator) Require(need Role) error {
 		o.Name, o.Role.Label(), need, need.Label(), o.Name, need)
 }
 
-// LoginName is the OS login name of the invoking user.
-func LoginName() string {
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
+// LookupUID gives the account name of a numeric uid: os/user.LookupId in
+// the program, replaced in tests.
+type LookupUID func(uid string) (string, error)
+
+// SystemLookup reads the account database (passwd, or NSS where cgo is in).
+func SystemLookup(uid string) (string, error) {
+	u, err := user.LookupId(uid)
+	if err != nil {
+		return "", err
 	}
-	for _, k := range []string{"USER", "LOGNAME", "USERNAME"} {
-		if v := os.Getenv(k); v != "" {
-			return v
+	return u.Username, nil
+}
+
+// OSLogin is the operator a local run acts as: the OS account of the
+// process's uid, never $USER or $LOGNAME (which anyone can set). A uid with
+// no account is refused with what the administrator must do. (In served
+// mode the key's operator takes the place of this one function.)
+func OSLogin(lookup LookupUID) (string, error) {
+	uid := strconv.Itoa(os.Getuid())
+	name, err := lookup(uid)
+	if err != nil || name == "" {
+		return "", apperr.Newf(apperr.Rule,
+			"无法确定操作员：本进程的用户号 %s 在系统账户中没有登录名。请系统管理员为该用户号建立账户（如 useradd），或在容器中用 --user 指定一个已有账户运行；不会用环境变量 USER 代替",
+			"cannot tell who the operator is: this process's uid %s has no account name. Ask the system administrator to create an account for that uid (e.g. useradd), or run the container with --user set to an existing account; $USER is never used instead",
+			uid)
+	}
+	if err := ValidateName(name); err != nil {
+		return "", err
+	}
+	return name, nil
+}
+
+// MaxNameLen is the longest operator name, in characters.
+const MaxNameLen = 64
+
+// ValidateName checks an operator name: not empty, at most 64 characters,
+// printable and without white space (it is shown in the audit log and in
+// every listing, so it must not be able to forge a line or a column).
+func ValidateName(name string) error {
+	switch {
+	case name == "":
+		return apperr.New(apperr.Usage, "操作员名称不能为空", "an operator name cannot be empty")
+	case !utf8.ValidString(name):
+		return apperr.New(apperr.Usage, "操作员名称不是有效的文字（UTF-8）", "an operator name must be valid text (UTF-8)")
+	case utf8.RuneCountInString(name) > MaxNameLen:
+		return apperr.Newf(apperr.Usage, "操作员名称超过 %d 个字符", "an operator name is longer than %d characters", MaxNameLen)
+	}
+	for _, r := range name {
+		if !unicode.IsPrint(r) || unicode.IsSpace(r) {
+			return apperr.Newf(apperr.Usage, "操作员名称 %q 含有空白或不可见字符（U+%04X）：只能用可见字符", "the operator name %q holds white space or an invisible character (U+%04X): use visible characters only", name, r)
 		}
 	}
-	return "unknown"
+	return nil
 }

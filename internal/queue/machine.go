@@ -37,10 +37,18 @@ type StateInfo struct {
 	Finished bool
 }
 
-// Command names a transition for people.
+// Command names a transition for people, with the article or office rule
+// it serves and the conditions beyond the state it needs (Guards: Run
+// refuses with them, Actions shows them).
 type Command struct {
-	Name   string
-	Zh, En string
+	Name    string
+	Zh, En  string
+	Article string // 第三十二条, or 本办公室规则（服务第N条）
+	Guards  []Guard
+	// NotBy lists earlier commands of the same case whose operator may not
+	// take this one (separation of duties, e.g. the clerk who filed may not
+	// decide): the runner and Actions refuse it, naming both steps.
+	NotBy []string
 }
 
 // Rule sets a deadline: Days working days (from the policy in force on the
@@ -60,6 +68,11 @@ type Transition struct {
 	Role    operator.Role
 	Sets    []Rule
 	Meets   []string
+	// Article is what this outcome serves when it differs from the
+	// command's (Command.Article); Effect says what it does to the record,
+	// for people and the docs.
+	Article string
+	Effect  string
 }
 
 // DeadlineInfo names a kind of deadline; JSON is its key in case objects
@@ -81,6 +94,9 @@ type Machine struct {
 	// Opened names the day a case began for people: 收到日期 / received
 	// (an objection), 申请日期 / application date (a repair).
 	OpenedZh, OpenedEn string
+	// Facts reads, inside the transition's transaction, what the guards
+	// of the workflow read of case id (nil when no command has guards).
+	Facts func(tx *store.Tx, id int64) (any, error)
 }
 
 // State describes s (ok false for an unknown state).
@@ -239,6 +255,21 @@ func (m *Machine) Validate() error {
 	cmds := map[string]bool{}
 	for _, c := range m.Commands {
 		cmds[c.Name] = true
+	}
+	for _, c := range m.Commands {
+		for _, n := range c.NotBy {
+			if !cmds[n] {
+				return fmt.Errorf("%s %s: NotBy names no command %q", m.Queue, c.Name, n)
+			}
+		}
+		for _, g := range c.Guards {
+			if g.Refuse == nil || m.Facts == nil {
+				return fmt.Errorf("%s %s: a guard needs Refuse and the machine needs Facts", m.Queue, c.Name)
+			}
+			if g.Article == "" {
+				return fmt.Errorf("%s %s: a guard names no article or office rule", m.Queue, c.Name)
+			}
+		}
 	}
 	deadlines := map[string]bool{}
 	for _, d := range m.Deadlines {

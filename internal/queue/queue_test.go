@@ -208,3 +208,122 @@ func TestInOrder(t *testing.T) {
 		t.Fatalf("no dates: %v", err)
 	}
 }
+
+// TestActions: the steps a state allows, each allowed or refused with the
+// rule that refuses it — the role, the date order, a guard — and the same
+// guard refusing in Run.
+func TestActions(t *testing.T) {
+	m := *test
+	m.Facts = func(*store.Tx, int64) (any, error) { return false, nil }
+	m.Commands = append([]Command{}, test.Commands...)
+	m.Commands[2].Article = "第三十二条"
+	m.Commands[2].Guards = []Guard{{From: []State{"d"}, Article: "本办公室规则（服务第三十二条）", Refuse: func(id int64, f any, _ civil.Date) error {
+		if f.(bool) {
+			return nil
+		}
+		return apperr.Newf(apperr.Rule, "测试 %d 不能结", "test %d cannot end", id)
+	}}}
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	clerk := operator.Operator{Name: "bob", Role: operator.Clerk}
+	rev := operator.Operator{Name: "ann", Role: operator.Reviewer}
+	today := d("2026-11-20")
+	// From a: only go, allowed for a clerk.
+	got := m.Actions("a", clerk, today, Case{ID: 7})
+	if len(got) != 1 || got[0].Command != "go" || !got[0].Allowed || got[0].Label != "走" || len(got[0].To) != 1 || got[0].To[0] != "b" {
+		t.Fatalf("from a: %+v", got)
+	}
+	// From b: end, refused for a clerk by the role, allowed for a reviewer (the guard is for d only).
+	got = m.Actions("b", clerk, today, Case{ID: 7})
+	if len(got) != 1 || got[0].Allowed || !strings.Contains(got[0].ReasonZh, "需要 reviewer") || got[0].Article != "第三十二条" {
+		t.Fatalf("from b as clerk: %+v", got)
+	}
+	if got = m.Actions("b", rev, today, Case{ID: 7}); !got[0].Allowed || len(got[0].To) != 2 {
+		t.Fatalf("from b as reviewer: %+v", got)
+	}
+	// From d: the guard refuses unless the facts say so, naming its rule.
+	got = m.Actions("d", rev, today, Case{ID: 7, Facts: false})
+	if got[0].Allowed || got[0].Reason("zh") != "测试 7 不能结" || got[0].Reason("en") != "test 7 cannot end" || got[0].Article != "本办公室规则（服务第三十二条）" {
+		t.Fatalf("from d, guard: %+v", got)
+	}
+	if got = m.Actions("d", rev, today, Case{ID: 7, Facts: true}); !got[0].Allowed {
+		t.Fatalf("from d, guard met: %+v", got)
+	}
+	// A step dated before the last one is refused, as Run refuses it.
+	got = m.Actions("d", rev, d("2026-11-19"), Case{ID: 7, Facts: true, Dates: store.QueueDates{Opened: d("2026-11-18"), Last: d("2026-11-20"), LastCommand: "go"}})
+	if got[0].Allowed || !strings.Contains(got[0].ReasonZh, "各步骤须按时间先后办理") {
+		t.Fatalf("date order: %+v", got)
+	}
+	// Finished states with no way out offer nothing.
+	if got = m.Actions("c", rev, today, Case{ID: 7}); len(got) != 0 {
+		t.Fatalf("from c: %+v", got)
+	}
+	// A guard without Facts is a bad table.
+	bad := m
+	bad.Facts = nil
+	if bad.Validate() == nil {
+		t.Error("guards without Facts must not validate")
+	}
+}
+
+// TestDiagram: the Mermaid diagram has every row of the table as an arrow,
+// labelled with the command, role, deadline and article.
+func TestDiagram(t *testing.T) {
+	m := *test
+	m.Commands = append([]Command{}, test.Commands...)
+	m.Commands[1].Article = "第三十二条"
+	got := m.Diagram("zh")
+	for _, want := range []string{
+		"```mermaid\nstateDiagram-v2\n",
+		"    a: 甲\n",
+		"    [*] --> a: open · 开 · 经办 · 乙期限 10 个工作日\n",
+		"    a --> b: go · 走 · 经办 · 甲期限 5 个工作日 · 第三十二条\n",
+		"    b --> c: end · 结 · 审核\n",
+		"    d --> c: end · 结 · 审核\n",
+		"    d --> d: end · 结 · 审核\n",
+		"    c --> [*]\n",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("diagram lacks %q:\n%s", want, got)
+		}
+	}
+	if en := m.Diagram("en"); !strings.Contains(en, "a --> b: go · clerk · sets x_due +5 wd · 第三十二条") {
+		t.Errorf("english diagram:\n%s", en)
+	}
+}
+
+// TestSeparationOfDuties: a command may name earlier commands whose operator
+// may not take it (NotBy); Actions (and Run, through the same check) refuse
+// it to that operator, or to an administrator who acted for them, and allow
+// it to anyone else.
+func TestSeparationOfDuties(t *testing.T) {
+	m := *test
+	m.Commands = append([]Command{}, test.Commands...)
+	m.Commands[2].NotBy = []string{"go"}
+	m.Commands[2].Article = "本办公室规则（服务第四条）"
+	if err := m.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ann := operator.Operator{Name: "ann", Role: operator.Reviewer}
+	eve := operator.Operator{Name: "eve", Role: operator.Reviewer}
+	today := d("2026-11-20")
+	c := Case{ID: 3, Dates: store.QueueDates{Opened: d("2026-11-02"), Last: d("2026-11-03"), LastCommand: "go",
+		By: map[string][]string{"open": {"bob"}, "go": {"ann"}}}}
+	got := m.Actions("b", ann, today, c)
+	if len(got) != 1 || got[0].Allowed || !strings.Contains(got[0].ReasonZh, "ann 已在本案办理“走”，不能再办理“结”") {
+		t.Fatalf("ann, who took go: %+v", got)
+	}
+	if got := m.Actions("b", eve, today, c); len(got) != 1 || !got[0].Allowed {
+		t.Fatalf("eve, who took no step: %+v", got)
+	}
+	if err := m.separate("end", c.Dates, "eve", "ann"); err == nil {
+		t.Error("an administrator (ann) acting for eve is refused too")
+	}
+	bad := m
+	bad.Commands = append([]Command{}, m.Commands...)
+	bad.Commands[2].NotBy = []string{"nope"}
+	if bad.Validate() == nil {
+		t.Error("NotBy naming no command must not validate")
+	}
+}

@@ -87,6 +87,18 @@ func (m *Machine) Run(ctx context.Context, env Env, id int64, command string, st
 		if err := m.InOrder(id, command, env.Today(), dates); err != nil {
 			return err
 		}
+		if err := m.separate(command, dates, env.Op.Name, env.Actor.ActingBy); err != nil {
+			return err
+		}
+		if len(m.command(command).Guards) > 0 {
+			facts, err := m.Facts(tx, id)
+			if err != nil {
+				return err
+			}
+			if _, err := m.guard(command, State(cur), env.Today(), Case{ID: id, Dates: dates, Facts: facts}); err != nil {
+				return err
+			}
+		}
 		c = &Change{Tx: tx, Env: env, ID: id, From: State(cur), Details: map[string]any{}}
 		if rows := m.Rows(command); len(rows) == 1 {
 			c.To = rows[0].To

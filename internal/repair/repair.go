@@ -55,14 +55,15 @@ var Machine = &queue.Machine{
 		{State: Withdrawn, Zh: "已撤回申请", En: "withdrawn", Finished: true},
 	},
 	Commands: []queue.Command{
-		{Name: "apply", Zh: "受理修复申请", En: "apply"},
-		{Name: "opinion", Zh: "登记提供单位意见", En: "opinion"},
-		{Name: "publicize", Zh: "开始公示", En: "publicize"},
-		{Name: "object", Zh: "登记公示异议", En: "object"},
-		{Name: "verify", Zh: "核实公示异议", En: "verify"},
-		{Name: "complete", Zh: "完成修复", En: "complete"},
-		{Name: "withdraw", Zh: "撤回申请", En: "withdraw"},
+		{Name: "apply", Zh: "受理修复申请", En: "apply", Article: "第三十四条"},
+		{Name: "opinion", Zh: "登记提供单位意见", En: "opinion", Article: "第三十五条"},
+		{Name: "publicize", Zh: "开始公示", En: "publicize", Article: "第三十五条"},
+		{Name: "object", Zh: "登记公示异议", En: "object", Article: "第三十五条", Guards: []queue.Guard{publicityOver}},
+		{Name: "verify", Zh: "核实公示异议", En: "verify", Article: "第三十五条"},
+		{Name: "complete", Zh: "完成修复", En: "complete", Article: "第三十五条", Guards: []queue.Guard{publicityRunning}},
+		{Name: "withdraw", Zh: "撤回申请", En: "withdraw", Article: "本办公室规则（服务第三十四条）"},
 	},
+	Facts: factsTx,
 	Deadlines: []queue.DeadlineInfo{
 		{Name: DeadlineVerify, JSON: "verify_due", Zh: "公示异议核实期限", En: "objection verification due"},
 		{Name: DeadlineOpinion, JSON: "opinion_due", Zh: "修复意见期限", En: "opinion due"},
@@ -79,6 +80,59 @@ var Machine = &queue.Machine{
 		{Command: "complete", From: []queue.State{InPublicity}, To: Repaired, Role: operator.Reviewer}, // only after the last publicity day
 		{Command: "withdraw", From: []queue.State{Applied, Approved}, To: Withdrawn, Role: operator.Clerk, Meets: []string{DeadlineOpinion}},
 	},
+}
+
+// Facts are what the repair's guards read beyond its state.
+type Facts struct {
+	PublicityLast civil.Date // the last day of the current publicity stretch (zero: none)
+}
+
+func factsOf(ps []store.PublicityStretch) Facts {
+	if len(ps) == 0 {
+		return Facts{}
+	}
+	return Facts{PublicityLast: ps[len(ps)-1].Last}
+}
+
+func factsTx(tx *store.Tx, id int64) (any, error) {
+	ps, err := tx.Publicity(id)
+	if err != nil {
+		return nil, err
+	}
+	return factsOf(ps), nil
+}
+
+// The guards: a publicity objection only while the period runs, completion
+// only after its last day (第三十五条: 公示期满).
+var (
+	publicityOver = queue.Guard{Article: "第三十五条", ArticleEn: "article 35", Refuse: func(id int64, f any, today civil.Date) error {
+		if last := f.(Facts).PublicityLast; today.After(last) {
+			return apperr.Newf(apperr.Rule, "信用修复 %d 的公示期已于 %s 结束，不能再登记公示期间的异议；可以办理“完成修复”",
+				"repair %d: publicity ended on %s; an objection can no longer be entered as raised during publicity", id, last)
+		}
+		return nil
+	}}
+	publicityRunning = queue.Guard{Article: "第三十五条", ArticleEn: "article 35", Refuse: func(id int64, f any, today civil.Date) error {
+		if last := f.(Facts).PublicityLast; !today.After(last) {
+			return apperr.Newf(apperr.Rule, "信用修复 %d 的公示期至 %s 结束，%s 起方可完成修复",
+				"repair %d: publicity runs to %s; it can be completed from %s", id, last, last.AddDays(1))
+		}
+		return nil
+	}}
+)
+
+// Next lists the steps of repair v for op on today: those its state allows,
+// each allowed or refused with the rule (queue.Machine.Actions).
+func Next(ctx context.Context, st *store.Store, v *View, op operator.Operator, today civil.Date) ([]queue.Action, error) {
+	pm, err := st.Publicity(ctx, []int64{v.ID})
+	if err != nil {
+		return nil, err
+	}
+	dates, err := st.QueueDates(ctx, Machine.Queue, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	return Machine.Actions(v.State, op, today, queue.Case{ID: v.ID, Dates: dates, Facts: factsOf(pm[v.ID])}), nil
 }
 
 func opinion(w catalog.Workdays) int { return w.RepairOpinion }
@@ -452,15 +506,11 @@ func current(tx *store.Tx, id int64) (store.PublicityStretch, error) {
 // verify by add(today, repair_verify).
 func Object(ctx context.Context, env queue.Env, id int64, detail string) (*View, error) {
 	return simple(ctx, env, id, "object", detail, func(c *queue.Change) error {
-		p, err := current(c.Tx, id)
+		p, err := current(c.Tx, id) // publicityOver has refused a period that is over
 		if err != nil {
 			return err
 		}
 		today := c.Today()
-		if today.After(p.Last) {
-			return apperr.Newf(apperr.Rule, "信用修复 %d 的公示期已于 %s 结束，不能再登记公示期间的异议；可以办理“完成修复”",
-				"repair %d: publicity ended on %s; an objection can no longer be entered as raised during publicity", id, p.Last)
-		}
 		served := 0
 		if today.After(p.StartedOn) {
 			if served, err = c.Env.Cal.Between(p.StartedOn, today.AddDays(-1)); err != nil {
@@ -508,14 +558,7 @@ func Verify(ctx context.Context, env queue.Env, id int64, upholdObjection bool, 
 // record's status becomes repaired (procedure repair, ref repair:N).
 func Complete(ctx context.Context, env queue.Env, id int64, note string) (*View, error) {
 	return simple(ctx, env, id, "complete", note, func(c *queue.Change) error {
-		p, err := current(c.Tx, id)
-		if err != nil {
-			return err
-		}
-		if !c.Today().After(p.Last) {
-			return apperr.Newf(apperr.Rule, "信用修复 %d 的公示期至 %s 结束，%s 起方可完成修复",
-				"repair %d: publicity runs to %s; it can be completed from %s", id, p.Last, p.Last.AddDays(1))
-		}
+		// publicityRunning has refused a period not yet over.
 		r, _, err := c.Tx.Repair(id)
 		if err != nil {
 			return err

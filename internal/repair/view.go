@@ -19,6 +19,7 @@ type Entry struct {
 	Item        string      `json:"item"`
 	Provider    string      `json:"provider"`
 	Subject     string      `json:"subject"`
+	SubjectName string      `json:"subject_name"` // beside the code in every list (office staff's queue: not masked)
 	State       queue.State `json:"state"`
 	StateLabel  string      `json:"state_label"`
 	AppliedOn   civil.Date  `json:"applied_on"`
@@ -77,7 +78,6 @@ func publicity(ps []store.PublicityStretch, state queue.State) *Publicity {
 // View is one repair with its eligibility, deadlines, publicity and timeline.
 type View struct {
 	Entry
-	SubjectName string               `json:"subject_name"`
 	Rev         int                  `json:"rev"`
 	ContentHash string               `json:"content_hash"`
 	Eligible    bool                 `json:"eligible"`
@@ -93,10 +93,13 @@ type View struct {
 	FiledBy     string               `json:"filed_by"`
 	Deadlines   []queue.DeadlineView `json:"deadlines"`
 	Timeline    []queue.EventView    `json:"timeline"`
+	// Next are the steps the state allows, as `show` lists them for its
+	// operator (filled by Next's caller; absent in a step's result).
+	Next []queue.Action `json:"next,omitempty"`
 }
 
 func entry(r store.Repair, s queue.Standing, ps []store.PublicityStretch, lang string) Entry {
-	return Entry{ID: r.ID, Record: r.RecordID, ListEntry: r.Entry, Item: r.Item, Provider: r.Provider, Subject: r.SubjectCode, State: queue.State(r.State),
+	return Entry{ID: r.ID, Record: r.RecordID, ListEntry: r.Entry, Item: r.Item, Provider: r.Provider, Subject: r.SubjectCode, SubjectName: r.SubjectName, State: queue.State(r.State),
 		StateLabel: Machine.StateLabel(queue.State(r.State), lang), AppliedOn: r.AppliedOn, CorrectedOn: r.CorrectedOn, Standing: s,
 		Publicity: publicity(ps, queue.State(r.State))}
 }
@@ -127,7 +130,7 @@ func Get(ctx context.Context, st *store.Store, cal *workday.Calendar, today civi
 	if err != nil {
 		return nil, err
 	}
-	v := &View{Entry: entry(r, s, pm[id], lang), SubjectName: r.SubjectName, Rev: r.Rev, ContentHash: r.ContentHash, Eligible: r.Eligible,
+	v := &View{Entry: entry(r, s, pm[id], lang), Rev: r.Rev, ContentHash: r.ContentHash, Eligible: r.Eligible,
 		Reasons: r.Reasons, ReasonText: []string{}, Commitment: r.Commitment, Evidence: r.Evidence, UnderRepair: r.Holds,
 		OpinionDue: queue.LatestDue(ds, DeadlineOpinion), VerifyDue: queue.LatestDue(ds, DeadlineVerify), Opinion: r.Opinion,
 		FiledOn: r.FiledOn, FiledBy: r.FiledBy}

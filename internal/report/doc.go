@@ -136,13 +136,13 @@ func (d *Doc) writeCSV(w io.Writer, lang string) error {
 				return err
 			}
 		}
-		if err := cw.Write([]string{s.Name}); err != nil {
+		if err := cw.Write([]string{tabular.GuardFormula(s.Name)}); err != nil {
 			return err
 		}
 		if err := cw.Write(headers(s.Table, lang)); err != nil {
 			return err
 		}
-		if err := cw.WriteAll(s.Table.Rows); err != nil {
+		if err := cw.WriteAll(tabular.GuardRows(s.Table.Rows)); err != nil {
 			return err
 		}
 	}
@@ -152,7 +152,7 @@ func (d *Doc) writeCSV(w io.Writer, lang string) error {
 
 func (d *Doc) writeMD(w io.Writer, lang string) error {
 	if d.Title != "" {
-		if _, err := fmt.Fprintf(w, "# %s\n\n", d.Title); err != nil {
+		if _, err := fmt.Fprintf(w, "# %s\n\n", tabular.MDEscape(d.Title)); err != nil {
 			return err
 		}
 	}

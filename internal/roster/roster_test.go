@@ -7,6 +7,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/catalog"
 	"credit/internal/civil"
+	"credit/internal/operator"
 	"credit/internal/store"
 )
 
@@ -106,5 +107,27 @@ func TestRedactWithdrawnEntry(t *testing.T) {
 	}
 	if s := e.Status(d("2025-12-01")); s != StatusWithdrawn || e.Counts(d("2025-12-01")) {
 		t.Errorf("status %s", s)
+	}
+}
+
+// TestMachineTable: the list entries' table is consistent, and the verbs
+// the roster functions read come from it unchanged.
+func TestMachineTable(t *testing.T) {
+	if err := Machine.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Transition{
+		"add":     {Verb: "add", To: Pending, Role: operator.Clerk},
+		"approve": {Verb: "approve", From: []string{Pending}, To: Approved, Role: operator.Reviewer},
+		"reject":  {Verb: "reject", From: []string{Pending}, To: Rejected, Role: operator.Reviewer},
+		"remove":  {Verb: "remove", From: []string{StatusValid, StatusExpired, StatusNotYet}, To: StatusRemoved, Role: operator.Reviewer},
+	}
+	if !reflect.DeepEqual(Transitions, want) {
+		t.Fatalf("Transitions = %+v", Transitions)
+	}
+	for _, s := range Machine.States {
+		if got := StatusLabel(string(s.State), "zh"); got != s.Zh {
+			t.Errorf("state %s: table says %s, StatusLabel %s", s.State, s.Zh, got)
+		}
 	}
 }

@@ -9,11 +9,45 @@ import (
 	"credit/internal/catalog"
 	"credit/internal/civil"
 	"credit/internal/operator"
+	"credit/internal/queue"
 	"credit/internal/store"
 )
 
-// Transition is one step of a list entry's life: the states it starts from,
-// the state it leads to and the role it needs.
+// Machine is the list entries' workflow as one table of the queue engine
+// (queue.Machine): its states are an entry's statuses on a day (Status).
+// add creates a pending hand-made entry; a reviewer approves or rejects it
+// (an imported entry counts once its batch is published); a reviewer removes
+// an approved or imported entry (移出) on a listed ground with its document
+// (第三十六条), which stops it counting from the removal date on. The
+// entries are not queue cases (no deadlines of the office's running): Add,
+// Decide and Remove are the workflow's own functions and read the table for
+// who may take which step from where.
+var Machine = &queue.Machine{
+	Queue: "roster", Zh: "名单条目", En: "list entry",
+	States: []queue.StateInfo{
+		{State: StatusPending, Zh: "待审核", En: "pending approval"},
+		{State: StatusRejected, Zh: "审核未通过", En: "rejected", Finished: true},
+		{State: StatusNotYet, Zh: "尚未认定", En: "not yet determined"},
+		{State: StatusValid, Zh: "有效", En: "valid"},
+		{State: StatusExpired, Zh: "已过有效期", En: "expired"},
+		{State: StatusRemoved, Zh: "已移出", En: "removed", Finished: true},
+	},
+	Commands: []queue.Command{
+		{Name: "add", Zh: "录入认定", En: "add", Article: "第十七条"},
+		{Name: "approve", Zh: "审核通过", En: "approve", Article: "本办公室规则（服务第四条）"},
+		{Name: "reject", Zh: "审核驳回", En: "reject", Article: "本办公室规则（服务第四条）"},
+		{Name: "remove", Zh: "移出", En: "remove", Article: "第三十六条"},
+	},
+	Table: []queue.Transition{
+		{Command: "add", To: StatusPending, Role: operator.Clerk},
+		{Command: "approve", From: []queue.State{StatusPending}, To: StatusValid, Role: operator.Reviewer},
+		{Command: "reject", From: []queue.State{StatusPending}, To: StatusRejected, Role: operator.Reviewer},
+		{Command: "remove", From: []queue.State{StatusValid, StatusExpired, StatusNotYet}, To: StatusRemoved, Role: operator.Reviewer},
+	},
+}
+
+// Transition is one step of a list entry's life as the roster functions
+// read it: the statuses it starts from, where it leads, the role it needs.
 type Transition struct {
 	Verb string
 	From []string // entry statuses (Status) it may start from
@@ -21,17 +55,22 @@ type Transition struct {
 	Role operator.Role
 }
 
-// Transitions is the whole workflow, in one table. add creates a pending
-// hand-made entry; a reviewer approves or rejects it; a reviewer removes an
-// approved or imported entry (移出), which stops it counting from the
-// removal date on.
-var Transitions = map[string]Transition{
-	"add":     {Verb: "add", From: nil, To: Pending, Role: operator.Clerk},
-	"approve": {Verb: "approve", From: []string{Pending}, To: Approved, Role: operator.Reviewer},
-	"reject":  {Verb: "reject", From: []string{Pending}, To: Rejected, Role: operator.Reviewer},
-	"remove": {Verb: "remove", From: []string{StatusValid, StatusExpired, StatusNotYet}, To: StatusRemoved,
-		Role: operator.Reviewer},
-}
+// Transitions are Machine's rows by verb. approve leads to the approved
+// state (the entry then counts as valid, not yet in force or expired by date).
+var Transitions = func() map[string]Transition {
+	out := map[string]Transition{}
+	for _, t := range Machine.Table {
+		tr := Transition{Verb: t.Command, To: string(t.To), Role: t.Role}
+		for _, f := range t.From {
+			tr.From = append(tr.From, string(f))
+		}
+		if t.Command == "approve" {
+			tr.To = Approved
+		}
+		out[t.Command] = tr
+	}
+	return out
+}()
 
 // AddInput is a hand-made determination.
 type AddInput struct {
@@ -123,6 +162,25 @@ func refuseState(e Entry, verb string, on civil.Date) error {
 		En: fmt.Sprintf("list entry %s is %s; it cannot be %s", e.ID, StatusLabel(s, "en"), en)}
 }
 
+// Next lists the steps of entry e for op on on: those its status allows in
+// Machine, each allowed or refused with the rule (queue.Machine.Actions),
+// and the approvals refused for an entry reported in a provider file (it
+// counts once its batch is published) as Decide refuses them.
+func Next(e Entry, op operator.Operator, on civil.Date) []queue.Action {
+	acts := Machine.Actions(queue.State(e.Status(on)), op, on, queue.Case{})
+	for i, a := range acts {
+		if (a.Command == "approve" || a.Command == "reject") && e.Source != SourceManual && a.Allowed {
+			err := reportedNeedsNoApproval(e)
+			acts[i].Allowed, acts[i].ReasonZh, acts[i].ReasonEn = false, apperr.MessageOf(err, "zh"), apperr.MessageOf(err, "en")
+		}
+	}
+	return acts
+}
+
+func reportedNeedsNoApproval(e Entry) error {
+	return apperr.Newf(apperr.Rule, "名单条目 %s 由信息提供单位报送（批次 %d），发布即生效，无需审核", "list entry %s was reported in a provider file (batch %d) and counts once published; it needs no approval", e.ID, e.BatchID)
+}
+
 // Decide approves (approve) or rejects (reject) a pending hand-made entry.
 func Decide(ctx context.Context, st *store.Store, a store.Actor, cat *catalog.Catalog, id, verb, note string) (Entry, error) {
 	tr, ok := Transitions[verb]
@@ -134,7 +192,7 @@ func Decide(ctx context.Context, st *store.Store, a store.Actor, cat *catalog.Ca
 		return e, err
 	}
 	if e.Source != SourceManual {
-		return e, apperr.Newf(apperr.Rule, "名单条目 %s 由信息提供单位报送（批次 %d），发布即生效，无需审核", "list entry %s was reported in a provider file (batch %d) and counts once published; it needs no approval", e.ID, e.BatchID)
+		return e, reportedNeedsNoApproval(e)
 	}
 	if !contains(tr.From, e.Status(a.Today)) {
 		return e, refuseState(e, verb, a.Today)

@@ -28,6 +28,10 @@ type CheckRequest struct {
 	On          civil.Date
 	RecordCases bool // record a case per applicable measure
 	Inputs      []Input
+	// Purpose, when given, is logged after the matter (a unit's API call
+	// states why it asks); CaseRef is the unit's 办件编号, logged with it.
+	Purpose string
+	CaseRef string
 }
 
 // Subject statuses in a check.
@@ -109,8 +113,12 @@ func Check(ctx context.Context, st *store.Store, a store.Actor, cat *catalog.Cat
 		for i := range res.Results {
 			r := &res.Results[i]
 			r.Cases = nil
-			q := store.QueryEntry{Action: "check", Scope: "shared", Unit: scope.Unit, Purpose: matter, SubjectID: r.subjectID,
-				Records: r.hits.Refs()}
+			purpose := matter
+			if p := strings.TrimSpace(req.Purpose); p != "" {
+				purpose += "：" + p
+			}
+			q := store.QueryEntry{Action: "check", Scope: "shared", Unit: scope.Unit, Purpose: purpose, SubjectID: r.subjectID,
+				Records: r.hits.Refs(), CaseRef: req.CaseRef}
 			if r.subjectID == 0 {
 				// Not in any archive: the code says what was asked, kept in the
 				// query log's protected form (a person's ID never as typed).

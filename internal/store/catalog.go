@@ -42,14 +42,23 @@ var parsedCatalogs = struct {
 	m map[string]*catalog.Catalog
 }{m: map[string]*catalog.Catalog{}}
 
-func parseStored(v CatalogVersion, content string) (*catalog.Catalog, error) {
+// parseStored is version v parsed: from the memo, else from its compiled
+// form when the store has one in this binary's format (migration 013), else
+// from its YAML text.
+func parseStored(v CatalogVersion, content, compiled string) (*catalog.Catalog, error) {
 	parsedCatalogs.Lock()
 	c, ok := parsedCatalogs.m[v.ContentHash]
 	parsedCatalogs.Unlock()
 	if ok {
 		return c, nil
 	}
-	c, err := catalog.ParseStored(fmt.Sprintf("catalog version #%d (%s)", v.ID, v.Source), []byte(content))
+	var err error
+	if compiled != "" {
+		c, err = catalog.Decompile([]byte(compiled))
+	}
+	if c == nil || err != nil {
+		c, err = catalog.ParseStored(fmt.Sprintf("catalog version #%d (%s)", v.ID, v.Source), []byte(content))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("stored catalog version #%d no longer parses: %w", v.ID, err)
 	}
@@ -83,13 +92,85 @@ func scanCatalogVersion(sc interface{ Scan(...any) error }, extra ...any) (Catal
 // catalogOn is the version in force on a date: the latest effective date on
 // or before it, ties going to the later applied.
 func catalogOn(ctx context.Context, q queryer, on civil.Date) (CatalogVersion, string, bool, error) {
-	var content string
-	row := q.QueryRowContext(ctx, "SELECT "+catalogVersionCols+", content FROM catalog_versions WHERE effective <= ? ORDER BY effective DESC, id DESC LIMIT 1", on.String())
-	v, err := scanCatalogVersion(row, &content)
+	v, content, _, ok, err := catalogOnCompiled(ctx, q, on)
+	return v, content, ok, err
+}
+
+// compiledCol is the compiled form of the version v, ” when there is none
+// in this binary's format.
+const compiledCol = `coalesce((SELECT cc.data FROM catalog_compiled cc WHERE cc.content_hash = catalog_versions.content_hash AND cc.format = ?), '')`
+
+// catalogOnCompiled is catalogOn with the version's compiled form.
+func catalogOnCompiled(ctx context.Context, q queryer, on civil.Date) (CatalogVersion, string, string, bool, error) {
+	var content, compiled string
+	row := q.QueryRowContext(ctx, "SELECT "+catalogVersionCols+", content, "+compiledCol+" FROM catalog_versions WHERE effective <= ? ORDER BY effective DESC, id DESC LIMIT 1",
+		catalog.CompiledFormat, on.String())
+	v, err := scanCatalogVersion(row, &content, &compiled)
 	if errors.Is(err, sql.ErrNoRows) {
-		return CatalogVersion{}, "", false, nil
+		return CatalogVersion{}, "", "", false, nil
 	}
-	return v, content, err == nil, err
+	return v, content, compiled, err == nil, err
+}
+
+// compileCatalog stores the compiled form of the YAML content under its
+// hash, unless it is there already.
+func (t *Tx) compileCatalog(hash string, content []byte) error {
+	c, err := catalog.ParseStored("catalog "+hash[:12], content)
+	if err != nil {
+		return err
+	}
+	b, err := catalog.Compile(c)
+	if err != nil {
+		return err
+	}
+	_, err = t.ExecContext(t.ctx, "INSERT OR IGNORE INTO catalog_compiled(content_hash, format, data) VALUES (?,?,?)", hash, catalog.CompiledFormat, string(b))
+	return err
+}
+
+// CompileCatalogs stores the compiled form of every applied version that has
+// none in this binary's format (credit init: versions applied before
+// migration 013, or by a binary whose Catalog had another shape), and tells
+// how many it wrote. Nothing is written when none is missing.
+func (s *Store) CompileCatalogs(ctx context.Context, a Actor) (int, error) {
+	missing := func(q queryer) ([]string, error) {
+		rows, err := q.QueryContext(ctx, `SELECT DISTINCT content_hash FROM catalog_versions v WHERE NOT EXISTS
+			(SELECT 1 FROM catalog_compiled cc WHERE cc.content_hash = v.content_hash AND cc.format = ?)`, catalog.CompiledFormat)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				return nil, err
+			}
+			out = append(out, h)
+		}
+		return out, rows.Err()
+	}
+	if m, err := missing(s.DB); err != nil || len(m) == 0 {
+		return 0, err
+	}
+	n := 0
+	err := s.Write(ctx, a, func(tx *Tx) error {
+		m, err := missing(tx)
+		if err != nil {
+			return err
+		}
+		for _, h := range m {
+			var content string
+			if err := tx.QueryRowContext(ctx, "SELECT content FROM catalog_versions WHERE content_hash = ? LIMIT 1", h).Scan(&content); err != nil {
+				return err
+			}
+			if err := tx.compileCatalog(h, []byte(content)); err != nil {
+				return fmt.Errorf("catalog %s: %w", h[:12], err)
+			}
+		}
+		n = len(m)
+		return tx.Audit("catalog.compile", "catalog", map[string]any{"content_hashes": m, "format": catalog.CompiledFormat})
+	})
+	return n, err
 }
 
 func noCatalog(on civil.Date) error {
@@ -112,14 +193,14 @@ func (t *Tx) CatalogInForce(on civil.Date) (*catalog.Catalog, int64, error) {
 }
 
 func catalogInForce(ctx context.Context, q queryer, on civil.Date) (*catalog.Catalog, int64, error) {
-	v, content, ok, err := catalogOn(ctx, q, on)
+	v, content, compiled, ok, err := catalogOnCompiled(ctx, q, on)
 	if err != nil {
 		return nil, 0, err
 	}
 	if !ok {
 		return nil, 0, noCatalog(on)
 	}
-	c, err := parseStored(v, content)
+	c, err := parseStored(v, content, compiled)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -153,16 +234,16 @@ func (s *Store) CatalogVersions(ctx context.Context) ([]CatalogVersion, error) {
 
 // CatalogByID is an applied version, parsed, with its YAML text as applied.
 func (s *Store) CatalogByID(ctx context.Context, id int64) (*catalog.Catalog, CatalogVersion, []byte, error) {
-	var content string
-	row := s.DB.QueryRowContext(ctx, "SELECT "+catalogVersionCols+", content FROM catalog_versions WHERE id = ?", id)
-	v, err := scanCatalogVersion(row, &content)
+	var content, compiled string
+	row := s.DB.QueryRowContext(ctx, "SELECT "+catalogVersionCols+", content, "+compiledCol+" FROM catalog_versions WHERE id = ?", catalog.CompiledFormat, id)
+	v, err := scanCatalogVersion(row, &content, &compiled)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, v, nil, apperr.Newf(apperr.Usage, "没有目录版本 #%d（见 credit catalog list）", "no catalog version #%d (see credit catalog list)", id)
 	}
 	if err != nil {
 		return nil, v, nil, err
 	}
-	c, err := parseStored(v, content)
+	c, err := parseStored(v, content, compiled)
 	return c, v, []byte(content), err
 }
 
@@ -215,6 +296,9 @@ func (t *Tx) ApplyCatalog(c *catalog.Catalog, source string, content []byte) (Ca
 	}
 	id, err := r.LastInsertId()
 	if err != nil {
+		return res, err
+	}
+	if err := t.compileCatalog(hash, content); err != nil {
 		return res, err
 	}
 	res.Version = CatalogVersion{ID: id, Jurisdiction: c.Jurisdiction, Version: c.Version, Effective: c.Effective,

@@ -19,11 +19,14 @@ func RegisterRecordLock(name, query string) { lockQueries[name] = query }
 var recordFlagQueries = map[string]string{}
 
 // RegisterRecordFlag adds a flag shown on records, e.g. under_objection:
-// query is "SELECT record_id FROM … WHERE … AND record_id IN (%s)".
+// query is "SELECT record_id FROM … WHERE … AND record_id IN (%s)". A query
+// may hold "@on" where the flag depends on the day asked about (the
+// publicity flag ends with the publicity's last day).
 func RegisterRecordFlag(flag, query string) { recordFlagQueries[flag] = query }
 
-// RecordFlags returns the flags carried by each of ids (flags in name order).
-func (s *Store) RecordFlags(ctx context.Context, ids []int64) (map[int64][]string, error) {
+// RecordFlags returns the flags carried by each of ids on day on
+// (YYYY-MM-DD), flags in name order.
+func (s *Store) RecordFlags(ctx context.Context, ids []int64, on string) (map[int64][]string, error) {
 	out := map[int64][]string{}
 	if len(ids) == 0 || len(recordFlagQueries) == 0 {
 		return out, nil
@@ -41,6 +44,9 @@ func (s *Store) RecordFlags(ctx context.Context, ids []int64) (map[int64][]strin
 				args[k] = id
 			}
 			q := strings.Replace(recordFlagQueries[f], "%s", placeholders(len(part)), 1)
+			if strings.Contains(q, "@on") {
+				q = strings.ReplaceAll(q, "@on", "'"+civilText(on)+"'")
+			}
 			rows, err := s.DB.QueryContext(ctx, q, args...)
 			if err != nil {
 				return nil, err
@@ -68,4 +74,16 @@ func sortStrings(s []string) {
 			s[j], s[j-1] = s[j-1], s[j]
 		}
 	}
+}
+
+// civilText keeps only a YYYY-MM-DD date's characters, so that the day a
+// flag query is asked about is spliced in as a literal safely.
+func civilText(on string) string {
+	b := make([]byte, 0, 10)
+	for i := 0; i < len(on) && len(b) < 10; i++ {
+		if c := on[i]; (c >= '0' && c <= '9') || c == '-' {
+			b = append(b, c)
+		}
+	}
+	return string(b)
 }

@@ -78,10 +78,23 @@ type QueueDates struct {
 	Opened      civil.Date
 	Last        civil.Date // zero when the case has no step yet
 	LastCommand string     // the command of that step
+	// By names who took each command of the case (the operator, or the
+	// administrator acting for them), for separation of duties.
+	By map[string][]string
 }
 
 // QueueDates reads case id's QueueDates.
 func (t *Tx) QueueDates(queue string, id int64) (QueueDates, error) {
+	return queueDates(t.ctx, t.Tx, queue, id)
+}
+
+// QueueDates reads case id's QueueDates outside a write (for the next steps
+// a case's page offers).
+func (s *Store) QueueDates(ctx context.Context, queue string, id int64) (QueueDates, error) {
+	return queueDates(ctx, s.DB, queue, id)
+}
+
+func queueDates(ctx context.Context, q queryer, queue string, id int64) (QueueDates, error) {
 	var d QueueDates
 	tbl, err := queueTable(queue)
 	if err != nil {
@@ -92,7 +105,7 @@ func (t *Tx) QueueDates(queue string, id int64) (QueueDates, error) {
 		return d, fmt.Errorf("queue %q has no opening date", queue)
 	}
 	var opened string
-	if err := t.QueryRowContext(t.ctx, "SELECT "+col+" FROM "+tbl+" WHERE id = ?", id).Scan(&opened); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT "+col+" FROM "+tbl+" WHERE id = ?", id).Scan(&opened); err != nil {
 		return d, err
 	}
 	if d.Opened, err = parseStoredDate(opened); err != nil {
@@ -101,7 +114,7 @@ func (t *Tx) QueueDates(queue string, id int64) (QueueDates, error) {
 	// The latest office date, not the latest row: steps are entered in order,
 	// but a store written before the order was enforced may hold one out of it.
 	var last string
-	err = t.QueryRowContext(t.ctx, `SELECT on_date, command FROM queue_events WHERE queue = ? AND case_id = ?
+	err = q.QueryRowContext(ctx, `SELECT on_date, command FROM queue_events WHERE queue = ? AND case_id = ?
 		ORDER BY on_date DESC, id DESC LIMIT 1`, queue, id).Scan(&last, &d.LastCommand)
 	if errors.Is(err, sql.ErrNoRows) {
 		return d, nil
@@ -109,8 +122,26 @@ func (t *Tx) QueueDates(queue string, id int64) (QueueDates, error) {
 	if err != nil {
 		return d, err
 	}
-	d.Last, err = parseStoredDate(last)
-	return d, err
+	if d.Last, err = parseStoredDate(last); err != nil {
+		return d, err
+	}
+	rows, err := q.QueryContext(ctx, `SELECT DISTINCT command, operator, acting_by FROM queue_events WHERE queue = ? AND case_id = ?`, queue, id)
+	if err != nil {
+		return d, err
+	}
+	defer rows.Close()
+	d.By = map[string][]string{}
+	for rows.Next() {
+		var cmd, op, acting string
+		if err := rows.Scan(&cmd, &op, &acting); err != nil {
+			return d, err
+		}
+		d.By[cmd] = append(d.By[cmd], op)
+		if acting != "" {
+			d.By[cmd] = append(d.By[cmd], acting)
+		}
+	}
+	return d, rows.Err()
 }
 
 // QueueDeadline is one deadline of a case, as it was set.
@@ -532,6 +563,25 @@ func (t *Tx) Objection(id int64) (Objection, bool, error) { return objection(t.c
 // Objection reads objection id; ok is false when there is none.
 func (s *Store) Objection(ctx context.Context, id int64) (Objection, bool, error) {
 	return objection(ctx, s.DB, id)
+}
+
+// ObjectionsOnRecord lists the objections on record recordID by id, inside
+// a transition's transaction (a new filing checks the open ones).
+func (t *Tx) ObjectionsOnRecord(recordID int64) ([]Objection, error) {
+	rows, err := t.QueryContext(t.ctx, objectionSQL+" WHERE o.record_id = ? ORDER BY o.id", recordID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Objection
+	for rows.Next() {
+		o, err := scanObjection(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
 }
 
 // ObjectionFilter selects objections; empty fields select all.

@@ -106,7 +106,7 @@ func TestObjectionHoldsRecord(t *testing.T) {
 		}
 		return nil
 	})
-	flags, err := f.st.RecordFlags(f.ctx, []int64{f.r1, f.r2})
+	flags, err := f.st.RecordFlags(f.ctx, []int64{f.r1, f.r2}, "2025-12-01")
 	if err != nil || !slices.Equal(flags[f.r1], []string{"under_objection"}) || len(flags[f.r2]) != 0 {
 		t.Fatalf("flags: %v %v", flags, err)
 	}
@@ -128,7 +128,7 @@ func TestObjectionHoldsRecord(t *testing.T) {
 		}
 		return tx.SetQueueState("objection", id, "rejected", false)
 	})
-	if flags, _ := f.st.RecordFlags(f.ctx, []int64{f.r1}); len(flags[f.r1]) != 0 {
+	if flags, _ := f.st.RecordFlags(f.ctx, []int64{f.r1}, "2025-12-01"); len(flags[f.r1]) != 0 {
 		t.Fatalf("flags after release: %v", flags)
 	}
 	o, ok, err := f.st.Objection(f.ctx, id)

@@ -33,6 +33,8 @@ type QueryEntry struct {
 	// keeps it as querylog.Protect makes it under the store's key.
 	Text    string
 	Records []RecordRef
+	// CaseRef is the asking unit's 办件编号 (served API checks).
+	CaseRef string
 }
 
 // LogQuery writes a query-log entry (its own short write transaction). The
@@ -62,9 +64,13 @@ func (t *Tx) LogQuery(e QueryEntry) (int64, error) {
 		}
 		query = strings.TrimSpace(query + " " + querylog.Protect(key, e.Text))
 	}
-	res, err := t.exec(`INSERT INTO query_log(at, today, operator, acting_by, action, scope, unit, purpose, authorization, subject_id, query, records)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, t.At, t.Actor.Today.String(), t.Actor.Operator, t.Actor.ActingBy, e.Action, e.Scope, e.Unit,
-		e.Purpose, e.Authorization, subject, query, len(e.Records))
+	var token any
+	if t.Actor.TokenID != 0 {
+		token = t.Actor.TokenID
+	}
+	res, err := t.exec(`INSERT INTO query_log(at, today, operator, acting_by, action, scope, unit, purpose, authorization, subject_id, query, records, via, token_id, case_ref)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, t.At, t.Actor.Today.String(), t.Actor.Operator, t.Actor.ActingBy, e.Action, e.Scope, e.Unit,
+		e.Purpose, e.Authorization, subject, query, len(e.Records), t.Actor.Via, token, e.CaseRef)
 	if err != nil {
 		return 0, err
 	}
@@ -99,6 +105,9 @@ type QueryLogRow struct {
 	Authorization string `json:"authorization"`
 	Query         string `json:"query,omitempty"`
 	Records       int    `json:"records"`
+	Via           string `json:"via,omitempty"`      // served calls: "ssh from ADDR", "api from ADDR"
+	TokenID       int64  `json:"token_id,omitempty"` // the unit's API token
+	CaseRef       string `json:"case_ref,omitempty"` // the unit's 办件编号
 }
 
 // QueriesOfSubject lists who looked at a subject, newest first.
@@ -126,7 +135,8 @@ func (s *Store) QueriesByText(ctx context.Context, text string) ([]QueryLogRow, 
 }
 
 func (s *Store) queryLogRows(ctx context.Context, where string, args ...any) ([]QueryLogRow, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT id, at, today, operator, acting_by, action, scope, unit, purpose, authorization, query, records
+	rows, err := s.DB.QueryContext(ctx, `SELECT id, at, today, operator, acting_by, action, scope, unit, purpose, authorization, query, records,
+		via, COALESCE(token_id, 0), case_ref
 		FROM query_log WHERE `+where+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, err
@@ -135,7 +145,8 @@ func (s *Store) queryLogRows(ctx context.Context, where string, args ...any) ([]
 	var out []QueryLogRow
 	for rows.Next() {
 		var q QueryLogRow
-		if err := rows.Scan(&q.ID, &q.At, &q.Today, &q.Operator, &q.ActingBy, &q.Action, &q.Scope, &q.Unit, &q.Purpose, &q.Authorization, &q.Query, &q.Records); err != nil {
+		if err := rows.Scan(&q.ID, &q.At, &q.Today, &q.Operator, &q.ActingBy, &q.Action, &q.Scope, &q.Unit, &q.Purpose, &q.Authorization, &q.Query, &q.Records,
+			&q.Via, &q.TokenID, &q.CaseRef); err != nil {
 			return nil, err
 		}
 		out = append(out, q)

@@ -20,7 +20,12 @@ func init() {
 	// and the archive shows it as under repair.
 	RegisterRecordLock("repair", "SELECT count(*) FROM repairs WHERE record_id = ? AND holds = 1")
 	RegisterRecordFlag("under_repair", "SELECT DISTINCT record_id FROM repairs WHERE holds = 1 AND record_id IN (%s)")
-	RegisterRecordFlag("in_publicity", "SELECT DISTINCT record_id FROM repairs WHERE state = 'in_publicity' AND record_id IN (%s)")
+	// 修复公示中 while the publicity runs: from the day it is publicised to
+	// its last day (第三十五条); after that the repair waits to be completed
+	// and the record no longer says it is in publicity.
+	RegisterRecordFlag("in_publicity", `SELECT DISTINCT r.record_id FROM repairs r WHERE r.state = 'in_publicity'
+		AND EXISTS (SELECT 1 FROM repair_publicity p WHERE p.repair_id = r.id AND p.paused_on = '' AND p.last_day >= @on)
+		AND r.record_id IN (%s)`)
 }
 
 // OpenProcedures lists the procedures (objection, repair) that hold record id

@@ -23,7 +23,7 @@ func TestRepairHoldsRecordAndPublicity(t *testing.T) {
 			State: "refused", Eligible: false, Reasons: []string{"clean_period_not_met", "no_commitment"}})
 		return err
 	})
-	flags, _ := f.st.RecordFlags(f.ctx, []int64{f.r1, f.r2})
+	flags, _ := f.st.RecordFlags(f.ctx, []int64{f.r1, f.r2}, "2025-12-01")
 	if !slices.Equal(flags[f.r1], []string{"under_repair"}) || len(flags[f.r2]) != 0 {
 		t.Fatalf("flags: %v", flags)
 	}
@@ -53,7 +53,7 @@ func TestRepairHoldsRecordAndPublicity(t *testing.T) {
 		}
 		return err
 	})
-	flags, _ = f.st.RecordFlags(f.ctx, []int64{f.r1})
+	flags, _ = f.st.RecordFlags(f.ctx, []int64{f.r1}, "2025-10-13") // the resumed stretch's last day
 	if !slices.Equal(flags[f.r1], []string{"in_publicity", "under_repair"}) {
 		t.Fatalf("flags in publicity: %v", flags)
 	}
@@ -112,8 +112,11 @@ func TestMigration010KeepsRepairsAndPublicity(t *testing.T) {
 		_, err = tx.AddPublicityStretch(PublicityStretch{RepairID: id, StartedOn: d("2025-09-26"), Days: 5, First: d("2025-09-28"), Last: d("2025-10-10"), Total: 5, Catalog: 1})
 		return err
 	})
-	// Back to schema 9 (what 011 and 010 added undone) and up again.
-	for _, q := range append(UndoSealsSQL(), "DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground",
+	// Back to schema 9 (what 010 and later added undone) and up again.
+	for _, q := range append(UndoSealsSQL(), "DROP TABLE catalog_compiled", "DROP INDEX query_log_token", "ALTER TABLE query_log DROP COLUMN case_ref", "ALTER TABLE query_log DROP COLUMN token_id",
+		"ALTER TABLE query_log DROP COLUMN via", "DROP TABLE api_tokens", "DROP TABLE user_keys",
+		"DROP TABLE exchange_receipts", "DROP TABLE exchange_sent", "DROP TABLE exchange_files", "DROP TABLE exchange_runs",
+		"DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground",
 		"ALTER TABLE roster_removals DROP COLUMN ref", "PRAGMA user_version = 9") {
 		if _, err := f.st.DB.Exec(q); err != nil {
 			t.Fatal(q, err)

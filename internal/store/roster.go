@@ -87,7 +87,13 @@ type RosterFilter struct {
 	ReportedFrom, ReportedTo string
 }
 
-const rosterManualCols = `id, list, list_name, subject_code, subject_name, unit, basis, reason, determined, valid_until, reported_on,
+// rosterManualCols read a hand-made entry; a subject name left out of the
+// determination is the name on file for its code, so that every list shows
+// the name beside the code.
+const rosterManualCols = `id, list, list_name, subject_code,
+	CASE WHEN subject_name != '' THEN subject_name
+	     ELSE COALESCE((SELECT s.name FROM subjects s WHERE s.code = roster_entries.subject_code), '') END,
+	unit, basis, reason, determined, valid_until, reported_on,
 	state, added_by, added_on, added_at, decided_by, decided_on`
 
 func scanRosterManual(sc interface{ Scan(...any) error }) (RosterManualRow, error) {

@@ -21,7 +21,7 @@ package store
 //
 // To seal another table: add its name to SealedTables and, in a new
 // migration, create its seal table (the same four columns as in
-// 011_seals.sql) and insert meta 'pending_upgrade:seal'; credit init then
+// 014_seals.sql) and insert meta 'pending_upgrade:seal'; credit init then
 // seals the rows it already holds and installs its triggers.
 
 import (
@@ -48,6 +48,8 @@ var SealedTables = []string{
 	"objections", "queue_deadlines", "queue_events", "repairs", "repair_publicity",
 	"roster_entries", "roster_removals", "roster_entry_links", "measure_cases", "measure_versions",
 	"retention_purges",
+	"exchange_runs", "exchange_files", "exchange_sent", "exchange_receipts",
+	"user_keys", "api_tokens", "catalog_compiled",
 }
 
 const sealKeyIDName = "seal_key_id"
@@ -593,7 +595,7 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 	return n, probs, extra.Err()
 }
 
-// UndoSealsSQL undoes migration 011 and the seal step: the triggers, the
+// UndoSealsSQL undoes migration 014 and the seal step: the triggers, the
 // seal tables and the meta rows (upgrade tests rewind stores with it; the
 // audit chain stays keyed, and the next seal step keys on).
 func UndoSealsSQL() []string {

@@ -178,7 +178,7 @@ func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error
 	}
 	if err != nil {
 		sqlTx.Rollback()
-		return err
+		return writeError(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return se.s.busyError(err)

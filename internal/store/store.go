@@ -19,9 +19,10 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver; sqlite.Error for SQLITE_FULL
 
 	"credit/internal/apperr"
 	"credit/internal/audit"
@@ -51,6 +52,11 @@ type Store struct {
 type Options struct {
 	Create   bool // create the file (and its folder) when missing
 	ReadOnly bool // open read-only (backup --verify)
+	// MaxPages, when above 0, caps the file at that many pages (PRAGMA
+	// max_page_count on every connection): a write that needs more fails
+	// with SQLITE_FULL as on a full disk. Test-only: the CLI sets it from
+	// CREDIT_TEST_MAX_PAGES so tests can fill the "disk" without root.
+	MaxPages int64
 }
 
 // Migrations are the embedded schema steps, in order.
@@ -90,8 +96,11 @@ func migrations() []migration {
 // SchemaVersion is the schema version this binary writes.
 func SchemaVersion() int { return len(migrations()) }
 
-func dsn(path string, readOnly bool) string {
+func dsn(path string, readOnly bool, maxPages int64) string {
 	q := url.Values{}
+	if maxPages > 0 {
+		q.Add("_pragma", fmt.Sprintf("max_page_count(%d)", maxPages))
+	}
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
@@ -135,7 +144,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		return nil, statErr
 	}
 	s.Warnings = append(s.Warnings, checkLocation(abs)...)
-	db, err := sql.Open("sqlite", dsn(abs, opt.ReadOnly))
+	db, err := sql.Open("sqlite", dsn(abs, opt.ReadOnly, opt.MaxPages))
 	if err != nil {
 		return nil, err
 	}
@@ -143,6 +152,9 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if !opt.ReadOnly {
 		if err := s.setJournal(ctx, errors.Is(statErr, os.ErrNotExist)); err != nil {
 			db.Close()
+			if full := writeError(err); full != err {
+				return nil, full
+			}
 			return nil, s.openError(err)
 		}
 	}
@@ -289,6 +301,12 @@ type Actor struct {
 	ActingBy string
 	Today    civil.Date
 	Now      func() time.Time
+	// Via says how a served change or lookup came: "ssh from ADDR" or
+	// "api from ADDR" ('' locally). Audit entries carry it in their details,
+	// query-log entries in their via column.
+	Via string
+	// TokenID is the API token a unit's call came with (0 otherwise).
+	TokenID int64
 }
 
 func (a Actor) now() time.Time {
@@ -318,7 +336,8 @@ type Tx struct {
 // scratch holds buffers reused by the bulk statements of an import, so its
 // million rows do not each leave garbage behind.
 type scratch struct {
-	args []any
+	args  []any
+	order []int
 }
 
 // Ctx is the transaction's context.
@@ -346,7 +365,7 @@ func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 		}
 	} else if err != nil {
 		sqlTx.Rollback()
-		return err
+		return writeError(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return s.busyError(err)
@@ -358,7 +377,38 @@ func (s *Store) busyError(err error) error {
 	if strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked") {
 		return apperr.Wrap(err, apperr.Internal, "数据库正忙（其他进程长时间占用写锁），请稍后重试", "the store is busy (another process held the write lock too long); try again")
 	}
-	return err
+	return writeError(err)
+}
+
+// DiskFull is the one message for a write that found no space (SQLITE_FULL
+// from the store, ENOSPC from a file): the transaction was rolled back, so
+// the store is as it was.
+func DiskFull(err error) *apperr.Error {
+	return apperr.Wrap(err, apperr.Internal, "磁盘空间不足：写入失败；数据库未改变，腾出空间后重试",
+		"disk full: the write failed; the store is unchanged, free some space and try again")
+}
+
+// IsDiskFull reports whether err is SQLITE_FULL or ENOSPC.
+func IsDiskFull(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == 13 { // SQLITE_FULL
+		return true
+	}
+	if errors.Is(err, syscall.ENOSPC) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "SQLITE_FULL") || strings.Contains(msg, "no space left on device")
+}
+
+// writeError maps a failed write's error to the message the user sees: a
+// full disk becomes DiskFull; an *apperr.Error and anything else pass as they are.
+func writeError(err error) error {
+	var ae *apperr.Error
+	if err == nil || errors.As(err, &ae) || !IsDiskFull(err) {
+		return err
+	}
+	return DiskFull(err)
 }
 
 // chainKey is the key audit entries are made with: the office key once the
@@ -382,6 +432,16 @@ func (t *Tx) Audit(action, object string, details any) error {
 	}
 	if details == nil {
 		d = []byte("{}")
+	}
+	if t.Actor.Via != "" && len(d) > 1 && d[0] == '{' {
+		// How a served change came (issue 18): first key of the details,
+		// so the chain covers it like every other field.
+		via, _ := json.Marshal(t.Actor.Via)
+		rest := d[1:]
+		if len(rest) > 1 {
+			rest = append([]byte{','}, rest...)
+		}
+		d = append(append([]byte(`{"via":`), via...), rest...)
 	}
 	e := audit.Entry{
 		At: t.At, Today: t.Actor.Today.String(), Operator: t.Actor.Operator, ActingBy: t.Actor.ActingBy,

@@ -157,7 +157,11 @@ func (t *Tx) RunUpgrade008(cat *catalog.Catalog) (UpgradeResult, error) {
 		if it.WithdrawnOn != "" {
 			withdrawn, _ = civil.Parse(value(it.WithdrawnOn))
 		}
-		newUntil := cat.LastValidDay(it, catalog.Category(category), catalog.Severity(severity), detDate, withdrawn).String()
+		var through civil.Date
+		if it.ValidThrough != "" {
+			through, _ = civil.Parse(value(it.ValidThrough))
+		}
+		newUntil := cat.LastValidDay(it, catalog.Category(category), catalog.Severity(severity), detDate, withdrawn, through).String()
 		if newDecided != decided || newUntil != until {
 			changes = append(changes, change{id, decided, newDecided, until, newUntil})
 		}

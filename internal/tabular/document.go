@@ -115,13 +115,13 @@ func (d *Document) writeCSV(f *os.File, lang string) error {
 	}
 	w := csv.NewWriter(f)
 	if d.Title != "" {
-		w.Write([]string{d.Title})
+		w.Write(GuardRow([]string{d.Title}))
 	}
 	for _, m := range d.Meta {
-		w.Write([]string{m.label(lang), m.Value})
+		w.Write(GuardRow([]string{m.label(lang), m.Value}))
 	}
 	for _, n := range d.Notes {
-		w.Write([]string{n})
+		w.Write(GuardRow([]string{n}))
 	}
 	w.Flush()
 	// encoding/csv writes an empty record as nothing: the separator row is
@@ -129,8 +129,8 @@ func (d *Document) writeCSV(f *os.File, lang string) error {
 	if _, err := f.WriteString("\n"); err != nil {
 		return err
 	}
-	w.Write(d.Table.headers(lang))
-	w.WriteAll(d.Table.Rows)
+	w.Write(GuardRow(d.Table.headers(lang)))
+	w.WriteAll(GuardRows(d.Table.Rows))
 	w.Flush()
 	return w.Error()
 }

@@ -53,6 +53,9 @@ type Options struct {
 	Format string // table|json|csv|md
 	Lang   string // zh|en
 	TTY    bool   // stdout is a terminal
+	// Width is the terminal's width in columns (0: unknown, no limit): a
+	// terminal table is fitted to it (fitWidth).
+	Width int
 }
 
 func (t *Table) headers(lang string) []string {
@@ -79,7 +82,7 @@ func (t *Table) Write(w io.Writer, o Options) error {
 		if !o.TTY {
 			return t.writeTSV(w)
 		}
-		return t.writePretty(w, o.Lang)
+		return t.writePretty(w, o.Lang, o.Width)
 	}
 	return fmt.Errorf("unknown format %q", o.Format)
 }
@@ -123,7 +126,7 @@ func (t *Table) writeTSV(w io.Writer) error {
 	return err
 }
 
-func (t *Table) writePretty(w io.Writer, lang string) error {
+func (t *Table) writePretty(w io.Writer, lang string, width int) error {
 	tw := table.NewWriter()
 	tw.SetStyle(table.StyleLight)
 	tw.Style().Format.Header = text.FormatDefault // keep headers as written
@@ -142,6 +145,7 @@ func (t *Table) writePretty(w io.Writer, lang string) error {
 		}
 		tw.AppendRow(row)
 	}
+	fitWidth(tw, t.headers(lang), t.Rows, t.Title, width)
 	if _, err := io.WriteString(w, tw.Render()+"\n"); err != nil {
 		return err
 	}
@@ -160,24 +164,22 @@ func (t *Table) writeCSV(w io.Writer, lang string, bom bool) error {
 		}
 	}
 	cw := csv.NewWriter(w)
-	if err := cw.Write(t.headers(lang)); err != nil {
+	if err := cw.Write(GuardRow(t.headers(lang))); err != nil {
 		return err
 	}
-	if err := cw.WriteAll(t.Rows); err != nil {
+	if err := cw.WriteAll(GuardRows(t.Rows)); err != nil {
 		return err
 	}
 	cw.Flush()
 	return cw.Error()
 }
 
-func mdEscape(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", "<br>").Replace(s)
-}
+func mdEscape(s string) string { return MDEscape(s) }
 
 func (t *Table) writeMD(w io.Writer, lang string) error {
 	var b strings.Builder
 	if t.Title != "" {
-		fmt.Fprintf(&b, "## %s\n\n", t.Title)
+		fmt.Fprintf(&b, "## %s\n\n", mdEscape(t.Title))
 	}
 	h := t.headers(lang)
 	for i := range h {
@@ -193,7 +195,7 @@ func (t *Table) writeMD(w io.Writer, lang string) error {
 		fmt.Fprintf(&b, "| %s |\n", strings.Join(c, " | "))
 	}
 	for _, f := range t.Footer {
-		fmt.Fprintf(&b, "\n%s\n", f)
+		fmt.Fprintf(&b, "\n%s\n", mdEscape(f))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -282,7 +284,7 @@ func WriteXLSX(path, lang string, sheets ...Sheet) error {
 		}
 		row := make([]any, len(hdr))
 		for c, h := range hdr {
-			row[c] = excelize.Cell{Value: h, StyleID: bold}
+			row[c] = excelize.Cell{Value: GuardFormula(h), StyleID: bold}
 		}
 		if err := sw.SetRow("A1", row); err != nil {
 			return err
@@ -290,7 +292,7 @@ func WriteXLSX(path, lang string, sheets ...Sheet) error {
 		for r, data := range s.Table.Rows {
 			vals := make([]any, len(data))
 			for c := range data {
-				vals[c] = data[c]
+				vals[c] = GuardFormula(data[c])
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, r+2)
 			if err := sw.SetRow(cell, vals); err != nil {

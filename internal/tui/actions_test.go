@@ -5,28 +5,49 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	tea "charm.land/bubbletea/v2"
+
+	"credit/internal/cli"
 	"credit/internal/objection"
 	"credit/internal/queue"
 	"credit/internal/repair"
+	"credit/internal/tui"
 )
 
 // act opens the step menu of case id in the queue behind tab (3 or 4) and
-// picks command: the menu lists the steps the workflow allows from state.
+// picks command: the menu offers the steps the engine allows now, in the
+// order `credit NOUN show` lists its allowed next steps (state is what the
+// case is expected to be in, checked against the command line).
 func (d *driver) act(tab string, id int, mc *queue.Machine, state queue.State, command string) *driver {
 	d.t.Helper()
+	var v struct {
+		State string `json:"state"`
+		Next  []struct {
+			Command string `json:"command"`
+			Allowed bool   `json:"allowed"`
+		} `json:"next"`
+	}
+	out := credit(d.t, d.db, 0, mc.Queue, "show", fmt.Sprint(id), "--format", "json", "--today", today, "--as", d.login)
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		d.t.Fatal(err)
+	}
+	if v.State != string(state) {
+		d.t.Fatalf("%s %d is %s, not %s", mc.Queue, id, v.State, state)
+	}
 	d.keys(tab, "/", fmt.Sprintf("#%d", id), "enter", "a")
 	n := 0
-	for _, c := range mc.Commands {
-		if !slices.Contains(mc.From(c.Name), state) {
+	for _, a := range v.Next {
+		if !a.Allowed {
 			continue
 		}
-		if c.Name == command {
+		if a.Command == command {
 			for range n {
 				d.keys("j")
 			}
@@ -34,7 +55,7 @@ func (d *driver) act(tab string, id int, mc *queue.Machine, state queue.State, c
 		}
 		n++
 	}
-	d.t.Fatalf("%s is not allowed from %s", command, state)
+	d.t.Fatalf("%s is not allowed on %s %d now: %s", command, mc.Queue, id, out)
 	return d
 }
 
@@ -88,8 +109,6 @@ func TestObjectionSteps(t *testing.T) {
 		{"verify", 4, objection.Forwarded, "verify", []string{"enter", "市监局复函：金额有误", "enter"}, "verified"},
 		{"decide", 3, objection.Received, "decide", []string{"enter", "超期使用的信息", "enter"}, "upheld"},
 		{"decide_reject", 1, objection.Received, "decide", []string{"j", "enter", "经核实信息无误", "enter"}, "rejected"},
-		{"correct", 6, objection.Upheld, "correct", []string{"罚款金额（万元）=1", "ctrl+j", "处罚内容=罚款10000元", "enter"}, "corrected"},
-		{"withdraw_refused", 6, objection.Upheld, "withdraw", []string{"enter"}, "upheld"},
 		{"close", 5, objection.Rejected, "close", []string{"enter"}, "closed"},
 		{"appeal", 5, objection.Rejected, "appeal", []string{"主体不服驳回决定", "enter"}, "appealed"},
 	}
@@ -118,16 +137,39 @@ func TestObjectionSteps(t *testing.T) {
 	})
 }
 
-// A clerk sees the reviewer's steps marked and is refused them before any
-// form, with the command line's message.
+// A clerk is offered the steps a clerk may take now; the reviewer's step is
+// listed dimmed under them with the role it needs, never offered and then
+// refused (issue 21: the menu is the engine's "allowed now").
 func TestClerkCannotDecide(t *testing.T) {
 	db := fixture(t)
 	d := newDriverAs(t, db, "bob", 100, 30)
 	d.keys("3", "/", "#3", "enter", "a").golden("objection_menu_clerk")
-	d.keys("j", "enter").golden("objection_decide_refused_clerk")
+	d.contains("> 转交核实", "现在不能办理：", "· 审核决定：操作员 bob（经办）无权执行此操作：需要 reviewer（审核）角色")
+	// j cannot reach the dimmed step: the only choice is the clerk's.
+	d.keys("j", "enter").contains("异议 3 · 转交核实")
 	if s := state(t, db, "objection", 3); s != "received" {
 		t.Fatalf("objection 3 is %s", s)
 	}
+}
+
+// An upheld objection on ground wrong may be corrected, not withdrawn: the
+// menu offers 更正 and shows 撤除信息 dimmed with the guard's refusal and
+// its article (第三十一条) — the clerk trial's "offered, then refused".
+func TestMenuDimsGuardedSteps(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("3", "/", "#6", "enter", "a").golden("objection_menu_upheld_wrong")
+	d.contains("> 更正", "· 撤除信息：异议 6 的理由是“与事实不符、存在记载错误或遗漏”，应办理“更正”", "（依据：第三十一条）", "· 办结：异议 6 已成立，记录尚未更正或撤除，不能办结")
+	if strings.Contains(d.screen(), "> 撤除信息") || strings.Contains(d.screen(), "  撤除信息\n") {
+		t.Fatal("withdraw is offered on an objection on ground wrong")
+	}
+	// A repair in publicity before its last day: 完成修复 is dimmed with the
+	// publicity's end (第三十五条), the objection to the publicity offered.
+	credit(t, db, 0, "repair", "opinion", "2", "--approve", "--text", "同意", "--today", today)
+	credit(t, db, 0, "repair", "publicize", "2", "--today", today)
+	d = newDriver(t, db, 100, 30)
+	d.keys("4", "/", "#2", "enter", "a").golden("repair_menu_in_publicity")
+	d.contains("· 完成修复：")
 }
 
 // Every step of the repair workflow from the 修复 view.
@@ -203,7 +245,16 @@ func TestObjectionFromArchive(t *testing.T) {
 	d := newDriver(t, db, 100, 30)
 	d.keys("2", "/", "通州食品", "enter", "enter", "n").golden("archive_new_menu")
 	d.keys("enter").golden("archive_new_objection_form")
-	d.keys("enter", "enter", "通州食品有限公司", "enter", "enter", "enter", "enter", "enter", "enter", "y")
+	// Record 2 has objection 2 open on ground wrong: the same ground is
+	// refused at input, the form kept, naming the open one (office rule).
+	d.keys("enter", "enter", "通州食品有限公司", "enter", "enter", "enter", "enter", "enter", "enter")
+	d.golden("objection_same_ground_refused")
+	d.contains("本办公室规则", "尚未办结的异议 2（已受理，收到日期 2025-11-26）", "通州食品有限公司")
+	if out := credit(t, db, 0, "objection", "list", "--format", "json", "--today", today); strings.Count(out, `"id"`) != 7 {
+		t.Fatalf("a refused form filed an objection:\n%s", out)
+	}
+	// Another ground is taken.
+	d.keys("enter", "j", "enter", "enter", "enter", "enter", "enter", "enter", "enter", "y")
 	d.contains("异议 8（记录 2）：已受理；审核期限 2025-12-15")
 }
 
@@ -348,7 +399,7 @@ func TestReviewListEntry(t *testing.T) {
 			t.Fatalf("last audit entry: %+v", e)
 		}
 		// Approved, or imported, an entry has nothing left to review.
-		d.keys("a").contains("名单条目 M3 当前状态“有效”，没有可办理的事项")
+		d.keys("a").contains("当前没有可以办理的事项（当前状态：有效）", "· 移出：移出须凭认定单位的文书和法定事由，请在命令行办理：credit roster remove M3")
 	})
 	t.Run("reject_from_detail", func(t *testing.T) {
 		db := fixture(t)
@@ -363,9 +414,216 @@ func TestReviewListEntry(t *testing.T) {
 		db := fixture(t)
 		d := newDriverAs(t, db, "bob", 100, 30)
 		d.keys("6", "G", "a").golden("roster_review_menu_clerk")
-		d.keys("enter").golden("roster_review_refused_clerk")
+		d.contains("当前没有可以办理的事项（当前状态：待审核）", "· 审核通过：操作员 bob（经办）无权执行此操作", "· 审核驳回：操作员 bob（经办）无权执行此操作")
+		d.keys("enter").contains("待审核")
 		if s := rosterState(t, db, "M3"); s != "pending" {
 			t.Fatalf("M3 is %s", s)
 		}
 	})
+}
+
+// A repair whose correction date is after its application date is refused
+// at input, on the field, with the reason; what was typed stays. Dates and
+// record numbers typed full width (a Chinese input method) are read as
+// their ASCII twins (issue 19).
+func TestRepairApplyFormChecksDates(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("4", "n", "１２", "enter", "２０２５－１２－０２", "enter").golden("repair_apply_corrected_after")
+	d.contains("纠正日期 2025-12-02 晚于申请日期 2025-12-01", "２０２５－１２－０２")
+	// Still on the date: clear it and type an earlier one, full width.
+	for range len([]rune("２０２５－１２－０２")) {
+		d.keys("backspace")
+	}
+	d.keys("２０２４－０６－０１", "enter", "承诺书〔2025〕9号", "enter", "enter", "enter")
+	d.contains("纠正日期 2024-06-01", "申请日期 2025-12-01")
+	d.keys("y")
+	var v struct {
+		Record      int    `json:"record"`
+		CorrectedOn string `json:"corrected_on"`
+	}
+	if err := json.Unmarshal([]byte(credit(t, db, 0, "repair", "show", "6", "--format", "json", "--today", today)), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Record != 12 || v.CorrectedOn != "2024-06-01" {
+		t.Fatalf("repair 6: %+v", v)
+	}
+}
+
+// Repair 3's publicity ran 2025-11-20～2025-11-26: on 2025-12-01 the queue
+// says it may be completed and which key does it, the record no longer
+// carries 修复公示中 (only 修复中, until completed), and a completes it.
+func TestRepairPublicityOver(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 120, 30)
+	d.keys("4", "/", "#3", "enter").contains("期满，可完成（按 a）")
+	out := credit(t, db, 0, "subject", "show", "91320602MA00000113", "--scope", "office", "--format", "json", "--today", today)
+	var flags []string
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if fs, ok := e.([]any); ok && k == "flags" {
+					for _, f := range fs {
+						flags = append(flags, fmt.Sprint(f))
+					}
+					continue
+				}
+				walk(e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(e)
+			}
+		}
+	}
+	var v any
+	if err := json.Unmarshal([]byte(out), &v); err != nil {
+		t.Fatal(err)
+	}
+	walk(v)
+	if slices.Contains(flags, "in_publicity") || !slices.Contains(flags, "under_repair") {
+		t.Fatalf("record flags after the publicity: %v", flags)
+	}
+	d.keys("a").contains("> 完成修复")
+}
+
+// Every list shows the subject's name beside its code and its filter finds
+// it by name: the objection and repair queues, and the lists (a hand-made
+// entry given without a name shows the name on file for its code).
+func TestListsShowAndFilterNames(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 120, 30)
+	d.keys("3", "/", "海门商贸", "enter").contains("1/1", "海门商贸有限责任公司 91320602MA00000038")
+	d = newDriver(t, db, 120, 30)
+	d.keys("4").contains("崇川房地产开发有限公司")
+	d = newDriver(t, db, 120, 30)
+	d.keys("6", "/", "崇川房地产", "enter").contains("1/1", "M1", "崇川房地产开发有限公司")
+	out := credit(t, db, 0, "roster", "list", "--format", "json", "--today", today)
+	if !strings.Contains(out, `"subject_name": "崇川房地产开发有限公司"`) {
+		t.Fatalf("roster list lacks the name on file:\n%s", out)
+	}
+}
+
+// focus presses enter until the form's focused field is title (at most 60 times).
+func (d *driver) focus(title string) *driver {
+	d.t.Helper()
+	for range 60 {
+		if strings.Contains(d.screen(), "┃ "+title) {
+			return d
+		}
+		d.keys("enter")
+	}
+	d.t.Fatalf("no field %s:\n%s", title, d.screen())
+	return d
+}
+
+// The correction form lists the record's fields with their current values;
+// the clerk edits in place. A value the catalog refuses (an amount that is
+// not one) is marked under its field and kept as typed; a full-width amount
+// is taken (issue 19). The confirmation lists what changes.
+func TestCorrectionForm(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.act("3", 6, objection.Machine, objection.Upheld, "correct").golden("objection_correct_form")
+	d.contains("> 海安纺织有限公司", "> 张三")
+	d.focus("处罚内容（文字）").keys("ctrl+u", "罚款10000元")
+	d.focus("罚款金额（万元）（金额）").keys("ctrl+u", "两万", "enter")
+	d.golden("objection_correct_invalid")
+	d.contains("“两万”不是有效金额", "> 两万", "> 罚款10000元")
+	d.keys("ctrl+u", "１", "enter")
+	for range 60 {
+		if strings.Contains(d.screen(), "确认办理？") {
+			break
+		}
+		d.keys("enter")
+	}
+	d.golden("objection_correct_confirm")
+	d.contains("更正 罚款金额（万元） = １", "更正 处罚内容 = 罚款10000元")
+	d.keys("y").golden("objection_correct_done")
+	if s := state(t, db, "objection", 6); s != "corrected" {
+		t.Fatalf("objection 6 is %s", s)
+	}
+	out := credit(t, db, 0, "subject", "show", "91320602MA0000006H", "--scope", "office", "--format", "json", "--today", today)
+	if !strings.Contains(out, `"罚款金额（万元）": "1"`) || !strings.Contains(out, "罚款10000元") {
+		t.Fatalf("the corrected record:\n%s", out)
+	}
+}
+
+// burst types keys faster than the program answers: each key reaches the
+// model before any command the earlier keys started has run; the commands
+// run afterwards, in order.
+func (d *driver) burst(ks ...string) *driver {
+	d.t.Helper()
+	var cmds []tea.Cmd
+	for _, k := range ks {
+		msgs := []tea.KeyPressMsg{}
+		if msg, ok := named[k]; ok {
+			msgs = append(msgs, msg)
+		} else {
+			for _, r := range k {
+				msgs = append(msgs, tea.KeyPressMsg{Code: r, Text: string(r)})
+			}
+		}
+		for _, msg := range msgs {
+			_, cmd := d.m.Update(msg)
+			cmds = append(cmds, cmd)
+		}
+	}
+	for _, c := range cmds {
+		d.run(c)
+	}
+	return d
+}
+
+// Keys typed quickly land where they were meant: the applicant typed right
+// after two enters goes into 申请人, not into 记录编号 whose focus move had
+// not happened yet; a step chosen from a menu still being read is chosen in
+// it, not in the list under it (issue 19).
+func TestFastTypingLandsInFocusedField(t *testing.T) {
+	db := fixture(t)
+	d := newDriver(t, db, 100, 30)
+	d.keys("3", "n")
+	d.burst("12", "enter", "enter", "海安家纺有限公司", "enter")
+	d.contains("> 12\n", "> 海安家纺有限公司")
+	if strings.Contains(d.screen(), "12海安") {
+		t.Fatalf("keys landed in the record field:\n%s", d.screen())
+	}
+	// a, then j and enter before the menu is read: the second allowed step
+	// of objection 3 (received: 转交核实, 审核决定) is chosen.
+	d = newDriver(t, db, 100, 30)
+	d.keys("3", "/", "#3", "enter")
+	d.burst("a", "j", "enter")
+	d.contains("异议 3 · 审核决定")
+}
+
+// A search is never cut off: with pages of 2, scrolling past the last row
+// read reads the next page, and the crumb says how many there are in all
+// and how many are read (issue 19).
+func TestArchiveSearchScrollsOn(t *testing.T) {
+	db := fixture(t)
+	out := credit(t, db, 0, "subject", "search", "有限公司", "--scope", "office", "--count", "--today", today)
+	var total int
+	fmt.Sscan(out, &total)
+	if total < 5 {
+		t.Fatalf("the fixture has %d subjects named 有限公司: the test needs 5 or more", total)
+	}
+	svc, done, err := cli.TUIServices(cli.IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Login: "alice"}, db, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(done)
+	d := &driver{t: t, m: tui.New(svc, tui.Options{SearchPage: 2}), db: db, login: "alice", replace: map[string]string{}}
+	d.send(tea.WindowSizeMsg{Width: 120, Height: 40})
+	d.run(d.m.Init())
+	d.keys("2", "/", "有限公司", "enter")
+	d.contains(fmt.Sprintf("共 %d 个信息主体，已读取 2 个（向下滚动读取更多）", total))
+	for range total {
+		d.keys("j")
+	}
+	d.contains(fmt.Sprintf("找到 %d 个信息主体", total))
+	if strings.Contains(d.screen(), "已读取") {
+		t.Fatalf("not every page was read:\n%s", d.screen())
+	}
 }

@@ -55,6 +55,9 @@ type Services struct {
 type Options struct {
 	Color   bool // colours (false with NO_COLOR, and in golden tests)
 	Animate bool // spinner ticks (false in tests, so views are stable)
+	// SearchPage is how many subjects a search reads at a time (0: 200);
+	// scrolling past the last one reads the next page.
+	SearchPage int
 }
 
 // Screen indices, in tab order.
@@ -109,6 +112,12 @@ type Model struct {
 	spin     spinner.Model
 	help     help.Model
 	flow     *formFlow
+	// Keys typed while a read is under way or a form is moving its focus
+	// wait here and are replayed, in order, once the screen they were
+	// typed for is there: a fast typist's keys land in the field that had
+	// focus when they were typed, none lost, none in the wrong field.
+	pending []tea.KeyPressMsg
+	hold    bool // a form's focus move (enter, tab) is under way
 }
 
 // New builds the TUI on svc.
@@ -187,12 +196,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.loading = max(0, m.loading-1)
 		if msg.err != nil {
 			m.setError(msg.err)
-			return m, nil
+			return m, m.replay()
 		}
+		var cmd tea.Cmd
 		if msg.apply != nil {
-			return m, msg.apply(m)
+			cmd = msg.apply(m)
 		}
-		return m, nil
+		return m, tea.Batch(cmd, m.replay())
 	case spinner.TickMsg:
 		if m.loading == 0 || !m.opt.Animate {
 			return m, nil
@@ -201,12 +211,29 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.spin, cmd = m.spin.Update(msg)
 		return m, cmd
 	case tea.KeyPressMsg:
+		if (m.loading > 0 || m.hold) && !key.Matches(msg, m.keys.ForceQuit) {
+			m.pending = append(m.pending, msg)
+			return m, nil
+		}
 		return m, m.onKey(msg)
 	}
+	var cmd tea.Cmd
 	if m.flow != nil { // the form's own messages (next field, …)
-		return m, m.flow.update(m, msg)
+		cmd = m.flow.update(m, msg)
 	}
-	return m, nil
+	m.hold = false
+	return m, tea.Batch(cmd, m.replay())
+}
+
+// replay sends the keys that waited, while nothing else is under way.
+func (m *Model) replay() tea.Cmd {
+	var cmds []tea.Cmd
+	for len(m.pending) > 0 && m.loading == 0 && !m.hold {
+		k := m.pending[0]
+		m.pending = m.pending[1:]
+		cmds = append(cmds, m.onKey(k))
+	}
+	return tea.Batch(cmds...)
 }
 
 func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
@@ -219,7 +246,11 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 			m.say("已取消，未作任何改动。")
 			return nil
 		}
-		return m.flow.update(m, k)
+		cmd := m.flow.update(m, k)
+		if cmd != nil && m.flow != nil && key.Matches(k, m.keys.FormNext, m.keys.FormPrev) {
+			m.hold = true // the focus moves when cmd's message comes back
+		}
+		return cmd
 	}
 	m.flash = ""
 	if m.showHelp {

@@ -32,6 +32,7 @@ type archiveScreen struct {
 	text    string
 	hits    []archive.Hit
 	total   int
+	reading bool // the next page of the search is being read
 	hl      list
 	arc     *archive.Archive
 	cat     *catalog.Catalog
@@ -87,7 +88,7 @@ func (a *archiveScreen) find(m *Model, text string) tea.Cmd {
 		if err != nil {
 			return nil, err
 		}
-		res, err := archive.Search(ctx, m.svc.Store, acc, actor, text, 1, 200)
+		res, err := archive.Search(ctx, m.svc.Store, acc, actor, text, 0, searchPage(m), 0)
 		if err != nil {
 			return nil, err
 		}
@@ -99,12 +100,52 @@ func (a *archiveScreen) find(m *Model, text string) tea.Cmd {
 			}
 			a.hl.cursor, a.hl.offset = 0, 0
 			a.hl.setRows(keys)
-			if len(res.Hits) == 1 { // one subject found: open it at once
+			if len(res.Hits) == 1 && res.Total == 1 { // one subject found: open it at once
 				return a.show(m, res.Hits[0].Code, 0)
 			}
 			return nil
 		}, nil
 	})
+}
+
+// more reads the next page of the search and adds it under the rows read.
+func (a *archiveScreen) more(m *Model) tea.Cmd {
+	text, offset := a.text, len(a.hits)
+	a.reading = true
+	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		acc, actor, err := m.svc.Office(lookupPurpose)
+		if err != nil {
+			return nil, err
+		}
+		res, err := archive.Search(ctx, m.svc.Store, acc, actor, text, offset, searchPage(m), 0)
+		return func(m *Model) tea.Cmd {
+			a.reading = false
+			if err != nil {
+				m.setError(err)
+				return nil
+			}
+			if a.text != text || len(a.hits) != offset {
+				return nil // another search came meanwhile
+			}
+			a.hits, a.total = append(a.hits, res.Hits...), res.Total
+			keys := make([]string, len(a.hits))
+			for i, h := range a.hits {
+				keys[i] = strings.ToLower(h.Code + "\x00" + h.Name)
+			}
+			cur, off := a.hl.cursor, a.hl.offset
+			a.hl.setRows(keys)
+			a.hl.cursor, a.hl.offset = cur, off
+			return nil
+		}, nil
+	})
+}
+
+// searchPage is how many subjects a search reads at a time.
+func searchPage(m *Model) int {
+	if m.opt.SearchPage > 0 {
+		return m.opt.SearchPage
+	}
+	return 200
 }
 
 // show reads the archive of code in the office scope (logged as a show).
@@ -286,6 +327,11 @@ func (a *archiveScreen) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.search.active, a.search.text = true, ""
 		return nil, true
 	case m.moveKey(&a.hl, k):
+		// Scrolling on past the last row read reads the next page: a
+		// search is never cut off at its first 200 subjects.
+		if a.hl.cursor >= a.hl.len()-1 && len(a.hits) < a.total && !a.reading {
+			return a.more(m), true
+		}
 		return nil, true
 	case key.Matches(k, m.keys.Open):
 		if i := a.hl.current(); i >= 0 {
@@ -342,6 +388,9 @@ func (a *archiveScreen) crumb(m *Model) string {
 		return c
 	}
 	if a.text != "" {
+		if len(a.hits) < a.total {
+			return fmt.Sprintf("档案 › 查找“%s” · 共 %d 个信息主体，已读取 %d 个（向下滚动读取更多）", a.text, a.total, len(a.hits))
+		}
 		return fmt.Sprintf("档案 › 查找“%s” · 找到 %d 个信息主体", a.text, a.total)
 	}
 	return "档案 · 按 / 输入名称或代码查找"
@@ -513,6 +562,9 @@ func (a *archiveScreen) recordLines(m *Model, w int) []string {
 		{"状态", archive.StateLabel(r.State, "zh")},
 		{"标记", marks(*r)},
 	}
+	if u := r.Upstream; u != nil {
+		head = append(head, [2]string{"省级报送", upstreamText(u)})
+	}
 	out := append([]string{""}, kv(m.st, head, w)...)
 	out = append(out, "", m.st.Title.Render("  字段"))
 	var fs [][2]string
@@ -540,4 +592,19 @@ func (a *archiveScreen) recordLines(m *Model, w int) []string {
 		}
 	}
 	return append(out, grid(m.st, []string{"版本", "程序", "时间", "操作员", "依据", "改动"}, rows, w)...)
+}
+
+// upstreamText is a record's state in the exchange with the province
+// (docs/exchange.md §6): the state, the run, the receipt's date or error.
+func upstreamText(u *archive.Upstream) string {
+	s := archive.UpstreamLabel(u.State, "zh")
+	switch {
+	case u.State == archive.UpstreamFailed:
+		s += fmt.Sprintf("（序号 %d：%s %s）", u.Sequence, u.ErrorCode, u.ErrorMessage)
+	case u.State == archive.UpstreamSent:
+		s += fmt.Sprintf("（序号 %d）", u.Sequence)
+	case u.AckedOn != "":
+		s += fmt.Sprintf("（第 %d 版 %s 接收）", u.AckedRev, u.AckedOn)
+	}
+	return s
 }

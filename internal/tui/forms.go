@@ -24,6 +24,8 @@ type formFlow struct {
 	form  *huh.Form
 	done  func(m *Model) tea.Cmd
 	help  []key.Binding
+	after []string // dimmed lines under the form (the steps not allowed now, and why)
+	tall  bool     // the form is taller than the screen: errors are repeated above it
 }
 
 // openForm shows form under title; done runs when it is completed.
@@ -41,6 +43,12 @@ func (f *formFlow) size(m *Model) (int, int) {
 	h -= 2 // the note line and a blank line
 	if f.note != "" {
 		h -= len(wrapText(f.note, w-4))
+	}
+	if len(f.after) > 0 {
+		h-- // the blank line above them
+		for _, a := range f.after {
+			h -= len(wrapText(a, w-6))
+		}
 	}
 	return min(w-2, 96), max(3, h)
 }
@@ -80,9 +88,25 @@ func (f *formFlow) view(m *Model, w, h int) []string {
 			out = append(out, "  "+m.st.Error.Render(l))
 		}
 	}
+	// A long form's own error line can fall below its last visible field:
+	// the field's error is also said here, above the form, while the field
+	// keeps the focus and what was typed.
+	if errs := f.form.Errors(); len(errs) > 0 && f.tall {
+		for _, l := range wrapText("✗ "+errs[0].Error(), w-4) {
+			out = append(out, "  "+m.st.Error.Render(l))
+		}
+	}
 	out = append(out, "")
 	for _, l := range strings.Split(f.form.View(), "\n") {
 		out = append(out, " "+l)
+	}
+	if len(f.after) > 0 {
+		out = append(out, "")
+		for _, a := range f.after {
+			for _, l := range wrapText(a, w-6) {
+				out = append(out, "   "+m.st.Faint.Render(l))
+			}
+		}
 	}
 	return out
 }
@@ -106,6 +130,7 @@ type action struct {
 	run     func(ctx context.Context) (string, error) // the service call; the result line
 	after   func(m *Model)                            // e.g. keep the cursor on the case
 	created int64                                     // the case a creating step made
+	tall    bool                                      // a form taller than the screen (formFlow.tall)
 }
 
 // start runs a: form, then confirmation, then the service.
@@ -127,7 +152,9 @@ func (m *Model) startWith(a *action, note string) tea.Cmd {
 	if a.input == nil {
 		return m.prepare(a)
 	}
-	return m.openForm(a.title, note, a.input(), func(m *Model) tea.Cmd { return m.prepare(a) })
+	cmd := m.openForm(a.title, note, a.input(), func(m *Model) tea.Cmd { return m.prepare(a) })
+	m.flow.tall = a.tall
+	return cmd
 }
 
 func (m *Model) prepare(a *action) tea.Cmd {
@@ -222,6 +249,7 @@ func idField(what string) func(string) error {
 }
 
 func parseID(s string) (int64, error) {
+	s = civil.Fold(s) // １２, ＃１２ typed full width
 	n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(s), "#"), 10, 64)
 	if err != nil || n <= 0 {
 		return 0, fmt.Errorf("bad id %q", s)
@@ -276,35 +304,95 @@ func confirmText(lines []string, deadlines []string) string {
 	return strings.Join(append(lines, append([]string{""}, deadlines...)...), "\n")
 }
 
+// changeLines say what a step will change, from the workflow's table: the
+// case's state, and the record's flag when the step takes it on or off
+// (a state that holds the record flags it and locks it against imports).
+func changeLines(mc *queue.Machine, from, to queue.State) []string {
+	if to == "" {
+		return nil
+	}
+	out := []string{fmt.Sprintf("办理后状态：%s → %s", stateLabel(mc, from), stateLabel(mc, to))}
+	a, _ := mc.State(from)
+	b, _ := mc.State(to)
+	flag := map[string]string{"objection": "异议中", "repair": "修复中"}[mc.Queue]
+	switch {
+	case flag == "":
+	case a.Holds && !b.Holds:
+		out = append(out, fmt.Sprintf("记录的“%s”标识随之去除，导入可再更新该记录。", flag))
+	case !a.Holds && b.Holds:
+		out = append(out, fmt.Sprintf("记录随之带“%s”标识，办理期间导入不能更新该记录。", flag))
+	}
+	return out
+}
+
 // stateLabel is a workflow state's name for people.
 func stateLabel(mc *queue.Machine, s queue.State) string { return mc.StateLabel(s, "zh") }
 
-// commandMenu asks which step to take on a case in state cur: the steps the
-// workflow's table allows from there (the service still checks the role
-// and the state when the step runs).
-func (m *Model) commandMenu(title string, mc *queue.Machine, cur queue.State, open func(command string) tea.Cmd) tea.Cmd {
+// commandMenu asks which step to take on a case in state cur. It offers the
+// steps the workflow engine allows now — for this case, this operator and
+// today (queue.Machine.Actions, the checks the runner makes) — and lists the
+// state's other steps dimmed under them, each with the rule and article that
+// forbid it, so that nothing is offered that the rules then refuse.
+func (m *Model) commandMenu(title string, mc *queue.Machine, cur queue.State, acts []queue.Action, open func(command string) tea.Cmd) tea.Cmd {
 	var opts []huh.Option[string]
-	for _, c := range mc.Commands {
-		allowed := false
-		for _, s := range mc.From(c.Name) {
-			if s == cur {
-				allowed = true
-			}
+	for _, a := range acts {
+		if a.Allowed {
+			opts = append(opts, huh.NewOption(actionLabel(a, m.svc.Lang), a.Command))
 		}
-		if !allowed {
-			continue
-		}
-		label := c.Zh
-		if role := mc.Role(c.Name); !m.svc.Op.Role.Includes(role) {
-			label += "（需要" + role.Label() + "角色）"
-		}
-		opts = append(opts, huh.NewOption(label, c.Name))
 	}
-	if len(opts) == 0 {
+	refused := refusedLines(acts, m.svc.Lang)
+	if len(acts) == 0 {
 		m.say(fmt.Sprintf("当前状态“%s”下没有可办理的事项。", stateLabel(mc, cur)))
 		return nil
 	}
+	if len(opts) == 0 {
+		// Nothing may be done now: say why, for each step of the state.
+		form := huh.NewForm(huh.NewGroup(huh.NewNote().Title("当前没有可以办理的事项（当前状态：" + stateLabel(mc, cur) + "）").
+			Description("以下事项现在不能办理，原因见各项。按 enter 或 esc 返回。")))
+		cmd := m.openForm(title, "", form, func(m *Model) tea.Cmd { return nil }, m.keys.Choose)
+		m.flow.after = refused
+		m.flow.resize(m)
+		return cmd
+	}
 	choice := opts[0].Value
 	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title("办理哪一项？（当前状态：" + stateLabel(mc, cur) + "）").Options(opts...).Value(&choice)))
-	return m.openForm(title, "", form, func(m *Model) tea.Cmd { return open(choice) }, m.keys.Down, m.keys.Up, m.keys.Choose)
+	cmd := m.openForm(title, "", form, func(m *Model) tea.Cmd { return open(choice) }, m.keys.Down, m.keys.Up, m.keys.Choose)
+	m.flow.after = refused
+	m.flow.resize(m)
+	return cmd
+}
+
+// actionLabel is a step's name in lang.
+func actionLabel(a queue.Action, lang string) string {
+	if lang == "en" {
+		return a.LabelEn
+	}
+	return a.Label
+}
+
+// refusedLines are the steps of the state that may not be taken now, each
+// with the refusal and the article or office rule behind it.
+func refusedLines(acts []queue.Action, lang string) []string {
+	var out []string
+	for _, a := range acts {
+		if a.Allowed {
+			continue
+		}
+		if out == nil {
+			out = []string{"现在不能办理："}
+			if lang == "en" {
+				out = []string{"Not allowed now:"}
+			}
+		}
+		line := "· " + actionLabel(a, lang) + "：" + a.Reason(lang)
+		if a.Article != "" {
+			if lang == "en" {
+				line += " (" + a.Article + ")"
+			} else {
+				line += "（依据：" + a.Article + "）"
+			}
+		}
+		out = append(out, line)
+	}
+	return out
 }

@@ -266,6 +266,8 @@ func TestMain(m *testing.M) {
 type driver struct {
 	t       *testing.T
 	m       *tui.Model
+	db      string            // the store, for the command line beside the screen
+	login   string            // the operator the screen runs as
 	replace map[string]string // texts that differ between runs (temporary paths) → stable ones
 	// buttons drops the indent of a confirmation's buttons, which follows
 	// the width of a text that differs between runs.
@@ -287,7 +289,7 @@ func newDriverAs(t *testing.T, db, login string, w, h int) *driver {
 		t.Fatal(err)
 	}
 	t.Cleanup(done)
-	d := &driver{t: t, m: tui.New(svc, tui.Options{}), replace: map[string]string{}}
+	d := &driver{t: t, m: tui.New(svc, tui.Options{}), db: db, login: login, replace: map[string]string{}}
 	d.send(tea.WindowSizeMsg{Width: w, Height: h})
 	d.run(d.m.Init())
 	return d
@@ -355,7 +357,7 @@ var named = map[string]tea.KeyPressMsg{
 	"shift+tab": {Code: tea.KeyTab, Mod: tea.ModShift}, "up": {Code: tea.KeyUp}, "down": {Code: tea.KeyDown},
 	"left": {Code: tea.KeyLeft}, "right": {Code: tea.KeyRight}, "backspace": {Code: tea.KeyBackspace},
 	"pgdown": {Code: tea.KeyPgDown}, "pgup": {Code: tea.KeyPgUp},
-	"ctrl+c": {Code: 'c', Mod: tea.ModCtrl}, "ctrl+j": {Code: 'j', Mod: tea.ModCtrl}, "space": {Code: tea.KeySpace, Text: " "},
+	"ctrl+c": {Code: 'c', Mod: tea.ModCtrl}, "ctrl+u": {Code: 'u', Mod: tea.ModCtrl}, "ctrl+j": {Code: 'j', Mod: tea.ModCtrl}, "space": {Code: tea.KeySpace, Text: " "},
 }
 
 var (

@@ -7,6 +7,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"credit/internal/catalog"
 	"credit/internal/objection"
 	"credit/internal/queue"
 	"credit/internal/store"
@@ -24,16 +25,19 @@ func newObjections() *queueScreen {
 		}
 		rows := make([]caseRow, len(es))
 		for i, e := range es {
-			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, State: e.State, StateLabel: e.StateLabel, Standing: e.Standing}
+			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, Name: e.SubjectName, State: e.State, StateLabel: e.StateLabel, Standing: e.Standing}
 		}
 		return rows, nil
 	}
-	q.show = func(ctx context.Context, m *Model, id int64) (func(int) []string, queue.State, error) {
+	// show reads a case with the steps the engine allows on it now (the
+	// menu of a: allowed steps offered, the others dimmed with the rule).
+	q.show = func(ctx context.Context, m *Model, id int64) (func(int) []string, queue.State, []queue.Action, error) {
 		v, err := objection.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
-		return func(w int) []string { return objectionDetail(m, v, w) }, v.State, nil
+		acts, err := objection.Next(ctx, m.svc.Store, v, m.svc.Op, m.svc.Today)
+		return func(w int) []string { return objectionDetail(m, v, w) }, v.State, acts, err
 	}
 	q.create = func(m *Model) *action { return fileObjection(m, "") }
 	q.step = objectionStep
@@ -154,6 +158,10 @@ func fileObjection(m *Model, record string) *action {
 		id, _ := parseID(record)
 		f = objection.Filing{Record: id, Ground: ground, Applicant: applicant, Contact: contact, Evidence: evidence, Detail: detail, Via: via,
 			Received: dateOr(received, m.svc.Today)}
+		// Refused here, with the form kept, rather than after the confirmation.
+		if err := objection.SameGroundOpen(ctx, m.svc.Store, f.Record, f.Ground); err != nil {
+			return "", err
+		}
 		ds, err := m.deadlinesSet(ctx, objection.Machine, "file", objection.Received, f.Received)
 		if err != nil {
 			return "", err
@@ -211,13 +219,76 @@ func objectionStep(m *Model, id int64, command string) *action {
 			return huh.NewForm(huh.NewGroup(upholdOrReject("异议成立", "驳回"), noteField("理由", true)))
 		}
 	case "correct":
-		a.input = func() *huh.Form {
-			return huh.NewForm(huh.NewGroup(huh.NewText().Title("更正内容").Description("每行一项：字段=值（ctrl+j 换行；值为空即清空该字段）").Value(&sets).
-				Validate(func(s string) error {
-					_, err := parseSets(s)
-					return err
-				})))
+		// The record's fields with their current values, edited in place;
+		// each checked on leaving it by the import's rules for the item
+		// (objection.Form: the check Correct makes), the error under the
+		// field and what was typed kept.
+		var form *objection.CorrectionForm
+		var vals []string
+		a.load = func(ctx context.Context) error {
+			f, err := objection.Form(ctx, m.svc.Store, id, m.svc.Today)
+			if err != nil {
+				return err
+			}
+			form, vals = f, make([]string, len(f.Fields))
+			for i, fd := range f.Fields {
+				vals[i] = fd.Current
+			}
+			return nil
 		}
+		a.tall = true
+		a.input = func() *huh.Form {
+			var fields []huh.Field
+			var fixed []string
+			typed := func() map[string]string {
+				out := map[string]string{}
+				for i, fd := range form.Fields {
+					out[fd.Name] = vals[i]
+				}
+				return out
+			}
+			for i, fd := range form.Fields {
+				if !fd.Editable {
+					fixed = append(fixed, fd.Name+"："+fd.Current)
+					continue
+				}
+				check := func(string) error {
+					if msg, bad := form.Check(typed())[fd.Name]; bad {
+						return fmt.Errorf("%s", msg)
+					}
+					return nil
+				}
+				if fd.Type == catalog.Enum && len(fd.Choices) > 0 {
+					opts := []huh.Option[string]{huh.NewOption("（空）", "")}
+					for _, c := range fd.Choices {
+						opts = append(opts, huh.NewOption(c, c))
+					}
+					fields = append(fields, huh.NewSelect[string]().Title(fd.Name).Options(opts...).Value(&vals[i]).Validate(check))
+					continue
+				}
+				fields = append(fields, huh.NewInput().Title(fd.Name+"（"+fieldTypeLabel(fd.Type)+"）").Value(&vals[i]).Validate(check))
+			}
+			head := huh.NewNote().Title("更正记录内容").Description("在原值上修改；不改的字段保持原样。不能更正（业务主键、主体代码）：" + strings.Join(fixed, "；"))
+			return huh.NewForm(huh.NewGroup(append([]huh.Field{head}, fields...)...))
+		}
+		changedSets := func() string {
+			var lines []string
+			for i, fd := range form.Fields {
+				if fd.Editable && vals[i] != fd.Current {
+					lines = append(lines, fd.Name+"="+vals[i])
+				}
+			}
+			return strings.Join(lines, "\n")
+		}
+		// a.prepare is set below, for every step: wrap it, once set, so that
+		// it reads the changed fields as the --set lines.
+		defer func() {
+			prepare := a.prepare
+			a.prepare = func(ctx context.Context) (string, error) {
+				sets = changedSets()
+				return prepare(ctx)
+			}
+		}()
 	case "appeal":
 		a.input = func() *huh.Form { return huh.NewForm(huh.NewGroup(noteField("申诉理由", true))) }
 	case "appeal-decide":
@@ -252,9 +323,8 @@ func objectionStep(m *Model, id int64, command string) *action {
 			if outcome == "uphold" {
 				to = objection.Upheld
 			}
-			lines = append(lines, "结果："+mc.StateLabel(to, "zh"))
 			if command == "decide" && outcome == "reject" {
-				lines = append(lines, "驳回后去除“异议中”标识，记录维持原样。")
+				lines = append(lines, "记录维持原样。")
 			}
 		case "correct":
 			ps, err := parseSets(sets)
@@ -272,6 +342,7 @@ func objectionStep(m *Model, id int64, command string) *action {
 		if err != nil {
 			return "", err
 		}
+		lines = append(lines[:1:1], append(changeLines(mc, v.State, to), lines[1:]...)...)
 		return confirmText(lines, ds), nil
 	}
 	a.run = func(ctx context.Context) (string, error) {
@@ -309,6 +380,25 @@ func objectionStep(m *Model, id int64, command string) *action {
 		return objectionResult(v), nil
 	}
 	return a
+}
+
+// fieldTypeLabel names a catalog field type for the form.
+func fieldTypeLabel(t catalog.FieldType) string {
+	switch t {
+	case catalog.Date:
+		return "日期 YYYY-MM-DD"
+	case catalog.Money:
+		return "金额"
+	case catalog.Number:
+		return "数字"
+	case catalog.USCC:
+		return "统一社会信用代码"
+	case catalog.IDNumber:
+		return "身份证号码"
+	case catalog.PartyCode:
+		return "代码"
+	}
+	return "文字"
 }
 
 // parseSets reads the correction lines as repeated --set flags.

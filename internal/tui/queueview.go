@@ -22,6 +22,7 @@ type caseRow struct {
 	ID, Record int64
 	Item       string
 	Subject    string
+	Name       string // the subject's name, beside its code
 	State      queue.State
 	StateLabel string
 	queue.Standing
@@ -50,7 +51,7 @@ type queueScreen struct {
 	dueSoon   int
 
 	list   func(ctx context.Context, m *Model) ([]caseRow, error)
-	show   func(ctx context.Context, m *Model, id int64) (func(w int) []string, queue.State, error)
+	show   func(ctx context.Context, m *Model, id int64) (func(w int) []string, queue.State, []queue.Action, error)
 	create func(m *Model) *action
 	step   func(m *Model, id int64, command string) *action
 }
@@ -169,7 +170,7 @@ func (q *queueScreen) filterKey(r caseRow) string {
 	if r.Due != nil {
 		due = r.Due.String()
 	}
-	return strings.ToLower(strings.Join([]string{"#" + strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, r.Subject,
+	return strings.ToLower(strings.Join([]string{"#" + strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, r.Subject, r.Name,
 		r.StateLabel, string(r.State), due, statusText(r.Standing), string(r.Status), r.Extra}, "\x00"))
 }
 
@@ -202,7 +203,7 @@ func (q *queueScreen) selectID(id int64) {
 // open reads case id's detail off the UI loop and shows it.
 func (q *queueScreen) open(m *Model, id int64) tea.Cmd {
 	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
-		draw, state, err := q.show(ctx, m, id)
+		draw, state, _, err := q.show(ctx, m, id)
 		if err != nil {
 			return nil, err
 		}
@@ -284,16 +285,22 @@ func (q *queueScreen) startNew(m *Model) tea.Cmd {
 	return m.start(a)
 }
 
-// act asks which step to take on case id (in state cur), then runs it.
-func (q *queueScreen) act(m *Model, id int64, cur queue.State) tea.Cmd {
-	return m.commandMenu(fmt.Sprintf("%s %d · 办理", q.name, id), q.mc, cur, func(command string) tea.Cmd {
-		if err := m.svc.Op.Require(q.mc.Role(command)); err != nil {
-			m.setError(err)
-			return nil
+// act asks which step to take on case id, then runs it. The menu is read
+// off the UI loop from the engine: the steps allowed now, the others dimmed
+// with the rule that forbids each.
+func (q *queueScreen) act(m *Model, id int64, _ queue.State) tea.Cmd {
+	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
+		_, cur, acts, err := q.show(ctx, m, id)
+		if err != nil {
+			return nil, err
 		}
-		a := q.step(m, id, command)
-		a.after = func(m *Model) { q.focus = id }
-		return m.start(a)
+		return func(m *Model) tea.Cmd {
+			return m.commandMenu(fmt.Sprintf("%s %d · 办理", q.name, id), q.mc, cur, acts, func(command string) tea.Cmd {
+				a := q.step(m, id, command)
+				a.after = func(m *Model) { q.focus = id }
+				return m.start(a)
+			})
+		}, nil
 	})
 }
 
@@ -352,7 +359,7 @@ func caseCells(mc *queue.Machine, r caseRow) []string {
 	if r.DaysLeft != nil {
 		left = strconv.Itoa(*r.DaysLeft)
 	}
-	return []string{strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, r.Subject, r.StateLabel, due, what, left,
+	return []string{strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, strings.TrimSpace(r.Name + " " + r.Subject), r.StateLabel, due, what, left,
 		statusText(r.Standing), r.Extra}
 }
 

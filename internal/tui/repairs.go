@@ -7,6 +7,7 @@ import (
 
 	"charm.land/huh/v2"
 
+	"credit/internal/civil"
 	"credit/internal/queue"
 	"credit/internal/repair"
 	"credit/internal/roster"
@@ -24,30 +25,36 @@ func newRepairs() *queueScreen {
 		}
 		rows := make([]caseRow, len(es))
 		for i, e := range es {
-			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, State: e.State, StateLabel: e.StateLabel,
-				Standing: e.Standing, Extra: publicityText(e.Publicity)}
+			rows[i] = caseRow{ID: e.ID, Record: e.Record, Item: e.Item, Subject: e.Subject, Name: e.SubjectName, State: e.State, StateLabel: e.StateLabel,
+				Standing: e.Standing, Extra: publicityText(e.Publicity, e.State, m.svc.Today)}
 		}
 		return rows, nil
 	}
-	q.show = func(ctx context.Context, m *Model, id int64) (func(int) []string, queue.State, error) {
+	// show reads a case with the steps the engine allows on it now (the
+	// menu of a: allowed steps offered, the others dimmed with the rule).
+	q.show = func(ctx context.Context, m *Model, id int64) (func(int) []string, queue.State, []queue.Action, error) {
 		v, err := repair.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)
 		if err != nil {
-			return nil, "", err
+			return nil, "", nil, err
 		}
-		return func(w int) []string { return repairDetail(m, v, w) }, v.State, nil
+		acts, err := repair.Next(ctx, m.svc.Store, v, m.svc.Op, m.svc.Today)
+		return func(w int) []string { return repairDetail(m, v, w) }, v.State, acts, err
 	}
 	q.create = func(m *Model) *action { return applyRepair(m, "") }
 	q.step = repairStep
 	return q
 }
 
-// publicityText is the list's publicity cell.
-func publicityText(p *repair.Publicity) string {
+// publicityText is the list's publicity cell: the period, or, once it is
+// over and the repair waits to be completed, 可完成 with the key to press.
+func publicityText(p *repair.Publicity, state queue.State, today civil.Date) string {
 	switch {
 	case p == nil:
 		return ""
 	case p.Paused:
 		return fmt.Sprintf("暂停（剩余 %d 个工作日）", *p.Remaining)
+	case state == repair.InPublicity && p.CompleteFrom != nil && !today.Before(*p.CompleteFrom):
+		return "期满，可完成（按 a）"
 	}
 	return p.FirstDay.String() + "～" + p.LastDay.String()
 }
@@ -74,7 +81,7 @@ func repairDetail(m *Model, v *repair.View, w int) []string {
 		{"提供单位意见", opinionLabel(v.Opinion)},
 	}
 	if p := v.Publicity; p != nil {
-		head = append(head, [2]string{"公示期", publicityText(p)})
+		head = append(head, [2]string{"公示期", publicityText(p, v.State, m.svc.Today)})
 		for i, s := range p.Stretches {
 			t := fmt.Sprintf("%s～%s（%d 个工作日）", s.FirstDay, s.LastDay, s.Days)
 			if s.PausedOn != nil {
@@ -142,6 +149,31 @@ func recordOrEntry(s string) error {
 	return idField("记录")(s)
 }
 
+// correctedBy refuses, at input, a correction date after the application
+// date, as repair.Apply refuses it (SPEC amendments of 2026-12, 第三十四条(一)):
+// the behaviour must be corrected when the application says so.
+func correctedBy(corrected, applied string, m *Model) error {
+	c, err := civil.Parse(strings.TrimSpace(corrected))
+	if err != nil {
+		return nil // the date field says what is wrong with it
+	}
+	a := dateOr(applied, m.svc.Today)
+	if c.After(a) {
+		return fmt.Errorf("纠正日期 %s 晚于申请日期 %s：申请时应已纠正失信行为（第三十四条(一)）", c, a)
+	}
+	return nil
+}
+
+// both runs two checks of a field, the first failure wins.
+func both(a, b func(string) error) func(string) error {
+	return func(s string) error {
+		if err := a(s); err != nil {
+			return err
+		}
+		return b(s)
+	}
+}
+
 // applyRepair is `credit repair apply`.
 func applyRepair(m *Model, record string) *action {
 	var corrected, commitment, evidence, applied string
@@ -151,10 +183,10 @@ func applyRepair(m *Model, record string) *action {
 	a.input = func() *huh.Form {
 		return huh.NewForm(huh.NewGroup(
 			input("记录编号（名单条目填 M3、R17）", &record).Validate(recordOrEntry),
-			input("纠正失信行为的日期（YYYY-MM-DD）", &corrected).Validate(dateField(false)),
+			input("纠正失信行为的日期（YYYY-MM-DD）", &corrected).Validate(both(dateField(false), func(string) error { return correctedBy(corrected, applied, m) })),
 			input("信用承诺书编号", &commitment),
 			input("证明材料（可空）", &evidence),
-			input("申请日期", &applied).Validate(dateField(true)),
+			input("申请日期", &applied).Validate(both(dateField(true), func(string) error { return correctedBy(corrected, applied, m) })),
 		))
 	}
 	a.prepare = func(ctx context.Context) (string, error) {
@@ -257,13 +289,16 @@ func repairStep(m *Model, id int64, command string) *action {
 		today := m.svc.Today
 		lines := []string{fmt.Sprintf("信用修复 %d（%s，%s）当前状态：%s", v.ID, repairAbout(v), v.Subject, v.StateLabel)}
 		to := onlyOutcome(mc, command)
+		// withChange puts what the step changes under the first line.
+		withChange := func(lines []string) []string {
+			return append(lines[:1:1], append(changeLines(mc, v.State, to), lines[1:]...)...)
+		}
 		switch command {
 		case "opinion":
 			to = repair.Refused
 			if outcome == "approve" {
 				to = repair.Approved
 			}
-			lines = append(lines, "结果："+mc.StateLabel(to, "zh"))
 		case "publicize":
 			// The period repair.Publicize will store: the policy in force
 			// today gives the working days, the calendar the two ends.
@@ -276,7 +311,7 @@ func repairStep(m *Model, id int64, command string) *action {
 			if err != nil {
 				return "", err
 			}
-			return confirmText(lines, []string{fmt.Sprintf("公示期：%s 至 %s（%d 个工作日），%s 起可完成修复", first, last, n, last.AddDays(1))}), nil
+			return confirmText(withChange(lines), []string{fmt.Sprintf("公示期：%s 至 %s（%d 个工作日），%s 起可完成修复", first, last, n, last.AddDays(1))}), nil
 		case "object":
 			lines = append(lines, "公示暂停：今天之前已满的工作日计入公示。")
 		case "verify":
@@ -288,11 +323,10 @@ func repairStep(m *Model, id int64, command string) *action {
 					if err != nil {
 						return "", err
 					}
-					return confirmText(append(lines, "异议不成立：按剩余工作日继续公示，不重新起算。"),
+					return confirmText(withChange(append(lines, "异议不成立：按剩余工作日继续公示，不重新起算。")),
 						[]string{fmt.Sprintf("继续公示：%s 至 %s（剩余 %d 个工作日）", first, last, *p.Remaining)}), nil
 				}
 			}
-			lines = append(lines, "结果："+mc.StateLabel(to, "zh"))
 		case "complete":
 			if p := v.Publicity; p != nil && p.CompleteFrom != nil {
 				lines = append(lines, fmt.Sprintf("公示期 %s 至 %s，%s 起可完成修复。", p.FirstDay, p.LastDay, p.CompleteFrom))
@@ -303,7 +337,7 @@ func repairStep(m *Model, id int64, command string) *action {
 		if err != nil {
 			return "", err
 		}
-		return confirmText(lines, ds), nil
+		return confirmText(withChange(lines), ds), nil
 	}
 	a.run = func(ctx context.Context) (string, error) {
 		env, err := m.svc.Env(mc.Role(command))

@@ -14,6 +14,7 @@ import (
 
 	"credit/internal/civil"
 	"credit/internal/operator"
+	"credit/internal/queue"
 	"credit/internal/roster"
 	"credit/internal/sanction"
 	"credit/internal/store"
@@ -214,7 +215,7 @@ func (r *rosters) keys(m *Model) []key.Binding {
 	}
 	newCase := key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "记录案例"))
 	e, ok := r.entryHere()
-	review := ok && len(reviewOptions(m, e)) > 0 // a: only where there is a decision to make
+	review := ok && slices.Contains(roster.Transitions["approve"].From, e.Status(m.svc.Today)) // a: only where there is a decision to make
 	if r.detail != nil {
 		bs := []key.Binding{keyCheck, newCase, m.keys.Down, m.keys.Up, m.keys.Back}
 		if review {
@@ -332,52 +333,25 @@ func entryLines(m *Model, e roster.Entry, w int) []string {
 	return append([]string{""}, kv(m.st, pairs, w)...)
 }
 
-// reviewVerbs are a reviewer's decisions on a hand-made entry, as the
-// menu offers them (roster.Transitions says from where and with which role).
-var reviewVerbs = []struct{ verb, zh string }{{"approve", "批准"}, {"reject", "驳回"}}
-
-// reviewOptions are the decisions roster.Transitions allows on entry e
-// today (a pending hand-made entry: 批准, 驳回), each marked with the role it
-// needs when the operator lacks it.
-func reviewOptions(m *Model, e roster.Entry) []huh.Option[string] {
-	status := e.Status(m.svc.Today)
-	var opts []huh.Option[string]
-	for _, v := range reviewVerbs {
-		tr := roster.Transitions[v.verb]
-		if !slices.Contains(tr.From, status) {
-			continue
-		}
-		label := v.zh
-		if !m.svc.Op.Role.Includes(tr.Role) {
-			label += "（需要" + tr.Role.Label() + "角色）"
-		}
-		opts = append(opts, huh.NewOption(label, v.verb))
-	}
-	return opts
-}
-
-// review asks 批准 or 驳回 for entry e; the chosen decision is refused at
-// once without its role, as `credit roster approve` refuses it, and the
-// service checks the role and the state again when it runs.
+// review offers the steps of entry e that roster.Next allows now (a
+// pending hand-made entry: 批准, 驳回, for a reviewer) and lists the others
+// dimmed with the rule that forbids each. 移出 needs the document's
+// reference and ground, typed at the command line (credit roster remove).
 func (r *rosters) review(m *Model, e roster.Entry) tea.Cmd {
-	status := e.Status(m.svc.Today)
-	opts := reviewOptions(m, e)
-	if len(opts) == 0 {
-		m.say(fmt.Sprintf("名单条目 %s 当前状态“%s”，没有可办理的事项：只有待审核的手工录入条目可以批准或驳回；已生效的条目只能依法定程序凭文书移出（第三十六条，credit roster remove --ground --ref）。", e.ID, roster.StatusLabel(status, "zh")))
-		return nil
-	}
-	verb := opts[0].Value
-	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title("审核名单条目 " + e.ID + "（当前状态：" + roster.StatusLabel(status, "zh") + "）").
-		Options(opts...).Value(&verb)))
-	return m.openForm("名单与案例 › 名单条目 "+e.ID+" · 审核", "", form, func(m *Model) tea.Cmd {
-		if err := m.svc.Op.Require(roster.Transitions[verb].Role); err != nil {
-			m.setError(err)
-			return nil
+	status := queue.State(e.Status(m.svc.Today))
+	acts := roster.Next(e, m.svc.Op, m.svc.Today)
+	for i, a := range acts {
+		if a.Command == "remove" && a.Allowed {
+			acts[i].Allowed = false
+			acts[i].ReasonZh = fmt.Sprintf("移出须凭认定单位的文书和法定事由，请在命令行办理：credit roster remove %s --ground … --ref …", e.ID)
+			acts[i].ReasonEn = fmt.Sprintf("a removal needs its ground and document: use credit roster remove %s --ground … --ref …", e.ID)
 		}
+	}
+	return m.commandMenu("名单与案例 › 名单条目 "+e.ID+" · 审核", roster.Machine, status, acts, func(verb string) tea.Cmd {
 		a := reviewEntry(m, e.ID, verb)
 		a.after = func(m *Model) { r.focus = e.ID }
 		return m.start(a)
-	}, m.keys.Down, m.keys.Up, m.keys.Choose)
+	})
 }
 
 // reviewEntry is `credit roster approve|reject ID --note …`.
@@ -404,6 +378,7 @@ func reviewEntry(m *Model, id, verb string) *action {
 			fmt.Sprintf("认定单位 %s，认定日期 %s，有效期至 %s", orCode(e.UnitName, e.Unit), e.Determined, e.ValidUntil),
 			"当前状态：" + roster.StatusLabel(e.Status(m.svc.Today), "zh"),
 		}
+		lines = append(lines, changeLines(roster.Machine, queue.State(e.Status(m.svc.Today)), roster.Machine.Rows(verb)[0].To)...)
 		if verb == "approve" {
 			lines = append(lines, fmt.Sprintf("批准后自认定日期 %s 起计入信用审查、联合奖惩案例依据和统计。", e.Determined))
 		} else {

@@ -1,8 +1,12 @@
 // Command gendata writes realistic provider files for benchmarks, tests and
 // the demo: 行政处罚 (XZCF) rows in the national 双公示 layout with valid
-// 统一社会信用代码 and 身份证号码, deterministic for a given seed.
+// 统一社会信用代码 and 身份证号码, deterministic for a given seed. By default
+// a file is shaped like a real one (real.go: random codes over every Nantong
+// county, random order, repeated names, some subjects with several records);
+// -seq writes codes in row order.
 //
 //	go run ./scripts/gendata xzcf -n 1000000 -o bench/xzcf.csv
+//	go run ./scripts/gendata xzcf -n 50000 -revise 200000 -o bench/rev.csv   (revisions of the 200,000-row file)
 package main
 
 import (
@@ -168,7 +172,7 @@ func main() {
 		return
 	}
 	if len(os.Args) < 2 || os.Args[1] != "xzcf" {
-		fmt.Fprintln(os.Stderr, "usage: gendata xzcf -n ROWS -o FILE.csv [-seed N] [-today YYYY-MM-DD]")
+		fmt.Fprintln(os.Stderr, "usage: gendata xzcf -n ROWS -o FILE.csv [-seed N] [-today YYYY-MM-DD] [-seq] [-revise BASE] [-codes FILE]")
 		os.Exit(2)
 	}
 	fs := flag.NewFlagSet("xzcf", flag.ExitOnError)
@@ -176,6 +180,9 @@ func main() {
 	out := fs.String("o", "xzcf.csv", "output CSV (UTF-8)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	todayS := fs.String("today", time.Now().Format("2006-01-02"), "latest decision date")
+	seq := fs.Bool("seq", false, "sequential codes in row order (the older benchmark file) instead of a realistic file")
+	revise := fs.Int("revise", 0, "write a revision batch against the file made with -n BASE and the same seed")
+	codesOut := fs.String("codes", "", "also write each row's subject code and name (tab-separated) to this file")
 	fs.Parse(os.Args[2:])
 	today, err := time.Parse("2006-01-02", *todayS)
 	if err != nil {
@@ -190,9 +197,34 @@ func main() {
 	bw := bufio.NewWriterSize(f, 1<<20)
 	w := csv.NewWriter(bw)
 	w.Write(XZCFHeader)
-	g := gen{rand.New(rand.NewPCG(*seed, 2))}
-	for i := 1; i <= *n; i++ {
-		w.Write(g.XZCFRow(i, today))
+	var cw *bufio.Writer
+	if *codesOut != "" {
+		cf, err := os.Create(*codesOut)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer cf.Close()
+		cw = bufio.NewWriterSize(cf, 1<<20)
+		defer cw.Flush()
+	}
+	emit := func(row []string) {
+		w.Write(row)
+		if cw != nil {
+			code := row[2]
+			if code == "" {
+				code = row[12]
+			}
+			fmt.Fprintf(cw, "%s\t%s\n", code, row[0])
+		}
+	}
+	if *seq {
+		g := gen{rand.New(rand.NewPCG(*seed, 2))}
+		for i := 1; i <= *n; i++ {
+			emit(g.XZCFRow(i, today))
+		}
+	} else {
+		realRows(*seed, *n, *revise, today, emit)
 	}
 	w.Flush()
 	bw.Flush()

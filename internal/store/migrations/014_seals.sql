@@ -1,4 +1,4 @@
--- 011: seals (第三十六条, 第三十七条). Each sealed table T gets seal_T: one row
+-- 014: seals (第三十六条, 第三十七条). Each sealed table T gets seal_T: one row
 -- per row of T (rid = T's rowid) with the row's keyed MAC and its place in a
 -- keyed chain (prev = the rowid before it), plus a head row rid 0 whose prev
 -- is the last rowid. Triggers that keep seal_T in step with T, and the seals of
@@ -33,5 +33,12 @@ CREATE TABLE seal_roster_entry_links (rid INTEGER PRIMARY KEY, prev INTEGER NOT 
 CREATE TABLE seal_measure_cases (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
 CREATE TABLE seal_measure_versions (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
 CREATE TABLE seal_retention_purges (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
+CREATE TABLE seal_exchange_runs (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
+CREATE TABLE seal_exchange_files (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
+CREATE TABLE seal_exchange_sent (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
+CREATE TABLE seal_exchange_receipts (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
+CREATE TABLE seal_user_keys (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
+CREATE TABLE seal_api_tokens (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
+CREATE TABLE seal_catalog_compiled (rid INTEGER PRIMARY KEY, prev INTEGER NOT NULL, mac BLOB NOT NULL, link BLOB NOT NULL) STRICT;
 
 INSERT OR IGNORE INTO meta(key, value) VALUES ('pending_upgrade:seal', '');
