@@ -5,9 +5,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"credit/internal/seal"
-	"credit/internal/store"
 )
 
 // harness runs the real command tree in-process against one store in a
@@ -39,12 +36,6 @@ func (h *harness) initStore(args ...string) *harness {
 	r := h.run(append([]string{"init"}, args...)...)
 	if r.Code != 0 {
 		h.t.Fatalf("init failed (%d): %s %s", r.Code, r.Out, r.Err)
-	}
-	// Tests that set up a case with SQL stand for changes credit makes:
-	// with the store's key held, their writes are sealed as credit's are.
-	// (Tamper tests drop the triggers first, as an intruder must.)
-	if k, err := seal.Load(seal.DefaultPath(h.db)); err == nil {
-		h.t.Cleanup(store.HoldKey(k))
 	}
 	return h
 }

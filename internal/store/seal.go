@@ -25,15 +25,14 @@ package store
 // seals the rows it already holds and installs its triggers.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
-
-	sqlite "modernc.org/sqlite"
 
 	"credit/internal/apperr"
 	"credit/internal/seal"
@@ -54,88 +53,6 @@ var SealedTables = []string{
 
 const sealKeyIDName = "seal_key_id"
 
-// Keys in use by open stores, by id: the SQL functions find theirs here.
-var keyRegistry = struct {
-	sync.RWMutex
-	keys map[string]*keyRef
-}{keys: map[string]*keyRef{}}
-
-type keyRef struct {
-	key  *seal.Key
-	refs int
-}
-
-func registerKey(k *seal.Key) {
-	keyRegistry.Lock()
-	defer keyRegistry.Unlock()
-	r := keyRegistry.keys[k.ID]
-	if r == nil {
-		r = &keyRef{key: k}
-		keyRegistry.keys[k.ID] = r
-	}
-	r.refs++
-}
-
-// HoldKey makes k usable by the seal triggers of every connection in this
-// process until the returned function is called (tests that set up a case
-// with SQL, standing for a change credit makes).
-func HoldKey(k *seal.Key) func() {
-	registerKey(k)
-	return func() { unregisterKey(k) }
-}
-
-func unregisterKey(k *seal.Key) {
-	keyRegistry.Lock()
-	defer keyRegistry.Unlock()
-	if r := keyRegistry.keys[k.ID]; r != nil {
-		if r.refs--; r.refs <= 0 {
-			delete(keyRegistry.keys, k.ID)
-		}
-	}
-}
-
-func lookupKey(id any) (*seal.Key, error) {
-	s, _ := id.(string)
-	keyRegistry.RLock()
-	r := keyRegistry.keys[s]
-	keyRegistry.RUnlock()
-	if r == nil {
-		return nil, errKeyNotLoaded
-	}
-	return r.key, nil
-}
-
-var errKeyNotLoaded = errors.New("credit: the office key of this store is not loaded; a sealed table cannot be written without it")
-
-func init() {
-	sqlite.MustRegisterScalarFunction("credit_seal", -1, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		if len(args) < 3 {
-			return nil, errors.New("credit_seal: too few arguments")
-		}
-		k, err := lookupKey(args[0])
-		if err != nil {
-			return nil, err
-		}
-		table, _ := args[1].(string)
-		rowid, _ := args[2].(int64)
-		vals := make([]any, len(args)-3)
-		for i, v := range args[3:] {
-			vals[i] = v
-		}
-		return k.Row(table, rowid, vals)
-	})
-	sqlite.MustRegisterScalarFunction("credit_link", 4, func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-		k, err := lookupKey(args[0])
-		if err != nil {
-			return nil, err
-		}
-		table, _ := args[1].(string)
-		rowid, _ := args[2].(int64)
-		prev, _ := args[3].(int64)
-		return k.Link(table, rowid, prev), nil
-	})
-}
-
 // UseKey gives the store its office key: the triggers and the audit chain
 // use it from now on. A key whose id differs from the one the store was
 // sealed with is refused.
@@ -150,10 +67,6 @@ func (s *Store) UseKey(ctx context.Context, k *seal.Key) error {
 			"the office key does not belong to the store %s (key id %s; the store was sealed with %s): point --key or CREDIT_KEY at this store's key file",
 			s.Path, k.ID, id)
 	}
-	if s.key != nil {
-		unregisterKey(s.key)
-	}
-	registerKey(k)
 	s.key, s.keyed = k, id == k.ID
 	return nil
 }
@@ -206,44 +119,6 @@ func columnsOf(ctx context.Context, q interface {
 	return cols, rows.Err()
 }
 
-func sealArgs(keyID, table, alias, rowid string, cols []string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "credit_seal(%s, %s, %s", sqlQuote(keyID), sqlQuote(table), rowid)
-	for _, c := range cols {
-		b.WriteString(", ")
-		b.WriteString(alias + "." + quoteIdent(c))
-	}
-	b.WriteString(")")
-	return b.String()
-}
-
-// sealTriggers is the SQL of the three triggers that seal table.
-func sealTriggers(keyID, table string, cols []string) map[string]string {
-	st := quoteIdent("seal_" + table)
-	id, tn := sqlQuote(keyID), sqlQuote(table)
-	link := func(rid, prev string) string { return fmt.Sprintf("credit_link(%s, %s, %s, %s)", id, tn, rid, prev) }
-	next := func(rid string) string {
-		return fmt.Sprintf("coalesce((SELECT min(rid) FROM %s WHERE rid > %s), 0)", st, rid)
-	}
-	name := func(suffix string) string { return "seal_" + table + "_" + suffix }
-	return map[string]string{
-		name("ai"): fmt.Sprintf(`CREATE TRIGGER %s AFTER INSERT ON %s BEGIN
-  UPDATE %s SET prev = NEW.rowid, link = %s WHERE rid = (SELECT min(rid) FROM %s WHERE rid > NEW.rowid);
-  INSERT INTO %s(rid, prev, mac, link) SELECT NEW.rowid, p, %s, %s FROM (SELECT max(rid) AS p FROM %s WHERE rid < NEW.rowid);
-END`, quoteIdent(name("ai")), quoteIdent(table), st, link("rid", "NEW.rowid"), st,
-			st, sealArgs(keyID, table, "NEW", "NEW.rowid", cols), link("NEW.rowid", "p"), st),
-		name("au"): fmt.Sprintf(`CREATE TRIGGER %s AFTER UPDATE ON %s BEGIN
-  SELECT RAISE(ABORT, 'a sealed row keeps its rowid') WHERE OLD.rowid <> NEW.rowid;
-  UPDATE %s SET mac = %s WHERE rid = NEW.rowid;
-END`, quoteIdent(name("au")), quoteIdent(table), st, sealArgs(keyID, table, "NEW", "NEW.rowid", cols)),
-		name("ad"): fmt.Sprintf(`CREATE TRIGGER %s AFTER DELETE ON %s BEGIN
-  UPDATE %s SET prev = (SELECT prev FROM %s WHERE rid = OLD.rowid), link = %s WHERE rid = %s;
-  DELETE FROM %s WHERE rid = OLD.rowid;
-END`, quoteIdent(name("ad")), quoteIdent(table), st, st,
-			link("rid", fmt.Sprintf("(SELECT prev FROM %s WHERE rid = OLD.rowid)", st)), next("OLD.rowid"), st),
-	}
-}
-
 // SealResult is what the seal step did.
 type SealResult struct {
 	KeyID        string         `json:"key_id"`
@@ -273,15 +148,6 @@ func (s *Store) SealStore(ctx context.Context, a Actor, k *seal.Key) (SealResult
 		if pending == 0 {
 			return nil
 		}
-		for _, table := range SealedTables {
-			n, err := t.sealTable(k, table)
-			if err != nil {
-				return fmt.Errorf("seal %s: %w", table, err)
-			}
-			if n >= 0 {
-				res.TablesSealed[table] = n
-			}
-		}
 		var id string
 		err := t.QueryRowContext(ctx, "SELECT value FROM meta WHERE key = ?", sealKeyIDName).Scan(&id)
 		first := errors.Is(err, sql.ErrNoRows)
@@ -305,6 +171,16 @@ func (s *Store) SealStore(ctx context.Context, a Actor, k *seal.Key) (SealResult
 		if _, err := t.ExecContext(ctx, "DELETE FROM meta WHERE key = ?", pendingUpgradePrefix+"seal"); err != nil {
 			return err
 		}
+		// The meta rows above are written first, so that they are sealed too.
+		for _, table := range SealedTables {
+			n, err := t.sealTable(k, table)
+			if err != nil {
+				return fmt.Errorf("seal %s: %w", table, err)
+			}
+			if n >= 0 {
+				res.TablesSealed[table] = n
+			}
+		}
 		t.key = k // this entry is the first keyed one (or a keyed one)
 		action := "store.seal"
 		if first {
@@ -318,72 +194,60 @@ func (s *Store) SealStore(ctx context.Context, a Actor, k *seal.Key) (SealResult
 	return res, err
 }
 
-// sealHeads points each sealed table's head row at its last rowid, before a
-// write transaction commits (Store.Write, Session.Write, Migrate).
-func sealHeads(ctx context.Context, ex interface {
-	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, keyID string) error {
-	for _, table := range SealedTables {
-		st := quoteIdent("seal_" + table)
-		q := fmt.Sprintf(`UPDATE %s SET prev = m.last, link = credit_link(%s, %s, 0, m.last)
-			FROM (SELECT max(rid) AS last FROM %s) m WHERE %s.rid = 0 AND %s.prev <> m.last`,
-			st, sqlQuote(keyID), sqlQuote(table), st, st, st)
-		if _, err := ex.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("seal head of %s: %w", table, err)
-		}
-	}
-	return nil
-}
-
 // KeyedChainAction is the audit action of the first keyed entry.
 const KeyedChainAction = "audit.key"
 
-// sealTable seals table's existing rows (when its seal table has no head row
-// yet) and installs missing triggers. It returns the rows sealed, -1 when
-// the table was sealed already.
+// sealTable seals table's existing rows when its seal table has no head row
+// yet, in rowid order, each linked to the one before. It returns the rows
+// sealed, -1 when the table was sealed already (re-sealing it would bless
+// whatever was changed meanwhile).
 func (t *Tx) sealTable(k *seal.Key, table string) (int, error) {
 	ctx := t.ctx
 	cols, err := columnsOf(ctx, t, table)
 	if err != nil {
 		return 0, err
 	}
-	st := quoteIdent("seal_" + table)
+	st := "main." + quoteIdent("seal_"+table)
 	var heads int
 	if err := t.QueryRowContext(ctx, "SELECT count(*) FROM "+st+" WHERE rid = 0").Scan(&heads); err != nil {
 		return 0, err
 	}
-	n := -1
-	if heads == 0 {
-		// Rows are sealed in rowid order, each linked to the one before.
-		q := fmt.Sprintf(`INSERT INTO %s(rid, prev, mac, link)
-			SELECT r_, p_, %s, credit_link(%s, %s, r_, p_) FROM (SELECT t.*, t.rowid AS r_, coalesce(lag(t.rowid) OVER (ORDER BY t.rowid), 0) AS p_ FROM %s t) t`,
-			st, sealArgs(k.ID, table, "t", "t.r_", cols), sqlQuote(k.ID), sqlQuote(table), quoteIdent(table))
-		res, err := t.ExecContext(ctx, q)
+	if heads > 0 {
+		return -1, nil
+	}
+	rows, err := t.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" ORDER BY rowid")
+	if err != nil {
+		return 0, err
+	}
+	var out []sealRow
+	var prev int64
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols)+1)
+	for rows.Next() {
+		rid, err := scanRow(rows, vals, ptrs)
 		if err != nil {
+			rows.Close()
 			return 0, err
 		}
-		c, _ := res.RowsAffected()
-		n = int(c)
-		var last int64
-		if err := t.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&last); err != nil {
+		mac, err := k.Row(table, rid, vals)
+		if err != nil {
+			rows.Close()
 			return 0, err
 		}
-		if _, err := t.ExecContext(ctx, "INSERT INTO "+st+"(rid, prev, mac, link) VALUES (0, ?, x'', ?)", last, k.Link(table, 0, last)); err != nil {
-			return 0, err
-		}
+		out = append(out, sealRow{rid: rid, prev: prev, mac: mac, link: k.Link(table, rid, prev)})
+		prev = rid
 	}
-	for name, sqlText := range sealTriggers(k.ID, table, cols) {
-		var have int
-		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?", name).Scan(&have); err != nil {
-			return 0, err
-		}
-		if have == 0 && (heads == 0 || n >= 0) {
-			if _, err := t.ExecContext(ctx, sqlText); err != nil {
-				return 0, err
-			}
-		}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
 	}
-	return n, nil
+	if err := insertSeals(ctx, t, st, out); err != nil {
+		return 0, err
+	}
+	if _, err := t.ExecContext(ctx, "INSERT INTO "+st+"(rid, prev, mac, link) VALUES (0, ?, x'', ?)", prev, k.Link(table, 0, prev)); err != nil {
+		return 0, err
+	}
+	return len(out), nil
 }
 
 // SealProblem is one finding of VerifySeals.
@@ -480,8 +344,14 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 			probs = append(probs, p)
 		}
 	}
+	// One read transaction: the table and its seals from one snapshot.
+	tx, err := s.DB.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return 0, nil, err
+	}
+	defer tx.Rollback()
 	var exists int
-	if err := s.DB.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", "seal_"+table).Scan(&exists); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", "seal_"+table).Scan(&exists); err != nil {
 		return 0, nil, err
 	}
 	if exists == 0 {
@@ -489,43 +359,57 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 			fmt.Sprintf("table %s: its seal table seal_%s is gone (dropped)", table, table)))
 		return 0, probs, nil
 	}
-	cols, err := columnsOf(ctx, s.DB, table)
+	cols, err := columnsOf(ctx, tx, table)
 	if err != nil {
 		return 0, nil, err
 	}
-	for name, want := range sealTriggers(k.ID, table, cols) {
-		var have string
-		err := s.DB.QueryRowContext(ctx, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", name).Scan(&have)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			add(problem(table, 0, "trigger", fmt.Sprintf("表 %s 的封印触发器 %s 不存在（被删除：此后在库外对该表的修改不会被封印）", table, name),
-				fmt.Sprintf("table %s: the seal trigger %s is missing (dropped: changes made without credit are no longer sealed)", table, name)))
-		case err != nil:
-			return 0, nil, err
-		case have != want:
-			add(problem(table, 0, "trigger", fmt.Sprintf("表 %s 的封印触发器 %s 被改动", table, name),
-				fmt.Sprintf("table %s: the seal trigger %s was altered", table, name)))
+	// Both in rowid order, merged here: every row and every seal is read
+	// once, the MACs are computed in Go.
+	trows, err := tx.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" ORDER BY rowid")
+	if err != nil {
+		return 0, nil, err
+	}
+	defer trows.Close()
+	srows, err := tx.QueryContext(ctx, "SELECT rid, prev, mac, link FROM main."+quoteIdent("seal_"+table)+" ORDER BY rid")
+	if err != nil {
+		return 0, nil, err
+	}
+	defer srows.Close()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols)+1)
+	var trid int64 = -1 // the current table row (-1: none read yet, 1<<62: no more)
+	const done = int64(1) << 62
+	nextRow := func() error {
+		if trows.Next() {
+			rid, err := scanRow(trows, vals, ptrs)
+			trid = rid
+			return err
 		}
+		trid = done
+		return trows.Err()
 	}
-	st := quoteIdent("seal_" + table)
-	q := fmt.Sprintf(`SELECT s.rid, s.prev, credit_link(%s, %s, s.rid, s.prev) = s.link, t.rowid IS NULL,
-		CASE WHEN s.rid = 0 OR t.rowid IS NULL THEN 1 ELSE %s = s.mac END
-		FROM %s s LEFT JOIN %s t ON t.rowid = s.rid ORDER BY s.rid`,
-		sqlQuote(k.ID), sqlQuote(table), sealArgs(k.ID, table, "t", "t.rowid", cols), st, quoteIdent(table))
-	rows, err := s.DB.QueryContext(ctx, q)
-	if err != nil {
+	if err := nextRow(); err != nil {
 		return 0, nil, err
 	}
-	defer rows.Close()
 	var n int64
 	var last int64 = -1 // rid of the previous seal row
 	var head int64 = -1 // the head row's prev: the last rowid
-	for rows.Next() {
+	var removed []int64 // rows the chain names as gone with their seal
+	var noSeal []int64  // table rows without a seal
+	const maxNoSeal = 100000
+	skip := func() error { // the table row at trid has no seal
+		if len(noSeal) < maxNoSeal {
+			noSeal = append(noSeal, trid)
+		}
+		return nextRow()
+	}
+	for srows.Next() {
 		var rid, prev int64
-		var linkOK, gone, macOK bool
-		if err := rows.Scan(&rid, &prev, &linkOK, &gone, &macOK); err != nil {
+		var mac, link []byte
+		if err := srows.Scan(&rid, &prev, &mac, &link); err != nil {
 			return 0, nil, err
 		}
+		linkOK := string(k.Link(table, rid, prev)) == string(link)
 		if rid == 0 {
 			if !linkOK {
 				add(problem(table, 0, "head", fmt.Sprintf("表 %s 的封印头被伪造或改动", table), fmt.Sprintf("table %s: the seal head was forged or altered", table)))
@@ -538,28 +422,46 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 			last = 0
 		}
 		n++
+		for trid < rid {
+			if err := skip(); err != nil {
+				return 0, nil, err
+			}
+		}
 		switch {
 		case !linkOK:
 			add(problem(table, rid, "seal_forged", fmt.Sprintf("表 %s 第 %d 行的封印被伪造或改动", table, rid), fmt.Sprintf("table %s row %d: its seal was forged or altered", table, rid)))
 		case prev > last && prev < rid:
-			add(problem(table, prev, "deleted", fmt.Sprintf("表 %s 第 %d 行连同其封印被删除", table, prev), fmt.Sprintf("table %s row %d was deleted together with its seal", table, prev)))
+			removed = append(removed, prev)
 		case prev != last:
 			add(problem(table, rid, "seal_forged", fmt.Sprintf("表 %s 第 %d 行的封印与前一行不衔接（封印被插入或挪动）", table, rid), fmt.Sprintf("table %s row %d: its seal does not link to the row before (a seal was inserted or moved)", table, rid)))
 		}
-		switch {
-		case gone:
+		if trid != rid {
 			add(problem(table, rid, "deleted", fmt.Sprintf("表 %s 第 %d 行被删除", table, rid), fmt.Sprintf("table %s row %d was deleted", table, rid)))
-		case !macOK:
-			add(problem(table, rid, "changed", fmt.Sprintf("表 %s 第 %d 行在 credit 之外被修改", table, rid), fmt.Sprintf("table %s row %d was changed outside credit", table, rid)))
+		} else {
+			got, err := k.Row(table, rid, vals)
+			if err != nil {
+				return 0, nil, err
+			}
+			if string(got) != string(mac) {
+				add(problem(table, rid, "changed", fmt.Sprintf("表 %s 第 %d 行在 credit 之外被修改", table, rid), fmt.Sprintf("table %s row %d was changed outside credit", table, rid)))
+			}
+			if err := nextRow(); err != nil {
+				return 0, nil, err
+			}
 		}
 		last = rid
 	}
-	if err := rows.Err(); err != nil {
+	if err := srows.Err(); err != nil {
 		return 0, nil, err
+	}
+	for trid != done {
+		if err := skip(); err != nil {
+			return 0, nil, err
+		}
 	}
 	if head >= 0 && head != last {
 		if head > last {
-			add(problem(table, head, "deleted", fmt.Sprintf("表 %s 第 %d 行（最后一行）连同其封印被删除", table, head), fmt.Sprintf("table %s row %d (the last) was deleted together with its seal", table, head)))
+			removed = append(removed, head)
 		} else {
 			add(problem(table, last, "head", fmt.Sprintf("表 %s 第 %d 行之后的封印头不衔接", table, last), fmt.Sprintf("table %s: the seal head does not link to row %d, the last", table, last)))
 		}
@@ -567,32 +469,24 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 	if head < 0 && last < 0 {
 		add(problem(table, 0, "head", fmt.Sprintf("表 %s 的封印头不存在（被删除）", table), fmt.Sprintf("table %s: the seal head is missing (deleted)", table)))
 	}
-	extra, err := s.DB.QueryContext(ctx, fmt.Sprintf("SELECT t.rowid FROM %s t WHERE NOT EXISTS (SELECT 1 FROM %s s WHERE s.rid = t.rowid) ORDER BY t.rowid LIMIT %d",
-		quoteIdent(table), st, MaxSealProblems))
-	if err != nil {
-		return 0, nil, err
+	for _, rid := range removed {
+		if i := slices.Index(noSeal, rid); i >= 0 {
+			noSeal = slices.Delete(noSeal, i, i+1)
+			add(problem(table, rid, "seal_removed", fmt.Sprintf("表 %s 第 %d 行的封印被删除（行仍在，无法确认未被改动）", table, rid),
+				fmt.Sprintf("table %s row %d: its seal was removed (the row is there; it cannot be shown unchanged)", table, rid)))
+			continue
+		}
+		what, en := "连同其封印被删除", "was deleted together with its seal"
+		if rid == head {
+			what, en = "（最后一行）连同其封印被删除", "(the last) was deleted together with its seal"
+		}
+		add(problem(table, rid, "deleted", fmt.Sprintf("表 %s 第 %d 行%s", table, rid, what), fmt.Sprintf("table %s row %d %s", table, rid, en)))
 	}
-	defer extra.Close()
-	for extra.Next() {
-		var rid int64
-		if err := extra.Scan(&rid); err != nil {
-			return 0, nil, err
-		}
-		merged := false
-		for i, p := range probs {
-			if p.Row == rid && p.Kind == "deleted" {
-				// The chain named it as gone, yet the row is there: only
-				// its seal was removed.
-				probs[i] = problem(table, rid, "seal_removed", fmt.Sprintf("表 %s 第 %d 行的封印被删除（行仍在，无法确认未被改动）", table, rid),
-					fmt.Sprintf("table %s row %d: its seal was removed (the row is there; it cannot be shown unchanged)", table, rid))
-				merged = true
-			}
-		}
-		if !merged {
-			add(problem(table, rid, "added", fmt.Sprintf("表 %s 第 %d 行没有封印（在 credit 之外加入）", table, rid), fmt.Sprintf("table %s row %d has no seal (added outside credit)", table, rid)))
-		}
+	for _, rid := range noSeal {
+		add(problem(table, rid, "added", fmt.Sprintf("表 %s 第 %d 行没有封印（在 credit 之外加入）", table, rid), fmt.Sprintf("table %s row %d has no seal (added outside credit)", table, rid)))
 	}
-	return n, probs, extra.Err()
+	slices.SortStableFunc(probs, func(a, b SealProblem) int { return cmp.Compare(a.Row, b.Row) })
+	return n, probs, nil
 }
 
 // UndoSealsSQL undoes migration 014 and the seal step: the triggers, the
@@ -600,13 +494,15 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 // audit chain stays keyed, and the next seal step keys on).
 func UndoSealsSQL() []string {
 	var out []string
-	for _, t := range SealedTables {
+	for i := range SealedTables {
 		for _, s := range []string{"ai", "au", "ad"} {
-			out = append(out, "DROP TRIGGER IF EXISTS "+quoteIdent("seal_"+t+"_"+s))
+			out = append(out, fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_%s", i, s))
 		}
+		out = append(out, fmt.Sprintf("DROP TABLE IF EXISTS temp.seal_old_%d", i))
 	}
 	for _, t := range SealedTables {
 		out = append(out, "DROP TABLE IF EXISTS "+quoteIdent("seal_"+t))
 	}
-	return append(out, "DELETE FROM meta WHERE key IN ('pending_upgrade:seal', '"+sealKeyIDName+"')")
+	return append(out, "DROP TABLE IF EXISTS temp.seal_dirty", "DROP TABLE IF EXISTS temp.seal_hwm",
+		"DELETE FROM meta WHERE key IN ('pending_upgrade:seal', '"+sealKeyIDName+"')")
 }

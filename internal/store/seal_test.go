@@ -53,6 +53,15 @@ func sealedFixture(t *testing.T) (path string) {
 			t.Fatal(err)
 		}
 	}
+	// As credit writes: one transaction, sealed at its commit point.
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw, err := beginSeal(ctx, tx, testKey)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, table := range SealedTables {
 		cols, err := columnsOf(ctx, st.DB, table)
 		if err != nil {
@@ -77,13 +86,15 @@ func sealedFixture(t *testing.T) (path string) {
 				}
 			}
 			q := fmt.Sprintf("INSERT INTO %s(%s) VALUES (%s)", quoteIdent(table), strings.Join(quoteAll(cols), ","), strings.Join(vals, ","))
-			if _, err := conn.ExecContext(ctx, q); err != nil {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
 				t.Fatalf("%s: %v", q, err)
 			}
 		}
 	}
-	// What credit's write transactions do before they commit.
-	if err := sealHeads(ctx, conn, testKey.ID); err != nil {
+	if err := sw.finishSeal(ctx, tx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tx.Commit(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.DB.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
@@ -228,8 +239,9 @@ func TestSealTamperEachTable(t *testing.T) {
 			// Append-only tables have guards the intruder drops as well.
 			guards := fmt.Sprintf("DROP TRIGGER IF EXISTS %s; DROP TRIGGER IF EXISTS %s;", quoteIdent(table+"_no_update"), quoteIdent(table+"_no_delete"))
 			tn, st := quoteIdent(table), quoteIdent("seal_"+table)
-			au, ad := "seal_"+table+"_au", "seal_"+table+"_ad"
 			col := quoteIdent(cols[len(cols)-1])
+			change := fmt.Sprintf("PRAGMA ignore_check_constraints=ON; UPDATE %s SET %s = CASE typeof(%s) WHEN 'integer' THEN %s + 7 WHEN 'blob' THEN x'ff' ELSE %s || '改' END WHERE rowid = %d;",
+				tn, col, col, col, col, mid)
 
 			if !fullTamperMatrix {
 				// make test: one copy per table, a row changed and another
@@ -237,8 +249,7 @@ func TestSealTamperEachTable(t *testing.T) {
 				// every case below on its own copy).
 				first := rows[0]
 				p := copyFile(t, base)
-				shell(t, p, guards+fmt.Sprintf("PRAGMA ignore_check_constraints=ON; DROP TRIGGER %s; DROP TRIGGER %s; UPDATE %s SET %s = CASE typeof(%s) WHEN 'integer' THEN %s + 7 WHEN 'blob' THEN x'ff' ELSE %s || '改' END WHERE rowid = %d; DELETE FROM %s WHERE rowid = %d; DELETE FROM %s WHERE rid = %d; %s; %s;",
-					au, ad, tn, col, col, col, col, mid, tn, first, st, first, triggerSQL(t, base, au), triggerSQL(t, base, ad)))
+				shell(t, p, guards+change+fmt.Sprintf(" DELETE FROM %s WHERE rowid = %d; DELETE FROM %s WHERE rid = %d;", tn, first, st, first))
 				rep := verifySeals(t, p, table)
 				if len(rep.Problems) != 2 || rep.Problems[0].Row != first || rep.Problems[0].Kind != "deleted" || rep.Problems[1].Row != mid || rep.Problems[1].Kind != "changed" {
 					t.Fatalf("want row %d deleted and row %d changed: %+v", first, mid, rep.Problems)
@@ -247,33 +258,33 @@ func TestSealTamperEachTable(t *testing.T) {
 			}
 
 			changed := copyFile(t, base)
-			shell(t, changed, guards+fmt.Sprintf("PRAGMA ignore_check_constraints=ON; DROP TRIGGER %s; UPDATE %s SET %s = CASE typeof(%s) WHEN 'integer' THEN %s + 7 WHEN 'blob' THEN x'ff' ELSE %s || '改' END WHERE rowid = %d; %s;",
-				au, tn, col, col, col, col, mid, triggerSQL(t, base, au)))
+			shell(t, changed, guards+change)
 			onlyProblem(t, verifySeals(t, changed, table), table, mid, "changed")
 
 			deleted := copyFile(t, base)
-			shell(t, deleted, guards+fmt.Sprintf("DROP TRIGGER %s; DELETE FROM %s WHERE rowid = %d; DELETE FROM %s WHERE rid = %d; %s;",
-				ad, tn, mid, st, mid, triggerSQL(t, base, ad)))
+			shell(t, deleted, guards+fmt.Sprintf("DELETE FROM %s WHERE rowid = %d; DELETE FROM %s WHERE rid = %d;", tn, mid, st, mid))
 			onlyProblem(t, verifySeals(t, deleted, table), table, mid, "deleted")
 
 			tail := copyFile(t, base)
-			shell(t, tail, guards+fmt.Sprintf("DROP TRIGGER %s; DELETE FROM %s WHERE rowid = %d; DELETE FROM %s WHERE rid = %d; %s;",
-				ad, tn, last, st, last, triggerSQL(t, base, ad)))
+			shell(t, tail, guards+fmt.Sprintf("DELETE FROM %s WHERE rowid = %d; DELETE FROM %s WHERE rid = %d;", tn, last, st, last))
 			onlyProblem(t, verifySeals(t, tail, table), table, last, "deleted")
 
 			rowOnly := copyFile(t, base)
-			shell(t, rowOnly, guards+fmt.Sprintf("DROP TRIGGER %s; DELETE FROM %s WHERE rowid = %d; %s;", ad, tn, mid, triggerSQL(t, base, ad)))
+			shell(t, rowOnly, guards+fmt.Sprintf("DELETE FROM %s WHERE rowid = %d;", tn, mid))
 			onlyProblem(t, verifySeals(t, rowOnly, table), table, mid, "deleted")
 
+			sealOnly := copyFile(t, base)
+			shell(t, sealOnly, fmt.Sprintf("DELETE FROM %s WHERE rid = %d;", st, mid))
+			onlyProblem(t, verifySeals(t, sealOnly, table), table, mid, "seal_removed")
+
 			added := copyFile(t, base)
-			ai := "seal_" + table + "_ai"
 			var bump []string // every column changed, so no UNIQUE constraint objects
 			for _, c := range cols {
 				c = quoteIdent(c)
 				bump = append(bump, fmt.Sprintf("%s = CASE typeof(%s) WHEN 'integer' THEN %s + 100 WHEN 'blob' THEN x'ee' ELSE %s || '新' END", c, c, c, c))
 			}
-			shell(t, added, fmt.Sprintf("PRAGMA ignore_check_constraints=ON; DROP TRIGGER %s; CREATE TEMP TABLE c AS SELECT * FROM %s WHERE rowid = %d; UPDATE c SET %s; INSERT INTO %s SELECT * FROM c; %s;",
-				ai, tn, mid, strings.Join(bump, ", "), tn, triggerSQL(t, base, ai)))
+			shell(t, added, fmt.Sprintf("PRAGMA ignore_check_constraints=ON; CREATE TEMP TABLE c AS SELECT * FROM %s WHERE rowid = %d; UPDATE c SET %s; INSERT INTO %s SELECT * FROM c;",
+				tn, mid, strings.Join(bump, ", "), tn))
 			rep := verifySeals(t, added, table)
 			if len(rep.Problems) != 1 || rep.Problems[0].Table != table || rep.Problems[0].Kind != "added" || rep.Problems[0].Row <= last {
 				t.Fatalf("added row: %+v", rep.Problems)
@@ -282,18 +293,18 @@ func TestSealTamperEachTable(t *testing.T) {
 	}
 }
 
-// TestSealDroppedTriggerAndForgedSeal: a trigger left dropped, and a seal
-// copied from another row, are both reported.
-func TestSealDroppedTriggerAndForgedSeal(t *testing.T) {
+// TestSealForgedSeal: a seal copied from another row, and a seal head
+// pointed elsewhere, are both reported.
+func TestSealForgedSeal(t *testing.T) {
 	base := sealedFixture(t)
 	p := copyFile(t, base)
-	shell(t, p, "DROP TRIGGER seal_records_au; UPDATE seal_records SET mac = (SELECT mac FROM seal_records WHERE rid = 1001) WHERE rid = 1002;")
+	shell(t, p, "UPDATE seal_records SET mac = (SELECT mac FROM seal_records WHERE rid = 1001) WHERE rid = 1002; UPDATE seal_users SET link = (SELECT link FROM seal_users WHERE rid = (SELECT max(rid) FROM seal_users)) WHERE rid = 0;")
 	rep := verifySeals(t, p)
 	var kinds []string
 	for _, pr := range rep.Problems {
 		kinds = append(kinds, fmt.Sprintf("%s/%d/%s", pr.Table, pr.Row, pr.Kind))
 	}
-	if strings.Join(kinds, " ") != "records/0/trigger records/1002/changed" {
+	if strings.Join(kinds, " ") != "users/0/head records/1002/changed" {
 		t.Fatalf("findings: %v", kinds)
 	}
 }
@@ -430,5 +441,127 @@ func TestAuditCutOver(t *testing.T) {
 	var details map[string]any
 	if err := json.Unmarshal([]byte(first.Details), &details); err != nil || details["key_id"] != testKey.ID {
 		t.Fatalf("details %s", first.Details)
+	}
+}
+
+// openSealed opens a copy of the sealed fixture with its key.
+func openSealed(t *testing.T) (*Store, string) {
+	t.Helper()
+	ctx := context.Background()
+	p := copyFile(t, sealedFixture(t))
+	st, err := Open(ctx, p, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if err := st.UseKey(ctx, testKey); err != nil {
+		t.Fatal(err)
+	}
+	return st, p
+}
+
+func writeSQL(t *testing.T, st *Store, qs ...string) {
+	t.Helper()
+	ctx := context.Background()
+	err := st.Write(ctx, Actor{Operator: "alice", Today: civil.MustParse("2026-11-02")}, func(tx *Tx) error {
+		for _, q := range qs {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("%s: %w", q, err)
+			}
+		}
+		return tx.Audit("test.write", "store", nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func problems(rep SealReport) string {
+	var out []string
+	for _, p := range rep.Problems {
+		out = append(out, fmt.Sprintf("%s/%d/%s", p.Table, p.Row, p.Kind))
+	}
+	return strings.Join(out, " ")
+}
+
+// TestSealCreditWritesStaySealed: what credit writes in its transactions
+// (Store.Write, a Session's Write) is sealed at the commit point — inserts,
+// updates, a REPLACE, deletes in the middle and at the end (the retention
+// purge's kind), a delete and an insert of the same rowid in one
+// transaction — and verify finds nothing.
+func TestSealCreditWritesStaySealed(t *testing.T) {
+	st, p := openSealed(t)
+	ctx := context.Background()
+	writeSQL(t, st, "INSERT INTO meta(key, value) VALUES ('t1', 'a'), ('t2', 'b'), ('t3', 'c')",
+		"UPDATE meta SET value = 'b2' WHERE key = 't2'")
+	writeSQL(t, st, "UPDATE meta SET value = 'a2' WHERE key = 't1'", "INSERT OR REPLACE INTO meta(key, value) VALUES ('t3', 'c2')",
+		"DELETE FROM meta WHERE key = 't2'")
+	// The last row of users deleted, then a new one takes its rowid.
+	writeSQL(t, st, "DELETE FROM users WHERE rowid = (SELECT max(rowid) FROM users)",
+		"INSERT INTO users(name, role, created_at, created_by, updated_at) VALUES ('zed', 'clerk', 'x', 'y', 'z')")
+	writeSQL(t, st, "DELETE FROM users WHERE rowid = (SELECT max(rowid) FROM users)")
+	se, err := st.Session(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		err := se.Write(ctx, Actor{Operator: "alice", Today: civil.MustParse("2026-11-02")}, func(tx *Tx) error {
+			_, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES (?, 'x'); UPDATE meta SET value = 'y' WHERE key = 't1'", fmt.Sprint("s", i))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	se.Close()
+	var n int
+	if err := st.DB.QueryRow("SELECT count(*) FROM meta WHERE key IN ('t1','t3','s0','s1','s2')").Scan(&n); err != nil || n != 5 {
+		t.Fatalf("rows written: %d %v", n, err)
+	}
+	st.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if rep := verifySeals(t, p); len(rep.Problems) != 0 {
+		t.Fatalf("credit's own writes: %s", problems(rep))
+	}
+}
+
+// TestSealLaterWriteBlessesNothing: a row changed and a row added with the
+// sqlite3 shell stay named after credit writes the same tables — even when
+// credit then changes the tampered row itself — and credit's own rows are
+// sealed; a changed records row whose audit entry was rewritten without the
+// key is named together with the entry.
+func TestSealLaterWriteBlessesNothing(t *testing.T) {
+	st, p := openSealed(t)
+	shell(t, p, "UPDATE meta SET value = value || '改' WHERE rowid = (SELECT min(rowid) FROM meta); INSERT INTO meta(key, value) VALUES ('intruder', 'x');")
+	var first, added int64
+	st.DB.QueryRow("SELECT min(rowid) FROM meta").Scan(&first)
+	st.DB.QueryRow("SELECT rowid FROM meta WHERE key = 'intruder'").Scan(&added)
+	writeSQL(t, st, "INSERT INTO meta(key, value) VALUES ('credit', 'y')",
+		fmt.Sprintf("UPDATE meta SET value = value || '!' WHERE rowid IN (%d, %d)", first, added))
+	st.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	want := fmt.Sprintf("meta/%d/changed meta/%d/added", first, added)
+	if got := problems(verifySeals(t, p, "meta")); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+
+	// A records row changed, and the newest audit entry rewritten to
+	// match, by someone without the key: both are found.
+	var seq int64
+	var details string
+	st.DB.QueryRow("SELECT seq, details FROM audit_log ORDER BY seq DESC LIMIT 1").Scan(&seq, &details)
+	entries, err := st.AuditLog(context.Background(), AuditFilter{})
+	if err != nil || len(entries) == 0 {
+		t.Fatal(err)
+	}
+	e := entries[0]
+	e.Details = `{"record":1001}`
+	e.Hash = e.ComputeHash()
+	st.Close()
+	shell(t, p, fmt.Sprintf("UPDATE records SET content_hash = 'forged' WHERE rowid = 1001; DROP TRIGGER audit_log_no_update; UPDATE audit_log SET details = '%s', hash = '%s' WHERE seq = %d;", e.Details, e.Hash, e.Seq))
+	_, _, rep, err := VerifyFile(context.Background(), p, nil, testKey)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("第 %d 条", e.Seq)) {
+		t.Fatalf("the rewritten audit entry: %v", err)
+	}
+	if got := problems(verifySeals(t, p, "records")); got != "records/1001/changed" {
+		t.Fatalf("records: %q (%v)", got, rep)
 	}
 }

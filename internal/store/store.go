@@ -262,15 +262,15 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 			to = cur
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-			tx.Rollback()
-			return from, to, fmt.Errorf("migration %s: %w", m.name, err)
-		}
-		if k := s.chainKey(); k != nil {
-			if err := sealHeads(ctx, tx, k.ID); err != nil {
-				tx.Rollback()
-				return from, to, err
+		err = sealedWrite(ctx, tx, s.chainKey(), func() error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
+			return nil
+		})
+		if err != nil {
+			tx.Rollback()
+			return from, to, err
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.n)); err != nil {
 			tx.Rollback()
@@ -287,10 +287,7 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 // Close closes the store.
 func (s *Store) Close() error {
 	s.gate.close()
-	if s.key != nil {
-		unregisterKey(s.key)
-		s.key = nil
-	}
+	s.key = nil
 	return s.DB.Close()
 }
 
@@ -357,13 +354,7 @@ func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 		return s.busyError(err)
 	}
 	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}, key: s.chainKey()}
-	if err := fn(tx); err == nil && tx.key != nil {
-		err = sealHeads(ctx, tx, tx.key.ID)
-		if err != nil {
-			sqlTx.Rollback()
-			return err
-		}
-	} else if err != nil {
+	if err := sealedWrite(ctx, tx, tx.key, func() error { return fn(tx) }); err != nil {
 		sqlTx.Rollback()
 		return writeError(err)
 	}

@@ -1,0 +1,463 @@
+package store
+
+// How credit's own writes are sealed (第三十六条, 第三十七条), once per write
+// transaction, in Go, at the single commit point every write path goes
+// through: Store.Write, Session.Write and Migrate call beginSeal after BEGIN
+// IMMEDIATE and finishSeal just before COMMIT. A new write path must do the
+// same (or, better, use Store.Write); nothing else needs to know of the seals.
+//
+//   - Inserts: rowids are assigned max+1, so the rows credit adds are those
+//     above the table's high-water mark taken at BEGIN (the write lock is held
+//     from then on). finishSeal reads them in one range scan and appends their
+//     seals in rowid order. Rows above the last seal that were already there at
+//     BEGIN were written outside credit: they are never sealed (verify names
+//     them "added"); the write goes on.
+//   - Updates and deletes: TEMP triggers, made once per connection (plain SQL,
+//     no Go call per row), note the rowid in temp.seal_dirty and keep the
+//     row's image from before the transaction in temp.seal_old_<n>. At commit
+//     a changed row is sealed again only if its image from before matched its
+//     seal (a row changed behind credit's back is never blessed by a later
+//     change credit makes to it: verify keeps naming it); a deleted row's seal
+//     is removed and its successor relinked (the retention purge).
+//   - An insert at or below the mark (a REPLACE, an explicit id) is noted too
+//     (ins = 1) and sealed in the middle of the chain.
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"credit/internal/seal"
+)
+
+type sqlRunner interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+// sealWrite is one write transaction's part in the seals.
+type sealWrite struct {
+	key  *seal.Key
+	cols [][]string // per sealed table, its columns
+	hwm  []int64    // max(rowid of T, rid of seal_T) at BEGIN
+	tmax []int64    // max rowid of T at BEGIN
+}
+
+// sealColumns caches the columns of the sealed tables per schema (they only
+// change in a migration, which re-reads them).
+func sealColumns(ctx context.Context, q sqlRunner) ([][]string, error) {
+	out := make([][]string, len(SealedTables))
+	for i, t := range SealedTables {
+		c, err := columnsOf(ctx, q, t)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+func maxExprs(i int, table string) (tmax, smax string) {
+	return fmt.Sprintf("coalesce((SELECT max(rowid) FROM main.%s), 0)", quoteIdent(table)),
+		fmt.Sprintf("coalesce((SELECT max(rid) FROM main.%s), 0)", quoteIdent("seal_"+table))
+}
+
+// installSealTemp makes this connection's TEMP objects: the dirty list, the
+// marks, an old-image table and three triggers per sealed table.
+func installSealTemp(ctx context.Context, q sqlRunner, cols [][]string) error {
+	stmts := []string{
+		// A REPLACE deletes the row it replaces: the delete trigger must fire.
+		"PRAGMA recursive_triggers = ON",
+		"DROP TABLE IF EXISTS temp.seal_dirty",
+		"DROP TABLE IF EXISTS temp.seal_hwm",
+		"CREATE TEMP TABLE seal_dirty (t INTEGER NOT NULL, rid INTEGER NOT NULL, ins INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (t, rid)) WITHOUT ROWID",
+		"CREATE TEMP TABLE seal_hwm (t INTEGER PRIMARY KEY, hwm INTEGER NOT NULL, tmax INTEGER NOT NULL)",
+	}
+	for i, table := range SealedTables {
+		old := fmt.Sprintf("temp.seal_old_%d", i)
+		var cdef, vals []string
+		for j, c := range cols[i] {
+			cdef = append(cdef, fmt.Sprintf("c%d", j)) // no type: values kept as they are
+			vals = append(vals, "OLD."+quoteIdent(c))
+		}
+		tn := "main." + quoteIdent(table)
+		keep := fmt.Sprintf("INSERT OR IGNORE INTO %s VALUES (OLD.rowid, %s);", old, strings.Join(vals, ", "))
+		stmts = append(stmts,
+			"DROP TABLE IF EXISTS "+old,
+			fmt.Sprintf("CREATE TEMP TABLE seal_old_%d (rid INTEGER PRIMARY KEY, %s)", i, strings.Join(cdef, ", ")),
+			fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_au AFTER UPDATE ON %s BEGIN
+  SELECT RAISE(ABORT, 'a sealed row keeps its rowid') WHERE OLD.rowid <> NEW.rowid;
+  INSERT OR IGNORE INTO temp.seal_dirty(t, rid) VALUES (%d, NEW.rowid);
+  %s
+END`, i, tn, i, keep),
+			fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_ad AFTER DELETE ON %s BEGIN
+  INSERT OR IGNORE INTO temp.seal_dirty(t, rid) VALUES (%d, OLD.rowid);
+  %s
+END`, i, tn, i, keep),
+			fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_ai AFTER INSERT ON %s WHEN NEW.rowid <= (SELECT hwm FROM temp.seal_hwm WHERE t = %d) BEGIN
+  INSERT INTO temp.seal_dirty(t, rid, ins) VALUES (%d, NEW.rowid, 1) ON CONFLICT DO UPDATE SET ins = 1;
+END`, i, tn, i, i))
+	}
+	for _, s := range stmts {
+		if _, err := q.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("seal: %s: %w", firstLine(s), err)
+		}
+	}
+	return nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// beginSeal is called right after BEGIN IMMEDIATE of a write transaction on
+// a sealed store.
+func beginSeal(ctx context.Context, q sqlRunner, k *seal.Key) (*sealWrite, error) {
+	cols, err := sealColumns(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var leftover int
+	err = q.QueryRowContext(ctx, "SELECT count(*) FROM temp.seal_dirty").Scan(&leftover)
+	if err != nil && strings.Contains(err.Error(), "no such table") {
+		err = installSealTemp(ctx, q, cols)
+	} else if err == nil && leftover > 0 {
+		// Something wrote on this connection outside a write transaction:
+		// that is not credit's write, it is not sealed.
+		err = installSealTemp(ctx, q, cols)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var sets []string
+	for i, t := range SealedTables {
+		tm, sm := maxExprs(i, t)
+		sets = append(sets, fmt.Sprintf("(%d, max(%s, %s), %s)", i, tm, sm, tm))
+	}
+	if _, err := q.ExecContext(ctx, "INSERT OR REPLACE INTO temp.seal_hwm(t, hwm, tmax) VALUES "+strings.Join(sets, ", ")); err != nil {
+		return nil, fmt.Errorf("seal marks: %w", err)
+	}
+	sw := &sealWrite{key: k, cols: cols, hwm: make([]int64, len(SealedTables)), tmax: make([]int64, len(SealedTables))}
+	rows, err := q.QueryContext(ctx, "SELECT t, hwm, tmax FROM temp.seal_hwm")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var i int
+		var h, m int64
+		if err := rows.Scan(&i, &h, &m); err != nil {
+			return nil, err
+		}
+		if i >= 0 && i < len(SealedTables) {
+			sw.hwm[i], sw.tmax[i] = h, m
+		}
+	}
+	return sw, rows.Err()
+}
+
+// rowSelect is the SELECT of a sealed table's rowid and columns as stored:
+// unary + drops the declared type, so the driver hands every value over as
+// SQLite holds it (the same way for the table and the old images).
+func rowSelect(from string, cols []string, old bool) string {
+	var b strings.Builder
+	if old {
+		b.WriteString("SELECT rid")
+	} else {
+		b.WriteString("SELECT rowid")
+	}
+	for j, c := range cols {
+		if old {
+			fmt.Fprintf(&b, ", +c%d", j)
+		} else {
+			b.WriteString(", +" + quoteIdent(c))
+		}
+	}
+	b.WriteString(" FROM " + from)
+	return b.String()
+}
+
+// scanRow reads rowid and values; vals is reused.
+func scanRow(rows *sql.Rows, vals []any, ptrs []any) (int64, error) {
+	var rid int64
+	ptrs[0] = &rid
+	for j := range vals {
+		ptrs[j+1] = &vals[j]
+	}
+	err := rows.Scan(ptrs...)
+	return rid, err
+}
+
+type sealRow struct {
+	rid, prev int64
+	mac, link []byte
+}
+
+// finishSeal seals what the transaction wrote; it runs just before COMMIT.
+func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
+	var sel []string
+	for i, t := range SealedTables {
+		tm, _ := maxExprs(i, t)
+		sel = append(sel, tm)
+	}
+	cur := make([]int64, len(SealedTables))
+	ptrs := make([]any, len(cur))
+	for i := range cur {
+		ptrs[i] = &cur[i]
+	}
+	if err := q.QueryRowContext(ctx, "SELECT "+strings.Join(sel, ", ")).Scan(ptrs...); err != nil {
+		return fmt.Errorf("seal: %w", err)
+	}
+	touched := make([]bool, len(SealedTables))
+	for i := range SealedTables {
+		if cur[i] > sw.hwm[i] {
+			if err := sw.appendSeals(ctx, q, i); err != nil {
+				return err
+			}
+			touched[i] = true
+		}
+	}
+	dirty := map[int][][2]int64{}
+	rows, err := q.QueryContext(ctx, "SELECT t, rid, ins FROM temp.seal_dirty ORDER BY t, rid")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var t int
+		var rid, ins int64
+		if err := rows.Scan(&t, &rid, &ins); err != nil {
+			rows.Close()
+			return err
+		}
+		if rid <= sw.hwm[t] { // above: the range scan read its final state
+			dirty[t] = append(dirty[t], [2]int64{rid, ins})
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for t, list := range dirty {
+		if err := sw.resealDirty(ctx, q, t, list); err != nil {
+			return err
+		}
+		touched[t] = true
+	}
+	for i, table := range SealedTables {
+		if !touched[i] {
+			continue
+		}
+		st := "main." + quoteIdent("seal_"+table)
+		var last int64
+		if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&last); err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, "UPDATE "+st+" SET prev = ?, link = ? WHERE rid = 0 AND prev <> ?", last, sw.key.Link(table, 0, last), last); err != nil {
+			return fmt.Errorf("seal head of %s: %w", table, err)
+		}
+		if _, err := q.ExecContext(ctx, fmt.Sprintf("DELETE FROM temp.seal_old_%d", i)); err != nil {
+			return err
+		}
+	}
+	_, err = q.ExecContext(ctx, "DELETE FROM temp.seal_dirty")
+	return err
+}
+
+// appendSeals seals table i's rows above its mark, in rowid order.
+func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int) error {
+	table, cols := SealedTables[i], sw.cols[i]
+	st := "main." + quoteIdent("seal_"+table)
+	var prev int64
+	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st+" WHERE rid <= ?", sw.hwm[i]).Scan(&prev); err != nil {
+		return err
+	}
+	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid > ? ORDER BY rowid", sw.hwm[i])
+	if err != nil {
+		return err
+	}
+	var out []sealRow
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols)+1)
+	for rows.Next() {
+		rid, err := scanRow(rows, vals, ptrs)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		mac, err := sw.key.Row(table, rid, vals)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		out = append(out, sealRow{rid: rid, prev: prev, mac: mac, link: sw.key.Link(table, rid, prev)})
+		prev = rid
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return insertSeals(ctx, q, st, out)
+}
+
+func insertSeals(ctx context.Context, q sqlRunner, st string, out []sealRow) error {
+	const per = 200
+	for len(out) > 0 {
+		n := min(per, len(out))
+		args := make([]any, 0, 4*n)
+		for _, r := range out[:n] {
+			args = append(args, r.rid, r.prev, r.mac, r.link)
+		}
+		if _, err := q.ExecContext(ctx, "INSERT INTO "+st+"(rid, prev, mac, link) VALUES "+tuples(n, 4), args...); err != nil {
+			return fmt.Errorf("seal %s: %w", st, err)
+		}
+		out = out[n:]
+	}
+	return nil
+}
+
+// resealDirty brings the seals of table t's updated, deleted or re-inserted
+// rows (at or below the mark) in step.
+func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [][2]int64) error {
+	table, cols := SealedTables[t], sw.cols[t]
+	st := "main." + quoteIdent("seal_"+table)
+	ids := make([]any, len(list))
+	for j, d := range list {
+		ids[j] = d[0]
+	}
+	readMACs := func(query string, old bool) (map[int64][]byte, error) {
+		out := map[int64][]byte{}
+		for c := 0; c < len(ids); c += 500 {
+			part := ids[c:min(c+500, len(ids))]
+			rows, err := q.QueryContext(ctx, query+" IN ("+placeholders(len(part))+")", part...)
+			if err != nil {
+				return nil, err
+			}
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols)+1)
+			for rows.Next() {
+				rid, err := scanRow(rows, vals, ptrs)
+				if err != nil {
+					rows.Close()
+					return nil, err
+				}
+				m, err := sw.key.Row(table, rid, vals)
+				if err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[rid] = m
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	now, err := readMACs(rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid", false)
+	if err != nil {
+		return err
+	}
+	before, err := readMACs(rowSelect(fmt.Sprintf("temp.seal_old_%d", t), cols, true)+" WHERE rid", true)
+	if err != nil {
+		return err
+	}
+	sealed := map[int64][]byte{}
+	for c := 0; c < len(ids); c += 500 {
+		part := ids[c:min(c+500, len(ids))]
+		rows, err := q.QueryContext(ctx, "SELECT rid, mac FROM "+st+" WHERE rid IN ("+placeholders(len(part))+")", part...)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var rid int64
+			var mac []byte
+			if err := rows.Scan(&rid, &mac); err != nil {
+				rows.Close()
+				return err
+			}
+			sealed[rid] = mac
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	relink := func(after int64) error { // the seal after rid `after` gets the right prev
+		var next, prev int64
+		err := q.QueryRowContext(ctx, "SELECT rid FROM "+st+" WHERE rid > ? ORDER BY rid LIMIT 1", after).Scan(&next)
+		if err == sql.ErrNoRows {
+			return nil // the head is set at the end
+		}
+		if err != nil {
+			return err
+		}
+		if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st+" WHERE rid > 0 AND rid < ?", next).Scan(&prev); err != nil {
+			return err
+		}
+		_, err = q.ExecContext(ctx, "UPDATE "+st+" SET prev = ?, link = ? WHERE rid = ?", prev, sw.key.Link(table, next, prev), next)
+		return err
+	}
+	for _, d := range list {
+		rid, ins := d[0], d[1] == 1
+		mac, exists := now[rid]
+		seal, hasSeal := sealed[rid]
+		old, hadImage := before[rid]
+		switch {
+		case exists && hasSeal:
+			// Sealed again only when the row as it was matched its seal:
+			// a change made behind credit's back stays named by verify.
+			if hadImage && string(old) == string(seal) && string(mac) != string(seal) {
+				if _, err := q.ExecContext(ctx, "UPDATE "+st+" SET mac = ? WHERE rid = ?", mac, rid); err != nil {
+					return err
+				}
+			}
+		case exists && ins && rid <= sw.tmax[t]:
+			// Inserted by credit in the middle (a REPLACE, an explicit id).
+			var prev int64
+			if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st+" WHERE rid > 0 AND rid < ?", rid).Scan(&prev); err != nil {
+				return err
+			}
+			if _, err := q.ExecContext(ctx, "INSERT INTO "+st+"(rid, prev, mac, link) VALUES (?,?,?,?)", rid, prev, mac, sw.key.Link(table, rid, prev)); err != nil {
+				return err
+			}
+			if err := relink(rid); err != nil {
+				return err
+			}
+		case !exists && hasSeal:
+			// Deleted by credit (the retention purge): its seal goes, and
+			// the next row links to the one before it.
+			if _, err := q.ExecContext(ctx, "DELETE FROM "+st+" WHERE rid = ?", rid); err != nil {
+				return err
+			}
+			if err := relink(rid); err != nil {
+				return err
+			}
+		}
+		// Otherwise: a row written outside credit (no seal) that credit
+		// changed or deleted, or a rowid reused above the rows that were
+		// there at BEGIN whose old seal is kept: verify names either.
+	}
+	return nil
+}
+
+// sealedWrite runs fn between beginSeal and finishSeal when k is set (the
+// store is sealed): the one hook every write transaction goes through.
+func sealedWrite(ctx context.Context, q sqlRunner, k *seal.Key, fn func() error) error {
+	if k == nil {
+		return fn()
+	}
+	sw, err := beginSeal(ctx, q, k)
+	if err != nil {
+		return err
+	}
+	if err := fn(); err != nil {
+		return err
+	}
+	return sw.finishSeal(ctx, q)
+}
