@@ -503,6 +503,6 @@ func UndoSealsSQL() []string {
 	for _, t := range SealedTables {
 		out = append(out, "DROP TABLE IF EXISTS "+quoteIdent("seal_"+t))
 	}
-	return append(out, "DROP TABLE IF EXISTS temp.seal_dirty", "DROP TABLE IF EXISTS temp.seal_hwm",
+	return append(out, "DROP TABLE IF EXISTS temp.seal_dirty", "DROP TABLE IF EXISTS temp.seal_hwm", "DROP TABLE IF EXISTS temp.seal_ver",
 		"DELETE FROM meta WHERE key IN ('pending_upgrade:seal', '"+sealKeyIDName+"')")
 }

@@ -58,7 +58,7 @@ func sealedFixture(t *testing.T) (path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sw, err := beginSeal(ctx, tx, testKey)
+	sw, err := beginSeal(ctx, tx, testKey, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

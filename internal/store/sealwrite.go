@@ -66,12 +66,14 @@ func maxExprs(i int, table string) (tmax, smax string) {
 
 // installSealTemp makes this connection's TEMP objects: the dirty list, the
 // marks, an old-image table and three triggers per sealed table.
-func installSealTemp(ctx context.Context, q sqlRunner, cols [][]string) error {
+func installSealTemp(ctx context.Context, q sqlRunner, cols [][]string, ver int64) error {
 	stmts := []string{
 		// A REPLACE deletes the row it replaces: the delete trigger must fire.
 		"PRAGMA recursive_triggers = ON",
 		"DROP TABLE IF EXISTS temp.seal_dirty",
 		"DROP TABLE IF EXISTS temp.seal_hwm",
+		"DROP TABLE IF EXISTS temp.seal_ver",
+		fmt.Sprintf("CREATE TEMP TABLE seal_ver AS SELECT %d AS v", ver),
 		"CREATE TEMP TABLE seal_dirty (t INTEGER NOT NULL, rid INTEGER NOT NULL, ins INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (t, rid)) WITHOUT ROWID",
 		"CREATE TEMP TABLE seal_hwm (t INTEGER PRIMARY KEY, hwm INTEGER NOT NULL, tmax INTEGER NOT NULL)",
 	}
@@ -85,6 +87,9 @@ func installSealTemp(ctx context.Context, q sqlRunner, cols [][]string) error {
 		tn := "main." + quoteIdent(table)
 		keep := fmt.Sprintf("INSERT OR IGNORE INTO %s VALUES (OLD.rowid, %s);", old, strings.Join(vals, ", "))
 		stmts = append(stmts,
+			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_au", i),
+			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_ad", i),
+			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_ai", i),
 			"DROP TABLE IF EXISTS "+old,
 			fmt.Sprintf("CREATE TEMP TABLE seal_old_%d (rid INTEGER PRIMARY KEY, %s)", i, strings.Join(cdef, ", ")),
 			fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_au AFTER UPDATE ON %s BEGIN
@@ -115,21 +120,42 @@ func firstLine(s string) string {
 	return s
 }
 
+// sealCache keeps the sealed tables' columns for one schema version (they
+// change only in a migration).
+type sealCache struct {
+	ver  int64
+	cols [][]string
+}
+
 // beginSeal is called right after BEGIN IMMEDIATE of a write transaction on
 // a sealed store.
-func beginSeal(ctx context.Context, q sqlRunner, k *seal.Key) (*sealWrite, error) {
-	cols, err := sealColumns(ctx, q)
-	if err != nil {
+func beginSeal(ctx context.Context, q sqlRunner, k *seal.Key, s *Store) (*sealWrite, error) {
+	var ver int64
+	if err := q.QueryRowContext(ctx, "PRAGMA main.schema_version").Scan(&ver); err != nil {
 		return nil, err
 	}
-	var leftover int
-	err = q.QueryRowContext(ctx, "SELECT count(*) FROM temp.seal_dirty").Scan(&leftover)
-	if err != nil && strings.Contains(err.Error(), "no such table") {
-		err = installSealTemp(ctx, q, cols)
-	} else if err == nil && leftover > 0 {
-		// Something wrote on this connection outside a write transaction:
-		// that is not credit's write, it is not sealed.
-		err = installSealTemp(ctx, q, cols)
+	var cols [][]string
+	if s != nil {
+		if c := s.sealCols.Load(); c != nil && c.ver == ver {
+			cols = c.cols
+		}
+	}
+	if cols == nil {
+		var err error
+		if cols, err = sealColumns(ctx, q); err != nil {
+			return nil, err
+		}
+		if s != nil {
+			s.sealCols.Store(&sealCache{ver: ver, cols: cols})
+		}
+	}
+	// This connection's TEMP objects: made for this schema, and empty (a
+	// write on this connection outside a write transaction is not credit's
+	// and is not sealed).
+	var leftover, built int64
+	err := q.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM temp.seal_dirty), (SELECT v FROM temp.seal_ver)").Scan(&leftover, &built)
+	if (err != nil && strings.Contains(err.Error(), "no such table")) || (err == nil && (leftover > 0 || built != ver)) {
+		err = installSealTemp(ctx, q, cols, ver)
 	}
 	if err != nil {
 		return nil, err
@@ -448,11 +474,11 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 
 // sealedWrite runs fn between beginSeal and finishSeal when k is set (the
 // store is sealed): the one hook every write transaction goes through.
-func sealedWrite(ctx context.Context, q sqlRunner, k *seal.Key, fn func() error) error {
+func sealedWrite(ctx context.Context, s *Store, q sqlRunner, k *seal.Key, fn func() error) error {
 	if k == nil {
 		return fn()
 	}
-	sw, err := beginSeal(ctx, q, k)
+	sw, err := beginSeal(ctx, q, k, s)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -46,6 +47,7 @@ type Store struct {
 	gate     *gate     // lets short writes in ahead of a long import (gate_unix.go)
 	key      *seal.Key // the office key (UseKey), nil until given
 	keyed    bool      // the store was sealed with key: audit entries are keyed
+	sealCols atomic.Pointer[sealCache]
 }
 
 // Options for Open.
@@ -262,7 +264,7 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 			to = cur
 			continue
 		}
-		err = sealedWrite(ctx, tx, s.chainKey(), func() error {
+		err = sealedWrite(ctx, s, tx, s.chainKey(), func() error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return fmt.Errorf("migration %s: %w", m.name, err)
 			}
@@ -354,7 +356,7 @@ func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 		return s.busyError(err)
 	}
 	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}, key: s.chainKey()}
-	if err := sealedWrite(ctx, tx, tx.key, func() error { return fn(tx) }); err != nil {
+	if err := sealedWrite(ctx, s, tx, tx.key, func() error { return fn(tx) }); err != nil {
 		sqlTx.Rollback()
 		return writeError(err)
 	}
