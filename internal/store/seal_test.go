@@ -565,3 +565,29 @@ func TestSealLaterWriteBlessesNothing(t *testing.T) {
 		t.Fatalf("records: %q (%v)", got, rep)
 	}
 }
+
+// TestSealMigrationAddsColumn: a migration that adds a column to a sealed
+// table re-seals its rows over the new columns — each only if its seal over
+// the old ones held, so a row changed before stays named — and one that
+// drops a column of a sealed table is refused with a message naming it.
+func TestSealMigrationAddsColumn(t *testing.T) {
+	st, p := openSealed(t)
+	shell(t, p, "UPDATE meta SET value = value || '改' WHERE rowid = (SELECT min(rowid) FROM meta);")
+	var first int64
+	st.DB.QueryRow("SELECT min(rowid) FROM meta").Scan(&first)
+	writeSQL(t, st, "ALTER TABLE meta ADD COLUMN note TEXT NOT NULL DEFAULT '备注'",
+		"UPDATE meta SET note = 'n' WHERE rowid = (SELECT max(rowid) FROM meta)",
+		"INSERT INTO meta(key, value, note) VALUES ('after', 'v', 'w')")
+	writeSQL(t, st, "UPDATE meta SET note = 'm' WHERE key = 'after'")
+	st.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if got := problems(verifySeals(t, p, "meta")); got != fmt.Sprintf("meta/%d/changed", first) {
+		t.Fatalf("after the added column: %q", got)
+	}
+	err := st.Write(context.Background(), Actor{Operator: "alice", Today: civil.MustParse("2026-11-02")}, func(tx *Tx) error {
+		_, err := tx.ExecContext(context.Background(), "ALTER TABLE users RENAME COLUMN updated_at TO changed_at")
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "封印表 users 的列") {
+		t.Fatalf("a renamed column of a sealed table: %v", err)
+	}
+}

@@ -26,8 +26,10 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
+	"credit/internal/apperr"
 	"credit/internal/seal"
 )
 
@@ -39,10 +41,12 @@ type sqlRunner interface {
 
 // sealWrite is one write transaction's part in the seals.
 type sealWrite struct {
-	key  *seal.Key
-	cols [][]string // per sealed table, its columns
-	hwm  []int64    // max(rowid of T, rid of seal_T) at BEGIN
-	tmax []int64    // max rowid of T at BEGIN
+	key     *seal.Key
+	ver     int64      // main.schema_version at BEGIN
+	cols    [][]string // per sealed table, its columns at BEGIN
+	newCols [][]string // at COMMIT (differs after a migration added a column)
+	hwm     []int64    // max(rowid of T, rid of seal_T) at BEGIN
+	tmax    []int64    // max rowid of T at BEGIN
 }
 
 // sealColumns caches the columns of the sealed tables per schema (they only
@@ -168,7 +172,7 @@ func beginSeal(ctx context.Context, q sqlRunner, k *seal.Key, s *Store) (*sealWr
 	if _, err := q.ExecContext(ctx, "INSERT OR REPLACE INTO temp.seal_hwm(t, hwm, tmax) VALUES "+strings.Join(sets, ", ")); err != nil {
 		return nil, fmt.Errorf("seal marks: %w", err)
 	}
-	sw := &sealWrite{key: k, cols: cols, hwm: make([]int64, len(SealedTables)), tmax: make([]int64, len(SealedTables))}
+	sw := &sealWrite{key: k, ver: ver, cols: cols, newCols: cols, hwm: make([]int64, len(SealedTables)), tmax: make([]int64, len(SealedTables))}
 	rows, err := q.QueryContext(ctx, "SELECT t, hwm, tmax FROM temp.seal_hwm")
 	if err != nil {
 		return nil, err
@@ -226,6 +230,10 @@ type sealRow struct {
 
 // finishSeal seals what the transaction wrote; it runs just before COMMIT.
 func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
+	changed, err := sw.columnsChanged(ctx, q)
+	if err != nil {
+		return err
+	}
 	var sel []string
 	for i, t := range SealedTables {
 		tm, _ := maxExprs(i, t)
@@ -249,7 +257,8 @@ func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
 		}
 	}
 	dirty := map[int][][2]int64{}
-	rows, err := q.QueryContext(ctx, "SELECT t, rid, ins FROM temp.seal_dirty ORDER BY t, rid")
+	var rows *sql.Rows
+	rows, err = q.QueryContext(ctx, "SELECT t, rid, ins FROM temp.seal_dirty ORDER BY t, rid")
 	if err != nil {
 		return err
 	}
@@ -274,6 +283,12 @@ func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
 		}
 		touched[t] = true
 	}
+	for _, t := range changed {
+		if err := sw.resealColumns(ctx, q, t, dirty[t]); err != nil {
+			return err
+		}
+		touched[t] = true
+	}
 	for i, table := range SealedTables {
 		if !touched[i] {
 			continue
@@ -294,9 +309,118 @@ func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
 	return err
 }
 
+// columnsChanged reports the sealed tables whose columns this transaction
+// changed (a migration). Only columns added at the end are supported: a
+// row's seal over its old columns is checked before it is sealed again over
+// all of them.
+func (sw *sealWrite) columnsChanged(ctx context.Context, q sqlRunner) ([]int, error) {
+	var ver int64
+	if err := q.QueryRowContext(ctx, "PRAGMA main.schema_version").Scan(&ver); err != nil {
+		return nil, err
+	}
+	if ver == sw.ver {
+		return nil, nil
+	}
+	cols, err := sealColumns(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	sw.newCols = cols
+	var out []int
+	for i := range SealedTables {
+		if slices.Equal(cols[i], sw.cols[i]) {
+			continue
+		}
+		if len(cols[i]) < len(sw.cols[i]) || !slices.Equal(cols[i][:len(sw.cols[i])], sw.cols[i]) {
+			return nil, apperr.Newf(apperr.Internal,
+				"迁移改动了封印表 %s 的列（%s → %s）：封印只支持在表尾增加列；删除或改名列须先校验封印，再在同一迁移中重新封印（见 docs/architecture.md「封印」）",
+				"a migration changed the columns of the sealed table %s (%s → %s): seals support columns added at the end only; to drop or rename one, verify the seals and re-seal in that migration (docs/architecture.md, Seals)",
+				SealedTables[i], strings.Join(sw.cols[i], ","), strings.Join(cols[i], ","))
+		}
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+// resealColumns seals table t's rows at or below the mark again over its
+// new columns, each only if its seal over the old columns holds (rows in
+// dirty were handled by resealDirty).
+func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirty [][2]int64) error {
+	table, oldCols, cols := SealedTables[t], sw.cols[t], sw.newCols[t]
+	st := "main." + quoteIdent("seal_"+table)
+	skip := map[int64]bool{}
+	for _, d := range dirty {
+		skip[d[0]] = true
+	}
+	seals := map[int64][]byte{}
+	srows, err := q.QueryContext(ctx, "SELECT rid, mac FROM "+st+" WHERE rid > 0 AND rid <= ?", sw.hwm[t])
+	if err != nil {
+		return err
+	}
+	for srows.Next() {
+		var rid int64
+		var mac []byte
+		if err := srows.Scan(&rid, &mac); err != nil {
+			srows.Close()
+			return err
+		}
+		seals[rid] = mac
+	}
+	srows.Close()
+	if err := srows.Err(); err != nil {
+		return err
+	}
+	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid <= ? ORDER BY rowid", sw.hwm[t])
+	if err != nil {
+		return err
+	}
+	type upd struct {
+		rid int64
+		mac []byte
+	}
+	var out []upd
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols)+1)
+	for rows.Next() {
+		rid, err := scanRow(rows, vals, ptrs)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		old, ok := seals[rid]
+		if !ok || skip[rid] {
+			continue
+		}
+		was, err := sw.key.Row(table, rid, vals[:len(oldCols)])
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if string(was) != string(old) {
+			continue // changed behind credit's back before: stays named
+		}
+		now, err := sw.key.Row(table, rid, vals)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		out = append(out, upd{rid, now})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, u := range out {
+		if _, err := q.ExecContext(ctx, "UPDATE "+st+" SET mac = ? WHERE rid = ?", u.mac, u.rid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // appendSeals seals table i's rows above its mark, in rowid order.
 func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int) error {
-	table, cols := SealedTables[i], sw.cols[i]
+	table, cols := SealedTables[i], sw.newCols[i]
 	st := "main." + quoteIdent("seal_"+table)
 	var prev int64
 	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st+" WHERE rid <= ?", sw.hwm[i]).Scan(&prev); err != nil {
@@ -349,13 +473,13 @@ func insertSeals(ctx context.Context, q sqlRunner, st string, out []sealRow) err
 // resealDirty brings the seals of table t's updated, deleted or re-inserted
 // rows (at or below the mark) in step.
 func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [][2]int64) error {
-	table, cols := SealedTables[t], sw.cols[t]
+	table, cols, newCols := SealedTables[t], sw.cols[t], sw.newCols[t]
 	st := "main." + quoteIdent("seal_"+table)
 	ids := make([]any, len(list))
 	for j, d := range list {
 		ids[j] = d[0]
 	}
-	readMACs := func(query string, old bool) (map[int64][]byte, error) {
+	readMACs := func(query string, ncols int) (map[int64][]byte, error) {
 		out := map[int64][]byte{}
 		for c := 0; c < len(ids); c += 500 {
 			part := ids[c:min(c+500, len(ids))]
@@ -363,8 +487,8 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 			if err != nil {
 				return nil, err
 			}
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols)+1)
+			vals := make([]any, ncols)
+			ptrs := make([]any, ncols+1)
 			for rows.Next() {
 				rid, err := scanRow(rows, vals, ptrs)
 				if err != nil {
@@ -385,11 +509,11 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 		}
 		return out, nil
 	}
-	now, err := readMACs(rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid", false)
+	now, err := readMACs(rowSelect("main."+quoteIdent(table), newCols, false)+" WHERE rowid", len(newCols))
 	if err != nil {
 		return err
 	}
-	before, err := readMACs(rowSelect(fmt.Sprintf("temp.seal_old_%d", t), cols, true)+" WHERE rid", true)
+	before, err := readMACs(rowSelect(fmt.Sprintf("temp.seal_old_%d", t), cols, true)+" WHERE rid", len(cols))
 	if err != nil {
 		return err
 	}
