@@ -5,7 +5,8 @@
 #    binary built from the commit before the seals) and bin/credit: medians
 #    and their ratio;
 # 2. `credit audit verify` (chain + every seal) on a store of VERIFY_ROWS
-#    records (default 1,000,000), whole-process wall time.
+#    records (default 1,000,000; 0 skips it), whole-process wall time.
+# The load average is printed beside each figure: the machine is shared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROWS=${ROWS:-200000}; VERIFY_ROWS=${VERIFY_ROWS:-1000000}; B=bench/seals
@@ -27,9 +28,10 @@ if [ -n "${BASE:-}" ]; then
     import_once bin/credit "$B/sealed" "$B/xzcf-$ROWS.csv" | tee -a "$B/sealed.runs"
   done
   b=$(median < "$B/base.runs"); s=$(median < "$B/sealed.runs")
-  echo "import of $ROWS rows: without seals ${b}s, sealed ${s}s, ratio $(awk -v a="$s" -v b="$b" 'BEGIN{printf "%.2f", a/b}')"
+  echo "import of $ROWS rows: without seals ${b}s, sealed ${s}s, ratio $(awk -v a="$s" -v b="$b" 'BEGIN{printf "%.2f", a/b}') (runs: $(tr '\n' ' ' < "$B/base.runs")/ $(tr '\n' ' ' < "$B/sealed.runs"); load $(cut -d' ' -f1-3 /proc/loadavg))"
 fi
+[ "$VERIFY_ROWS" -gt 0 ] || exit 0
 gen "$VERIFY_ROWS"
 import_once bin/credit "$B/big" "$B/xzcf-$VERIFY_ROWS.csv" >/dev/null
-/usr/bin/time -f 'audit verify of a %e s run' env CREDIT_DB="$B/big/c.db" bin/credit audit verify
-echo "(store of $VERIFY_ROWS records; goal: under 60 s)"
+/usr/bin/time -f 'audit verify: %e s wall, %U s user, %S s sys' env CREDIT_DB="$B/big/c.db" bin/credit audit verify
+echo "(store of $VERIFY_ROWS records; goal: under 60 s; load $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -6,21 +6,21 @@ package store
 // IMMEDIATE and finishSeal just before COMMIT. A new write path must do the
 // same (or, better, use Store.Write); nothing else needs to know of the seals.
 //
-//   - Inserts: rowids are assigned max+1, so the rows credit adds are those
-//     above the table's high-water mark taken at BEGIN (the write lock is held
-//     from then on). finishSeal reads them in one range scan and appends their
-//     seals in rowid order. Rows above the last seal that were already there at
-//     BEGIN were written outside credit: they are never sealed (verify names
-//     them "added"); the write goes on.
-//   - Updates and deletes: TEMP triggers, made once per connection (plain SQL,
-//     no Go call per row), note the rowid in temp.seal_dirty and keep the
-//     row's image from before the transaction in temp.seal_old_<n>. At commit
-//     a changed row is sealed again only if its image from before matched its
-//     seal (a row changed behind credit's back is never blessed by a later
-//     change credit makes to it: verify keeps naming it); a deleted row's seal
-//     is removed and its successor relinked (the retention purge).
-//   - An insert at or below the mark (a REPLACE, an explicit id) is noted too
-//     (ins = 1) and sealed in the middle of the chain.
+//   - TEMP triggers, made once per connection (plain SQL, no Go call per row),
+//     note in temp.seal_dirty the rowid of every row the transaction inserts,
+//     updates or deletes, and keep the image from before the transaction of a
+//     row it updates or deletes in temp.seal_old_<n>. Nothing is read at
+//     BEGIN but the schema version.
+//   - At commit, per table touched: rows inserted above the last seal are read
+//     in one range scan, their MACs computed in Go and their seals appended in
+//     rowid order (B-tree appends). A changed row is sealed again only if its
+//     image from before matched its seal (a row changed behind credit's back
+//     is never blessed by a later change credit makes to it: verify keeps
+//     naming it); a deleted row's seal is removed and its successor relinked
+//     (the retention purge); a row inserted below the last seal (a REPLACE,
+//     an explicit id) is sealed in the middle of the chain.
+//   - Rows written outside credit were never noted here, so they are never
+//     sealed (verify names them "added"); credit's writes go on.
 
 import (
 	"context"
@@ -45,8 +45,8 @@ type sealWrite struct {
 	ver     int64      // main.schema_version at BEGIN
 	cols    [][]string // per sealed table, its columns at BEGIN
 	newCols [][]string // at COMMIT (differs after a migration added a column)
-	hwm     []int64    // max(rowid of T, rid of seal_T) at BEGIN
-	tmax    []int64    // max rowid of T at BEGIN
+	tx      *Tx        // set on a Session (bulk): its statements are kept
+	marks   []int64    // bulk: per table max(rowid, seal rid) at BEGIN
 }
 
 // sealColumns caches the columns of the sealed tables per schema (they only
@@ -63,23 +63,16 @@ func sealColumns(ctx context.Context, q sqlRunner) ([][]string, error) {
 	return out, nil
 }
 
-func maxExprs(i int, table string) (tmax, smax string) {
-	return fmt.Sprintf("coalesce((SELECT max(rowid) FROM main.%s), 0)", quoteIdent(table)),
-		fmt.Sprintf("coalesce((SELECT max(rid) FROM main.%s), 0)", quoteIdent("seal_"+table))
-}
-
 // installSealTemp makes this connection's TEMP objects: the dirty list, the
 // marks, an old-image table and three triggers per sealed table.
-func installSealTemp(ctx context.Context, q sqlRunner, cols [][]string, ver int64) error {
+func installSealTemp(ctx context.Context, q sqlRunner, cols [][]string, ver int64, bulk bool) error {
 	stmts := []string{
 		// A REPLACE deletes the row it replaces: the delete trigger must fire.
 		"PRAGMA recursive_triggers = ON",
 		"DROP TABLE IF EXISTS temp.seal_dirty",
-		"DROP TABLE IF EXISTS temp.seal_hwm",
 		"DROP TABLE IF EXISTS temp.seal_ver",
-		fmt.Sprintf("CREATE TEMP TABLE seal_ver AS SELECT %d AS v", ver),
+		fmt.Sprintf("CREATE TEMP TABLE seal_ver AS SELECT %d AS v, %d AS bulk", ver, map[bool]int{true: 1}[bulk]),
 		"CREATE TEMP TABLE seal_dirty (t INTEGER NOT NULL, rid INTEGER NOT NULL, ins INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (t, rid)) WITHOUT ROWID",
-		"CREATE TEMP TABLE seal_hwm (t INTEGER PRIMARY KEY, hwm INTEGER NOT NULL, tmax INTEGER NOT NULL)",
 	}
 	for i, table := range SealedTables {
 		old := fmt.Sprintf("temp.seal_old_%d", i)
@@ -93,7 +86,6 @@ func installSealTemp(ctx context.Context, q sqlRunner, cols [][]string, ver int6
 		stmts = append(stmts,
 			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_au", i),
 			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_ad", i),
-			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_ai", i),
 			"DROP TABLE IF EXISTS "+old,
 			fmt.Sprintf("CREATE TEMP TABLE seal_old_%d (rid INTEGER PRIMARY KEY, %s)", i, strings.Join(cdef, ", ")),
 			fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_au AFTER UPDATE ON %s BEGIN
@@ -105,9 +97,12 @@ END`, i, tn, i, keep),
   INSERT OR IGNORE INTO temp.seal_dirty(t, rid) VALUES (%d, OLD.rowid);
   %s
 END`, i, tn, i, keep),
-			fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_ai AFTER INSERT ON %s WHEN NEW.rowid <= (SELECT hwm FROM temp.seal_hwm WHERE t = %d) BEGIN
+			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_ai", i))
+		if !bulk {
+			stmts = append(stmts, fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_ai AFTER INSERT ON %s BEGIN
   INSERT INTO temp.seal_dirty(t, rid, ins) VALUES (%d, NEW.rowid, 1) ON CONFLICT DO UPDATE SET ins = 1;
-END`, i, tn, i, i))
+END`, i, tn, i))
+		}
 	}
 	for _, s := range stmts {
 		if _, err := q.ExecContext(ctx, s); err != nil {
@@ -156,39 +151,55 @@ func beginSeal(ctx context.Context, q sqlRunner, k *seal.Key, s *Store) (*sealWr
 	// This connection's TEMP objects: made for this schema, and empty (a
 	// write on this connection outside a write transaction is not credit's
 	// and is not sealed).
-	var leftover, built int64
-	err := q.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM temp.seal_dirty), (SELECT v FROM temp.seal_ver)").Scan(&leftover, &built)
-	if (err != nil && strings.Contains(err.Error(), "no such table")) || (err == nil && (leftover > 0 || built != ver)) {
-		err = installSealTemp(ctx, q, cols, ver)
+	// A long job's connection (a Session) seals its inserts by marks: the
+	// marks statement is prepared once per session, and no trigger runs per
+	// inserted row. Short writes note their inserts with a trigger instead
+	// (no statement over every table per transaction).
+	t, _ := q.(*Tx)
+	bulk := t != nil && t.session != nil
+	var leftover, built, builtBulk int64
+	err := q.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM temp.seal_dirty), v, bulk FROM temp.seal_ver").Scan(&leftover, &built, &builtBulk)
+	if (err != nil && strings.Contains(err.Error(), "no such table")) || (err == nil && (leftover > 0 || built != ver || (builtBulk == 1) != bulk)) {
+		err = installSealTemp(ctx, q, cols, ver, bulk)
 	}
 	if err != nil {
 		return nil, err
 	}
-	var sets []string
-	for i, t := range SealedTables {
-		tm, sm := maxExprs(i, t)
-		sets = append(sets, fmt.Sprintf("(%d, max(%s, %s), %s)", i, tm, sm, tm))
-	}
-	if _, err := q.ExecContext(ctx, "INSERT OR REPLACE INTO temp.seal_hwm(t, hwm, tmax) VALUES "+strings.Join(sets, ", ")); err != nil {
-		return nil, fmt.Errorf("seal marks: %w", err)
-	}
-	sw := &sealWrite{key: k, ver: ver, cols: cols, newCols: cols, hwm: make([]int64, len(SealedTables)), tmax: make([]int64, len(SealedTables))}
-	rows, err := q.QueryContext(ctx, "SELECT t, hwm, tmax FROM temp.seal_hwm")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var i int
-		var h, m int64
-		if err := rows.Scan(&i, &h, &m); err != nil {
+	sw := &sealWrite{key: k, ver: ver, cols: cols, newCols: cols}
+	if bulk {
+		sw.tx = t
+		if sw.marks, err = sw.readMarks(true); err != nil {
 			return nil, err
 		}
-		if i >= 0 && i < len(SealedTables) {
-			sw.hwm[i], sw.tmax[i] = h, m
-		}
 	}
-	return sw, rows.Err()
+	return sw, nil
+}
+
+// marksQuery reads, for every sealed table, max(rowid) and (with seals)
+// max(seal rid): O(log n) each.
+func marksQuery(seals bool) string {
+	var sel []string
+	for _, table := range SealedTables {
+		e := fmt.Sprintf("coalesce((SELECT max(rowid) FROM main.%s), 0)", quoteIdent(table))
+		if seals {
+			e = fmt.Sprintf("max(%s, coalesce((SELECT max(rid) FROM main.%s), 0))", e, quoteIdent("seal_"+table))
+		}
+		sel = append(sel, e)
+	}
+	return "SELECT " + strings.Join(sel, ", ")
+}
+
+func (sw *sealWrite) readMarks(seals bool) ([]int64, error) {
+	st, err := sw.tx.sessionStmt(marksQuery(seals))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(SealedTables))
+	ptrs := make([]any, len(out))
+	for i := range out {
+		ptrs[i] = &out[i]
+	}
+	return out, st.QueryRowContext(sw.tx.ctx).Scan(ptrs...)
 }
 
 // rowSelect is the SELECT of a sealed table's rowid and columns as stored:
@@ -234,31 +245,8 @@ func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
 	if err != nil {
 		return err
 	}
-	var sel []string
-	for i, t := range SealedTables {
-		tm, _ := maxExprs(i, t)
-		sel = append(sel, tm)
-	}
-	cur := make([]int64, len(SealedTables))
-	ptrs := make([]any, len(cur))
-	for i := range cur {
-		ptrs[i] = &cur[i]
-	}
-	if err := q.QueryRowContext(ctx, "SELECT "+strings.Join(sel, ", ")).Scan(ptrs...); err != nil {
-		return fmt.Errorf("seal: %w", err)
-	}
-	touched := make([]bool, len(SealedTables))
-	for i := range SealedTables {
-		if cur[i] > sw.hwm[i] {
-			if err := sw.appendSeals(ctx, q, i); err != nil {
-				return err
-			}
-			touched[i] = true
-		}
-	}
 	dirty := map[int][][2]int64{}
-	var rows *sql.Rows
-	rows, err = q.QueryContext(ctx, "SELECT t, rid, ins FROM temp.seal_dirty ORDER BY t, rid")
+	rows, err := q.QueryContext(ctx, "SELECT t, rid, ins FROM temp.seal_dirty ORDER BY t, rid")
 	if err != nil {
 		return err
 	}
@@ -269,7 +257,7 @@ func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
 			rows.Close()
 			return err
 		}
-		if rid <= sw.hwm[t] { // above: the range scan read its final state
+		if t >= 0 && t < len(SealedTables) {
 			dirty[t] = append(dirty[t], [2]int64{rid, ins})
 		}
 	}
@@ -277,33 +265,70 @@ func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	for t, list := range dirty {
-		if err := sw.resealDirty(ctx, q, t, list); err != nil {
+	var grown []int64
+	if sw.marks != nil {
+		if grown, err = sw.readMarks(false); err != nil {
 			return err
 		}
-		touched[t] = true
+		for t := range SealedTables {
+			if _, ok := dirty[t]; !ok && grown[t] > sw.marks[t] {
+				dirty[t] = nil
+			}
+		}
 	}
 	for _, t := range changed {
-		if err := sw.resealColumns(ctx, q, t, dirty[t]); err != nil {
-			return err
+		if _, ok := dirty[t]; !ok {
+			dirty[t] = nil
 		}
-		touched[t] = true
 	}
-	for i, table := range SealedTables {
-		if !touched[i] {
-			continue
-		}
+	for t, list := range dirty {
+		table := SealedTables[t]
 		st := "main." + quoteIdent("seal_"+table)
-		var last int64
+		var last int64 // the last seal at BEGIN (appends come after it)
 		if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&last); err != nil {
 			return err
 		}
-		if _, err := q.ExecContext(ctx, "UPDATE "+st+" SET prev = ?, link = ? WHERE rid = 0 AND prev <> ?", last, sw.key.Link(table, 0, last), last); err != nil {
-			return fmt.Errorf("seal head of %s: %w", table, err)
+		var appends []int64
+		var others [][2]int64
+		for _, d := range list {
+			if d[1] == 1 && d[0] > last {
+				appends = append(appends, d[0])
+			} else {
+				others = append(others, d)
+			}
 		}
-		if _, err := q.ExecContext(ctx, fmt.Sprintf("DELETE FROM temp.seal_old_%d", i)); err != nil {
+		if err := sw.resealDirty(ctx, q, t, others); err != nil {
 			return err
 		}
+		if slices.Contains(changed, t) {
+			if err := sw.resealColumns(ctx, q, t, others, last); err != nil {
+				return err
+			}
+		}
+		if sw.marks != nil && grown[t] > sw.marks[t] {
+			// Bulk: every row above the mark at BEGIN is this
+			// transaction's (the write lock was held since).
+			appends = append(appends[:0], sw.marks[t]+1, grown[t])
+			err = sw.appendSeals(ctx, q, t, appends, true)
+		} else {
+			err = sw.appendSeals(ctx, q, t, appends, false)
+		}
+		if err != nil {
+			return err
+		}
+		var end int64
+		if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&end); err != nil {
+			return err
+		}
+		if _, err := q.ExecContext(ctx, "UPDATE "+st+" SET prev = ?, link = ? WHERE rid = 0 AND prev <> ?", end, sw.key.Link(table, 0, end), end); err != nil {
+			return fmt.Errorf("seal head of %s: %w", table, err)
+		}
+		if _, err := q.ExecContext(ctx, fmt.Sprintf("DELETE FROM temp.seal_old_%d", t)); err != nil {
+			return err
+		}
+	}
+	if len(dirty) == 0 {
+		return nil
 	}
 	_, err = q.ExecContext(ctx, "DELETE FROM temp.seal_dirty")
 	return err
@@ -345,7 +370,7 @@ func (sw *sealWrite) columnsChanged(ctx context.Context, q sqlRunner) ([]int, er
 // resealColumns seals table t's rows at or below the mark again over its
 // new columns, each only if its seal over the old columns holds (rows in
 // dirty were handled by resealDirty).
-func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirty [][2]int64) error {
+func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirty [][2]int64, last int64) error {
 	table, oldCols, cols := SealedTables[t], sw.cols[t], sw.newCols[t]
 	st := "main." + quoteIdent("seal_"+table)
 	skip := map[int64]bool{}
@@ -353,7 +378,7 @@ func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirt
 		skip[d[0]] = true
 	}
 	seals := map[int64][]byte{}
-	srows, err := q.QueryContext(ctx, "SELECT rid, mac FROM "+st+" WHERE rid > 0 AND rid <= ?", sw.hwm[t])
+	srows, err := q.QueryContext(ctx, "SELECT rid, mac FROM "+st+" WHERE rid > 0 AND rid <= ?", last)
 	if err != nil {
 		return err
 	}
@@ -370,7 +395,7 @@ func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirt
 	if err := srows.Err(); err != nil {
 		return err
 	}
-	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid <= ? ORDER BY rowid", sw.hwm[t])
+	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid <= ? ORDER BY rowid", last)
 	if err != nil {
 		return err
 	}
@@ -418,15 +443,23 @@ func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirt
 	return nil
 }
 
-// appendSeals seals table i's rows above its mark, in rowid order.
-func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int) error {
+// appendSeals seals table i's rows inserted above its last seal (ids, in
+// rowid order), reading them in one range scan.
+func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int, ids []int64, span bool) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	table, cols := SealedTables[i], sw.newCols[i]
 	st := "main." + quoteIdent("seal_"+table)
 	var prev int64
-	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st+" WHERE rid <= ?", sw.hwm[i]).Scan(&prev); err != nil {
+	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&prev); err != nil {
 		return err
 	}
-	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid > ? ORDER BY rowid", sw.hwm[i])
+	want := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid BETWEEN ? AND ? ORDER BY rowid", ids[0], ids[len(ids)-1])
 	if err != nil {
 		return err
 	}
@@ -438,6 +471,9 @@ func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int) error 
 		if err != nil {
 			rows.Close()
 			return err
+		}
+		if !span && !want[rid] {
+			continue // not written by this transaction: never sealed here
 		}
 		mac, err := sw.key.Row(table, rid, vals)
 		if err != nil {
@@ -462,7 +498,19 @@ func insertSeals(ctx context.Context, q sqlRunner, st string, out []sealRow) err
 		for _, r := range out[:n] {
 			args = append(args, r.rid, r.prev, r.mac, r.link)
 		}
-		if _, err := q.ExecContext(ctx, "INSERT INTO "+st+"(rid, prev, mac, link) VALUES "+tuples(n, 4), args...); err != nil {
+		query := "INSERT INTO " + st + "(rid, prev, mac, link) VALUES " + tuples(n, 4)
+		var err error
+		if t, ok := q.(*Tx); ok && n == per {
+			// A full chunk's statement is prepared once per transaction
+			// (per session for a long job).
+			var ps *sql.Stmt
+			if ps, err = t.sessionStmt(query); err == nil {
+				_, err = ps.ExecContext(ctx, args...)
+			}
+		} else {
+			_, err = q.ExecContext(ctx, query, args...)
+		}
+		if err != nil {
 			return fmt.Errorf("seal %s: %w", st, err)
 		}
 		out = out[n:]
@@ -567,7 +615,7 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 					return err
 				}
 			}
-		case exists && ins && rid <= sw.tmax[t]:
+		case exists && ins:
 			// Inserted by credit in the middle (a REPLACE, an explicit id).
 			var prev int64
 			if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st+" WHERE rid > 0 AND rid < ?", rid).Scan(&prev); err != nil {

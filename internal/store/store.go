@@ -106,6 +106,9 @@ func dsn(path string, readOnly bool, maxPages int64) string {
 	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "synchronous(FULL)")
+	// TEMP objects (the seals' per-connection dirty list, sealwrite.go) in
+	// memory: no temp file and journal written per transaction.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
 	if readOnly {
 		q.Set("mode", "ro")
