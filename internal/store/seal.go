@@ -7,22 +7,16 @@ package store
 //   - prev, link: the rowid of the row before it and HMAC(key, table, rowid,
 //     prev) — a row deleted together with its seal leaves the next row's link
 //     pointing at it; the head row (rid 0) names the last rowid, so the last
-//     row cannot go unnoticed either. An insert in the middle relinks its
-//     successor in the trigger; an append (nearly every insert) leaves the
-//     head to the end of the transaction (sealHeads), so a 2,000-row import
-//     chunk updates each head once, not 2,000 times.
-// Triggers keep seal_<table> in step inside the very statement that changes
-// the table, so every write path (imports on a session, workflows,
-// migrations, retention) is sealed without knowing of it. The triggers call
-// credit_seal and credit_link, Go functions registered with the driver that
-// look the key up by the id written into the trigger: the sqlite3 shell has
-// no such functions, so an edit there fails unless the triggers are dropped,
-// and a dropped or edited trigger is itself reported by VerifySeals.
+//     row cannot go unnoticed either.
+// credit's own writes are sealed once per write transaction, just before it
+// commits (sealwrite.go: sealedWrite, called by Store.Write, Session.Write
+// and Migrate), so every write path is sealed without knowing of it. The
+// sqlite3 shell can write the file; VerifySeals names what it did.
 //
 // To seal another table: add its name to SealedTables and, in a new
 // migration, create its seal table (the same four columns as in
 // 014_seals.sql) and insert meta 'pending_upgrade:seal'; credit init then
-// seals the rows it already holds and installs its triggers.
+// seals the rows it already holds.
 
 import (
 	"cmp"
@@ -53,7 +47,7 @@ var SealedTables = []string{
 
 const sealKeyIDName = "seal_key_id"
 
-// UseKey gives the store its office key: the triggers and the audit chain
+// UseKey gives the store its office key: the seals and the audit chain
 // use it from now on. A key whose id differs from the one the store was
 // sealed with is refused.
 func (s *Store) UseKey(ctx context.Context, k *seal.Key) error {
@@ -131,10 +125,9 @@ type SealResult struct {
 //     step's) is the first keyed one and records the last unkeyed SEQ:HASH,
 //     so earlier anchors and old backups still verify;
 //   - each table of SealedTables whose seal table has no head row yet gets
-//     the seals of the rows it holds; every one gets its triggers when they
-//     are missing. A table sealed before whose triggers are missing keeps
-//     its seals as they are (re-sealing it would bless whatever was changed
-//     meanwhile); VerifySeals reports the missing triggers.
+//     the seals of the rows it holds; a table sealed before keeps its seals
+//     as they are (re-sealing it would bless whatever was changed
+//     meanwhile).
 func (s *Store) SealStore(ctx context.Context, a Actor, k *seal.Key) (SealResult, error) {
 	if err := s.UseKey(ctx, k); err != nil {
 		return SealResult{}, err
