@@ -128,33 +128,47 @@ func (k *Key) Sum(data []byte) []byte {
 // Row seals one row: the table, its rowid and its column values in table
 // order, each typed and length-prefixed so that no two different rows share
 // an input. Values are as SQLite gives them: int64, float64, string, []byte
-// or nil.
+// or nil. The input is gathered in one buffer and hashed with one Write.
 func (k *Key) Row(table string, rowid int64, vals []any) ([]byte, error) {
+	bp := bufPool.Get().(*[]byte)
+	b := appendStr((*bp)[:0], 'T', table)
+	b = appendInt(b, 'r', rowid)
 	var err error
-	out := k.mac(func(h hash.Hash) {
-		var buf [9]byte
-		writeStr(h, 'T', table)
-		writeInt(h, buf[:], 'r', rowid)
-		for _, v := range vals {
-			switch x := v.(type) {
-			case nil:
-				h.Write([]byte{'n'})
-			case int64:
-				writeInt(h, buf[:], 'i', x)
-			case float64:
-				writeInt(h, buf[:], 'f', int64(math.Float64bits(x)))
-			case string:
-				writeStr(h, 's', x)
-			case []byte:
-				writeStr(h, 'b', string(x))
-			case bool: // the driver never gives one; kept total
-				writeInt(h, buf[:], 'i', map[bool]int64{true: 1}[x])
-			default:
-				err = fmt.Errorf("seal: unexpected value of type %T in %s row %d", v, table, rowid)
-			}
+	for _, v := range vals {
+		switch x := v.(type) {
+		case nil:
+			b = append(b, 'n')
+		case int64:
+			b = appendInt(b, 'i', x)
+		case float64:
+			b = appendInt(b, 'f', int64(math.Float64bits(x)))
+		case string:
+			b = appendStr(b, 's', x)
+		case []byte:
+			b = appendStr(b, 'b', string(x))
+		case bool: // the driver never gives one; kept total
+			b = appendInt(b, 'i', map[bool]int64{true: 1}[x])
+		default:
+			err = fmt.Errorf("seal: unexpected value of type %T in %s row %d", v, table, rowid)
 		}
-	})
+	}
+	out := k.mac(func(h hash.Hash) { h.Write(b) })
+	*bp = b
+	bufPool.Put(bp)
 	return out[:MACSize], err
+}
+
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
+
+func appendInt(b []byte, tag byte, v int64) []byte {
+	b = append(b, tag)
+	return binary.BigEndian.AppendUint64(b, uint64(v))
+}
+
+func appendStr(b []byte, tag byte, s string) []byte {
+	b = append(b, tag)
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
 }
 
 // Link seals a row's place in its table's chain: the row before it (0 for
