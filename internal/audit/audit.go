@@ -32,14 +32,39 @@ type Entry struct {
 const Genesis = ""
 
 // ComputeHash is SHA-256 over the entry's fields and the previous hash, each
-// length-prefixed so that no two different entries share an input.
+// length-prefixed so that no two different entries share an input. Entries
+// before a store was sealed are hashed so.
 func (e Entry) ComputeHash() string {
-	h := sha256.New()
-	for _, f := range []string{e.Prev, strconv.FormatInt(e.Seq, 10), e.At, e.Today, e.Operator, e.ActingBy, e.Action, e.Object, e.Details} {
-		fmt.Fprintf(h, "%d:%s;", len(f), f)
-	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(e.input())
+	return hex.EncodeToString(sum[:])
 }
+
+// Keyed is the office key as the audit chain uses it (internal/seal.Key).
+type Keyed interface {
+	Sum(data []byte) []byte
+}
+
+// ComputeMAC is HMAC-SHA256 under the office key over the same input as
+// ComputeHash: entries from the first keyed one on (KeyedAction) are made
+// so, and no one without the key can rewrite them.
+func (e Entry) ComputeMAC(k Keyed) string {
+	return hex.EncodeToString(k.Sum(e.input()))
+}
+
+func (e Entry) input() []byte {
+	var b []byte
+	for _, f := range []string{e.Prev, strconv.FormatInt(e.Seq, 10), e.At, e.Today, e.Operator, e.ActingBy, e.Action, e.Object, e.Details} {
+		b = strconv.AppendInt(b, int64(len(f)), 10)
+		b = append(b, ':')
+		b = append(b, f...)
+		b = append(b, ';')
+	}
+	return b
+}
+
+// KeyedAction is the action of the first keyed entry: it closes the unkeyed
+// chain (its Prev and its details' closed_chain are the last unkeyed hash).
+const KeyedAction = "audit.key"
 
 // Anchor is a chain head kept outside the store: SEQ:HASH.
 type Anchor struct {
@@ -67,12 +92,26 @@ type Verifier struct {
 	anchor  *Anchor
 	matched bool
 	Head    Anchor
+
+	key       Keyed // the office key, nil when none is known
+	mustKey   bool  // the store is sealed: the chain must have its keyed part
+	keyedFrom int64 // seq of the first keyed entry, 0 before it
 }
 
 // NewVerifier starts a check; anchor may be nil.
 func NewVerifier(anchor *Anchor) *Verifier {
 	return &Verifier{prev: Genesis, next: 1, anchor: anchor}
 }
+
+// WithKey makes the verifier check keyed entries under key. mustKey says the
+// store was sealed, so a chain without a keyed part was cut and rewritten.
+func (v *Verifier) WithKey(key Keyed, mustKey bool) *Verifier {
+	v.key, v.mustKey = key, mustKey
+	return v
+}
+
+// KeyedFrom is the sequence of the first keyed entry (0 when none).
+func (v *Verifier) KeyedFrom() int64 { return v.keyedFrom }
 
 func broken(seq int64, zh, en string) error {
 	return apperr.Newf(apperr.Integrity, "审计日志校验失败：第 %d 条"+zh, "audit log check failed: entry %d "+en, seq)
@@ -87,7 +126,22 @@ func (v *Verifier) Add(e Entry) error {
 		return broken(e.Seq, "重复或顺序被打乱", "is duplicated or out of order")
 	case e.Prev != v.prev:
 		return broken(e.Seq, "与前一条不衔接（被删除、插入或重排）", "does not link to the entry before it (removed, inserted or reordered)")
-	case e.ComputeHash() != e.Hash:
+	}
+	if v.keyedFrom == 0 && e.Action == KeyedAction {
+		if v.key == nil {
+			return apperr.Newf(apperr.Internal,
+				"审计日志从第 %d 条起由办公室密钥保护：请用 --key 或 CREDIT_KEY 指向本库的密钥文件后再校验",
+				"the audit log is keyed from entry %d on: point --key or CREDIT_KEY at this store's key file to verify it", e.Seq)
+		}
+		if !strings.Contains(e.Details, fmt.Sprintf("\"closed_chain\":\"%d:%s\"", v.Head.Seq, v.prev)) {
+			return broken(e.Seq, "（启用密钥的第一条）没有记下此前链头", "(the first keyed one) does not record the head of the chain before it")
+		}
+		v.keyedFrom = e.Seq
+	}
+	switch {
+	case v.keyedFrom > 0 && e.ComputeMAC(v.key) != e.Hash:
+		return broken(e.Seq, "内容被修改（密钥校验不符：不持有办公室密钥者改写了它）", "was changed (its keyed hash does not match: rewritten without the office key)")
+	case v.keyedFrom == 0 && e.ComputeHash() != e.Hash:
 		return broken(e.Seq, "内容被修改", "was changed")
 	}
 	if v.anchor != nil && e.Seq == v.anchor.Seq {
@@ -102,8 +156,14 @@ func (v *Verifier) Add(e Entry) error {
 	return nil
 }
 
-// Finish ends the check: an anchor beyond the chain's end means entries were cut off.
+// Finish ends the check: an anchor beyond the chain's end means entries were
+// cut off; a sealed store whose chain has no keyed part had it replaced.
 func (v *Verifier) Finish() error {
+	if v.mustKey && v.keyedFrom == 0 {
+		return apperr.Newf(apperr.Integrity,
+			"审计日志校验失败：数据库已用办公室密钥封印，但日志中没有启用密钥的记录（自该处起的日志被删除或改写）",
+			"audit log check failed: the store is sealed with the office key but the log has no keyed part (it was cut and rewritten)")
+	}
 	if v.anchor != nil && !v.matched && v.anchor.Seq > 0 {
 		return apperr.Newf(apperr.Integrity,
 			"审计日志校验失败：锚点第 %d 条不存在，日志只到第 %d 条（日志被截断）",

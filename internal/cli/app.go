@@ -20,6 +20,7 @@ import (
 	"credit/internal/civil"
 	"credit/internal/clock"
 	"credit/internal/operator"
+	"credit/internal/seal"
 	"credit/internal/store"
 	"credit/internal/tabular"
 )
@@ -59,6 +60,7 @@ type App struct {
 
 	// global flags
 	DBPath    string
+	KeyPath   string // --key: the office key file
 	Format    string
 	TodayFlag string
 	Lang      string
@@ -183,8 +185,53 @@ func (a *App) Store() (*store.Store, error) {
 		st.Close()
 		return nil, err
 	}
+	if err := a.loadKey(st, false); err != nil {
+		st.Close()
+		return nil, err
+	}
 	a.adoptStore(st)
 	return st, nil
+}
+
+// OfficeKeyPath resolves --key, CREDIT_KEY, then the file beside the store.
+func (a *App) OfficeKeyPath() string {
+	if a.KeyPath != "" {
+		return a.KeyPath
+	}
+	if p := a.Getenv("CREDIT_KEY"); p != "" {
+		return p
+	}
+	p := a.DefaultDBPath()
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	return seal.DefaultPath(p)
+}
+
+// loadKey gives st its office key. A sealed store without its key is
+// refused whole: no write could be sealed (credit never writes unsealed) and
+// nothing read could be checked. optional: a missing key is no error (init
+// before sealing, backup --verify of an old backup).
+func (a *App) loadKey(st *store.Store, optional bool) error {
+	path := a.OfficeKeyPath()
+	k, err := seal.Load(path)
+	if errors.Is(err, seal.ErrNoKey) {
+		id, err := st.SealKeyID(a.ctx)
+		if err != nil {
+			return err
+		}
+		if id == "" || optional {
+			return nil
+		}
+		return apperr.Newf(apperr.Internal,
+			"找不到办公室密钥文件 %s：数据库 %s 已用它封印，没有它 credit 不写入任何内容（写入无法封印），也无法校验。请从办公室的密钥备份中恢复该文件（权限 600，或多人共用时 640），或用 --key / CREDIT_KEY 指向它；切勿新建密钥代替（见 docs/guide.md「办公室密钥」）",
+			"no office key file %s: the store %s is sealed with it, and without it credit writes nothing (no write could be sealed) and cannot verify. Restore the file from the office's key backup (mode 600, or 640 for a shared local store) or point --key / CREDIT_KEY at it; never make a new key instead (docs/guide.md, the office key)",
+			path, st.Path)
+	}
+	if err != nil {
+		return err
+	}
+	return st.UseKey(a.ctx, k)
 }
 
 func (a *App) adoptStore(st *store.Store) {

@@ -14,6 +14,22 @@ import (
 
 func init() { register(newAuditCmd) }
 
+// sealFailure is the exit-6 error for seal findings, each already listed on
+// stderr (or in the JSON).
+func sealFailure(rep *store.SealReport) error {
+	first := rep.Problems[0]
+	return &apperr.Error{Code: apperr.Integrity,
+		Zh: fmt.Sprintf("封印校验失败：%d 处在 credit 之外的改动（见上），首先是：%s", len(rep.Problems), first.Zh),
+		En: fmt.Sprintf("seal check failed: %d changes made outside credit (listed above), the first: %s", len(rep.Problems), first.En)}
+}
+
+// printSealProblems lists seal findings on stderr, one a line.
+func printSealProblems(app *App, rep *store.SealReport) {
+	for _, p := range rep.Problems {
+		fmt.Fprintln(app.Err, app.T(p.Zh, p.En))
+	}
+}
+
 func newAuditCmd(app *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "audit",
@@ -81,11 +97,14 @@ Every write appends an entry chained by SHA-256 to the one before; details hold 
 		Use:   "verify",
 		Short: "校验整条审计链（失败退出码 6）/ check the whole chain (exit 6 when broken)",
 		Args:  noArgs,
-		Long: `逐条重算哈希链，指出第一条被修改、删除或重排的记录，失败时退出码为 6。
+		Long: `逐条重算审计链（封印后各条由办公室密钥 HMAC 保护），指出第一条被修改、删除或重排的记录；
+再逐行核对每张封印表（记录、历史、主体、批次、异议、修复、名单、用户、查询日志等，见 docs/architecture.md）
+的封印，指出在 credit 之外被修改、删除或加入的行（表名与行号）。任何一项失败时退出码为 6。
 加 --anchor SEQ:HASH（此前 credit audit anchor 的输出，保存在数据库之外）还能发现被截断或整体改写的日志。
 
-Recomputes the hash chain entry by entry and names the first entry changed, deleted or reordered (exit 6).
-With --anchor SEQ:HASH (an earlier credit audit anchor, kept outside the store) it also finds a log cut short or rewritten whole.`,
+Recomputes the audit chain (keyed by the office key once the store is sealed) and checks the seal of
+every row of every sealed table, naming the table and row of each change, deletion or addition made
+outside credit. Exit 6 when anything fails.`,
 		Example: example("credit audit verify", "credit audit verify --anchor 1234:9f2c…"),
 		RunE: func(c *cobra.Command, _ []string) error {
 			var anchor *audit.Anchor
@@ -100,18 +119,41 @@ With --anchor SEQ:HASH (an earlier credit audit anchor, kept outside the store) 
 			if err != nil {
 				return err
 			}
-			head, n, err := st.VerifyAudit(app.Ctx(), anchor)
-			if err != nil {
-				if app.JSON() {
-					app.Print(&tabular.Table{JSON: map[string]any{"ok": false, "entries": n, "error": apperr.MessageOf(err, app.Lang)}})
+			head, n, chainErr := st.VerifyAudit(app.Ctx(), anchor)
+			var rep store.SealReport
+			if st.Key() != nil {
+				// The seals are checked even when the chain is broken: the
+				// rows changed are what the office needs to know.
+				if rep, err = st.VerifySeals(app.Ctx()); err != nil {
+					return err
 				}
-				return err
+			}
+			if rep.Problems == nil {
+				rep.Problems = []store.SealProblem{}
+			}
+			if chainErr == nil && len(rep.Problems) == 0 {
+				if app.JSON() {
+					return app.Print(&tabular.Table{JSON: map[string]any{"ok": true, "entries": n, "head": head.String(), "sealed_tables": rep.Tables, "sealed_rows": rep.Rows, "problems": rep.Problems}})
+				}
+				app.Println(fmt.Sprintf(app.T("审计链完整：共 %d 条，链头 %s", "audit chain intact: %d entries, head %s"), n, head))
+				if st.Key() != nil {
+					app.Println(fmt.Sprintf(app.T("封印完好：%d 张表，%d 行", "seals intact: %d tables, %d rows"), rep.Tables, rep.Rows))
+				}
+				return nil
 			}
 			if app.JSON() {
-				return app.Print(&tabular.Table{JSON: map[string]any{"ok": true, "entries": n, "head": head.String()}})
+				out := map[string]any{"ok": false, "entries": n, "sealed_tables": rep.Tables, "sealed_rows": rep.Rows, "problems": rep.Problems}
+				if chainErr != nil {
+					out["error"] = apperr.MessageOf(chainErr, app.Lang)
+				}
+				app.Print(&tabular.Table{JSON: out})
+			} else {
+				printSealProblems(app, &rep)
 			}
-			app.Println(fmt.Sprintf(app.T("审计链完整：共 %d 条，链头 %s", "audit chain intact: %d entries, head %s"), n, head))
-			return nil
+			if chainErr != nil {
+				return chainErr
+			}
+			return sealFailure(&rep)
 		},
 	}
 	verify.Flags().StringVar(&anchorText, "anchor", "", "外部保存的链头 SEQ:HASH / a head kept outside the store")

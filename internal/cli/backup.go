@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -8,6 +9,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/audit"
 	"credit/internal/operator"
+	"credit/internal/seal"
 	"credit/internal/store"
 	"credit/internal/tabular"
 )
@@ -40,7 +42,21 @@ With --verify, checks a backup's integrity and audit chain (exit 6 when broken).
 					}
 					anchor = &a
 				}
-				head, n, err := store.VerifyFile(app.Ctx(), args[0], anchor)
+				// The office key of the live store (--key, CREDIT_KEY, or beside
+				// --db); a backup made before sealing needs none.
+				var key *seal.Key
+				if k, err := seal.Load(app.OfficeKeyPath()); err == nil {
+					key = k
+				} else if !errors.Is(err, seal.ErrNoKey) {
+					return err
+				}
+				head, n, rep, err := store.VerifyFile(app.Ctx(), args[0], anchor, key)
+				if err == nil && rep != nil && len(rep.Problems) > 0 {
+					if !app.JSON() {
+						printSealProblems(app, rep)
+					}
+					err = sealFailure(rep)
+				}
 				if err != nil {
 					if app.JSON() {
 						app.Print(&tabular.Table{JSON: map[string]any{"path": args[0], "ok": false, "entries": n, "error": apperr.MessageOf(err, app.Lang)}})
@@ -48,9 +64,16 @@ With --verify, checks a backup's integrity and audit chain (exit 6 when broken).
 					return err
 				}
 				if app.JSON() {
-					return app.Print(&tabular.Table{JSON: map[string]any{"path": args[0], "ok": true, "entries": n, "head": head.String()}})
+					out := map[string]any{"path": args[0], "ok": true, "entries": n, "head": head.String()}
+					if rep != nil {
+						out["sealed_tables"], out["sealed_rows"] = rep.Tables, rep.Rows
+					}
+					return app.Print(&tabular.Table{JSON: out})
 				}
 				app.Println(fmt.Sprintf(app.T("备份 %s 完好：完整性检查通过，审计链 %d 条，链头 %s", "backup %s is sound: integrity ok, audit chain of %d entries, head %s"), args[0], n, head))
+				if rep != nil {
+					app.Println(fmt.Sprintf(app.T("封印完好：%d 张表，%d 行", "seals intact: %d tables, %d rows"), rep.Tables, rep.Rows))
+				}
 				return nil
 			}
 			st, err := app.Store()

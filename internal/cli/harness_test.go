@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"credit/internal/seal"
 	"database/sql"
 	"os"
 	"path/filepath"
@@ -51,6 +52,22 @@ func (h *harness) initStore(args ...string) *harness {
 				h.t.Fatal(err)
 			}
 			if err := os.Chmod(h.db, 0o660); err != nil { // as init leaves it, whatever the umask
+				h.t.Fatal(err)
+			}
+			// The office key beside the store (seal.DefaultPath): the
+			// copy is sealed with the template's key and needs it.
+			key, err := os.ReadFile(seal.DefaultPath(tpl))
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			kfi, err := os.Stat(seal.DefaultPath(tpl))
+			if err != nil {
+				h.t.Fatal(err)
+			}
+			if err := os.WriteFile(seal.DefaultPath(h.db), key, 0o600); err != nil {
+				h.t.Fatal(err)
+			}
+			if err := os.Chmod(seal.DefaultPath(h.db), kfi.Mode().Perm()); err != nil { // 0600, or 0640 with --key-group
 				h.t.Fatal(err)
 			}
 			return h

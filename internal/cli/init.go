@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -10,6 +11,7 @@ import (
 	"credit/catalogs"
 	"credit/internal/catalog"
 	"credit/internal/operator"
+	"credit/internal/seal"
 	"credit/internal/store"
 	"credit/internal/tabular"
 )
@@ -30,7 +32,7 @@ var initHooks []initHook
 const protectedQueriesSchema = 7
 
 func newInitCmd(app *App) *cobra.Command {
-	var empty bool
+	var empty, keyGroup bool
 	c := &cobra.Command{
 		Use:   "init",
 		Short: "创建或升级数据库 / create or upgrade the store",
@@ -55,6 +57,10 @@ Running it again changes nothing.`,
 				return err
 			}
 			app.adoptStore(st)
+			// A sealed store's key comes first: migrations write sealed tables.
+			if err := app.loadKey(st, false); err != nil {
+				return err
+			}
 			from, to, err := st.Migrate(app.Ctx())
 			if err != nil {
 				return err
@@ -65,6 +71,13 @@ Running it again changes nothing.`,
 			}
 			actor := store.Actor{Operator: me, Today: app.Today(), Now: app.Clock().Now}
 			var notes []string
+			keyNote, err := sealStep(app, st, actor, keyGroup)
+			if err != nil {
+				return err
+			}
+			if keyNote != "" {
+				notes = append(notes, keyNote)
+			}
 			created := false
 			err = st.Write(app.Ctx(), actor, func(tx *store.Tx) error {
 				n, err := tx.CountUsers()
@@ -146,7 +159,52 @@ Running it again changes nothing.`,
 		},
 	}
 	c.Flags().BoolVar(&empty, "empty", false, "不应用默认目录 / do not apply the default catalog")
+	c.Flags().BoolVar(&keyGroup, "key-group", false, "新建的办公室密钥文件对数据库所属的组可读（640，多人共用本地库时用；默认 600）/ make a new office key group-readable (0640) for a store several local accounts share")
 	return c
+}
+
+// sealStep runs the upgrade step 'seal' when a migration left it pending:
+// it takes the office key (creating it beside the store, never inside it,
+// when there is none), closes the unkeyed audit chain and seals the tables
+// (store.SealStore). It returns a note for the user.
+func sealStep(app *App, st *store.Store, actor store.Actor, group bool) (string, error) {
+	pending, err := st.SealPending(app.Ctx())
+	if err != nil || !pending {
+		return "", err
+	}
+	k := st.Key()
+	path := app.OfficeKeyPath()
+	made := false
+	if k == nil {
+		mode := os.FileMode(0o600)
+		if group {
+			mode = 0o640
+		}
+		if k, err = seal.Create(path, mode); err != nil {
+			return "", err
+		}
+		made = true
+	}
+	res, err := st.SealStore(app.Ctx(), actor, k)
+	if err != nil {
+		return "", err
+	}
+	rows := 0
+	for _, n := range res.TablesSealed {
+		rows += n
+	}
+	note := fmt.Sprintf("已用办公室密钥 %s 封印 %d 张表（%d 行）", path, len(res.TablesSealed), rows)
+	if app.Lang == "en" {
+		note = fmt.Sprintf("sealed %d tables (%d rows) with the office key %s", len(res.TablesSealed), rows, path)
+	}
+	if made {
+		note += app.T("（新建；请把它备份到数据库备份以外的地方，丢失后无法再写入或校验，见 docs/guide.md）",
+			" (new: back it up apart from the store's backups; without it nothing can be written or verified, see docs/guide.md)")
+	}
+	if res.ClosedChain != "" {
+		note += fmt.Sprintf(app.T("；此前的审计链止于 %s，此后各条由密钥保护", "; the audit chain before ends at %s, entries after it are keyed"), res.ClosedChain)
+	}
+	return note, nil
 }
 
 // runUpgradeSteps runs the upgrade steps migrations left pending (see
@@ -158,6 +216,9 @@ func runUpgradeSteps(app *App, st *store.Store, actor store.Actor) ([]string, er
 	}
 	var notes []string
 	for _, step := range pending {
+		if step == "seal" {
+			continue // sealStep ran before
+		}
 		if step != "008" {
 			return notes, fmt.Errorf("unknown upgrade step %s: this binary is older than the store", step)
 		}

@@ -22,6 +22,7 @@ var undoMigration = map[int][]string{
 		"ALTER TABLE query_log DROP COLUMN via", "DROP TABLE api_tokens", "DROP TABLE user_keys"},
 	13: {"DROP TABLE catalog_compiled"},
 	14: {"DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au", "DROP TABLE subject_names"},
+	15: store.UndoSealsSQL(),
 }
 
 // rewindSchema undoes the migrations after schema to, newest first.

@@ -150,6 +150,7 @@ exit codes: 0 success; 1 error; 2 usage; 3 some rows rejected; 4 input refused w
 	}
 	pf := root.PersistentFlags()
 	pf.StringVar(&app.DBPath, "db", "", "数据库文件（环境变量 CREDIT_DB；默认 $XDG_DATA_HOME/credit/credit.db）/ store file")
+	pf.StringVar(&app.KeyPath, "key", "", "办公室密钥文件（环境变量 CREDIT_KEY；默认在数据库旁：数据库路径加 .key）/ office key file")
 	pf.StringVar(&app.Format, "format", "table", "标准输出格式 table|json|csv|md / stdout format")
 	pf.StringVar(&app.TodayFlag, "today", "", "以此日期为今天（YYYY-MM-DD，环境变量 CREDIT_TODAY）/ the office date to work on")
 	pf.StringVar(&app.Lang, "lang", "", "界面语言 zh|en（环境变量 CREDIT_LANG）/ language")

@@ -11,6 +11,7 @@ import (
 
 	"credit/internal/apperr"
 	"credit/internal/audit"
+	"credit/internal/seal"
 )
 
 // AuditFilter selects audit entries; empty fields select everything.
@@ -82,6 +83,17 @@ func (s *Store) VerifyAudit(ctx context.Context, anchor *audit.Anchor) (audit.An
 	}
 	defer rows.Close()
 	v := audit.NewVerifier(anchor)
+	sealedWith, err := s.SealKeyID(ctx)
+	if err != nil {
+		return audit.Anchor{}, 0, err
+	}
+	if s.key != nil {
+		// With the office key, a chain without its keyed part is a chain cut
+		// and rewritten, whatever meta says now.
+		v.WithKey(s.key, true)
+	} else if sealedWith != "" {
+		v.WithKey(nil, true)
+	}
 	for rows.Next() {
 		var e audit.Entry
 		if err := rows.Scan(&e.Seq, &e.At, &e.Today, &e.Operator, &e.ActingBy, &e.Action, &e.Object, &e.Details, &e.Prev, &e.Hash); err != nil {
@@ -170,10 +182,12 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 }
 
 // VerifyFile checks a store file (a backup) without changing it: SQLite
-// integrity, schema, and the audit chain.
-func VerifyFile(ctx context.Context, path string, anchor *audit.Anchor) (audit.Anchor, int64, error) {
+// integrity, schema, the audit chain and, for a sealed store, its seals
+// (key is the office key; a backup made before the store was sealed needs
+// none). The report lists the seal findings.
+func VerifyFile(ctx context.Context, path string, anchor *audit.Anchor, key *seal.Key) (audit.Anchor, int64, *SealReport, error) {
 	if _, err := os.Stat(path); err != nil {
-		return audit.Anchor{}, 0, apperr.Newf(apperr.Usage, "找不到文件 %s", "no file %s", path)
+		return audit.Anchor{}, 0, nil, apperr.Newf(apperr.Usage, "找不到文件 %s", "no file %s", path)
 	}
 	s, err := Open(ctx, path, Options{ReadOnly: true})
 	if err != nil {
@@ -181,14 +195,31 @@ func VerifyFile(ctx context.Context, path string, anchor *audit.Anchor) (audit.A
 		if errors.As(err, &ae) {
 			ae.Code = apperr.Integrity
 		}
-		return audit.Anchor{}, 0, err
+		return audit.Anchor{}, 0, nil, err
 	}
 	defer s.Close()
 	if err := s.IntegrityCheck(ctx); err != nil {
-		return audit.Anchor{}, 0, err
+		return audit.Anchor{}, 0, nil, err
 	}
 	if v, err := s.Version(ctx); err != nil || v == 0 {
-		return audit.Anchor{}, 0, apperr.Newf(apperr.Integrity, "%s 不是 credit 数据库", "%s is not a credit store", path)
+		return audit.Anchor{}, 0, nil, apperr.Newf(apperr.Integrity, "%s 不是 credit 数据库", "%s is not a credit store", path)
 	}
-	return s.VerifyAudit(ctx, anchor)
+	sealedWith, err := s.SealKeyID(ctx)
+	if err != nil {
+		return audit.Anchor{}, 0, nil, err
+	}
+	if sealedWith != "" {
+		if key == nil {
+			return audit.Anchor{}, 0, nil, errNoKeyForVerify(path)
+		}
+		if err := s.UseKey(ctx, key); err != nil {
+			return audit.Anchor{}, 0, nil, err
+		}
+	}
+	head, n, err := s.VerifyAudit(ctx, anchor)
+	if err != nil || sealedWith == "" {
+		return head, n, nil, err
+	}
+	rep, err := s.VerifySeals(ctx)
+	return head, n, &rep, err
 }

@@ -113,12 +113,12 @@ func TestMigration010KeepsRepairsAndPublicity(t *testing.T) {
 		return err
 	})
 	// Back to schema 9 (what 010 and later added undone) and up again.
-	for _, q := range []string{"DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au", "DROP TABLE subject_names",
+	for _, q := range append(UndoSealsSQL(), "DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au", "DROP TABLE subject_names",
 		"DROP TABLE catalog_compiled", "DROP INDEX query_log_token", "ALTER TABLE query_log DROP COLUMN case_ref", "ALTER TABLE query_log DROP COLUMN token_id",
 		"ALTER TABLE query_log DROP COLUMN via", "DROP TABLE api_tokens", "DROP TABLE user_keys",
 		"DROP TABLE exchange_receipts", "DROP TABLE exchange_sent", "DROP TABLE exchange_files", "DROP TABLE exchange_runs",
 		"DROP TABLE roster_entry_links", "ALTER TABLE roster_removals DROP COLUMN ground",
-		"ALTER TABLE roster_removals DROP COLUMN ref", "PRAGMA user_version = 9"} {
+		"ALTER TABLE roster_removals DROP COLUMN ref", "PRAGMA user_version = 9") {
 		if _, err := f.st.DB.Exec(q); err != nil {
 			t.Fatal(q, err)
 		}

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -28,6 +29,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/audit"
 	"credit/internal/civil"
+	"credit/internal/seal"
 )
 
 //go:embed migrations/*.sql
@@ -45,8 +47,11 @@ type Store struct {
 	Warnings []string // shown to the user once: network filesystem, permissions
 	gate     *gate    // lets short writes in ahead of a long import (gate_unix.go)
 
-	qlMu    sync.RWMutex
-	qlGroup *queryLogGroup // group commit of the query log while serving (querylog_group.go)
+	qlMu     sync.RWMutex
+	qlGroup  *queryLogGroup // group commit of the query log while serving (querylog_group.go)
+	key      *seal.Key      // the office key (UseKey), nil until given
+	keyed    bool           // the store was sealed with key: audit entries are keyed
+	sealCols atomic.Pointer[sealCache]
 }
 
 // Options for Open.
@@ -114,6 +119,9 @@ func dsn(path string, readOnly bool, maxPages, mmap int64) string {
 	if mmap > 0 {
 		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmap))
 	}
+	// TEMP objects (the seals' per-connection dirty list, sealwrite.go) in
+	// memory: no temp file and journal written per transaction.
+	q.Add("_pragma", "temp_store(MEMORY)")
 	q.Set("_txlock", "immediate")
 	if readOnly {
 		q.Set("mode", "ro")
@@ -272,9 +280,15 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 			to = cur
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		err = sealedWrite(ctx, s, tx, s.chainKey(), func() error {
+			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %s: %w", m.name, err)
+			}
+			return nil
+		})
+		if err != nil {
 			tx.Rollback()
-			return from, to, fmt.Errorf("migration %s: %w", m.name, err)
+			return from, to, err
 		}
 		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.n)); err != nil {
 			tx.Rollback()
@@ -291,6 +305,7 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 // Close closes the store.
 func (s *Store) Close() error {
 	s.gate.close()
+	s.key = nil
 	return s.DB.Close()
 }
 
@@ -327,6 +342,7 @@ type Tx struct {
 	At    string // the real time of this write, RFC 3339 UTC
 	ctx   context.Context
 
+	key     *seal.Key            // keys the audit entries of a sealed store
 	session *Session             // set for writes on a Session's connection
 	stmts   map[string]*sql.Stmt // prepared in this transaction (see stmt)
 	scratch *scratch             // buffers a long job reuses from one transaction to the next
@@ -355,8 +371,8 @@ func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 	if err != nil {
 		return s.busyError(err)
 	}
-	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}}
-	if err := fn(tx); err != nil {
+	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}, key: s.chainKey()}
+	if err := sealedWrite(ctx, s, tx, tx.key, func() error { return fn(tx) }); err != nil {
 		sqlTx.Rollback()
 		return writeError(err)
 	}
@@ -404,6 +420,18 @@ func writeError(err error) error {
 	return DiskFull(err)
 }
 
+// chainKey is the key audit entries are made with: the office key once the
+// store is sealed with it, nil before.
+func (s *Store) chainKey() *seal.Key {
+	if s.keyed {
+		return s.key
+	}
+	return nil
+}
+
+// Key is the office key given with UseKey (nil when none was).
+func (s *Store) Key() *seal.Key { return s.key }
+
 // Audit appends an entry for this transaction's change. details must hold
 // ids, counts and content hashes only, never personal field values.
 func (t *Tx) Audit(action, object string, details any) error {
@@ -436,7 +464,11 @@ func (t *Tx) Audit(action, object string, details any) error {
 		return err
 	}
 	e.Seq++
-	e.Hash = e.ComputeHash()
+	if t.key != nil {
+		e.Hash = e.ComputeMAC(t.key)
+	} else {
+		e.Hash = e.ComputeHash()
+	}
 	_, err = t.ExecContext(t.ctx, `INSERT INTO audit_log(seq, at, today, operator, acting_by, action, object, details, prev, hash)
 		VALUES (?,?,?,?,?,?,?,?,?,?)`, e.Seq, e.At, e.Today, e.Operator, e.ActingBy, e.Action, e.Object, e.Details, e.Prev, e.Hash)
 	return err

@@ -233,7 +233,9 @@ func fixture(t *testing.T) string {
 		t.Fatal("the fixture could not be built")
 	}
 	dir := t.TempDir()
-	for _, name := range []string{"credit.db", "credit.db-wal"} {
+	// The office key travels with the store: a sealed store is refused
+	// without it.
+	for _, name := range []string{"credit.db", "credit.db-wal", "credit.db.key"} {
 		b, err := os.ReadFile(filepath.Join(fixtureDir, name))
 		if err != nil {
 			if os.IsNotExist(err) {
