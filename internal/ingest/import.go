@@ -368,6 +368,12 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		return res, err
 	}
 	res.Batch = w.batch
+	// The batch is published (visible whole, through the views). Its
+	// revisions now move into the base tables in short transactions that
+	// change nothing anyone sees. Should that fail (a full disk, a kill),
+	// the rest stays pending and shown as applied, and the next import,
+	// credit init or credit serve finishes it: the import itself succeeded.
+	_ = im.Store.ApplyPending(ctx, opt.Actor, w.batch)
 	return res, nil
 }
 
@@ -413,7 +419,9 @@ func (im *Importer) discardCrashed(ctx context.Context, actor store.Actor) error
 		}
 		removeLeaseFile(b.Lease)
 	}
-	return nil
+	// A process killed while applying a published batch's revisions left
+	// the rest pending (readers see them as applied): finish the apply.
+	return im.Store.Drain(ctx, actor)
 }
 
 type alreadyImported struct{ batch int64 }

@@ -35,14 +35,14 @@ func (s *Store) SeriousRecordsOf(ctx context.Context, code, on string) ([]Seriou
 	rows, err := s.DB.QueryContext(ctx, `
 		SELECT r.id, r.item, r.provider, r.first_batch, r.decided_on, r.valid_until, r.content_hash, '', s.code, s.name, s.kind
 		FROM subjects s
-		JOIN records r ON r.subject_id = s.id
+		JOIN current_records r ON r.subject_id = s.id
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 		WHERE s.code = ? AND `+cond+`
 		UNION ALL
 		SELECT r.id, r.item, r.provider, r.first_batch, r.decided_on, r.valid_until, r.content_hash, k.role, o.code, o.name, o.kind
 		FROM subjects p
-		JOIN record_links k ON k.subject_id = p.id
-		JOIN records r ON r.id = k.record_id
+		JOIN current_record_links k ON k.subject_id = p.id
+		JOIN current_records r ON r.id = k.record_id
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 		JOIN subjects o ON o.id = r.subject_id
 		WHERE p.code = ? AND `+cond+`
