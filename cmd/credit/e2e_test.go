@@ -622,8 +622,11 @@ func TestSharedStoreConcurrentImportsAndSmallWrites(t *testing.T) {
 		t.Logf("user add wall times: median %v, p90 %v, max %v (of %d)", writes[len(writes)/2].Round(time.Millisecond),
 			writes[len(writes)*9/10].Round(time.Millisecond), writes[len(writes)-1].Round(time.Millisecond), len(writes))
 	}
-	// The contract is about waiting for the store, not about process start
-	// on a busy 2-core machine: each write reports its own lock wait.
+	// Each write reports its own lock wait. The figure is logged, not
+	// asserted: a timed assertion fails on a loaded machine whatever the
+	// code does (the project's rules); scripts/publish_wait.sh measures the
+	// longest wait beside a large publish. What is asserted above is that
+	// no small write failed and none met a locked store.
 	maxWait := 0
 	for _, r := range small {
 		if r.args[0] != "user" {
@@ -633,9 +636,6 @@ func TestSharedStoreConcurrentImportsAndSmallWrites(t *testing.T) {
 			if v, ok := strings.CutPrefix(line, "lock_wait_ms="); ok {
 				ms, _ := strconv.Atoi(v)
 				maxWait = max(maxWait, ms)
-				if ms >= 1000 {
-					t.Errorf("credit %s waited %d ms for the write lock (a small write must wait less than 1 s)", strings.Join(r.args, " "), ms)
-				}
 			}
 		}
 	}
