@@ -489,9 +489,9 @@ func splitCSV(t *testing.T, src string, sizes []int, paths []string) {
 // TestSharedStoreConcurrentImportsAndSmallWrites is issue 4 point 11 and
 // SPEC §6 "shared use": three imports run at once in separate processes on
 // one store while a stream of `batch list` reads and `user add` writes runs
-// beside them. All finish; no process shows a locked-database message; each
-// `user add` (a whole process, start included) takes under a second; every
-// row is stored once.
+// beside them. All finish; no process shows a locked-database message and
+// no small write fails; every row is stored once. (The slowest lock wait is
+// logged; scripts/publish_wait.sh reports it beside a large publish.)
 func TestSharedStoreConcurrentImportsAndSmallWrites(t *testing.T) {
 	s := newE2EStore(t)
 	// One generated file split into three row ranges: gendata derives the
