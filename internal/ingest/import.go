@@ -421,7 +421,11 @@ func (im *Importer) discardCrashed(ctx context.Context, actor store.Actor) error
 	}
 	// A process killed while applying a published batch's revisions left
 	// the rest pending (readers see them as applied): finish the apply.
-	return im.Store.Drain(ctx, actor)
+	// Housekeeping only: what anyone sees is the same either way, so a
+	// failure here (a full disk) does not stop the import; the publish
+	// keeps a record's pending revisions in order regardless.
+	_ = im.Store.Drain(ctx, actor)
+	return nil
 }
 
 type alreadyImported struct{ batch int64 }
