@@ -209,3 +209,65 @@ func TestTwoRevisionBatchesPendingOnOneRecord(t *testing.T) {
 		}
 	}
 }
+
+// A workflow change of a record whose revision is still pending (here an
+// objection's correction) first applies that revision in its own
+// transaction: the history keeps the imported content, then the revised
+// one, and the correction becomes rev 3 over the revision the objection saw.
+func TestCorrectionOfRecordWithPendingRevision(t *testing.T) {
+	h := queueHarness(t)
+	oneRecord(t, h)
+	bob, carol := h.as("bob"), h.as("carol")
+	db := openDB(t, h)
+	holdApply(t)
+	if r := h.importXZCF("2025-09-20", "rev.csv", nil, xzcfRow(map[string]string{"处罚内容": "罚款30000元", "罚款金额（万元）": "3"})); r.Code != 0 || !strings.Contains(r.Out, `"revised":1`) {
+		t.Fatalf("revision: %d %s %s", r.Code, r.Out, r.Err)
+	}
+	if n := qInt(t, db, "SELECT count(*) FROM staged_revisions WHERE record_id = 1"); n != 1 {
+		t.Fatalf("%d pending revisions of record 1, want 1", n)
+	}
+	var revHash string
+	db.QueryRow("SELECT content_hash FROM staged_revisions WHERE record_id = 1").Scan(&revHash)
+	o := bob.objection("2025-09-26", "file", "--record", "1", "--ground", "wrong", "--applicant", "甲公司")
+	if o.ContentHash != revHash {
+		t.Fatalf("the objection saw content %s, want the pending revision's %s", o.ContentHash, revHash)
+	}
+	bob.objection("2025-09-26", "forward", "1", "--note", "转交市监局")
+	bob.objection("2025-10-09", "verify", "1", "--finding", "inaccurate", "--note", "罚款金额应为 1 万元")
+	carol.objection("2025-10-10", "decide", "1", "--uphold", "--reason", "核实有误")
+	o = bob.objection("2025-10-13", "correct", "1", "--set", "罚款金额（万元）=1", "--set", "处罚内容=罚款10000元")
+	if c := o.Correction; c == nil || c.Rev != 3 || c.OldContentHash != revHash {
+		t.Fatalf("correction: %+v", o.Correction)
+	}
+	if n := qInt(t, db, "SELECT count(*) FROM staged_revisions"); n != 0 {
+		t.Errorf("%d staged revisions left: the correction must apply the pending one first", n)
+	}
+	rows, err := db.Query("SELECT rev, procedure, superseded_by, vals FROM record_history WHERE record_id = 1 ORDER BY rev")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var rev int
+		var proc, by, vals string
+		rows.Scan(&rev, &proc, &by, &vals)
+		fine := "?"
+		for _, v := range []string{"罚款20000元", "罚款30000元"} {
+			if strings.Contains(vals, v) {
+				fine = v
+			}
+		}
+		got = append(got, strings.Join([]string{string(rune('0' + rev)), proc, by, fine}, "/"))
+	}
+	if want := "1/import/revision/罚款20000元,2/revision/correction/罚款30000元"; strings.Join(got, ",") != want {
+		t.Errorf("history = %v, want %s", got, want)
+	}
+	var rev int
+	var proc string
+	db.QueryRow("SELECT rev, procedure FROM records WHERE id = 1").Scan(&rev, &proc)
+	if rev != 3 || proc != "correction" {
+		t.Errorf("record = rev %d %s, want rev 3 correction", rev, proc)
+	}
+	h.ok("audit", "verify")
+}
