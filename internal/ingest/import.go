@@ -368,6 +368,10 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		return res, err
 	}
 	res.Batch = w.batch
+	// The lease guards a staging batch only: it goes now, so a process
+	// killed during the apply below leaves no lock file behind.
+	w.lease.release()
+	w.lease = nil
 	// The batch is published (visible whole, through the views). Its
 	// revisions now move into the base tables in short transactions that
 	// change nothing anyone sees. Should that fail (a full disk, a kill),
