@@ -42,8 +42,11 @@ SELECT r.id, r.item, r.natural_key, r.subject_id, r.provider, r.first_batch, r.c
        CASE WHEN p.record_id IS NULL THEN r.content_hash ELSE p.content_hash END AS content_hash,
        CASE WHEN p.record_id IS NULL THEN r.updated_at ELSE pb.finished_at END AS updated_at
   FROM records r
+  -- Probed by record id (staged_revisions_record), the batch's state by its
+  -- key: a reader pays two index probes per record, whatever the number of
+  -- batches (an IN list of published batches made SQLite probe each).
   LEFT JOIN staged_revisions p ON p.record_id = r.id AND p.noop = 0
-        AND p.batch_id IN (SELECT id FROM batches WHERE state = 'published')
+        AND EXISTS (SELECT 1 FROM batches x WHERE x.id = p.batch_id AND x.state = 'published')
   LEFT JOIN batches pb ON pb.id = p.batch_id;
 
 -- A record's links: those stored, unless a published pending revision
