@@ -21,7 +21,7 @@ var undoMigration = map[int][]string{
 	12: {"DROP INDEX query_log_token", "ALTER TABLE query_log DROP COLUMN case_ref", "ALTER TABLE query_log DROP COLUMN token_id",
 		"ALTER TABLE query_log DROP COLUMN via", "DROP TABLE api_tokens", "DROP TABLE user_keys"},
 	13: {"DROP TABLE catalog_compiled"},
-	14: {"DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW current_records", "DROP VIEW pending_revisions",
+	14: {"DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW pending_links", "DROP VIEW current_records", "DROP VIEW pending_revisions",
 		"DROP INDEX staged_revisions_record"},
 }
 

@@ -14,12 +14,16 @@ import (
 
 // subjectKnown is the condition (on subjects aliased s) that a subject is on
 // file: it has a record whose batch is published, or 第二十九条 links it to
-// one. A subject row that an import staging its batch (or a crashed one)
+// one. (The links are read as current_record_links shows them, in two
+// parts the planner can drive from the subject: see migration 014.) A subject row that an import staging its batch (or a crashed one)
 // created is known to nobody until that batch is published: its code and
 // name must not show anywhere, not even in the office scope.
 const subjectKnown = `(EXISTS (SELECT 1 FROM records kr JOIN batches kb ON kb.id = kr.first_batch AND kb.state = 'published'
 		WHERE kr.subject_id = s.id)
-	OR EXISTS (SELECT 1 FROM current_record_links kl JOIN records kr ON kr.id = kl.record_id
+	OR EXISTS (SELECT 1 FROM record_links kl JOIN records kr ON kr.id = kl.record_id
+		JOIN batches kb ON kb.id = kr.first_batch AND kb.state = 'published' WHERE kl.subject_id = s.id
+		AND NOT EXISTS (SELECT 1 FROM pending_revisions kp WHERE kp.record_id = kl.record_id))
+	OR EXISTS (SELECT 1 FROM pending_links kl JOIN records kr ON kr.id = kl.record_id
 		JOIN batches kb ON kb.id = kr.first_batch AND kb.state = 'published' WHERE kl.subject_id = s.id))`
 
 // SubjectRow is a stored 信息主体.
@@ -288,15 +292,21 @@ func visibleCond(v *VisibleFilter) (string, []any) {
 	rec := `r.status = 'active' AND (r.valid_until = '' OR r.valid_until >= ?) AND (r.decided_on = '' OR r.decided_on <= ?)
 		AND +r.item IN (` + placeholders(len(v.Items)) + `)`
 	var args []any
-	for range 2 {
+	for range 3 {
 		args = append(args, v.ValidOn, v.ValidOn)
 		for _, it := range v.Items {
 			args = append(args, it)
 		}
 	}
+	// The links as current_record_links shows them, in two parts the planner
+	// can drive from s.id (migration 014).
 	return `(EXISTS (SELECT 1 FROM current_records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 			WHERE r.subject_id = s.id AND ` + rec + `)
-		OR EXISTS (SELECT 1 FROM current_record_links l JOIN current_records r ON r.id = l.record_id
+		OR EXISTS (SELECT 1 FROM record_links l JOIN current_records r ON r.id = l.record_id
+			JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
+			WHERE l.subject_id = s.id AND NOT EXISTS (SELECT 1 FROM pending_revisions lp WHERE lp.record_id = l.record_id)
+			AND r.severity = 'serious' AND ` + rec + `)
+		OR EXISTS (SELECT 1 FROM pending_links l JOIN current_records r ON r.id = l.record_id
 			JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 			WHERE l.subject_id = s.id AND r.severity = 'serious' AND ` + rec + `))`, args
 }

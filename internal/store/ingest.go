@@ -575,6 +575,10 @@ type BatchCounts struct {
 // this batch revises again while an earlier batch's revision of it is still
 // pending has that older revision applied here first (normally none).
 func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
+	pending, err := t.anyPending()
+	if err != nil || !pending {
+		return t.flipBatch(batch, c, err)
+	}
 	rows, err := t.QueryContext(t.ctx, `SELECT s.record_id FROM staged_revisions s WHERE s.batch_id = ? AND s.noop = 0
 		AND EXISTS (SELECT 1 FROM pending_revisions p WHERE p.record_id = s.record_id) ORDER BY s.record_id`, batch)
 	if err != nil {
@@ -597,6 +601,25 @@ func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
 		if err := t.settle(id); err != nil {
 			return err
 		}
+	}
+	return t.flipBatch(batch, c, nil)
+}
+
+// anyPending reports whether any published batch still has revisions
+// waiting for the apply: one probe per published batch, so that the
+// publish (and the stale check) need not look at each staged row when, as
+// usual, none are.
+func (t *Tx) anyPending() (bool, error) {
+	var n int
+	err := t.QueryRowContext(t.ctx, `SELECT EXISTS (SELECT 1 FROM batches pb CROSS JOIN staged_revisions p
+		WHERE pb.state = 'published' AND p.batch_id = pb.id AND p.noop = 0)`).Scan(&n)
+	return n == 1, err
+}
+
+// flipBatch: the rest of PublishBatch (names, kinds, the batch's state).
+func (t *Tx) flipBatch(batch int64, c BatchCounts, err error) error {
+	if err != nil {
+		return err
 	}
 	if err := t.ApplyStagedNames(batch); err != nil {
 		return err
@@ -659,8 +682,16 @@ func (t *Tx) StaleRevisions(batch int64) ([]StaleRevision, error) {
 	for _, name := range names {
 		cond += " OR (" + strings.Replace(lockQueries[name], "?", "s.record_id", 1) + ") > 0"
 	}
+	// The content as everyone sees it: through the view when a revision is
+	// pending anywhere, else the base table (the same, without the probes).
+	view := "records"
+	if pending, err := t.anyPending(); err != nil {
+		return nil, err
+	} else if pending {
+		view = "current_records"
+	}
 	rows, err := t.QueryContext(t.ctx, `SELECT s.record_id, s.line, s.cells, s.base_hash, r.content_hash, r.status
-		FROM staged_revisions s JOIN current_records r ON r.id = s.record_id WHERE s.batch_id = ? AND s.noop = 0 AND (`+cond+`) ORDER BY s.line`, batch)
+		FROM staged_revisions s JOIN `+view+` r ON r.id = s.record_id WHERE s.batch_id = ? AND s.noop = 0 AND (`+cond+`) ORDER BY s.line`, batch)
 	if err != nil {
 		return nil, err
 	}

@@ -49,14 +49,25 @@ SELECT r.id, r.item, r.natural_key, r.subject_id, r.provider, r.first_batch, r.c
         AND EXISTS (SELECT 1 FROM batches x WHERE x.id = p.batch_id AND x.state = 'published')
   LEFT JOIN batches pb ON pb.id = p.batch_id;
 
+-- Every link the published pending revisions carry. Read batch first (the
+-- few published batches, then their staged rows by key), never by scanning
+-- staged_revisions, which holds the rows of imports still staging too.
+CREATE VIEW pending_links AS
+SELECT p.record_id, json_extract(j.value, '$.SubjectID') AS subject_id, json_extract(j.value, '$.Role') AS role
+  FROM batches pb CROSS JOIN staged_revisions p CROSS JOIN json_each(p.links) j
+ WHERE pb.state = 'published' AND p.batch_id = pb.id AND p.noop = 0;
+
 -- A record's links: those stored, unless a published pending revision
--- carries the full new set.
+-- carries the full new set. SQLite cannot flatten this compound view into a
+-- join or a correlated subquery (it would scan every link): a query that
+-- finds links by a subject from another table's row (EXISTS … WHERE
+-- l.subject_id = s.id) reads record_links (with no pending revision of the
+-- record) and pending_links separately, as subjectKnown does.
 CREATE VIEW current_record_links AS
 SELECT l.record_id, l.subject_id, l.role FROM record_links l
  WHERE NOT EXISTS (SELECT 1 FROM pending_revisions p WHERE p.record_id = l.record_id)
 UNION ALL
-SELECT DISTINCT p.record_id, json_extract(j.value, '$.SubjectID'), json_extract(j.value, '$.Role')
-  FROM pending_revisions p, json_each(p.links) j;
+SELECT DISTINCT record_id, subject_id, role FROM pending_links;
 
 -- The history, plus for each published pending revision the content it
 -- supersedes, as the apply will write it (id NULL until then).
