@@ -271,3 +271,35 @@ func TestCorrectionOfRecordWithPendingRevision(t *testing.T) {
 	}
 	h.ok("audit", "verify")
 }
+
+// A person whom only a pending revision names (a new principal responsible
+// person of 乙公司's serious record) is on file at once: found by code, with
+// the record linked to them, in every scope the office allows; the apply
+// changes nothing of it.
+func TestPersonNamedOnlyByPendingRevision(t *testing.T) {
+	h := archiveHarness(t)
+	const newPrincipal = "320602198505050027" // check digit worked by hand (GB 11643 weights): S = 225, 225 mod 11 = 5 → 7
+	if a := showJSON(t, h, newPrincipal); len(a.Records) != 0 {
+		t.Fatalf("records of the person before any file names them: %+v", a.Records)
+	}
+	release := holdApply(t)
+	h.as("bob").ok("import", reviseB(t, h, "rev.csv", "罚款50000元", "5", newPrincipal), "--provider", provider, "--item", "XZCF")
+	db := openDB(t, h)
+	if n := qInt(t, db, "SELECT count(*) FROM record_links l JOIN subjects s ON s.id = l.subject_id WHERE s.code = ?", newPrincipal); n != 0 {
+		t.Fatalf("the link is stored already (%d): the apply was not held", n)
+	}
+	a := showJSON(t, h, newPrincipal)
+	if rec := a.byDoc("通市监罚〔2025〕2号"); rec == nil || rec.LinkedAs == "" || rec.Fields["处罚内容"] != "罚款50000元" {
+		t.Fatalf("the new principal's archive while the revision is pending: %+v", a)
+	}
+	before := h.run("subject", "show", newPrincipal, "--format", "json").Out
+	release()
+	h.ok("init")
+	if n := qInt(t, db, "SELECT count(*) FROM record_links l JOIN subjects s ON s.id = l.subject_id WHERE s.code = ?", newPrincipal); n != 1 {
+		t.Errorf("%d links of the new principal stored after the apply, want 1", n)
+	}
+	after := h.run("subject", "show", newPrincipal, "--format", "json").Out
+	if queryIDPattern.ReplaceAllString(before, "") != queryIDPattern.ReplaceAllString(after, "") {
+		t.Errorf("the archive changed with the apply:\nbefore: %s\nafter:  %s", before, after)
+	}
+}
