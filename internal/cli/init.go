@@ -123,6 +123,12 @@ Running it again changes nothing.`,
 					return err
 				}
 			}
+			// A process killed while applying a published batch's
+			// revisions left the rest pending (shown by the views as
+			// applied): finish the apply before anything rewrites records.
+			if err := st.Drain(app.Ctx(), actor); err != nil {
+				return err
+			}
 			stepNotes, err := runUpgradeSteps(app, st, actor)
 			if err != nil {
 				return err

@@ -23,6 +23,8 @@ var undoMigration = map[int][]string{
 	13: {"DROP TABLE catalog_compiled"},
 	14: {"DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au", "DROP TABLE subject_names"},
 	15: store.UndoSealsSQL(),
+	16: {"DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW pending_links", "DROP VIEW current_records", "DROP VIEW pending_revisions",
+		"DROP INDEX staged_revisions_record"},
 }
 
 // rewindSchema undoes the migrations after schema to, newest first.

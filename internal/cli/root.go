@@ -63,6 +63,20 @@ func Main(args []string, io IO) int {
 		diskfault.Set(n)
 		defer diskfault.Set(0)
 	}
+	// CREDIT_TEST_APPLY_PAUSE_MS is test-only: the deferred apply of a
+	// published batch's revisions (internal/store/pending.go) pauses that
+	// long before each chunk after the first and prints apply_chunk=N on
+	// stderr, so a test can kill the process in the middle of the apply.
+	if ms, _ := strconv.Atoi(io.Getenv("CREDIT_TEST_APPLY_PAUSE_MS")); ms > 0 {
+		store.SetApplyHook(func(batch int64, chunk int) error {
+			if chunk > 0 {
+				time.Sleep(time.Duration(ms) * time.Millisecond)
+			}
+			fmt.Fprintf(io.Err, "apply_chunk=%d\n", chunk)
+			return nil
+		})
+		defer store.SetApplyHook(nil)
+	}
 	root := newRoot(app)
 	localizeCompletions(app, root, args)
 	root.SetArgs(args)

@@ -23,6 +23,7 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/clock"
 	"credit/internal/serve"
+	"credit/internal/store"
 	"credit/internal/tui"
 )
 
@@ -161,6 +162,12 @@ const serveMMap = 1 << 30
 
 func runServe(app *App, cfg serve.Config) error {
 	st := app.store
+	// A process killed while applying a published batch's revisions left
+	// the rest pending: finish the apply before serving (it changes nothing
+	// readers see; see internal/store/pending.go).
+	if err := st.Drain(app.Ctx(), store.Actor{Operator: "serve", Today: app.Today(), Now: app.Clock().Now}); err != nil {
+		return err
+	}
 	ctx, stop := signal.NotifyContext(app.Ctx(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	var logMu sync.Mutex

@@ -368,6 +368,16 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 		return res, err
 	}
 	res.Batch = w.batch
+	// The lease guards a staging batch only: it goes now, so a process
+	// killed during the apply below leaves no lock file behind.
+	w.lease.release()
+	w.lease = nil
+	// The batch is published (visible whole, through the views). Its
+	// revisions now move into the base tables in short transactions that
+	// change nothing anyone sees. Should that fail (a full disk, a kill),
+	// the rest stays pending and shown as applied, and the next import,
+	// credit init or credit serve finishes it: the import itself succeeded.
+	_ = im.Store.ApplyPending(ctx, opt.Actor, w.batch)
 	return res, nil
 }
 
@@ -413,6 +423,12 @@ func (im *Importer) discardCrashed(ctx context.Context, actor store.Actor) error
 		}
 		removeLeaseFile(b.Lease)
 	}
+	// A process killed while applying a published batch's revisions left
+	// the rest pending (readers see them as applied): finish the apply.
+	// Housekeeping only: what anyone sees is the same either way, so a
+	// failure here (a full disk) does not stop the import; the publish
+	// keeps a record's pending revisions in order regardless.
+	_ = im.Store.Drain(ctx, actor)
 	return nil
 }
 

@@ -15,12 +15,16 @@ import (
 
 // subjectKnown is the condition (on subjects aliased s) that a subject is on
 // file: it has a record whose batch is published, or 第二十九条 links it to
-// one. A subject row that an import staging its batch (or a crashed one)
+// one. (The links are read as current_record_links shows them, in two
+// parts the planner can drive from the subject: see migration 016.) A subject row that an import staging its batch (or a crashed one)
 // created is known to nobody until that batch is published: its code and
 // name must not show anywhere, not even in the office scope.
 const subjectKnown = `(EXISTS (SELECT 1 FROM records kr JOIN batches kb ON kb.id = kr.first_batch AND kb.state = 'published'
 		WHERE kr.subject_id = s.id)
 	OR EXISTS (SELECT 1 FROM record_links kl JOIN records kr ON kr.id = kl.record_id
+		JOIN batches kb ON kb.id = kr.first_batch AND kb.state = 'published' WHERE kl.subject_id = s.id
+		AND NOT EXISTS (SELECT 1 FROM pending_revisions kp WHERE kp.record_id = kl.record_id))
+	OR EXISTS (SELECT 1 FROM pending_links kl JOIN records kr ON kr.id = kl.record_id
 		JOIN batches kb ON kb.id = kr.first_batch AND kb.state = 'published' WHERE kl.subject_id = s.id))`
 
 // SubjectRow is a stored 信息主体.
@@ -109,12 +113,12 @@ func scanStoredRecord(sc interface{ Scan(...any) error }, extra ...any) (StoredR
 // the published records linked to it by 第二十九条 (one row per role), by
 // id. Both reads use an index on the subject.
 func (s *Store) SubjectRecords(ctx context.Context, subjectID int64) ([]StoredRecord, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+storedRecordCols+`, '' FROM records r
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+storedRecordCols+`, '' FROM current_records r
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 		WHERE r.subject_id = ?1
 		UNION ALL
-		SELECT `+storedRecordCols+`, l.role FROM record_links l
-		JOIN records r ON r.id = l.record_id
+		SELECT `+storedRecordCols+`, l.role FROM current_record_links l
+		JOIN current_records r ON r.id = l.record_id
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 		WHERE l.subject_id = ?1 AND r.subject_id <> ?1`, subjectID)
 	if err != nil {
@@ -205,7 +209,7 @@ func (s *Store) SupersededRevisions(ctx context.Context, recordIDs []int64) (map
 		rows, err := s.DB.QueryContext(ctx, `SELECT h.record_id, h.rev, coalesce(h.rev_batch, 0), h.procedure, h.category, h.severity, h.decided_on,
 			h.valid_until, h.status, h.layout, h.vals, h.content_hash, h.valid_from, h.superseded_at, h.superseded_by, h.ref, h.operator,
 			coalesce(o.ground, '')
-			FROM record_history h
+			FROM current_record_history h
 			LEFT JOIN objections o ON substr(h.ref, 1, 10) = 'objection:' AND o.id = CAST(substr(h.ref, 11) AS INTEGER)
 			WHERE h.record_id IN (`+placeholders(len(part))+`) ORDER BY h.record_id, h.rev`, archiveIDArgs(part)...)
 		if err != nil {
@@ -296,15 +300,21 @@ func visibleCond(v *VisibleFilter) (string, []any) {
 	rec := `r.status = 'active' AND (r.valid_until = '' OR r.valid_until >= ?) AND (r.decided_on = '' OR r.decided_on <= ?)
 		AND +r.item IN (` + placeholders(len(v.Items)) + `)`
 	var args []any
-	for range 2 {
+	for range 3 {
 		args = append(args, v.ValidOn, v.ValidOn)
 		for _, it := range v.Items {
 			args = append(args, it)
 		}
 	}
-	return `(EXISTS (SELECT 1 FROM records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
+	// The links as current_record_links shows them, in two parts the planner
+	// can drive from s.id (migration 016).
+	return `(EXISTS (SELECT 1 FROM current_records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 			WHERE r.subject_id = s.id AND ` + rec + `)
-		OR EXISTS (SELECT 1 FROM record_links l JOIN records r ON r.id = l.record_id
+		OR EXISTS (SELECT 1 FROM record_links l JOIN current_records r ON r.id = l.record_id
+			JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
+			WHERE l.subject_id = s.id AND NOT EXISTS (SELECT 1 FROM pending_revisions lp WHERE lp.record_id = l.record_id)
+			AND r.severity = 'serious' AND ` + rec + `)
+		OR EXISTS (SELECT 1 FROM pending_links l JOIN current_records r ON r.id = l.record_id
 			JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 			WHERE l.subject_id = s.id AND r.severity = 'serious' AND ` + rec + `))`, args
 }
@@ -438,7 +448,7 @@ func (s *Store) SearchSubjects(ctx context.Context, q SubjectQuery) (SubjectPage
 // after since (an empty since: all), by id, with its subject. The archive decides
 // which of them a unit may receive.
 func (s *Store) ItemRecords(ctx context.Context, item, since string, fn func(StoredRecord, SubjectRow) error) error {
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+storedRecordCols+`, s.id, s.code, s.kind, s.name FROM records r
+	rows, err := s.DB.QueryContext(ctx, `SELECT `+storedRecordCols+`, s.id, s.code, s.kind, s.name FROM current_records r
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 		JOIN subjects s ON s.id = r.subject_id
 		WHERE r.item = ? AND r.decided_on >= ? ORDER BY r.id`, item, since)

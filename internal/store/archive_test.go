@@ -513,8 +513,10 @@ func TestArchiveSearchTrigramIndex(t *testing.T) {
 // Migration 014 indexes the names of a store made before it.
 func TestSubjectNameIndexMigration(t *testing.T) {
 	f := newArchiveFixture(t)
-	// Undo the later migrations first (015, the seals), then 014.
-	for _, q := range append(UndoSealsSQL(), "DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au",
+	// Undo the later migrations first (016, the pending-revision views;
+	// 015, the seals), then 014.
+	for _, q := range append(append([]string{"DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW pending_links",
+		"DROP VIEW current_records", "DROP VIEW pending_revisions", "DROP INDEX staged_revisions_record"}, UndoSealsSQL()...), "DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au",
 		"DROP TABLE subject_names", "PRAGMA user_version = 13") {
 		if _, err := f.st.DB.ExecContext(f.ctx, q); err != nil {
 			t.Fatal(err)

@@ -33,7 +33,7 @@ const exchangeAcked = `coalesce((SELECT max(a.rev) FROM exchange_sent a WHERE a.
 // exchangeBase: the records that go upward at all: published, first
 // collected locally (第十六条: what came down from the province never goes
 // back up), not purged.
-const exchangeBase = ` FROM records r
+const exchangeBase = ` FROM current_records r
 	JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 	JOIN subjects s ON s.id = r.subject_id
 	LEFT JOIN batches rb ON rb.id = r.rev_batch
@@ -160,9 +160,9 @@ func (s *Store) ExchangeRunRows(ctx context.Context, seq int64) ([]ExchangeRow, 
 	q := `SELECT e.record_id, e.rev, r.item, s.kind, ` + pick("procedure") + `, ` + pick("category") + `, ` + pick("severity") + `, ` +
 		pick("decided_on") + `, ` + pick("valid_until") + `, ` + pick("status") + `, ` + pick("layout") + `, ` + pick("vals") + `, ` +
 		pick("content_hash") + `, e.op, e.file FROM exchange_sent e
-		JOIN records r ON r.id = e.record_id
+		JOIN current_records r ON r.id = e.record_id
 		JOIN subjects s ON s.id = r.subject_id
-		LEFT JOIN record_history h ON h.record_id = e.record_id AND h.rev = e.rev
+		LEFT JOIN current_record_history h ON h.record_id = e.record_id AND h.rev = e.rev
 		WHERE e.seq = ? ORDER BY r.item, e.record_id`
 	rows, err := s.DB.QueryContext(ctx, q, seq)
 	if err != nil {
@@ -219,7 +219,7 @@ func (t *Tx) InsertExchangeRun(run ExchangeRun, files []ExchangeFile, sent []Exc
 	}
 	for _, e := range sent {
 		var rev int
-		if err := t.QueryRowContext(t.ctx, "SELECT rev FROM records WHERE id = ?", e.RecordID).Scan(&rev); err != nil {
+		if err := t.QueryRowContext(t.ctx, "SELECT rev FROM current_records WHERE id = ?", e.RecordID).Scan(&rev); err != nil {
 			return err
 		}
 		if rev != e.Rev {
@@ -324,7 +324,7 @@ const upstreamCols = `r.id, r.item, r.rev, r.updated_at, coalesce(rb.today, ''),
 	coalesce((SELECT a.answered_on FROM exchange_sent a WHERE a.record_id = r.id AND a.result = 'accepted' ORDER BY a.seq DESC LIMIT 1), ''),
 	coalesce(l.seq, 0), coalesce(l.rev, 0), coalesce(l.result, ''), coalesce(l.code, ''), coalesce(l.message, '')`
 
-const upstreamFrom = ` FROM records r
+const upstreamFrom = ` FROM current_records r
 	JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 	LEFT JOIN batches rb ON rb.id = r.rev_batch
 	LEFT JOIN exchange_sent l ON l.record_id = r.id AND l.seq = (SELECT max(x.seq) FROM exchange_sent x WHERE x.record_id = r.id)`

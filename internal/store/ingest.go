@@ -418,7 +418,7 @@ func (t *Tx) ExistingRecord(item, key string) (Existing, error) {
 	// Prepared once per session: a revision batch asks this once per row
 	// (parsing the statement each time was a fifth of its CPU).
 	st, err := t.sessionStmt(`SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash, s.kind
-		FROM records r JOIN batches b ON b.id = r.first_batch JOIN subjects s ON s.id = r.subject_id WHERE r.item = ? AND r.natural_key = ?`)
+		FROM current_records r JOIN batches b ON b.id = r.first_batch JOIN subjects s ON s.id = r.subject_id WHERE r.item = ? AND r.natural_key = ?`)
 	if err != nil {
 		return e, err
 	}
@@ -436,7 +436,7 @@ func (t *Tx) ExistingRecord(item, key string) (Existing, error) {
 func (s *Store) PublishedRecord(ctx context.Context, item, key string) (Existing, bool, error) {
 	var e Existing
 	err := s.DB.QueryRowContext(ctx, `SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash, s.kind
-		FROM records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published' JOIN subjects s ON s.id = r.subject_id
+		FROM current_records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published' JOIN subjects s ON s.id = r.subject_id
 		WHERE r.item = ? AND r.natural_key = ?`, item, key).
 		Scan(&e.ID, &e.FirstBatch, &e.BatchState, &e.Status, &e.Layout, &e.Vals, &e.ContentHash, &e.SubjectKind)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -574,47 +574,65 @@ type BatchCounts struct {
 	Reasons                                       map[string]int
 }
 
-// PublishBatch applies the batch's staged revisions (keeping each old
-// revision in record_history) and makes the batch visible, in this one
-// transaction.
+// PublishBatch makes the batch visible, in this one short transaction
+// (SPEC §6), however many revisions it carries: its staged revisions stay
+// where they are and become published pending revisions, which every reader
+// sees through the current_* views as if applied (migration 016). The
+// deferred apply (ApplyPending, Drain) then moves them into the base tables
+// in short chunks without changing what anyone sees.
 //
-// The publishing transaction holds the write lock, so it stays short however
-// many revisions the batch carries (SPEC §6: a long publish must not make a
-// small write wait): the revisions are applied by a few set-based statements
-// over staged_revisions inside SQLite, never row by row from Go. Everything
-// the revisions need (merged values, content hashes, the full link sets) was
-// computed and stored while staging, where readers cannot see it; the
-// staleness check (StaleRevisions) has already dropped what no longer fits.
+// Everything the revisions need (merged values, content hashes, the full
+// link sets) was computed and stored while staging, where readers cannot see
+// it; the staleness check (StaleRevisions) has already dropped what no
+// longer fits. A record keeps at most one published pending revision: one
+// this batch revises again while an earlier batch's revision of it is still
+// pending has that older revision applied here first (normally none).
 func (t *Tx) PublishBatch(batch int64, c BatchCounts) error {
-	ref := fmt.Sprintf("batch:%d", batch)
-	steps := []struct {
-		q    string
-		args []any
-	}{
-		// 1. Each superseded revision, whole, into record_history (as supersede does).
-		{`INSERT INTO record_history(record_id, rev, rev_batch, procedure, category, severity, decided_on,
-			valid_until, status, layout, vals, content_hash, valid_from, superseded_at, superseded_by, ref, operator)
-			SELECT r.id, r.rev, r.rev_batch, r.procedure, r.category, r.severity, r.decided_on, r.valid_until, r.status, r.layout,
-			r.vals, r.content_hash, r.updated_at, ?, 'revision', ?, ?
-			FROM staged_revisions s JOIN records r ON r.id = s.record_id WHERE s.batch_id = ? AND s.noop = 0 ORDER BY r.id`,
-			[]any{t.At, ref, t.Actor.Operator, batch}},
-		// 2. The new content over the current one.
-		{`UPDATE records SET rev = rev + 1, rev_batch = ?, procedure = 'revision', category = s.category, severity = s.severity,
-			decided_on = s.decided_on, valid_until = s.valid_until, layout = s.layout, vals = s.vals, content_hash = s.content_hash,
-			updated_at = ? FROM staged_revisions s WHERE s.record_id = records.id AND s.batch_id = ? AND s.noop = 0`,
-			[]any{batch, t.At, batch}},
-		// 3. 第二十九条 links follow the revised content (a staged revision's links are the full set).
-		{`DELETE FROM record_links WHERE record_id IN (SELECT record_id FROM staged_revisions WHERE batch_id = ? AND noop = 0)`,
-			[]any{batch}},
-		{`INSERT OR IGNORE INTO record_links(record_id, subject_id, role)
-			SELECT s.record_id, json_extract(j.value, '$.SubjectID'), json_extract(j.value, '$.Role')
-			FROM staged_revisions s, json_each(s.links) j WHERE s.batch_id = ? AND s.noop = 0`, []any{batch}},
-		{"DELETE FROM staged_revisions WHERE batch_id = ?", []any{batch}},
+	pending, err := t.anyPending()
+	if err != nil || !pending {
+		return t.flipBatch(batch, c, err)
 	}
-	for _, st := range steps {
-		if _, err := t.ExecContext(t.ctx, st.q, st.args...); err != nil {
+	rows, err := t.QueryContext(t.ctx, `SELECT s.record_id FROM staged_revisions s WHERE s.batch_id = ? AND s.noop = 0
+		AND EXISTS (SELECT 1 FROM pending_revisions p WHERE p.record_id = s.record_id) ORDER BY s.record_id`, batch)
+	if err != nil {
+		return err
+	}
+	var older []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
 			return err
 		}
+		older = append(older, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, id := range older {
+		if err := t.settle(id); err != nil {
+			return err
+		}
+	}
+	return t.flipBatch(batch, c, nil)
+}
+
+// anyPending reports whether any published batch still has revisions
+// waiting for the apply: one probe per published batch, so that the
+// publish (and the stale check) need not look at each staged row when, as
+// usual, none are.
+func (t *Tx) anyPending() (bool, error) {
+	var n int
+	err := t.QueryRowContext(t.ctx, `SELECT EXISTS (SELECT 1 FROM batches pb CROSS JOIN staged_revisions p
+		WHERE pb.state = 'published' AND p.batch_id = pb.id AND p.noop = 0)`).Scan(&n)
+	return n == 1, err
+}
+
+// flipBatch: the rest of PublishBatch (names, kinds, the batch's state).
+func (t *Tx) flipBatch(batch int64, c BatchCounts, err error) error {
+	if err != nil {
+		return err
 	}
 	if err := t.ApplyStagedNames(batch); err != nil {
 		return err
@@ -677,8 +695,16 @@ func (t *Tx) StaleRevisions(batch int64) ([]StaleRevision, error) {
 	for _, name := range names {
 		cond += " OR (" + strings.Replace(lockQueries[name], "?", "s.record_id", 1) + ") > 0"
 	}
+	// The content as everyone sees it: through the view when a revision is
+	// pending anywhere, else the base table (the same, without the probes).
+	view := "records"
+	if pending, err := t.anyPending(); err != nil {
+		return nil, err
+	} else if pending {
+		view = "current_records"
+	}
 	rows, err := t.QueryContext(t.ctx, `SELECT s.record_id, s.line, s.cells, s.base_hash, r.content_hash, r.status
-		FROM staged_revisions s JOIN records r ON r.id = s.record_id WHERE s.batch_id = ? AND s.noop = 0 AND (`+cond+`) ORDER BY s.line`, batch)
+		FROM staged_revisions s JOIN `+view+` r ON r.id = s.record_id WHERE s.batch_id = ? AND s.noop = 0 AND (`+cond+`) ORDER BY s.line`, batch)
 	if err != nil {
 		return nil, err
 	}
@@ -727,6 +753,9 @@ func (t *Tx) StaleRevisions(batch int64) ([]StaleRevision, error) {
 
 // supersede copies a record's current revision into record_history.
 func (t *Tx) supersede(recordID int64, by, ref string) error {
+	if err := t.settle(recordID); err != nil {
+		return err
+	}
 	_, err := t.ExecContext(t.ctx, `INSERT INTO record_history(record_id, rev, rev_batch, procedure, category, severity, decided_on,
 		valid_until, status, layout, vals, content_hash, valid_from, superseded_at, superseded_by, ref, operator)
 		SELECT id, rev, rev_batch, procedure, category, severity, decided_on, valid_until, status, layout, vals, content_hash,
@@ -980,6 +1009,9 @@ func (s *Store) Rejects(ctx context.Context, batch int64) ([]Reject, error) {
 // responsible person removes the link (the old content, naming them, stays
 // in record_history).
 func (t *Tx) ReplaceLinks(recordID int64, links []LinkIn) error {
+	if err := t.settle(recordID); err != nil {
+		return err
+	}
 	if _, err := t.ExecContext(t.ctx, "DELETE FROM record_links WHERE record_id = ?", recordID); err != nil {
 		return err
 	}
@@ -991,6 +1023,42 @@ func (t *Tx) ReplaceLinks(recordID int64, links []LinkIn) error {
 
 // applyStagedKinds: see ApplyStagedNames.
 func (t *Tx) applyStagedKinds(batch int64) error {
+	// The links removed are those the records carry as everyone sees them:
+	// a published pending revision of such a record is applied first, and
+	// so is this batch's own revision of it (in the publishing transaction).
+	pend, err := t.QueryContext(t.ctx, `SELECT r.id, EXISTS (SELECT 1 FROM staged_revisions s WHERE s.batch_id = ?1 AND s.record_id = r.id AND s.noop = 0)
+		FROM records r WHERE r.subject_id IN (SELECT subject_id FROM staged_kinds WHERE batch_id = ?1)
+		AND EXISTS (SELECT 1 FROM staged_revisions s WHERE s.record_id = r.id AND s.noop = 0) ORDER BY r.id`, batch)
+	if err != nil {
+		return err
+	}
+	type pendRec struct {
+		id  int64
+		own bool
+	}
+	var pending []pendRec
+	for pend.Next() {
+		var p pendRec
+		if err := pend.Scan(&p.id, &p.own); err != nil {
+			pend.Close()
+			return err
+		}
+		pending = append(pending, p)
+	}
+	pend.Close()
+	if err := pend.Err(); err != nil {
+		return err
+	}
+	for _, p := range pending {
+		if err := t.settle(p.id); err != nil {
+			return err
+		}
+		if p.own {
+			if err := t.applyRevisions(batch, p.id, p.id, t.At, t.Actor.Operator); err != nil {
+				return err
+			}
+		}
+	}
 	rows, err := t.QueryContext(t.ctx, `SELECT l.record_id, l.subject_id, l.role FROM record_links l JOIN records r ON r.id = l.record_id
 		WHERE r.subject_id IN (SELECT subject_id FROM staged_kinds WHERE batch_id = ?) ORDER BY l.record_id, l.role, l.subject_id`, batch)
 	if err != nil {

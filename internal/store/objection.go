@@ -370,7 +370,7 @@ func (r CaseRecord) Value(name string) string {
 
 const caseRecordSQL = `SELECT r.id, r.item, r.natural_key, r.subject_id, s.code, s.name, r.provider, r.first_batch, r.category, r.severity,
 	r.decided_on, r.valid_until, r.status, r.procedure, r.rev, r.layout, l.names, r.vals, r.content_hash
-	FROM records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
+	FROM current_records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 	JOIN subjects s ON s.id = r.subject_id JOIN layouts l ON l.id = r.layout`
 
 func scanCaseRecord(sc interface{ Scan(...any) error }) (CaseRecord, error) {
@@ -457,7 +457,7 @@ type RecordRevision struct {
 // RecordRevisions lists record id's superseded revisions, oldest first.
 func (s *Store) RecordRevisions(ctx context.Context, id int64) ([]RecordRevision, error) {
 	rows, err := s.DB.QueryContext(ctx, `SELECT rev, procedure, status, content_hash, superseded_by, ref, superseded_at
-		FROM record_history WHERE record_id = ? ORDER BY rev`, id)
+		FROM current_record_history WHERE record_id = ? ORDER BY rev`, id)
 	if err != nil {
 		return nil, err
 	}
@@ -529,7 +529,7 @@ func (t *Tx) SetObjectionOutcome(id int64, what, value string) error {
 const objectionSQL = `SELECT o.id, o.record_id, o.rev, o.content_hash, o.ground, o.via, o.applicant, o.contact, o.evidence, o.detail,
 	o.received_on, o.state, o.holds, o.finding, o.decision, o.appeal, o.filed_on, o.filed_by, o.created_at, o.updated_at,
 	r.item, r.provider, s.code, s.name
-	FROM objections o JOIN records r ON r.id = o.record_id JOIN subjects s ON s.id = r.subject_id`
+	FROM objections o JOIN current_records r ON r.id = o.record_id JOIN subjects s ON s.id = r.subject_id`
 
 func scanObjection(sc interface{ Scan(...any) error }) (Objection, error) {
 	var o Objection

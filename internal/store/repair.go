@@ -125,7 +125,7 @@ const repairSQL = `SELECT p.id, coalesce(p.record_id, 0), p.entry, p.rev, p.cont
 	p.holds, p.eligible, p.reasons, p.opinion, p.filed_on, p.filed_by, p.created_at, p.updated_at,
 	coalesce(r.item, ''), coalesce(r.provider, e.unit, ''), coalesce(s.code, e.subject_code, ''), coalesce(s.name, e.subject_name, ''),
 	coalesce(s.kind, (SELECT k.kind FROM subjects k WHERE k.code = e.subject_code), ''), coalesce(r.natural_key, '')
-	FROM repairs p LEFT JOIN records r ON r.id = p.record_id LEFT JOIN subjects s ON s.id = r.subject_id
+	FROM repairs p LEFT JOIN current_records r ON r.id = p.record_id LEFT JOIN subjects s ON s.id = r.subject_id
 	LEFT JOIN roster_entries e ON p.entry <> '' AND e.id = CAST(substr(p.entry, 2) AS INTEGER)`
 
 func scanRepair(sc interface{ Scan(...any) error }) (Repair, error) {

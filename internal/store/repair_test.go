@@ -113,7 +113,9 @@ func TestMigration010KeepsRepairsAndPublicity(t *testing.T) {
 		return err
 	})
 	// Back to schema 9 (what 010 and later added undone) and up again.
-	for _, q := range append(UndoSealsSQL(), "DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au", "DROP TABLE subject_names",
+	for _, q := range append(append([]string{"DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW pending_links",
+		"DROP VIEW current_records", "DROP VIEW pending_revisions", "DROP INDEX staged_revisions_record"}, UndoSealsSQL()...),
+		"DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au", "DROP TABLE subject_names",
 		"DROP TABLE catalog_compiled", "DROP INDEX query_log_token", "ALTER TABLE query_log DROP COLUMN case_ref", "ALTER TABLE query_log DROP COLUMN token_id",
 		"ALTER TABLE query_log DROP COLUMN via", "DROP TABLE api_tokens", "DROP TABLE user_keys",
 		"DROP TABLE exchange_receipts", "DROP TABLE exchange_sent", "DROP TABLE exchange_files", "DROP TABLE exchange_runs",

@@ -114,7 +114,7 @@ func (s *Store) UpheldObjections(ctx context.Context, from, to string) (map[stri
 		}
 	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT r.provider, r.item, count(DISTINCT o.id)
-		FROM queue_events e JOIN objections o ON o.id = e.case_id JOIN records r ON r.id = o.record_id
+		FROM queue_events e JOIN objections o ON o.id = e.case_id JOIN current_records r ON r.id = o.record_id
 		WHERE e.queue = 'objection' AND e.to_state = 'upheld' AND e.on_date >= ? AND e.on_date <= ?
 		GROUP BY r.provider, r.item`, from, to)
 	if err != nil {

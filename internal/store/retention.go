@@ -39,7 +39,7 @@ const retentionRowSQL = `SELECT r.id, r.item, r.category, r.status, r.decided_on
 		JOIN queue_events e ON e.queue = 'repair' AND e.case_id = p.id AND e.to_state = 'repaired'
 		WHERE p.record_id = r.id), '') ELSE '' END,
 	s.id, s.code, s.kind, r.content_hash
-	FROM records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
+	FROM current_records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 	JOIN subjects s ON s.id = r.subject_id`
 
 func retentionRows(ctx context.Context, q queryer, where string, args []any, fn func(RetentionRow) error) error {
@@ -153,6 +153,11 @@ func (t *Tx) SecureDelete(on bool) error {
 // contact, evidence, detail). ok is false when the record is already purged
 // or not published (nothing is done). The caller writes the audit entry.
 func (t *Tx) PurgeRecord(p Purge) (res PurgeResult, ok bool, err error) {
+	// A published pending revision first takes its place in the base
+	// tables, so its superseded content is purged with the rest.
+	if err := t.settle(p.RecordID); err != nil {
+		return res, false, err
+	}
 	var layout, subject int64
 	var status string
 	err = t.QueryRowContext(t.ctx, `SELECT r.item, r.layout, r.status, r.content_hash, r.subject_id FROM records r
@@ -248,8 +253,8 @@ func (t *Tx) PurgeRecord(p Purge) (res PurgeResult, ok bool, err error) {
 func (t *Tx) ClearSubject(id int64) (cleared bool, err error) {
 	res, err := t.ExecContext(t.ctx, `UPDATE subjects SET code = 'purged:' || id, name = '', name_key = ''
 		WHERE id = ?1 AND kind IN ('natural_person', 'individual_business') AND code NOT LIKE 'purged:%'
-		AND NOT EXISTS (SELECT 1 FROM records r WHERE r.subject_id = ?1 AND r.status <> 'purged')
-		AND NOT EXISTS (SELECT 1 FROM record_links l JOIN records r ON r.id = l.record_id WHERE l.subject_id = ?1 AND r.status <> 'purged')
+		AND NOT EXISTS (SELECT 1 FROM current_records r WHERE r.subject_id = ?1 AND r.status <> 'purged')
+		AND NOT EXISTS (SELECT 1 FROM current_record_links l JOIN current_records r ON r.id = l.record_id WHERE l.subject_id = ?1 AND r.status <> 'purged')
 		AND NOT EXISTS (SELECT 1 FROM staged_names n WHERE n.subject_id = ?1)`, id)
 	if err != nil {
 		return false, err

@@ -172,7 +172,7 @@ func (s *Store) RosterRecords(ctx context.Context, items []string, f RosterFilte
 	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT r.id, r.item, r.subject_id, s.code, s.kind, s.name, r.provider, r.first_batch, b.today,
 		r.decided_on, r.valid_until, r.status, r.content_hash, l.names, r.vals
-		FROM records r
+		FROM current_records r
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 		JOIN subjects s ON s.id = r.subject_id
 		JOIN layouts l ON l.id = r.layout
@@ -360,7 +360,7 @@ func (s *Store) RosterLinks(ctx context.Context, ids []int64, person string) ([]
 // RosterRecordInTx reads one imported entry's record inside a transaction
 // (for removal): item, status and whether it is published.
 func (t *Tx) RosterRecordInTx(recordID int64) (item, status string, ok bool, err error) {
-	err = t.QueryRowContext(t.ctx, `SELECT r.item, r.status FROM records r
+	err = t.QueryRowContext(t.ctx, `SELECT r.item, r.status FROM current_records r
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published' WHERE r.id = ?`, recordID).Scan(&item, &status)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", false, nil

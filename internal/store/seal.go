@@ -15,7 +15,7 @@ package store
 //
 // To seal another table: add its name to SealedTables and, in a new
 // migration, create its seal table (the same four columns as in
-// 014_seals.sql) and insert meta 'pending_upgrade:seal'; credit init then
+// 015_seals.sql) and insert meta 'pending_upgrade:seal'; credit init then
 // seals the rows it already holds.
 
 import (
@@ -482,7 +482,7 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 	return n, probs, nil
 }
 
-// UndoSealsSQL undoes migration 014 and the seal step: the triggers, the
+// UndoSealsSQL undoes migration 015 and the seal step: the triggers, the
 // seal tables and the meta rows (upgrade tests rewind stores with it; the
 // audit chain stays keyed, and the next seal step keys on).
 func UndoSealsSQL() []string {
