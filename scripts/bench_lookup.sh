@@ -29,7 +29,7 @@ export CREDIT_DB="$DB" CREDIT_TODAY="$TODAY"
 # size, journal) changed since it was built.
 SIG=$(cat internal/store/migrations/*.sql internal/store/store.go | sha256sum | cut -c1-16)
 if [ "$(cat "$DB.ready" 2>/dev/null)" != "$SIG" ]; then
-  rm -f "$DB" "$DB-wal" "$DB-shm"
+  rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.key"
   echo "generating $ROWS 行政处罚 rows, $PER per subject → $CSV"
   go run ./scripts/gendata xzcf-shared -n "$ROWS" -per "$PER" -o "$CSV" -codes "$CODES" -today "$TODAY"
   "$BIN" init >/dev/null

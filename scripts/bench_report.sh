@@ -20,7 +20,7 @@ command -v sqlite3 >/dev/null || { echo "bench_report: sqlite3 is needed (apt-ge
 
 DB="$B/report.db"
 export CREDIT_DB="$DB" CREDIT_TODAY=2025-12-01
-rm -f "$DB" "$DB"-wal "$DB"-shm
+rm -f "$DB" "$DB"-wal "$DB"-shm "$DB".key
 bin/credit init >/dev/null
 # Four user units (codes from the standards' examples, domain.md §2).
 UNITS=(11100000000013127D 91350100M000100Y43 91110000802100433B 91110108551385082Q)

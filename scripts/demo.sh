@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 export CREDIT_DB="$PWD/demo/credit.db"
 C=bin/credit
 mkdir -p demo
-rm -f demo/credit.db demo/credit.db-wal demo/credit.db-shm demo/*.lock demo/*.csv
+rm -f demo/credit.db demo/credit.db-wal demo/credit.db-shm demo/credit.db.key demo/*.lock demo/*.csv
 
 go run ./scripts/gendata demo -bin "$C" -dir demo -n "${DEMO_SUBJECTS:-1000}"
 
