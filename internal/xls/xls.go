@@ -54,7 +54,9 @@ type FormatError struct {
 	Msg    string
 }
 
-func (e *FormatError) Error() string { return fmt.Sprintf("broken .xls at offset %d: %s", e.Offset, e.Msg) }
+func (e *FormatError) Error() string {
+	return fmt.Sprintf("broken .xls at offset %d: %s", e.Offset, e.Msg)
+}
 
 func formatErr(off int64, format string, args ...any) error {
 	return &FormatError{Offset: off, Msg: fmt.Sprintf(format, args...)}
@@ -95,7 +97,12 @@ func Open(path string) (*Workbook, error) {
 	if err != nil {
 		return nil, err
 	}
-	wb, err := open(f)
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	wb, err := OpenReader(f, fi.Size())
 	if err != nil {
 		f.Close()
 		return nil, err
@@ -112,11 +119,8 @@ func (wb *Workbook) Close() error {
 	return wb.file.Close()
 }
 
-func open(f *os.File) (wb *Workbook, err error) {
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
+// OpenReader reads a workbook of size bytes from ra (Close does nothing).
+func OpenReader(f io.ReaderAt, size int64) (wb *Workbook, err error) {
 	var head [8]byte
 	if _, err := f.ReadAt(head[:], 0); err != nil || string(head[:]) != string(Magic) {
 		return nil, formatErr(0, "not an OLE2 compound file")
@@ -133,7 +137,6 @@ func open(f *os.File) (wb *Workbook, err error) {
 		return nil, formatErr(0, "the compound file is damaged (%v)", err)
 	}
 	var book *mscfb.File
-	biff := 0
 	encrypted := false
 	for entry, err := doc.Next(); err == nil; entry, err = doc.Next() {
 		if len(entry.Path) != 0 {
@@ -141,10 +144,10 @@ func open(f *os.File) (wb *Workbook, err error) {
 		}
 		switch entry.Name {
 		case "Workbook":
-			book, biff = entry, 8
+			book = entry
 		case "Book":
 			if book == nil {
-				book, biff = entry, 5
+				book = entry
 			}
 		case "EncryptionInfo", "EncryptedPackage":
 			encrypted = true
@@ -156,10 +159,16 @@ func open(f *os.File) (wb *Workbook, err error) {
 		}
 		return nil, ErrNoWorkbook
 	}
-	if book.Size <= 0 || book.Size > fi.Size() {
-		return nil, formatErr(0, "the workbook stream declares %d bytes in a %d-byte file", book.Size, fi.Size())
+	if book.Size <= 0 || book.Size > size {
+		return nil, formatErr(0, "the workbook stream declares %d bytes in a %d-byte file", book.Size, size)
 	}
-	wb = &Workbook{BIFF: biff, st: newStream(book, book.Size), fmts: map[uint16]string{}}
+	return openStream(book, book.Size)
+}
+
+// openStream reads the globals of a Workbook (BIFF8) or Book (BIFF5)
+// stream of size bytes.
+func openStream(rs io.ReadSeeker, size int64) (*Workbook, error) {
+	wb := &Workbook{st: newStream(rs, size), fmts: map[uint16]string{}}
 	if err := wb.globals(); err != nil {
 		return nil, err
 	}
