@@ -28,6 +28,18 @@ type MergedSource interface {
 	Merges() []CellRange
 }
 
+// MergesOf gives the merged ranges of src's sheet when its reader knows them
+// (.xls), else nil.
+func MergesOf(src Source) []CellRange {
+	if l, ok := src.(*limitedSource); ok {
+		src = l.Source
+	}
+	if m, ok := src.(MergedSource); ok {
+		return m.Merges()
+	}
+	return nil
+}
+
 // sniff reads the first bytes of path to tell an OLE2 compound file (.xls)
 // or a zip (.xlsx) whatever its extension says: "" for anything else.
 func sniff(path string) (Format, error) {
