@@ -34,7 +34,7 @@ func newImportCmd(app *App) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "import FILE... --provider CODE --item ITEM",
 		Short: "归集信息提供单位报送的文件 / import provider files",
-		Long: `逐行校验并归集信息提供单位报送的文件（CSV：UTF-8/GBK/GB18030 自动识别；XLSX；JSON Lines），
+		Long: `逐行校验并归集信息提供单位报送的文件（CSV：UTF-8/GBK/GB18030 自动识别；XLSX；旧版 Excel .xls；JSON Lines），
 合格的行归入信息主体的信用档案，不合格的行写入拒收报告（--rejects），供提供单位改正后重新报送。
 整个文件先写入暂存区，全部处理完才一次发布；中途失败或被中断，不会留下半个批次。
 同一文件（内容相同）再次导入不会重复存储。
@@ -58,7 +58,7 @@ report the department can fix and resubmit. Nothing is visible until the whole f
 	f.StringVar(&o.item, "item", "", "信息项代码，如 XZCF / item code")
 	f.StringVar(&o.channel, "channel", "local", "报送渠道 local（同级推送）|province（省统一推送）/ channel")
 	f.StringVar(&o.encoding, "encoding", "auto", "CSV 编码 auto|utf-8|gbk|gb18030 / CSV encoding")
-	f.StringVar(&o.sheet, "sheet", "", "XLSX 工作表名（默认为表头符合该信息项的工作表）/ XLSX sheet (default: the one whose header fits the item)")
+	f.StringVar(&o.sheet, "sheet", "", "XLSX/XLS 工作表名（默认为表头符合该信息项的工作表）/ workbook sheet (default: the one whose header fits the item)")
 	f.IntVar(&o.headerRow, "header-row", 0, "表头所在行（Excel 中的行号；默认在前 20 行中自动查找）/ the header's row as Excel numbers it (default: found in the first 20 rows)")
 	f.StringVar(&o.rejects, "rejects", "", "拒收报告 CSV 文件（UTF-8 带 BOM）/ write the reject report here")
 	f.BoolVar(&o.ignoreUnknown, "ignore-unknown", false, "忽略目录中没有的列 / ignore columns the catalog does not name")

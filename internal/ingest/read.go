@@ -30,8 +30,8 @@ type ReadOptions struct {
 	// Encoding of a CSV (or JSON Lines) file: "auto" (the default, also ""),
 	// "utf-8", "gbk" or "gb18030". GBK is read as GB18030, its superset.
 	Encoding string
-	// Sheet of an XLSX file; "" is the sheet whose header Fits (the first
-	// sheet when Header.Fits is nil or no sheet fits).
+	// Sheet of an XLSX or XLS file; "" is the sheet whose header Fits (the
+	// first sheet when Header.Fits is nil or no sheet fits).
 	Sheet string
 	// Header says where the header is: found by Header.Fits within the
 	// first HeaderScanRows rows, or given (--header-row).
@@ -173,6 +173,8 @@ func FormatOf(path string) (Format, bool) {
 		return FormatCSV, true
 	case ".xlsx":
 		return FormatXLSX, true
+	case ".xls", ".et":
+		return FormatXLS, true
 	case ".jsonl", ".ndjson", ".json":
 		return FormatJSONL, true
 	}
@@ -180,7 +182,9 @@ func FormatOf(path string) (Format, bool) {
 }
 
 // Open opens a provider file, choosing the reader by the file's extension
-// (.csv, .txt → CSV; .xlsx → XLSX; .jsonl, .ndjson, .json → JSON Lines),
+// (.csv, .txt → CSV; .xlsx → XLSX; .xls, .et → legacy Excel; .jsonl,
+// .ndjson, .json → JSON Lines) and, for workbooks, by the first bytes (an
+// OLE2 file is read as .xls, a zip as .xlsx, whichever the name says),
 // and reads its header. I/O errors are returned wrapped; everything wrong
 // with the file's content is a *FileError.
 func Open(path string, opt ReadOptions) (Source, error) {
@@ -201,18 +205,32 @@ func open(path string, opt ReadOptions) (Source, error) {
 		}
 	}
 	format, ok := FormatOf(path)
+	// A workbook is told by its first bytes, not its name: a .xls renamed
+	// .xlsx (or the reverse) is read by the reader its content needs.
+	if !ok || format == FormatXLSX || format == FormatXLS {
+		sniffed, err := sniff(path)
+		if err != nil {
+			return nil, err
+		}
+		ext := strings.ToLower(filepath.Ext(path))
+		switch {
+		case sniffed != "":
+			format, ok = sniffed, true
+		case ext == ".xls" || ext == ".et":
+			return nil, fileErr(ReasonFormat, path, 0, nil,
+				"文件 %s 的扩展名是 %s，但内容不是 Excel 工作簿（常见于把网页或文本另存为 .xls）：请在 Excel 或 WPS 中打开后另存为 .xlsx 或 CSV（UTF-8）后再导入",
+				"file %s is named %s but is not an Excel workbook (often a web page or text saved as .xls): open it in Excel or WPS and save it as .xlsx or CSV (UTF-8), then import again", path, ext)
+		}
+	}
 	if !ok {
 		ext := filepath.Ext(path)
-		if strings.EqualFold(ext, ".xls") || strings.EqualFold(ext, ".et") {
-			return nil, fileErr(ReasonFormat, path, 0, nil,
-				"文件 %s 是旧版 Excel 格式（%s），请在 Excel 或 WPS 中另存为 .xlsx 或 CSV（UTF-8）后再导入",
-				"file %s is in the old Excel format (%s): save it as .xlsx or CSV (UTF-8) and import again", path, ext)
-		}
 		return nil, fileErr(ReasonFormat, path, 0, nil,
-			"文件 %s 的类型 %q 不支持：请提供 .csv、.xlsx 或 .jsonl 文件",
-			"file %s: type %q is not supported; provide a .csv, .xlsx or .jsonl file", path, ext)
+			"文件 %s 的类型 %q 不支持：请提供 .csv、.xlsx、.xls 或 .jsonl 文件",
+			"file %s: type %q is not supported; provide a .csv, .xlsx, .xls or .jsonl file", path, ext)
 	}
 	switch format {
+	case FormatXLS:
+		return openXLS(path, opt)
 	case FormatXLSX:
 		return openXLSX(path, opt)
 	case FormatJSONL:

@@ -108,8 +108,8 @@ func openText(path string, opt ReadOptions, allowGB bool) (*textFile, error) {
 	}
 	if bytes.HasPrefix(sample, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
 		return fail(fileErr(ReasonFormat, path, 0, nil,
-			"文件 %s 实际是旧版 Excel 工作簿（.xls）：请另存为 .xlsx 或 CSV（UTF-8）后再导入",
-			"file %s is an old Excel workbook (.xls): save it as .xlsx or CSV (UTF-8) and import again", path))
+			"文件 %s 实际是旧版 Excel 工作簿：请把扩展名改为 .xls 后再导入",
+			"file %s is an old Excel workbook: rename it to .xls and import again", path))
 	}
 	if bytes.HasPrefix(sample, []byte{0xFF, 0xFE, 0, 0}) || bytes.HasPrefix(sample, []byte{0, 0, 0xFE, 0xFF}) {
 		return fail(fileErr(ReasonEncoding, path, 0, nil,
