@@ -140,6 +140,12 @@ func (s *Store) ApplyPending(ctx context.Context, a Actor, batch int64) error {
 				return err
 			}
 		}
+		// Let every writer that waits for the lock in first (gate_unix.go):
+		// SQLite's lock is not fair, and a chunk begun at once after the
+		// last one could win it again and again (SPEC §6, issue 16).
+		if chunk > 0 {
+			s.gate.yield()
+		}
 		var done bool
 		if err := s.Write(ctx, a, func(tx *Tx) error {
 			var err error
