@@ -454,6 +454,10 @@ func TestDepartmentFileOldLayout(t *testing.T) {
 			h := importHarness(t)
 			file := tc.build(t, h.dir)
 			rej := filepath.Join(h.dir, "rejects.csv")
+			// The table output says which layout the file was read in.
+			if out := h.fails(tc.exit, "import", file, "--provider", provider, "--item", tc.item, "--dry-run").Out; !strings.Contains(out, "格式：双公示旧版") {
+				t.Errorf("dry run output lacks the layout:\n%s", out)
+			}
 			r := h.fails(tc.exit, "import", file, "--provider", provider, "--item", tc.item, "--format", "json", "--rejects", rej)
 			var res struct {
 				Accepted, Rejected int

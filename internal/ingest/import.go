@@ -289,6 +289,9 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 						// cells beyond the header: the row is not checked
 						// further (its fields would be misread).
 						c.Problems = []Problem{{Field: p.Field, Reason: p.Reason, Msg: p.Zh}}
+						if view != nil {
+							c.Cells, _ = view.row(c.Cells) // the report names today's columns
+						}
 						continue
 					}
 					cells := c.Cells
