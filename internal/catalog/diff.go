@@ -172,6 +172,10 @@ func itemDiffEntries(it *Item) []kvPair {
 	for _, e := range itemEntries(it) {
 		switch e.k {
 		case "fields":
+		case "layouts":
+			for i, l := range it.Layouts {
+				out = append(out, kvPair{"layouts[" + strconv.Itoa(i) + "]", layoutText(l)})
+			}
 		case "severity":
 			out = append(out, kvPair{"severity.default", string(it.Severity.Default)})
 			for i, r := range it.Severity.Rules {

@@ -92,6 +92,26 @@ func Marshal(c *Catalog) []byte {
 				for _, f := range it.Fields {
 					w(3, "- "+flowField(f))
 				}
+			case "layouts":
+				for _, l := range it.Layouts {
+					for i, le := range layoutEntries(l) {
+						lead := "  "
+						if i == 0 {
+							lead = "- "
+						}
+						w(3, lead+le.k+": "+le.v)
+					}
+					w(4, "columns:")
+					for _, c := range l.Columns {
+						w(5, "- "+flowLayoutColumn(c))
+					}
+					if len(l.Derive) > 0 {
+						w(4, "derive:")
+						for _, dv := range l.Derive {
+							w(5, "- "+flowDerivation(dv))
+						}
+					}
+				}
 			}
 		}
 	}
@@ -164,7 +184,11 @@ func itemEntries(it *Item) []kvPair {
 	if it.Severity.Default != "" || len(it.Severity.Rules) > 0 {
 		e = append(e, kvPair{"severity", ""})
 	}
-	return append(e, kvPair{"subject", ""}, kvPair{"fields", ""})
+	e = append(e, kvPair{"subject", ""}, kvPair{"fields", ""})
+	if len(it.Layouts) > 0 {
+		e = append(e, kvPair{"layouts", ""})
+	}
+	return e
 }
 
 func subjectEntries(s SubjectFields) []kvPair {

@@ -40,7 +40,7 @@ var (
 	validityKeys    = []string{"general", "serious"}
 	lightKeys       = []string{"reject_rate_yellow", "reject_rate_red", "late_days_yellow", "late_days_red"}
 	importLimitKeys = []string{"file_size", "cell_size", "columns", "rows", "rejects", "xlsx_unzipped_size", "xlsx_ratio", "sheets"}
-	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "act_date_field", "determined_on", "withdrawn_on", "valid_through", "severity", "roster", "upward", "subject", "note", "fields"}
+	itemKeys        = []string{"code", "name", "category", "subjects", "disclosure", "update_cycle", "providers", "validity", "retention", "key", "kind_field", "act_date_field", "determined_on", "withdrawn_on", "valid_through", "severity", "roster", "upward", "subject", "note", "fields", "layouts"}
 	severityKeys    = []string{"default", "rules"}
 	severityRuleKey = []string{"field", "contains", "level"}
 	subjectKeys     = []string{"name", "kind", "codes", "legal_rep", "legal_rep_id", "kind_values"}
@@ -709,6 +709,7 @@ func (d *decoder) item(n *node, path string, pol *Policy) *Item {
 	}
 	it.Subject = d.subject(o, path, it, ref)
 	it.Severity = d.severity(o, path, it, ref)
+	it.Layouts = d.layouts(o, path, it, ref)
 	switch {
 	case it.Roster == "red" && it.Category != "" && it.Category != Positive:
 		d.at(join(path, "roster"), "红名单信息项的分类应为 positive，实为 %s", "a red-list item should be positive, not %s", it.Category)

@@ -205,6 +205,9 @@ type Item struct {
 	Upward  string
 	Subject SubjectFields
 	Fields  []*Field
+	// Layouts are older layouts of the item's files the import also reads
+	// (layouts.go), in the order they are tried.
+	Layouts []*Layout
 	Note    string // free text for people (extension): the article, the source, choices made
 }
 

@@ -258,6 +258,16 @@ func TestDepartmentFileCorpus(t *testing.T) {
 	cases = append(cases,
 		deptCase{name: "legacy .xls: the sheet that fits, title, notes, an Excel-damaged ID", build: deptXLS, exit: 3,
 			sheet: "行政处罚", headerRow: 3, stored: 2, titles: []int{1}, notes: []int{8, 9, 10}, rejects: map[int]string{6: "excel_number"}},
+		// scripts/xls-samples/make.js, sample 11: the title merged over row
+		// 1, a two-row header (rows 2–3, 行政相对人代码 merged over its six
+		// sub-columns), rows 4–5 good, row 6 a natural person whose 证件号码
+		// was typed as a number (110105194912310020 kept as 15 digits, the
+		// check digit X lost), notes on rows 8–9.
+		deptCase{name: "legacy .xls: title, two-row merged header, notes, an ID typed as a number", exit: 3,
+			build: func(t *testing.T, dir string) string {
+				return filepath.Join("..", "xls", "testdata", "dept_merged_header.xls")
+			},
+			headerRow: 2, headerRows: 2, stored: 2, titles: []int{1}, notes: []int{8, 9}, rejects: map[int]string{6: "excel_number"}},
 		deptCase{name: "several sheets fit: a usage error listing them", build: twoSheets, exit: 2, errHas: "第三季度、第四季度"},
 		deptCase{name: "--sheet chooses", build: twoSheets, args: []string{"--sheet", "第四季度"}, sheet: "第四季度", headerRow: 1, stored: 2},
 	)
@@ -328,7 +338,11 @@ func TestDepartmentFileCorpus(t *testing.T) {
 				// The report says where the header was and gives each row
 				// as Excel numbered it in the file sent.
 				recs := readRejectsLoose(t, rej)
-				if want := fmt.Sprintf("表头在第 %d 行", tc.headerRow); !strings.Contains(recs[0][0], want) {
+				want := fmt.Sprintf("表头在第 %d 行", tc.headerRow)
+				if tc.headerRows == 2 {
+					want = fmt.Sprintf("表头在第 %d–%d 行", tc.headerRow, tc.headerRow+1)
+				}
+				if !strings.Contains(recs[0][0], want) {
 					t.Errorf("report title %q, want %q", recs[0][0], want)
 				}
 				first := slices.Min(slices.Collect(maps.Keys(tc.rejects)))
@@ -354,4 +368,176 @@ func readRejectsLoose(t *testing.T, path string) [][]string {
 		t.Fatal(err)
 	}
 	return recs
+}
+
+// The older national 双公示 layout (catalog layouts, docs/import.md): its
+// columns as the public code of systems still exporting it names them,
+// Chinese or CF_/XK_ codes. What each record must hold follows from the
+// layout: 处罚类别1 and 处罚类别2 joined (a 1 is 罚款 in the old code list),
+// 行政相对人代码_5 as 证件号码 of type 身份证, the 处罚机关's code and the data
+// source from the provider that sent the file (南通市市场监督管理局,
+// importHarness), the subject kind from the code given.
+var oldXZCFHeader = []string{"行政处罚决定书文号", "处罚名称", "处罚类别1", "处罚类别2", "处罚事由", "处罚依据",
+	"行政相对人名称", "行政相对人代码_1(统一社会信用代码)", "行政相对人代码_2(组织机构代码)", "行政相对人代码_3(工商登记码)",
+	"行政相对人代码_4(税务登记号)", "行政相对人代码_5 (居民身份证号)", "法定代表人姓名", "处罚结果", "处罚决定日期", "处罚机关",
+	"当前状态", "地方编码", "数据更新时间戳", "备注"}
+
+// The same columns by their codes.
+var oldXZCFCodes = []string{"CF_WSH", "CF_CFMC", "CF_CFLB1", "CF_CFLB2", "CF_SY", "CF_YJ", "CF_XDR_MC", "CF_XDR_SHXYM",
+	"CF_XDR_ZDM", "CF_XDR_GSDJ", "CF_XDR_SWDJ", "CF_XDR_SFZ", "CF_FR", "CF_JG", "CF_JDRQ", "CF_XZJG", "CF_ZT", "DFBM", "SJC", "BZ"}
+
+// A 个体工商户's code (GB 32100: 9 工商, 2 个体工商户), its check character
+// worked by the standard's weights (reference/domain.md §2.1).
+const indivBiz = "92320602MA1N2B3C4K"
+
+func oldXZCFRow(doc, cat1, cat2, name, uscc, sfz, agency, state string) []string {
+	return []string{doc, name + "虚假广告案", cat1, cat2, "发布虚假广告", "《广告法》第五十五条", name, uscc, "", "", "", sfz,
+		"", "罚款20000元", "2025/06/10", agency, state, "320600", "2025/06/12", ""}
+}
+
+func TestDepartmentFileOldLayout(t *testing.T) {
+	const mkt = "南通市市场监督管理局"
+	rows := deptRows{
+		oldXZCFRow("通市监罚〔2025〕11号", "罚款", "没收违法所得", "甲公司", orgA, "", "", "0"),     // row 3
+		oldXZCFRow("通市监罚〔2025〕12号", "1", "", "李四", "", personID, mkt, ""),         // row 4: code 1, a person
+		oldXZCFRow("通市监罚〔2025〕13号", "警告", "", "丙商店", indivBiz, "", mkt, "正常"),     // row 5: 个体工商户
+		oldXZCFRow("通市监罚〔2025〕14号", "罚款", "", "乙公司", orgB, "", mkt, "1"),          // row 6: 撤销
+		oldXZCFRow("通市监罚〔2025〕15号", "罚款", "", "乙公司", orgB, "", "如东县市场监督管理局", "0"), // row 7: another body
+	}
+	type stored struct{ code, doc, kind string }
+	cases := []struct {
+		name    string
+		build   func(t *testing.T, dir string) string
+		item    string
+		exit    int
+		header  int
+		stored  int
+		notes   []int
+		rejects map[int]string
+		check   []stored
+	}{
+		{name: "Chinese headers, title and notes, CSV", item: "XZCF", exit: 3, header: 2, stored: 3, notes: []int{9, 10},
+			rejects: map[int]string{6: "layout_value", 7: "layout_provider"},
+			build: func(t *testing.T, dir string) string {
+				p := filepath.Join(dir, "old.csv")
+				all := append(deptRows{{deptTitle}, oldXZCFHeader}, rows...)
+				all = append(all, nil, []string{"填报说明：处罚类别1填代码或文字"}, []string{"制表人：王五", "审核人：赵六"})
+				writeDeptCSV(t, p, all, true)
+				return p
+			},
+			check: []stored{{orgA, "通市监罚〔2025〕11号", "organisation"}, {personID, "通市监罚〔2025〕12号", "natural_person"},
+				{indivBiz, "通市监罚〔2025〕13号", "individual_business"}}},
+		{name: "CF_ codes, XLSX", item: "XZCF", header: 1, stored: 2,
+			build: func(t *testing.T, dir string) string {
+				p := filepath.Join(dir, "cf.xlsx")
+				f := excelize.NewFile()
+				deptSheet(t, f, "Sheet1", withHeader(oldXZCFCodes, rows[:2]))
+				saveXLSX(t, f, p)
+				return p
+			},
+			check: []stored{{orgA, "通市监罚〔2025〕11号", "organisation"}, {personID, "通市监罚〔2025〕12号", "natural_person"}}},
+		{name: "XK_ codes, CSV", item: "XZXK", header: 1, stored: 1,
+			build: func(t *testing.T, dir string) string {
+				p := filepath.Join(dir, "xk.csv")
+				writeDeptCSV(t, p, deptRows{
+					{"XK_WSH", "XK_XMMC", "XK_SPLB", "XK_NR", "XK_XDR", "XK_XDR_SHXYM", "XK_XDR_ZDM", "XK_XDR_GSDJ", "XK_XDR_SWDJ",
+						"XK_XDR_SFZ", "XK_FR", "XK_JDRQ", "XK_JZQ", "XK_XZJG", "XK_ZT", "DFBM", "SJC", "BZ"},
+					{"通市监许〔2025〕1号", "食品经营许可", "普通", "准予食品经营许可", "李四", "", "", "", "", personID, "",
+						"2025/06/10", "2030/06/09", mkt, "0", "320600", "2025/06/12", ""},
+				}, false)
+				return p
+			},
+			check: []stored{{personID, "通市监许〔2025〕1号", "natural_person"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			h := importHarness(t)
+			file := tc.build(t, h.dir)
+			rej := filepath.Join(h.dir, "rejects.csv")
+			// The table output says which layout the file was read in.
+			if out := h.fails(tc.exit, "import", file, "--provider", provider, "--item", tc.item, "--dry-run").Out; !strings.Contains(out, "格式：双公示旧版") {
+				t.Errorf("dry run output lacks the layout:\n%s", out)
+			}
+			r := h.fails(tc.exit, "import", file, "--provider", provider, "--item", tc.item, "--format", "json", "--rejects", rej)
+			var res struct {
+				Accepted, Rejected int
+				Layout             string
+				HeaderRow          int `json:"header_row"`
+				Notes              []struct{ Row int }
+				Rejects            []struct {
+					Row     int
+					Reasons string
+					Message string
+				}
+			}
+			if err := json.Unmarshal([]byte(strings.TrimSpace(r.Out)), &res); err != nil {
+				t.Fatalf("json: %v\n%s\n%s", err, r.Out, r.Err)
+			}
+			if res.Layout != "双公示旧版" || res.HeaderRow != tc.header || res.Accepted != tc.stored || res.Rejected != len(tc.rejects) {
+				t.Fatalf("layout %q header %d stored %d rejected %d; want 双公示旧版 %d %d %d\n%s", res.Layout, res.HeaderRow, res.Accepted, res.Rejected, tc.header, tc.stored, len(tc.rejects), r.Out)
+			}
+			var notes []int
+			for _, n := range res.Notes {
+				notes = append(notes, n.Row)
+			}
+			if !slices.Equal(notes, tc.notes) {
+				t.Errorf("notes %v, want %v", notes, tc.notes)
+			}
+			for _, x := range res.Rejects {
+				if want, ok := tc.rejects[x.Row]; !ok || x.Reasons != want {
+					t.Errorf("reject at row %d (%s: %s), want %v", x.Row, x.Reasons, x.Message, tc.rejects)
+				}
+				// The message names the value and what to do.
+				if x.Reasons == "layout_value" && !strings.Contains(x.Message, "“1”") || x.Reasons == "layout_value" && !strings.Contains(x.Message, "撤销") ||
+					x.Reasons == "layout_provider" && (!strings.Contains(x.Message, "如东县市场监督管理局") || !strings.Contains(x.Message, "现行格式")) {
+					t.Errorf("row %d: %s", x.Row, x.Message)
+				}
+			}
+			if len(tc.rejects) > 0 {
+				// The report gives the rows under today's column names.
+				recs := readRejectsLoose(t, rej)
+				if !slices.Contains(recs[1], "处罚机关统一社会信用代码") || !slices.Contains(recs[1], "违法事实") {
+					t.Errorf("report header %v", recs[1])
+				}
+			}
+			for _, s := range tc.check {
+				a := showJSON(t, h, s.code, "--scope", "office")
+				if a.Subject.Kind != s.kind {
+					t.Errorf("%s: kind %q, want %q", s.code, a.Subject.Kind, s.kind)
+				}
+				rec := a.byDoc(s.doc)
+				for i := range a.Records {
+					if a.Records[i].Fields["行政许可决定文书号"] == s.doc {
+						rec = &a.Records[i]
+					}
+				}
+				if rec == nil {
+					t.Fatalf("%s: no record %s: %+v", s.code, s.doc, a.Records)
+				}
+				f := rec.Fields
+				if tc.item == "XZXK" {
+					if f["行政许可决定文书名称"] != "食品经营许可" || f["许可类别"] != "普通" || f["有效期至"] != "2030-06-09" || f["当前状态"] != "正常" ||
+						f["许可机关统一社会信用代码"] != provider || f["数据来源单位"] != mkt || f["证件号码"] != personID || f["证件类型"] != "身份证" {
+						t.Errorf("%s: fields %v", s.doc, f)
+					}
+					continue
+				}
+				want := map[string]string{"违法事实": "发布虚假广告", "处罚内容": "罚款20000元", "处罚决定日期": "2025-06-10",
+					"处罚机关": mkt, "处罚机关统一社会信用代码": provider, "数据来源单位": mkt, "数据来源单位统一社会信用代码": provider}
+				switch s.doc {
+				case "通市监罚〔2025〕11号":
+					want["处罚类别"], want["行政相对人类别"], want["行政相对人代码_1（统一社会信用代码）"] = "罚款；没收违法所得", "法人及非法人组织", orgA
+				case "通市监罚〔2025〕12号":
+					want["处罚类别"], want["行政相对人类别"], want["证件号码"], want["证件类型"] = "罚款", "自然人", personID, "身份证"
+				case "通市监罚〔2025〕13号":
+					want["处罚类别"], want["行政相对人类别"] = "警告", "个体工商户"
+				}
+				for k, v := range want {
+					if f[k] != v {
+						t.Errorf("%s: %s = %q, want %q", s.doc, k, f[k], v)
+					}
+				}
+			}
+		})
+	}
 }

@@ -38,6 +38,8 @@ func newImportCmd(app *App) *cobra.Command {
 合格的行归入信息主体的信用档案，不合格的行写入拒收报告（--rejects），供提供单位改正后重新报送。
 整个文件先写入暂存区，全部处理完才一次发布；中途失败或被中断，不会留下半个批次。
 同一文件（内容相同）再次导入不会重复存储。
+表头可在前 20 行中的任一行；目录中写有旧格式（如旧版双公示 处罚类别1、CF_XDR_SFZ）的信息项，按表头全文识别旧格式，
+按现行字段校验和存储（docs/import.md）。
 
 退出码：0 全部入库；3 部分行被拒收（含全部被拒）；4 整个文件被拒、未存储任何内容（编码、列、第十四条禁止字段、
 提供单位或信息项不符、超过目录政策 import_limits 的上限）；2 文件不存在、是文件夹或 FIFO；1 文件无法读取。
@@ -324,6 +326,9 @@ func printImportResult(app *App, res *ingest.Result) {
 // printImportFrame says where the header was and which rows above it
 // (titles) and under the data (notes) were skipped (issue 22).
 func printImportFrame(app *App, res *ingest.Result) {
+	if res.Layout != "" {
+		app.Println(fmt.Sprintf(app.T("格式：%s（目录中的旧格式，按现行字段校验；拒收报告用现行列名）", "layout: %s (an older layout in the catalog, checked as today's fields; the reject report uses today's column names)"), res.Layout))
+	}
 	if res.HeaderRow == 0 || (res.HeaderRow == 1 && res.HeaderRows <= 1 && len(res.Titles) == 0 && len(res.Notes) == 0 && res.Sheet == "") {
 		return
 	}

@@ -61,7 +61,10 @@ type Result struct {
 
 	// Where the file's header, titles and notes were (issue 22, frame.go):
 	// physical rows as Excel shows them.
-	Sheet      string       `json:"sheet,omitempty"`
+	Sheet string `json:"sheet,omitempty"`
+	// Layout names the older layout the file was read in (catalog
+	// layouts); empty: today's.
+	Layout     string       `json:"layout,omitempty"`
 	HeaderRow  int          `json:"header_row,omitempty"`
 	HeaderRows int          `json:"header_rows,omitempty"` // 2 for a two-row header
 	Titles     []SkippedRow `json:"title_rows,omitempty"`  // skipped above the header
@@ -179,13 +182,35 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 	src, err := Open(path, ReadOptions{Encoding: opt.Encoding, Sheet: opt.Sheet, Limits: readLimits(im.Catalog.Policy.ImportLimits),
 		Header: HeaderSpec{Row: opt.HeaderRow, Fits: HeaderFits(item)}})
 	var plan *Plan
+	var view *layoutView
 	if err == nil {
 		defer src.Close()
 		res.Encoding = src.Encoding()
 		res.Header = slices.Clone(src.Header())
 		fr := FramingOf(src)
 		res.frame(fr)
-		plan, err = NewPlan(im.Catalog, item, res.Header, im.Today, src.SerialDates(), opt.IgnoreUnknown, filepath.Base(path))
+		planItem := item
+		if l := chooseLayout(item, res.Header); l != nil {
+			// An older layout (catalog layouts): its rows are read as rows
+			// of today's fields, which the report then names.
+			var prov ProviderInfo
+			if p, ok, perr := im.Store.Provider(ctx, opt.Provider); perr != nil {
+				err = perr
+			} else if ok {
+				prov = ProviderInfo{Code: p.Code, Name: p.Name}
+			} else {
+				prov = ProviderInfo{Code: opt.Provider}
+			}
+			if err == nil {
+				view, err = newLayoutView(im.Catalog, item, l, res.Header, opt.IgnoreUnknown, filepath.Base(path), prov)
+			}
+			if err == nil {
+				res.Layout, res.Header, planItem = l.Name, view.header, view.planItem(item)
+			}
+		}
+		if err == nil {
+			plan, err = NewPlan(im.Catalog, planItem, res.Header, im.Today, src.SerialDates(), opt.IgnoreUnknown, filepath.Base(path))
+		}
 		var fe *FileError
 		if errors.As(err, &fe) {
 			fe.Line = fr.HeaderRow
@@ -264,9 +289,20 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 						// cells beyond the header: the row is not checked
 						// further (its fields would be misread).
 						c.Problems = []Problem{{Field: p.Field, Reason: p.Reason, Msg: p.Zh}}
+						if view != nil {
+							c.Cells, _ = view.row(c.Cells) // the report names today's columns
+						}
 						continue
 					}
-					ch.rows[k] = plan.Check(c.Line, c.Cells)
+					cells := c.Cells
+					if view != nil {
+						var p *Problem
+						if cells, p = view.row(cells); p != nil {
+							c.Cells, c.Problems = cells, []Problem{*p}
+							continue
+						}
+					}
+					ch.rows[k] = plan.Check(c.Line, cells)
 					prepareRow(plan, ch.rows[k])
 				}
 				ch.distinctSubjects()

@@ -23,6 +23,8 @@ var reasonLabels = map[string]string{
 	"subject_mismatch":        "名称与已建档主体不一致",
 	"control_character":       "含有控制字符（如 NUL）",
 	"extra_cells":             "表头之外的单元格有内容",
+	"layout_value":            "旧版格式中此值不予导入",
+	"layout_provider":         "旧版格式中机关不是报送单位，代码无法推定",
 	"excel_number":            "号码被 Excel 转成了数字（科学计数法或末几位变成 0）：请把该列设为文本格式后重新录入",
 	"file_too_large":          "超过文件大小上限",
 	"cell_too_large":          "超过单元格上限",

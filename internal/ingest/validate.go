@@ -304,7 +304,7 @@ func HeaderFits(item *catalog.Item) func(cells []string) int {
 	}
 	lookup := headerLookup(item, layout)
 	name := item.Subject.Name
-	return func(cells []string) int {
+	fits := func(cells []string) int {
 		haveName, haveCode, n := name == "", len(item.Subject.Codes) == 0, 0
 		for _, c := range cells {
 			i, ok := lookup[catalog.HeaderKey(c)]
@@ -319,6 +319,45 @@ func HeaderFits(item *catalog.Item) func(cells []string) int {
 			if slices.Contains(item.Subject.Codes, f) {
 				haveCode = true
 			}
+		}
+		if haveName && haveCode {
+			return n
+		}
+		return 0
+	}
+	if len(item.Layouts) == 0 {
+		return fits
+	}
+	// An older layout's header (catalog layouts) fits as well: the best
+	// fit of any layout counts.
+	var olds []func([]string) int
+	for _, l := range item.Layouts {
+		olds = append(olds, layoutFits(item, l))
+	}
+	return func(cells []string) int {
+		n := fits(cells)
+		for _, f := range olds {
+			n = max(n, f(cells))
+		}
+		return n
+	}
+}
+
+// layoutFits is HeaderFits for an older layout: the row names the columns
+// filling the subject's name and one of its codes.
+func layoutFits(item *catalog.Item, l *catalog.Layout) func(cells []string) int {
+	lookup := layoutLookup(l)
+	return func(cells []string) int {
+		haveName, haveCode, n := false, false, 0
+		for _, c := range cells {
+			i, ok := lookup[catalog.HeaderKey(c)]
+			if !ok {
+				continue
+			}
+			n++
+			f := l.Columns[i].Field
+			haveName = haveName || f != "" && f == item.Subject.Name
+			haveCode = haveCode || slices.Contains(item.Subject.Codes, f)
 		}
 		if haveName && haveCode {
 			return n

@@ -156,3 +156,43 @@ save("dept_title_notes.xls", [
     ["填报日期：2025年10月8日"],
   ])],
 ]);
+
+// 11. A department's file with a title row merged over the table (row 1), a
+// two-row header (rows 2–3: the group cell 行政相对人代码 merged over C2:H2
+// above its six sub-columns, every other header cell merged down over both
+// rows, as Excel templates draw it), three data rows (4–6) — row 6 a natural
+// person whose 18-digit 证件号码 was typed into a General cell, so Excel kept
+// 15 significant digits (110105194912310020 as a double, shown
+// 110105194912310000: the check digit is lost) — a blank row and notes on
+// rows 8–9.
+{
+  const top = xzcfHeader.slice();
+  const sub = xzcfHeader.map(() => null);
+  for (let i = 2; i <= 7; i++) {
+    const name = xzcfHeader[i];
+    sub[i] = name.slice(name.indexOf("（") + 1, name.length - 1);
+    top[i] = null;
+  }
+  top[2] = "行政相对人代码";
+  const last = XLSX.utils.encode_col(xzcfHeader.length - 1);
+  const merges = ["A1:" + last + "1", "C2:H2"];
+  xzcfHeader.forEach((h, i) => {
+    if (i < 2 || i > 7) {
+      const col = XLSX.utils.encode_col(i);
+      merges.push(col + "2:" + col + "3");
+    }
+  });
+  save("dept_merged_header.xls", [["Sheet1", sheet([
+    ["南通市市场监督管理局行政处罚信息公示表（2025年第三季度）"],
+    top,
+    sub,
+    xzcfRow({}),
+    xzcfRow({ "行政相对人名称": "乙公司", "行政相对人代码_1（统一社会信用代码）": "91110000802100433B", "行政处罚决定书文号": "通市监罚〔2025〕2号" }),
+    xzcfRow({ "行政相对人名称": "李四", "行政相对人类别": "自然人", "行政相对人代码_1（统一社会信用代码）": null,
+      "法定代表人": null, "法定代表人证件类型": null, "法定代表人证件号码": null,
+      "证件类型": "身份证", "证件号码": 110105194912310020, "行政处罚决定书文号": "通市监罚〔2025〕3号" }),
+    [],
+    ["填报说明：金额单位为万元"],
+    ["制表人：李四", "审核人：王五"],
+  ], merges)]]);
+}
