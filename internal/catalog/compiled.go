@@ -1,30 +1,51 @@
 package catalog
 
 import (
+	"bytes"
 	"crypto/sha256"
+	"encoding/base64"
+	"encoding/gob"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
 )
 
-// The compiled form of a catalog (issue 17): the parsed Catalog as JSON,
-// kept in the store beside the version's YAML so that a command reads it in
-// well under a millisecond instead of parsing and validating the YAML (more
-// than half the CPU of a `subject show`). CompiledFormat names the Go shape
-// it was written from: a fingerprint of the Catalog type's fields, so a
+// The compiled form of a catalog (issue 17): the parsed Catalog, kept in the
+// store beside the version's YAML so that a command reads it in about a
+// millisecond instead of parsing and validating the YAML (more than half the
+// CPU of a `subject show`). CompiledFormat names the encoding and the Go
+// shape it was written from: a fingerprint of the Catalog type's fields, so a
 // binary whose Catalog differs never reads another's compiled form (it
 // parses the YAML, which stays the version's content of record).
-var CompiledFormat = "json:" + typeFingerprint(reflect.TypeOf(Catalog{}))
+//
+// The encoding is gob, as base64 text (the store's column is TEXT): 29 KB
+// for the default catalog against 52 KB of JSON, and in a fresh process
+// about 1 ms less CPU to read and decode than JSON (h-startup, see
+// docs/performance.md). Stores compiled by an earlier binary in JSON are
+// read from their YAML until credit init compiles them again.
+var CompiledFormat = "gob64:" + typeFingerprint(reflect.TypeOf(Catalog{}))
 
 // Compile is c's compiled form.
-func Compile(c *Catalog) ([]byte, error) { return json.Marshal(c) }
+func Compile(c *Catalog) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(c); err != nil {
+		return nil, fmt.Errorf("compile catalog: %w", err)
+	}
+	out := make([]byte, base64.StdEncoding.EncodedLen(buf.Len()))
+	base64.StdEncoding.Encode(out, buf.Bytes())
+	return out, nil
+}
 
 // Decompile reads a compiled form written by Compile in CompiledFormat.
 func Decompile(b []byte) (*Catalog, error) {
+	raw := make([]byte, base64.StdEncoding.DecodedLen(len(b)))
+	n, err := base64.StdEncoding.Decode(raw, b)
+	if err != nil {
+		return nil, fmt.Errorf("compiled catalog: %w", err)
+	}
 	var c Catalog
-	if err := json.Unmarshal(b, &c); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(raw[:n])).Decode(&c); err != nil {
 		return nil, fmt.Errorf("compiled catalog: %w", err)
 	}
 	return &c, nil

@@ -1,6 +1,7 @@
 package catalog_test
 
 import (
+	"reflect"
 	"testing"
 
 	"credit/catalogs"
@@ -8,7 +9,8 @@ import (
 )
 
 // FuzzParse: no catalog file makes the parser panic, and whatever parses
-// round-trips through Marshal.
+// round-trips through Marshal, and through its compiled form (what commands
+// read from the store) exactly, down to nil and empty lists.
 func FuzzParse(f *testing.F) {
 	_, def := catalogs.Default()
 	f.Add(def)
@@ -31,6 +33,17 @@ func FuzzParse(f *testing.F) {
 		}
 		if d := catalog.Diff(c, back); len(d) != 0 {
 			t.Fatalf("round trip changed %v", d)
+		}
+		compiled, err := catalog.Compile(c)
+		if err != nil {
+			t.Fatalf("compile: %v", err)
+		}
+		dc, err := catalog.Decompile(compiled)
+		if err != nil {
+			t.Fatalf("decompile: %v", err)
+		}
+		if !reflect.DeepEqual(dc, c) {
+			t.Fatalf("the compiled form does not read back as parsed")
 		}
 	})
 }

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 
 	"github.com/jedib0t/go-pretty/v6/text"
@@ -441,19 +442,26 @@ var valueKinds = map[string][2]string{
 	"duration": {"时长（如 30s、5m、1h）", "a duration (30s, 5m, 1h)"}, "intSlice": {"以逗号分隔的整数", "whole numbers separated by commas"},
 }
 
+// The usage-error patterns are compiled on first use: most runs never
+// translate an error, and compiling them cost every command's start-up.
 var (
-	unknownCmdRe   = regexp.MustCompile(`^unknown command "(.*)" for "(.*?)"(?:\s*Did you mean this\?\s*((?:\s*\S+)+))?\s*$`)
-	invalidArgRe   = regexp.MustCompile(`^invalid argument "(.*)" for "(.*?)"`)
-	exactArgsRe    = regexp.MustCompile(`^accepts (\d+) arg\(s\), received (\d+)$`)
-	atMostArgsRe   = regexp.MustCompile(`^accepts at most (\d+) arg\(s\), received (\d+)$`)
-	atLeastArgsRe  = regexp.MustCompile(`^requires at least (\d+) arg\(s\), only received (\d+)$`)
-	betweenArgsRe  = regexp.MustCompile(`^accepts between (\d+) and (\d+) arg\(s\), received (\d+)$`)
-	requiredRe     = regexp.MustCompile(`^required flag\(s\) (.*) not set$`)
-	groupAllRe     = regexp.MustCompile(`^if any flags in the group \[(.*)\] are set they must all be set; missing \[(.*)\]$`)
-	groupOneRe     = regexp.MustCompile(`^at least one of the flags in the group \[(.*)\] is required$`)
-	groupExclRe    = regexp.MustCompile(`^if any flags in the group \[(.*)\] are set none of the others can be; \[(.*)\] were all set$`)
-	quotedFlagName = regexp.MustCompile(`"([^"]+)"`)
+	unknownCmdRe   = lazyRegexp(`^unknown command "(.*)" for "(.*?)"(?:\s*Did you mean this\?\s*((?:\s*\S+)+))?\s*$`)
+	invalidArgRe   = lazyRegexp(`^invalid argument "(.*)" for "(.*?)"`)
+	exactArgsRe    = lazyRegexp(`^accepts (\d+) arg\(s\), received (\d+)$`)
+	atMostArgsRe   = lazyRegexp(`^accepts at most (\d+) arg\(s\), received (\d+)$`)
+	atLeastArgsRe  = lazyRegexp(`^requires at least (\d+) arg\(s\), only received (\d+)$`)
+	betweenArgsRe  = lazyRegexp(`^accepts between (\d+) and (\d+) arg\(s\), received (\d+)$`)
+	requiredRe     = lazyRegexp(`^required flag\(s\) (.*) not set$`)
+	groupAllRe     = lazyRegexp(`^if any flags in the group \[(.*)\] are set they must all be set; missing \[(.*)\]$`)
+	groupOneRe     = lazyRegexp(`^at least one of the flags in the group \[(.*)\] is required$`)
+	groupExclRe    = lazyRegexp(`^if any flags in the group \[(.*)\] are set none of the others can be; \[(.*)\] were all set$`)
+	quotedFlagName = lazyRegexp(`"([^"]+)"`)
 )
+
+// lazyRegexp compiles expr the first time it is asked for.
+func lazyRegexp(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // dashed writes flag names as they are typed: "a b" → "--a、--b".
 func dashed(names []string, sep string) string {
@@ -514,7 +522,7 @@ func cobraErr(c *cobra.Command, err error) error {
 		return u("参数写法有误：%s（参数写作 --名称 值 或 --名称=值）", "bad flag syntax: %s (write --name VALUE or --name=VALUE)", syntax.GetSpecifiedFlag(), syntax.GetSpecifiedFlag())
 	}
 	msg := err.Error()
-	if m := unknownCmdRe.FindStringSubmatch(msg); m != nil {
+	if m := unknownCmdRe().FindStringSubmatch(msg); m != nil {
 		zh, en := fmt.Sprintf("%s 没有命令 %q", m[2], m[1]), fmt.Sprintf("%s has no command %q", m[2], m[1])
 		if s := strings.Fields(m[3]); len(s) > 0 {
 			zh += "，您是否想用 " + strings.Join(s, "、") + "？"
@@ -522,40 +530,40 @@ func cobraErr(c *cobra.Command, err error) error {
 		}
 		return &apperr.Error{Code: apperr.Usage, Zh: zh, En: en, Err: err}
 	}
-	if m := invalidArgRe.FindStringSubmatch(msg); m != nil {
+	if m := invalidArgRe().FindStringSubmatch(msg); m != nil {
 		return u("%s 不接受参数 %q", "%s does not take the argument %q", m[2], m[1], m[2], m[1])
 	}
-	if m := exactArgsRe.FindStringSubmatch(msg); m != nil {
+	if m := exactArgsRe().FindStringSubmatch(msg); m != nil {
 		if m[1] == "0" {
 			return u("%s 不接受位置参数（收到 %s 个）", "%s takes no arguments (got %s)", path, m[2], path, m[2])
 		}
 		return u("%s 需要 %s 个位置参数，收到 %s 个；运行 %s --help 查看用法", "%s needs %s argument(s), got %s; run %s --help for its usage", path, m[1], m[2], path, path, m[1], m[2], path)
 	}
-	if m := atMostArgsRe.FindStringSubmatch(msg); m != nil {
+	if m := atMostArgsRe().FindStringSubmatch(msg); m != nil {
 		return u("%s 最多接受 %s 个位置参数，收到 %s 个", "%s takes at most %s argument(s), got %s", path, m[1], m[2], path, m[1], m[2])
 	}
-	if m := atLeastArgsRe.FindStringSubmatch(msg); m != nil {
+	if m := atLeastArgsRe().FindStringSubmatch(msg); m != nil {
 		return u("%s 至少需要 %s 个位置参数，收到 %s 个；运行 %s --help 查看用法", "%s needs at least %s argument(s), got %s; run %s --help for its usage", path, m[1], m[2], path, path, m[1], m[2], path)
 	}
-	if m := betweenArgsRe.FindStringSubmatch(msg); m != nil {
+	if m := betweenArgsRe().FindStringSubmatch(msg); m != nil {
 		return u("%s 需要 %s 至 %s 个位置参数，收到 %s 个", "%s needs %s to %s arguments, got %s", path, m[1], m[2], m[3], path, m[1], m[2], m[3])
 	}
-	if m := requiredRe.FindStringSubmatch(msg); m != nil {
+	if m := requiredRe().FindStringSubmatch(msg); m != nil {
 		var names []string
-		for _, q := range quotedFlagName.FindAllStringSubmatch(m[1], -1) {
+		for _, q := range quotedFlagName().FindAllStringSubmatch(m[1], -1) {
 			names = append(names, q[1])
 		}
 		return u("%s 缺少必需的参数 %s", "%s needs the flag(s) %s", path, dashed(names, "、"), path, dashed(names, ", "))
 	}
-	if m := groupAllRe.FindStringSubmatch(msg); m != nil {
+	if m := groupAllRe().FindStringSubmatch(msg); m != nil {
 		all, miss := strings.Fields(m[1]), strings.Fields(m[2])
 		return u("参数 %s 须一起使用：缺少 %s", "the flags %s go together: %s is missing", dashed(all, "、"), dashed(miss, "、"), dashed(all, ", "), dashed(miss, ", "))
 	}
-	if m := groupOneRe.FindStringSubmatch(msg); m != nil {
+	if m := groupOneRe().FindStringSubmatch(msg); m != nil {
 		all := strings.Fields(m[1])
 		return u("%s 需要参数 %s 之一", "%s needs one of the flags %s", path, dashed(all, "、"), path, dashed(all, ", "))
 	}
-	if m := groupExclRe.FindStringSubmatch(msg); m != nil {
+	if m := groupExclRe().FindStringSubmatch(msg); m != nil {
 		set := strings.Fields(m[2])
 		return u("参数 %s 不能同时使用", "the flags %s cannot be used together", dashed(set, "、"), dashed(set, ", "))
 	}

@@ -77,7 +77,8 @@ func Main(args []string, io IO) int {
 		})
 		defer store.SetApplyHook(nil)
 	}
-	root := newRoot(app)
+	root := buildRoot(app)
+	foldRunFlags(root, args)
 	localizeCompletions(app, root, args)
 	root.SetArgs(args)
 	root.SetIn(io.In)
@@ -141,7 +142,16 @@ func (a *App) setup() error {
 	return a.setupClock()
 }
 
+// newRoot is the whole command tree, every number and date flag folding
+// full-width input (help, the CLI reference, tests). Main builds it with
+// buildRoot and folds only the flags of the command it runs.
 func newRoot(app *App) *cobra.Command {
+	root := buildRoot(app)
+	foldNumberFlags(root)
+	return root
+}
+
+func buildRoot(app *App) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "credit",
 		Short: "公共信用信息工作机构的业务工具 / the public credit information office's working tool",
@@ -178,7 +188,6 @@ exit codes: 0 success; 1 error; 2 usage; 3 some rows rejected; 4 input refused w
 	root.CompletionOptions.HiddenDefaultCmd = false
 	installHelp(app, root)
 	guardGroups(root)
-	foldNumberFlags(root)
 	return root
 }
 

@@ -44,8 +44,10 @@ var parsedCatalogs = struct {
 
 // parseStored is version v parsed: from the memo, else from its compiled
 // form when the store has one in this binary's format (migration 013), else
-// from its YAML text.
-func parseStored(v CatalogVersion, content, compiled string) (*catalog.Catalog, error) {
+// from its YAML text, which content gives (read only when needed: the
+// compiled form is there for nearly every command, and the YAML is a second
+// large row to read).
+func parseStored(v CatalogVersion, content func() (string, error), compiled string) (*catalog.Catalog, error) {
 	parsedCatalogs.Lock()
 	c, ok := parsedCatalogs.m[v.ContentHash]
 	parsedCatalogs.Unlock()
@@ -57,15 +59,23 @@ func parseStored(v CatalogVersion, content, compiled string) (*catalog.Catalog, 
 		c, err = catalog.Decompile([]byte(compiled))
 	}
 	if c == nil || err != nil {
-		c, err = catalog.ParseStored(fmt.Sprintf("catalog version #%d (%s)", v.ID, v.Source), []byte(content))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("stored catalog version #%d no longer parses: %w", v.ID, err)
+		text, err := content()
+		if err != nil {
+			return nil, err
+		}
+		if c, err = catalog.ParseStored(fmt.Sprintf("catalog version #%d (%s)", v.ID, v.Source), []byte(text)); err != nil {
+			return nil, fmt.Errorf("stored catalog version #%d no longer parses: %w", v.ID, err)
+		}
 	}
 	parsedCatalogs.Lock()
 	parsedCatalogs.m[v.ContentHash] = c
 	parsedCatalogs.Unlock()
 	return c, nil
+}
+
+// textOf gives a content already read to parseStored.
+func textOf(content string) func() (string, error) {
+	return func() (string, error) { return content, nil }
 }
 
 type queryer interface {
@@ -92,25 +102,18 @@ func scanCatalogVersion(sc interface{ Scan(...any) error }, extra ...any) (Catal
 // catalogOn is the version in force on a date: the latest effective date on
 // or before it, ties going to the later applied.
 func catalogOn(ctx context.Context, q queryer, on civil.Date) (CatalogVersion, string, bool, error) {
-	v, content, _, ok, err := catalogOnCompiled(ctx, q, on)
-	return v, content, ok, err
+	var content string
+	row := q.QueryRowContext(ctx, "SELECT "+catalogVersionCols+", content FROM catalog_versions WHERE effective <= ? ORDER BY effective DESC, id DESC LIMIT 1", on.String())
+	v, err := scanCatalogVersion(row, &content)
+	if errors.Is(err, sql.ErrNoRows) {
+		return CatalogVersion{}, "", false, nil
+	}
+	return v, content, err == nil, err
 }
 
 // compiledCol is the compiled form of the version v, ” when there is none
 // in this binary's format.
 const compiledCol = `coalesce((SELECT cc.data FROM catalog_compiled cc WHERE cc.content_hash = catalog_versions.content_hash AND cc.format = ?), '')`
-
-// catalogOnCompiled is catalogOn with the version's compiled form.
-func catalogOnCompiled(ctx context.Context, q queryer, on civil.Date) (CatalogVersion, string, string, bool, error) {
-	var content, compiled string
-	row := q.QueryRowContext(ctx, "SELECT "+catalogVersionCols+", content, "+compiledCol+" FROM catalog_versions WHERE effective <= ? ORDER BY effective DESC, id DESC LIMIT 1",
-		catalog.CompiledFormat, on.String())
-	v, err := scanCatalogVersion(row, &content, &compiled)
-	if errors.Is(err, sql.ErrNoRows) {
-		return CatalogVersion{}, "", "", false, nil
-	}
-	return v, content, compiled, err == nil, err
-}
 
 // compileCatalog stores the compiled form of the YAML content under its
 // hash, unless it is there already.
@@ -193,12 +196,20 @@ func (t *Tx) CatalogInForce(on civil.Date) (*catalog.Catalog, int64, error) {
 }
 
 func catalogInForce(ctx context.Context, q queryer, on civil.Date) (*catalog.Catalog, int64, error) {
-	v, content, compiled, ok, err := catalogOnCompiled(ctx, q, on)
+	var compiled string
+	row := q.QueryRowContext(ctx, "SELECT "+catalogVersionCols+", "+compiledCol+" FROM catalog_versions WHERE effective <= ? ORDER BY effective DESC, id DESC LIMIT 1",
+		catalog.CompiledFormat, on.String())
+	v, err := scanCatalogVersion(row, &compiled)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, 0, noCatalog(on)
+	}
 	if err != nil {
 		return nil, 0, err
 	}
-	if !ok {
-		return nil, 0, noCatalog(on)
+	content := func() (string, error) {
+		var text string
+		err := q.QueryRowContext(ctx, "SELECT content FROM catalog_versions WHERE id = ?", v.ID).Scan(&text)
+		return text, err
 	}
 	c, err := parseStored(v, content, compiled)
 	if err != nil {
@@ -243,7 +254,7 @@ func (s *Store) CatalogByID(ctx context.Context, id int64) (*catalog.Catalog, Ca
 	if err != nil {
 		return nil, v, nil, err
 	}
-	c, err := parseStored(v, content, compiled)
+	c, err := parseStored(v, textOf(content), compiled)
 	return c, v, []byte(content), err
 }
 

@@ -84,9 +84,13 @@ func TestCompiledCatalog(t *testing.T) {
 		t.Fatalf("with an unreadable compiled form the YAML was not parsed")
 	}
 
-	// A version without one (applied before migration 013) gets it at init.
+	// A version without one (applied before migration 013) is read from
+	// its YAML, and gets one at init.
 	if _, err := st.DB.Exec("DELETE FROM catalog_compiled"); err != nil {
 		t.Fatal(err)
+	}
+	if got := inForce(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("without a compiled form the YAML was not parsed")
 	}
 	if n, err := st.CompileCatalogs(ctx, actor); err != nil || n != 1 {
 		t.Fatalf("CompileCatalogs wrote %d (%v), want 1", n, err)

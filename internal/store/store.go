@@ -47,6 +47,10 @@ type Store struct {
 	Warnings []string // shown to the user once: network filesystem, permissions
 	gate     *gate    // lets short writes in ahead of a long import (gate_unix.go)
 
+	// version is the schema version Open read (checkVersion), so that
+	// RequireCurrent, called right after, does not ask again.
+	version int
+
 	qlMu     sync.RWMutex
 	qlGroup  *queryLogGroup // group commit of the query log while serving (querylog_group.go)
 	key      *seal.Key      // the office key (UseKey), nil until given
@@ -78,7 +82,11 @@ type migration struct {
 	sql  string
 }
 
-func migrations() []migration {
+// migrations is read from the embedded files once per process: every
+// command asks for the schema version at least twice while opening the store.
+var migrations = sync.OnceValue(readMigrations)
+
+func readMigrations() []migration {
 	entries, err := fs.ReadDir(migrationFS, "migrations")
 	if err != nil {
 		panic(err)
@@ -223,6 +231,7 @@ func (s *Store) checkVersion(ctx context.Context) error {
 	if err != nil {
 		return s.openError(err)
 	}
+	s.version = v
 	if have := SchemaVersion(); v > have {
 		return apperr.Newf(apperr.Internal,
 			"数据库 %s 由更新版本的 credit 写入（架构版本 %d，本程序只认识到 %d）：请升级 credit 后再用，切勿用旧版本修改它",
@@ -239,10 +248,16 @@ func (s *Store) Initialized(ctx context.Context) (bool, error) {
 }
 
 // RequireCurrent refuses a store that credit init has not brought up to date.
+// It uses the version Open has just read when that is already this binary's
+// (a schema version only ever rises, so it cannot have become too low since);
+// otherwise it asks again, as a credit init may have run in between.
 func (s *Store) RequireCurrent(ctx context.Context) error {
-	v, err := s.Version(ctx)
-	if err != nil {
-		return s.openError(err)
+	v := s.version
+	if v != SchemaVersion() {
+		var err error
+		if v, err = s.Version(ctx); err != nil {
+			return s.openError(err)
+		}
 	}
 	if v < SchemaVersion() {
 		if v == 0 {

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // Document is a table that carries, inside the file itself, a few named
@@ -94,7 +95,7 @@ func (d *Document) write(tmp, ext, lang string) error {
 		enc.SetIndent("", "  ")
 		err = enc.Encode(d.JSON)
 	case ".html", ".htm":
-		err = documentPage.Execute(f, d.page(lang))
+		err = documentPage().Execute(f, d.page(lang))
 	default:
 		return fmt.Errorf("unsupported file type %q", ext)
 	}
@@ -162,7 +163,10 @@ func (d *Document) page(lang string) docPage {
 // documentPage is one static page a website can host as it is: every value
 // escaped by html/template, no script, a viewport meta tag and no fixed
 // widths, the table scrolling sideways inside its box on a narrow screen.
-var documentPage = template.Must(template.New("doc").Parse(`<!DOCTYPE html>
+// It is parsed on first use: an HTML document is rare, and parsing the
+// template cost every command's start-up.
+var documentPage = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("doc").Parse(`<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -203,3 +207,4 @@ th { background: #eee; }
 </body>
 </html>
 `))
+})
