@@ -15,6 +15,10 @@ import (
 // its label (已超期, 即将到期, 正常, 已办结).
 type Styles struct {
 	Color bool
+	// Lang is the clerk's language, for the few words the shared drawing
+	// code writes itself (an empty list says so).
+	Lang string
+
 
 	Tab, ActiveTab lipgloss.Style
 	Title          lipgloss.Style
