@@ -537,7 +537,6 @@ func (m *Model) statusLabel(s workday.Status) string {
 	return string(s)
 }
 
-
 // listKeys are the bindings of a list.
 func (m *Model) listKeys() []key.Binding {
 	return append([]key.Binding{m.keys.Open, m.keys.Filter}, m.navKeys()...)

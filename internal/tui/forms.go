@@ -334,7 +334,9 @@ func (m *Model) changeLines(mc *queue.Machine, from, to queue.State) []string {
 }
 
 // stateLabel is a workflow state's name for people, in the clerk's language.
-func (m *Model) stateLabel(mc *queue.Machine, s queue.State) string { return mc.StateLabel(s, m.svc.Lang) }
+func (m *Model) stateLabel(mc *queue.Machine, s queue.State) string {
+	return mc.StateLabel(s, m.svc.Lang)
+}
 
 // commandMenu asks which step to take on a case in state cur. It offers the
 // steps the workflow engine allows now — for this case, this operator and

@@ -54,4 +54,3 @@ func DefaultKeys(lang string) Keys {
 	}
 	return k
 }
-

@@ -326,13 +326,17 @@ func objectionStep(m *Model, id int64, command string) *action {
 			}
 		}()
 	case "appeal":
-		a.input = func() *huh.Form { return huh.NewForm(huh.NewGroup(noteField("申诉理由", "Grounds of appeal", true))) }
+		a.input = func() *huh.Form {
+			return huh.NewForm(huh.NewGroup(noteField("申诉理由", "Grounds of appeal", true)))
+		}
 	case "appeal-decide":
 		a.input = func() *huh.Form {
 			return huh.NewForm(huh.NewGroup(upholdOrReject(m.T("申诉成立", "Appeal upheld"), m.T("申诉不成立", "Appeal dismissed")), noteField("部门意见", "The department's opinion", true)))
 		}
 	default: // withdraw, close
-		a.input = func() *huh.Form { return huh.NewForm(huh.NewGroup(noteField("说明（可空）", "Note (optional)", false))) }
+		a.input = func() *huh.Form {
+			return huh.NewForm(huh.NewGroup(noteField("说明（可空）", "Note (optional)", false)))
+		}
 	}
 	a.prepare = func(ctx context.Context) (string, error) {
 		v, err := objection.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)

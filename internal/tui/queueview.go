@@ -447,4 +447,3 @@ func (m *Model) standingText(mc *queue.Machine, s queue.Standing) string {
 	d := mc.Deadline(s.Deadline)
 	return m.T(fmt.Sprintf("%s %s（剩余工作日 %d）", d.Zh, s.Due, *s.DaysLeft), fmt.Sprintf("%s %s (%d working days left)", d.En, s.Due, *s.DaysLeft))
 }
-

@@ -291,7 +291,9 @@ func repairStep(m *Model, id int64, command string) *action {
 			return huh.NewForm(huh.NewGroup(noteField("说明（如公示网址，可空）", "Note (e.g. where it is published, optional)", false)))
 		}
 	default: // complete, withdraw
-		a.input = func() *huh.Form { return huh.NewForm(huh.NewGroup(noteField("说明（可空）", "Note (optional)", false))) }
+		a.input = func() *huh.Form {
+			return huh.NewForm(huh.NewGroup(noteField("说明（可空）", "Note (optional)", false)))
+		}
 	}
 	a.prepare = func(ctx context.Context) (string, error) {
 		v, err := repair.Get(ctx, m.svc.Store, m.svc.Cal, m.svc.Today, id, m.svc.Lang)

@@ -55,7 +55,9 @@ var reportNames = map[string][2]string{reportSanctions: {"联合奖惩案例月�
 	reportCollection: {"归集和应用情况报告", "Collection and use report"}}
 
 // reportName is a report's name in the clerk's language.
-func (m *Model) reportName(kind string) string { return m.T(reportNames[kind][0], reportNames[kind][1]) }
+func (m *Model) reportName(kind string) string {
+	return m.T(reportNames[kind][0], reportNames[kind][1])
+}
 
 func (r *reports) load(m *Model) tea.Cmd {
 	if r.month.Year == 0 { // the last whole month

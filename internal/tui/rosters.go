@@ -125,9 +125,15 @@ func (r *rosters) back(m *Model) bool {
 	return false
 }
 
-func keyToggle(m *Model) key.Binding { return m.bind([]string{"v"}, "v", "名单/案例", "lists/cases") }
-func keyCheck(m *Model) key.Binding  { return m.bind([]string{"c"}, "c", "信用审查", "credit check") }
-func keyReview(m *Model) key.Binding { return m.bind([]string{"a"}, "a", "批准/驳回", "approve/reject") }
+func keyToggle(m *Model) key.Binding {
+	return m.bind([]string{"v"}, "v", "名单/案例", "lists/cases")
+}
+func keyCheck(m *Model) key.Binding {
+	return m.bind([]string{"c"}, "c", "信用审查", "credit check")
+}
+func keyReview(m *Model) key.Binding {
+	return m.bind([]string{"a"}, "a", "批准/驳回", "approve/reject")
+}
 
 func (r *rosters) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 	if r.filter.active {
@@ -372,7 +378,9 @@ func reviewEntry(m *Model, id, verb string) *action {
 		zh, en = "驳回", "reject"
 	}
 	a := &action{title: m.T("名单与案例 › 名单条目 "+id+" · "+zh, "Lists & cases › list entry "+id+" · "+en)}
-	a.input = func() *huh.Form { return huh.NewForm(huh.NewGroup(input(m.T("审核意见（可空）", "Review note (optional)"), &note))) }
+	a.input = func() *huh.Form {
+		return huh.NewForm(huh.NewGroup(input(m.T("审核意见（可空）", "Review note (optional)"), &note)))
+	}
 	a.prepare = func(ctx context.Context) (string, error) {
 		cat, _, err := m.svc.Store.CatalogInForce(ctx, m.svc.Today)
 		if err != nil {

@@ -19,7 +19,6 @@ type Styles struct {
 	// code writes itself (an empty list says so).
 	Lang string
 
-
 	Tab, ActiveTab lipgloss.Style
 	Title          lipgloss.Style
 	Header         lipgloss.Style
