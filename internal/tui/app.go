@@ -25,8 +25,11 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/archive"
 	"credit/internal/civil"
+	"credit/internal/objection"
 	"credit/internal/operator"
 	"credit/internal/queue"
+	"credit/internal/repair"
+	"credit/internal/roster"
 	"credit/internal/store"
 	"credit/internal/workday"
 )
@@ -161,7 +164,7 @@ func New(svc Services, opt Options) *Model {
 			FullKey: plain.Bold(true), FullDesc: plain, FullSeparator: plain}
 	}
 	m.help.ShortSeparator = " · "
-	m.screens = []screen{newOverview(), newArchiveScreen(), newObjections(), newRepairs(), newBatches(svc.Lang), newRosters(svc.Lang), newReports()}
+	m.screens = []screen{newOverview(), newArchiveScreen(svc.Lang), newObjections(), newRepairs(), newBatches(svc.Lang), newRosters(svc.Lang), newReports()}
 	m.loaded = make([]bool, len(m.screens))
 	m.stale = make([]bool, len(m.screens))
 	return m
@@ -327,7 +330,30 @@ func (m *Model) say(s string) { m.flash, m.flashErr = s, false }
 
 // setError shows err on the status line in the clerk's language.
 func (m *Model) setError(err error) {
-	m.flash, m.flashErr = apperr.MessageOf(err, m.svc.Lang), true
+	m.flash, m.flashErr = m.message(err), true
+}
+
+// message is err in the clerk's language, as the TUI says it: a refusal
+// that names a step by its command-line verb after its Chinese name
+// (“更正”（correct）, 办结（close）) names it by its name alone, for here
+// the step is chosen from a menu of names, not typed.
+func (m *Model) message(err error) string { return plainVerbs(apperr.MessageOf(err, m.svc.Lang)) }
+
+// workflows are the machines whose steps the TUI offers.
+var workflows = []*queue.Machine{objection.Machine, repair.Machine, roster.Machine}
+
+// plainVerbs drops the command-line verbs written in brackets after a
+// step's Chinese name.
+func plainVerbs(s string) string {
+	if !strings.Contains(s, "）") {
+		return s
+	}
+	for _, mc := range workflows {
+		for _, c := range mc.Commands {
+			s = strings.ReplaceAll(s, "（"+c.Name+"）", "")
+		}
+	}
+	return s
 }
 
 // bodySize is the area between the two top lines and the status and help

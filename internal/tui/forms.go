@@ -12,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
-	"credit/internal/apperr"
 	"credit/internal/civil"
 	"credit/internal/queue"
 )
@@ -168,7 +167,7 @@ func (m *Model) prepare(a *action) tea.Cmd {
 					m.setError(err)
 					return nil
 				}
-				return m.startWith(a, apperr.MessageOf(err, m.svc.Lang))
+				return m.startWith(a, m.message(err))
 			}
 			return m.confirm(a, text)
 		}, nil
@@ -397,7 +396,8 @@ func refusedLines(acts []queue.Action, lang string) []string {
 				out = []string{"Not allowed now:"}
 			}
 		}
-		line := "· " + actionLabel(a, lang) + tr(lang, "：", ": ") + a.Reason(lang)
+		line := "· " + actionLabel(a, lang) + tr(lang, "：", ": ") + plainVerbs(a.Reason(lang))
+
 		if a.Article != "" {
 			if lang == "en" {
 				line += " (" + articleEn(a.Article) + ")"
