@@ -337,7 +337,19 @@ func (m *Model) setError(err error) {
 // that names a step by its command-line verb after its Chinese name
 // (“更正”（correct）, 办结（close）) names it by its name alone, for here
 // the step is chosen from a menu of names, not typed.
-func (m *Model) message(err error) string { return plainVerbs(apperr.MessageOf(err, m.svc.Lang)) }
+func (m *Model) message(err error) string {
+	return m.articles(plainVerbs(apperr.MessageOf(err, m.svc.Lang)))
+}
+
+// articles names the measures' articles in the clerk's language: the
+// services' English twins keep the Chinese article (第三十四条(二)), an
+// English screen says article 34(2).
+func (m *Model) articles(s string) string {
+	if m.en() {
+		return articleEn(s)
+	}
+	return s
+}
 
 // workflows are the machines whose steps the TUI offers.
 var workflows = []*queue.Machine{objection.Machine, repair.Machine, roster.Machine}
@@ -443,7 +455,7 @@ func (m *Model) statusLines() []string {
 		if m.flashErr {
 			mark, st = "✗ ", m.st.Error
 		}
-		ls := wrapText(mark+m.flash, max(10, m.w-1))
+		ls := m.wrap(mark+m.flash, max(10, m.w-1))
 		if len(ls) > 3 {
 			ls = ls[:3]
 			ls[2] = clip(ls[2]+"…", m.w-1)

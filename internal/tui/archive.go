@@ -429,7 +429,8 @@ func (a *archiveScreen) body(m *Model, w, h int) []string {
 	}
 	if a.text == "" {
 		if m.en() {
-			return []string{"", "  Press / and type a subject's name (like “王伟”, “甲公司”) or its 统一社会信用代码 or 身份证号码, then enter.",
+			return []string{"", "  Press / and type a subject's name, 统一社会信用代码 or 身份证号码, then enter.",
+
 				"  Looks are in the office scope: expired and repaired information included; every look is written to the query log."}
 		}
 		return []string{"", "  按 / 输入信息主体的名称（如“王伟”“甲公司”）或统一社会信用代码、身份证号码，回车查找。",
@@ -544,6 +545,10 @@ func (a *archiveScreen) openCaseLines(m *Model, w, shown int) []string {
 			left = strconv.Itoa(*c.DaysLeft)
 		}
 		status := archive.CaseStatusLabel(c.Status, m.svc.Lang)
+		if m.en() {
+			status = m.statusLabel(c.Status) // as the queues say it
+		}
+
 		if c.Provisional {
 			status += "*"
 		}

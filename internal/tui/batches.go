@@ -46,9 +46,12 @@ func newBatches(lang string) *batches {
 		{title: t("修订", "Revised"), width: 5, right: true, optional: true}, {title: t("重复", "Dup."), width: 5, right: true, optional: true},
 		{title: t("拒收", "Rej."), width: 5, right: true}, {title: t("文件", "File"), min: 20},
 	}
-	if lang != "en" {
+	if lang == "en" {
+		b.l.cols[7].width = 7 // Revised
+	} else {
 		b.l.cols[4].width = 6 // 暂存中
 	}
+
 	b.rl.cols = []column{{title: t("行号", "Row"), width: 6, right: true}, {title: t("错误字段", "Fields"), min: 16},
 		{title: t("原因代码", "Reason code"), width: 18, optional: true}, {title: t("错误原因", "Reason"), min: 30}}
 	return b

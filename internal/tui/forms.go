@@ -43,12 +43,12 @@ func (f *formFlow) size(m *Model) (int, int) {
 	w, h := m.bodySize()
 	h -= 2 // the note line and a blank line
 	if f.note != "" {
-		h -= len(wrapText(f.note, w-4))
+		h -= len(m.wrap(f.note, w-4))
 	}
 	if len(f.after) > 0 {
 		h-- // the blank line above them
 		for _, a := range f.after {
-			h -= len(wrapText(a, w-6))
+			h -= len(m.wrap(a, w-6))
 		}
 	}
 	return min(w-2, 96), max(3, h)
@@ -85,7 +85,7 @@ func (f *formFlow) update(m *Model, msg tea.Msg) tea.Cmd {
 func (f *formFlow) view(m *Model, w, h int) []string {
 	var out []string
 	if f.note != "" {
-		for _, l := range wrapText("✗ "+f.note, w-4) {
+		for _, l := range m.wrap("✗ "+f.note, w-4) {
 			out = append(out, "  "+m.st.Error.Render(l))
 		}
 	}
@@ -93,7 +93,7 @@ func (f *formFlow) view(m *Model, w, h int) []string {
 	// the field's error is also said here, above the form, while the field
 	// keeps the focus and what was typed.
 	if errs := f.form.Errors(); len(errs) > 0 && f.tall {
-		for _, l := range wrapText("✗ "+errs[0].Error(), w-4) {
+		for _, l := range m.wrap("✗ "+errs[0].Error(), w-4) {
 			out = append(out, "  "+m.st.Error.Render(l))
 		}
 	}
@@ -104,7 +104,7 @@ func (f *formFlow) view(m *Model, w, h int) []string {
 	if len(f.after) > 0 {
 		out = append(out, "")
 		for _, a := range f.after {
-			for _, l := range wrapText(a, w-6) {
+			for _, l := range m.wrap(a, w-6) {
 				out = append(out, "   "+m.st.Faint.Render(l))
 			}
 		}
@@ -396,7 +396,11 @@ func refusedLines(acts []queue.Action, lang string) []string {
 				out = []string{"Not allowed now:"}
 			}
 		}
-		line := "· " + actionLabel(a, lang) + tr(lang, "：", ": ") + plainVerbs(a.Reason(lang))
+		reason := plainVerbs(a.Reason(lang))
+		if lang == "en" {
+			reason = articleEn(reason)
+		}
+		line := "· " + actionLabel(a, lang) + tr(lang, "：", ": ") + reason
 
 		if a.Article != "" {
 			if lang == "en" {
@@ -411,15 +415,26 @@ func refusedLines(acts []queue.Action, lang string) []string {
 	return out
 }
 
-var articleRe = regexp.MustCompile(`第([一二三四五六七八九十]+)条`)
+var (
+	officeRe  = regexp.MustCompile(`本办公室规则（服务([^）]*)）`)
+	articleRe = regexp.MustCompile(`第([一二三四五六七八九十]+)条(?:[(（]([一二三四五六七八九十]+)[)）])?`)
+	andRe     = regexp.MustCompile(`(article \d+(?:\(\d+\))?)、`)
+)
 
 // articleEn names the measures' articles in English: 第三十一条 → article 31,
-// 本办公室规则（服务第三十四条） → office rule (serving article 34).
+// 第三十四条(一) → article 34(1), 本办公室规则（服务第三十四条） → office rule
+// (serving article 34). Other text (data in brackets) is left as it is.
 func articleEn(s string) string {
-	s = strings.NewReplacer("本办公室规则", "office rule", "（服务", " (serving ", "（", " (", "）", ")", "、", ", ").Replace(s)
-	return articleRe.ReplaceAllStringFunc(s, func(a string) string {
-		return "article " + strconv.Itoa(chineseNumber(articleRe.FindStringSubmatch(a)[1]))
+	s = officeRe.ReplaceAllString(s, "office rule (serving $1)")
+	s = articleRe.ReplaceAllStringFunc(s, func(a string) string {
+		p := articleRe.FindStringSubmatch(a)
+		out := "article " + strconv.Itoa(chineseNumber(p[1]))
+		if p[2] != "" {
+			out += "(" + strconv.Itoa(chineseNumber(p[2])) + ")"
+		}
+		return out
 	})
+	return andRe.ReplaceAllString(s, "$1, ")
 }
 
 // chineseNumber reads a number below 100 written in Chinese (三十一 = 31).

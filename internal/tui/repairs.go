@@ -64,7 +64,7 @@ func repairDetail(m *Model, v *repair.View, w int) []string {
 	mc := repair.Machine
 	elig := m.T("符合", "eligible")
 	if !v.Eligible {
-		elig = m.T("不符合：", "not eligible: ") + strings.Join(v.ReasonText, m.T("；", "; "))
+		elig = m.T("不符合：", "not eligible: ") + m.articles(strings.Join(v.ReasonText, m.T("；", "; ")))
 	}
 	head := [][2]string{
 		{m.T("信用修复", "Credit repair"), fmt.Sprintf("%d", v.ID)},
@@ -120,7 +120,8 @@ func (m *Model) repairResult(v *repair.View) string {
 			fmt.Sprintf("; publicity %s to %s, can complete from %s", p.FirstDay, p.LastDay, p.CompleteFrom))
 	}
 	if len(v.ReasonText) > 0 {
-		line += m.T("；不符合条件：", "; not eligible: ") + strings.Join(v.ReasonText, m.T("；", "; "))
+		line += m.T("；不符合条件：", "; not eligible: ") + m.articles(strings.Join(v.ReasonText, m.T("；", "; ")))
+
 	}
 	return line
 }

@@ -52,9 +52,12 @@ func newRosters(lang string) screen {
 		{title: t("状态", "Status"), width: 10}}
 	r.cl.cols = []column{{title: t("案例", "Case"), width: 5, right: true}, {title: t("实施日期", "Applied on"), width: 10}, {title: t("实施单位", "Unit"), min: 12},
 		{title: t("主体", "Subject"), min: 14}, {title: t("奖惩", "Kind"), width: 8}, {title: t("措施", "Measure"), min: 12}, {title: t("事项", "Matter"), width: 12, optional: true}}
-	if lang != "en" { // the widths the Chinese titles and values need
+	if lang == "en" { // black list, pending approval
+		r.el.cols[1].width, r.el.cols[7].width = 10, 16
+	} else { // the widths the Chinese titles and values need
 		r.el.cols[5].width, r.el.cols[6].width, r.cl.cols[4].width = 10, 8, 4
 	}
+
 	return r
 }
 

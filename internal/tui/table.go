@@ -353,7 +353,7 @@ func kv(s Styles, pairs [][2]string, w int) []string {
 		}
 		label := fit(p[0], lw)
 		vw := max(8, w-lw-4)
-		for i, l := range wrapText(p[1], vw) {
+		for i, l := range wrapIn(s.Lang, p[1], vw) {
 			if i == 0 {
 				out = append(out, "  "+s.Bold.Render(label)+"  "+l)
 			} else {
