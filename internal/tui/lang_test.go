@@ -296,3 +296,45 @@ func TestScreensInEnglish(t *testing.T) {
 	at("reports", "esc", "v", "tab")
 	at("reports october", "left")
 }
+
+// English golden screens for a representative set (issue 19): the
+// overview, a list, an archive, a form, a confirmation and refusals, with
+// CREDIT_LANG=en. Kept in testdata/en/ (the Chinese goldens' check reads
+// testdata/*.golden). Each file was read line by line for its English.
+func TestGoldenScreensEnglish(t *testing.T) {
+	if err := os.MkdirAll(filepath.Join(testdata, "en"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	db := fixture(t)
+	data := fixtureData(t, fixture(t)) // its own store: its lookups do not number this one's query log
+	check := func(d *driver, name string) {
+		t.Helper()
+		d.golden("en/" + name)
+		englishOnly(t, d, data, name)
+	}
+	d := newDriverIn(t, db, "alice", "en", 100, 30)
+	check(d, "overview")
+	d.keys("3")
+	check(d, "objections")
+	d.keys("n", "12", "enter", "j", "enter", "海安家纺有限公司", "enter", "0513-85000000", "enter", "行政处罚决定书", "enter", "罚款金额有误", "enter", "enter")
+	check(d, "objection_file_filled")
+	d.keys("enter")
+	check(d, "objection_file_confirm")
+	d.contains("Go ahead?", "Deadlines it sets:", "review due: 2025-12-15 Monday (working day 10 after 2025-12-01)")
+
+
+	d = newDriverIn(t, db, "alice", "en", 100, 30)
+	d.keys("2", "/", "有限", "enter", "enter")
+	check(d, "archive_subject")
+
+	// Refusals: the steps the rules forbid, dimmed with the rule and its
+	// article; the same ground refused at input, naming the open objection.
+	d = newDriverIn(t, db, "alice", "en", 100, 30)
+	d.keys("3", "/", "#6", "enter", "a")
+	check(d, "objection_menu_upheld_wrong")
+	d.contains("Not allowed now:", "(article 31)", "(article 32)")
+	d = newDriverIn(t, db, "alice", "en", 100, 30)
+	d.keys("2", "/", "通州食品", "enter", "enter", "n", "enter")
+	d.keys("enter", "enter", "通州食品有限公司", "enter", "enter", "enter", "enter", "enter", "enter")
+	check(d, "objection_same_ground_refused")
+}
