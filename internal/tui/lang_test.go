@@ -322,7 +322,6 @@ func TestGoldenScreensEnglish(t *testing.T) {
 	check(d, "objection_file_confirm")
 	d.contains("Go ahead?", "Deadlines it sets:", "review due: 2025-12-15 Monday (working day 10 after 2025-12-01)")
 
-
 	d = newDriverIn(t, db, "alice", "en", 100, 30)
 	d.keys("2", "/", "有限", "enter", "enter")
 	check(d, "archive_subject")
