@@ -322,9 +322,14 @@ func envOf(env []string, key string) string {
 // login, only the language and colour taken from the client's environment.
 func servedIO(app *App, c serve.Clerk, env []string, pty bool, ctx context.Context, in io.Reader, out, errw io.Writer) IO {
 	vars := map[string]string{"CREDIT_DB": app.store.Path}
+	// The session's language: CREDIT_LANG sent by the client (ssh -o
+	// SetEnv=CREDIT_LANG=en), else the server's own (--lang, CREDIT_LANG).
 	if l := envOf(env, "CREDIT_LANG"); l != "" {
 		vars["CREDIT_LANG"] = l
+	} else if app.Lang != "" {
+		vars["CREDIT_LANG"] = app.Lang
 	}
+
 	if envOf(env, "NO_COLOR") != "" {
 		vars["NO_COLOR"] = "1"
 	}

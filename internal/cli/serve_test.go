@@ -53,7 +53,7 @@ type served struct {
 	stop      func() int
 }
 
-var listenLine = regexp.MustCompile(`(https?|ssh) 正在监听 (\S+)`)
+var listenLine = regexp.MustCompile(`(https?|ssh) (?:正在监听|listening on) (\S+)`)
 
 // startServe runs `credit serve` in-process on free ports over h's store,
 // with the server's clock on the fixtures' date, until the test ends.
@@ -636,7 +636,60 @@ func TestServeSSHTerminalUI(t *testing.T) {
 	}
 }
 
+// A clerk's terminal UI over SSH is in the session's language: CREDIT_LANG
+// sent by the client, else the server's --lang (issue 19).
+func TestServeSSHTerminalUILanguage(t *testing.T) {
+	h := archiveHarness(t)
+	bob := clerkKey(t, h, "bob")
+	session := func(s *served, env map[string]string, want ...string) {
+		t.Helper()
+		c, err := sshClient(t, s.ssh, "bob", gossh.PublicKeys(bob))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		sess, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sess.Close()
+		for k, v := range env {
+			if err := sess.Setenv(k, v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := sess.RequestPty("xterm-256color", 40, 140, gossh.TerminalModes{}); err != nil {
+			t.Fatal(err)
+		}
+		in, _ := sess.StdinPipe()
+		out := &syncBuffer{}
+		sess.Stdout, sess.Stderr = out, out
+		if err := sess.Shell(); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want {
+			for i := 0; i < 500 && !strings.Contains(out.String(), w); i++ {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if !strings.Contains(out.String(), w) {
+				t.Fatalf("the TUI never showed %q:\n%s", w, out.String())
+			}
+			in.Write([]byte("2")) // on to the archive view
+		}
+		in.Write([]byte("\x03"))
+		sess.Wait()
+	}
+	s := startServe(t, h)
+	session(s, map[string]string{"CREDIT_LANG": "en"}, "Overview · today's work", "Archive · press / to search by name or code")
+	session(s, nil, "概览 · 今天要办的事", "档案 · 按 / 输入名称或代码查找")
+	s.stop()
+	s = startServe(t, h, "--lang", "en")
+	session(s, nil, "Overview · today's work")
+	session(s, map[string]string{"CREDIT_LANG": "zh"}, "概览 · 今天要办的事")
+}
+
 func TestServeShutdownTellsSessions(t *testing.T) {
+
 	h := archiveHarness(t)
 	bob := clerkKey(t, h, "bob")
 	s := startServe(t, h)

@@ -163,6 +163,13 @@ func TestMenuDimsGuardedSteps(t *testing.T) {
 	if strings.Contains(d.screen(), "> 撤除信息") || strings.Contains(d.screen(), "  撤除信息\n") {
 		t.Fatal("withdraw is offered on an objection on ground wrong")
 	}
+	// The refusal names the steps by their names, not by the command
+	// line's verbs (issue 19): “更正”或“撤除信息”, not “更正”（correct）.
+	d.contains("请办理“更正”或“撤除信息”")
+	if s := d.screen(); strings.Contains(s, "（correct）") || strings.Contains(s, "（with") {
+		t.Fatalf("the refusal names the command line's verbs:\n%s", s)
+	}
+
 	// A repair in publicity before its last day: 完成修复 is dimmed with the
 	// publicity's end (第三十五条), the objection to the publicity offered.
 	credit(t, db, 0, "repair", "opinion", "2", "--approve", "--text", "同意", "--today", today)

@@ -25,8 +25,11 @@ import (
 	"credit/internal/apperr"
 	"credit/internal/archive"
 	"credit/internal/civil"
+	"credit/internal/objection"
 	"credit/internal/operator"
 	"credit/internal/queue"
+	"credit/internal/repair"
+	"credit/internal/roster"
 	"credit/internal/store"
 	"credit/internal/workday"
 )
@@ -71,7 +74,33 @@ const (
 	tabReports
 )
 
-var tabNames = []string{"概览", "档案", "异议", "修复", "归集", "名单与案例", "报表"}
+// tabNames are the views' names, Chinese and English.
+var tabNames = [][2]string{{"概览", "Overview"}, {"档案", "Archive"}, {"异议", "Objections"}, {"修复", "Repairs"},
+	{"归集", "Batches"}, {"名单与案例", "Lists & cases"}, {"报表", "Reports"}}
+
+// tr picks the text of lang: the Chinese and the English side by side where
+// the text is written, as the command line's app.T does. Anything but "en"
+// is Chinese.
+func tr(lang, zh, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return zh
+}
+
+// T is the text in the clerk's language (Services.Lang).
+func (m *Model) T(zh, en string) string { return tr(m.svc.Lang, zh, en) }
+
+// en reports an English UI.
+func (m *Model) en() bool { return m.svc.Lang == "en" }
+
+// bind is a key binding with its help in the clerk's language.
+func (m *Model) bind(keys []string, k, zh, en string) key.Binding {
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(k, m.T(zh, en)))
+}
+
+// tabName is view i's name.
+func (m *Model) tabName(i int) string { return m.T(tabNames[i][0], tabNames[i][1]) }
 
 // screen is one view behind a tab. Its state (list, cursor, filter, sort,
 // level) survives switching tabs.
@@ -122,10 +151,11 @@ type Model struct {
 
 // New builds the TUI on svc.
 func New(svc Services, opt Options) *Model {
-	if svc.Lang == "" {
+	if svc.Lang != "en" {
 		svc.Lang = "zh"
 	}
-	m := &Model{svc: svc, opt: opt, keys: DefaultKeys(), st: NewStyles(opt.Color), ctx: context.Background(), w: 100, h: 30}
+	m := &Model{svc: svc, opt: opt, keys: DefaultKeys(svc.Lang), st: NewStyles(opt.Color), ctx: context.Background(), w: 100, h: 30}
+	m.st.Lang = svc.Lang
 	m.spin = spinner.New(spinner.WithSpinner(spinner.MiniDot))
 	m.help = help.New()
 	if !opt.Color {
@@ -134,7 +164,7 @@ func New(svc Services, opt Options) *Model {
 			FullKey: plain.Bold(true), FullDesc: plain, FullSeparator: plain}
 	}
 	m.help.ShortSeparator = " · "
-	m.screens = []screen{newOverview(), newArchiveScreen(), newObjections(), newRepairs(), newBatches(), newRosters(), newReports()}
+	m.screens = []screen{newOverview(), newArchiveScreen(svc.Lang), newObjections(), newRepairs(), newBatches(svc.Lang), newRosters(svc.Lang), newReports()}
 	m.loaded = make([]bool, len(m.screens))
 	m.stale = make([]bool, len(m.screens))
 	return m
@@ -243,7 +273,7 @@ func (m *Model) onKey(k tea.KeyPressMsg) tea.Cmd {
 	if m.flow != nil {
 		if key.Matches(k, m.keys.FormCancel) {
 			m.flow = nil
-			m.say("已取消，未作任何改动。")
+			m.say(m.T("已取消，未作任何改动。", "Cancelled; nothing was changed."))
 			return nil
 		}
 		cmd := m.flow.update(m, k)
@@ -300,7 +330,42 @@ func (m *Model) say(s string) { m.flash, m.flashErr = s, false }
 
 // setError shows err on the status line in the clerk's language.
 func (m *Model) setError(err error) {
-	m.flash, m.flashErr = apperr.MessageOf(err, m.svc.Lang), true
+	m.flash, m.flashErr = m.message(err), true
+}
+
+// message is err in the clerk's language, as the TUI says it: a refusal
+// that names a step by its command-line verb after its Chinese name
+// (“更正”（correct）, 办结（close）) names it by its name alone, for here
+// the step is chosen from a menu of names, not typed.
+func (m *Model) message(err error) string {
+	return m.articles(plainVerbs(apperr.MessageOf(err, m.svc.Lang)))
+}
+
+// articles names the measures' articles in the clerk's language: the
+// services' English twins keep the Chinese article (第三十四条(二)), an
+// English screen says article 34(2).
+func (m *Model) articles(s string) string {
+	if m.en() {
+		return articleEn(s)
+	}
+	return s
+}
+
+// workflows are the machines whose steps the TUI offers.
+var workflows = []*queue.Machine{objection.Machine, repair.Machine, roster.Machine}
+
+// plainVerbs drops the command-line verbs written in brackets after a
+// step's Chinese name.
+func plainVerbs(s string) string {
+	if !strings.Contains(s, "）") {
+		return s
+	}
+	for _, mc := range workflows {
+		for _, c := range mc.Commands {
+			s = strings.ReplaceAll(s, "（"+c.Name+"）", "")
+		}
+	}
+	return s
 }
 
 // bodySize is the area between the two top lines and the status and help
@@ -311,7 +376,7 @@ func (m *Model) bodySize() (int, int) { return m.w, max(1, m.h-3-len(m.statusLin
 func (m *Model) View() tea.View {
 	v := tea.NewView(m.render())
 	v.AltScreen = true
-	v.WindowTitle = "credit · " + tabNames[m.tab]
+	v.WindowTitle = "credit · " + m.tabName(m.tab)
 	return v
 }
 
@@ -353,7 +418,8 @@ func clipStyled(s string, w int) string {
 
 func (m *Model) tabBar() string {
 	var parts []string
-	for i, name := range tabNames {
+	for i := range tabNames {
+		name := m.tabName(i)
 		label := fmt.Sprintf(" %d %s ", i+1, name)
 		if i == m.tab {
 			if !m.st.Color {
@@ -367,7 +433,7 @@ func (m *Model) tabBar() string {
 	bar := strings.Join(parts, " ")
 	right := "credit"
 	if m.loading > 0 {
-		right = m.spin.View() + " 读取中"
+		right = m.spin.View() + m.T(" 读取中", " reading")
 	}
 	if gap := m.w - width(bar) - width(right) - 1; gap > 0 {
 		bar += strings.Repeat(" ", gap) + m.st.Faint.Render(right)
@@ -389,7 +455,7 @@ func (m *Model) statusLines() []string {
 		if m.flashErr {
 			mark, st = "✗ ", m.st.Error
 		}
-		ls := wrapText(mark+m.flash, max(10, m.w-1))
+		ls := m.wrap(mark+m.flash, max(10, m.w-1))
 		if len(ls) > 3 {
 			ls = ls[:3]
 			ls[2] = clip(ls[2]+"…", m.w-1)
@@ -403,12 +469,16 @@ func (m *Model) statusLines() []string {
 }
 
 func (m *Model) statusLine() string {
-	day := m.svc.Today.String() + " " + weekday(m.svc.Today)
+	day := m.svc.Today.String() + " " + m.weekday(m.svc.Today)
 	if info, err := m.svc.Cal.DayInfo(m.svc.Today); err == nil {
-		day += " " + dayKind(info)
+		day += " " + m.dayKind(info)
 	}
-	op := m.svc.Op.Name + "（" + m.svc.Op.Role.Label() + "）"
-	return m.st.Faint.Render(clip("操作员 "+op+" · 今天 "+day, m.w))
+	return m.st.Faint.Render(clip(m.T("操作员 ", "Operator ")+m.opLabel()+m.T(" · 今天 ", " · today ")+day, m.w))
+}
+
+// opLabel is the operator with the role: alice（经办）, alice (clerk).
+func (m *Model) opLabel() string {
+	return m.svc.Op.Name + m.T("（"+m.svc.Op.Role.Label()+"）", " ("+string(m.svc.Op.Role)+")")
 }
 
 func (m *Model) helpBar(sc screen) string {
@@ -441,10 +511,11 @@ func (m *Model) helpOverlay(sc screen, w, h int) []string {
 		return rows
 	}
 	half := max(20, w/2)
-	left := append([]string{m.st.Title.Render("  本视图"), ""}, grid(m.st, []string{"按键", "作用"}, rowsOf(sc.keys(m)...), half-2)...)
+	head := []string{m.T("按键", "Key"), m.T("作用", "Does")}
+	left := append([]string{m.st.Title.Render(m.T("  本视图", "  This view")), ""}, grid(m.st, head, rowsOf(sc.keys(m)...), half-2)...)
 	general := append(append([]key.Binding{}, m.keys.Views...), m.keys.NextView, m.keys.PrevView, m.keys.Refresh, m.keys.Help, m.keys.Quit, m.keys.ForceQuit)
-	right := append([]string{m.st.Title.Render("  各视图通用"), ""}, grid(m.st, []string{"按键", "作用"}, rowsOf(general...), w-half-2)...)
-	out := []string{"  " + m.st.Bold.Render("按键一览（? 或 esc 关闭）"), ""}
+	right := append([]string{m.st.Title.Render(m.T("  各视图通用", "  Every view")), ""}, grid(m.st, head, rowsOf(general...), w-half-2)...)
+	out := []string{"  " + m.st.Bold.Render(m.T("按键一览（? 或 esc 关闭）", "Keys (? or esc closes)")), ""}
 	for i := 0; i < max(len(left), len(right)); i++ {
 		l, r := "", ""
 		if i < len(left) {
@@ -460,22 +531,48 @@ func (m *Model) helpOverlay(sc screen, w, h int) []string {
 
 var weekdays = []string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
-func weekday(d civil.Date) string { return weekdays[d.Weekday()] }
+// weekday is d's day of the week in the clerk's language.
+func (m *Model) weekday(d civil.Date) string {
+	if m.en() {
+		return d.Weekday().String()
+	}
+	return weekdays[d.Weekday()]
+}
 
-func dayKind(in workday.Info) string {
-	s := "休息日"
+// dayKind says what kind of day in is (the holiday's name is the calendar's
+// data, as published by 国务院办公厅).
+func (m *Model) dayKind(in workday.Info) string {
+	s := m.T("休息日", "rest day")
 	switch in.Kind {
 	case workday.KindWorkday:
-		s = "工作日"
+		s = m.T("工作日", "working day")
 	case workday.KindAdjusted:
-		s = "调休工作日（" + in.Name + "）"
+		s = m.T("调休工作日（"+in.Name+"）", "adjusted working day ("+in.Name+")")
 	case workday.KindHoliday:
-		s = "节假日（" + in.Name + "）"
+		s = m.T("节假日（"+in.Name+"）", "public holiday ("+in.Name+")")
 	}
 	if in.Provisional {
-		s += "（临时日历）"
+		s += m.T("（临时日历）", " (provisional calendar)")
 	}
 	return s
+}
+
+// statusLabel is a deadline status in the clerk's language.
+func (m *Model) statusLabel(s workday.Status) string {
+	if !m.en() {
+		return s.Label()
+	}
+	switch s {
+	case workday.StatusOK:
+		return "on time"
+	case workday.StatusDueSoon:
+		return "due soon"
+	case workday.StatusOverdue:
+		return "overdue"
+	case workday.StatusDone:
+		return "done"
+	}
+	return string(s)
 }
 
 // listKeys are the bindings of a list.
@@ -568,4 +665,9 @@ func (f *filterBox) view(label string) string {
 		return label + f.text + "▏"
 	}
 	return label + f.text
+}
+
+// keepFilter is enter's help while a filter is typed.
+func (m *Model) keepFilter() key.Binding {
+	return m.bind([]string{"enter"}, "enter", "保留过滤", "keep filter")
 }

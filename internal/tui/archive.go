@@ -44,13 +44,17 @@ type archiveScreen struct {
 	page    pager
 }
 
-func newArchiveScreen() *archiveScreen {
+func newArchiveScreen(lang string) *archiveScreen {
+	t := func(zh, en string) string { return tr(lang, zh, en) }
 	a := &archiveScreen{}
-	a.hl.cols = []column{{title: "代码", width: 18}, {title: "名称", min: 16}, {title: "主体类别", width: 16, optional: true},
-		{title: "匹配", width: 8, optional: true}, {title: "记录", width: 5, right: true}}
-	a.rl.cols = []column{{title: "类别", width: 8}, {title: "编号", width: 7, right: true}, {title: "信息项", width: 12, optional: true, drop: 3},
-		{title: "摘要", min: 16}, {title: "决定日期", width: 10}, {title: "失信程度", width: 8, optional: true, drop: 1},
-		{title: "有效期至", width: 10, optional: true, drop: 2}, {title: "状态", width: 6}, {title: "标记", min: 14}}
+	a.hl.cols = []column{{title: t("代码", "Code"), width: 18}, {title: t("名称", "Name"), min: 16}, {title: t("主体类别", "Kind"), width: 16, optional: true},
+		{title: t("匹配", "Match"), width: 8, optional: true}, {title: t("记录", "Recs"), width: 5, right: true}}
+	a.rl.cols = []column{{title: t("类别", "Category"), width: 8}, {title: t("编号", "No."), width: 7, right: true}, {title: t("信息项", "Item"), width: 12, optional: true, drop: 3},
+		{title: t("摘要", "Summary"), min: 16}, {title: t("决定日期", "Decided"), width: 10}, {title: t("失信程度", "Severity"), width: 8, optional: true, drop: 1},
+		{title: t("有效期至", "Until"), width: 10, optional: true, drop: 2}, {title: t("状态", "State"), width: 6}, {title: t("标记", "Marks"), min: 14}}
+	if lang == "en" {
+		a.rl.cols[7].width = 8 // repaired
+	}
 	return a
 }
 
@@ -177,7 +181,7 @@ func (a *archiveScreen) show(m *Model, code string, keepRecord int64) tea.Cmd {
 			keys := make([]string, len(a.recs))
 			for i, r := range a.recs {
 				keys[i] = strings.ToLower(strings.Join([]string{strconv.FormatInt(r.ID, 10), r.ItemName, r.Item, archive.Summary(r, a.cat),
-					r.ProviderName, r.DecidedOn, archive.StateLabel(r.State, "zh"), strings.Join(archive.Marks(r, "zh"), " ")}, "\x00"))
+					r.ProviderName, r.DecidedOn, archive.StateLabel(r.State, m.svc.Lang), strings.Join(archive.Marks(r, m.svc.Lang), " ")}, "\x00"))
 			}
 			if !same {
 				a.rl.cursor, a.rl.offset, a.rl.filter = 0, 0, ""
@@ -345,9 +349,9 @@ func (a *archiveScreen) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 // newCase takes an objection or a repair application on record id.
 func (a *archiveScreen) newCase(m *Model, id int64) tea.Cmd {
 	choice := "objection"
-	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title(fmt.Sprintf("对记录 %d 新建", id)).
-		Options(huh.NewOption("受理异议申请", "objection"), huh.NewOption("受理信用修复申请", "repair")).Value(&choice)))
-	return m.openForm(fmt.Sprintf("档案 › 记录 %d · 新建", id), "", form, func(m *Model) tea.Cmd {
+	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title(fmt.Sprintf(m.T("对记录 %d 新建", "New on record %d"), id)).
+		Options(huh.NewOption(m.T("受理异议申请", "File an objection"), "objection"), huh.NewOption(m.T("受理信用修复申请", "Take a credit repair application"), "repair")).Value(&choice)))
+	return m.openForm(fmt.Sprintf(m.T("档案 › 记录 %d · 新建", "Archive › record %d · new"), id), "", form, func(m *Model) tea.Cmd {
 		rec := strconv.FormatInt(id, 10)
 		if choice == "repair" {
 			return m.start(applyRepair(m, rec))
@@ -359,41 +363,42 @@ func (a *archiveScreen) newCase(m *Model, id int64) tea.Cmd {
 func (a *archiveScreen) keys(m *Model) []key.Binding {
 	switch {
 	case a.search.active:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "查找")), key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "取消"))}
+		return []key.Binding{m.bind([]string{"enter"}, "enter", "查找", "search"), m.bind([]string{"esc"}, "esc", "取消", "cancel")}
 	case a.filter.active:
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "保留过滤")), m.keys.ClearFilter}
+		return []key.Binding{m.keepFilter(), m.keys.ClearFilter}
 	}
 	switch a.level() {
 	case 2:
 		return []key.Binding{m.keys.New, m.keys.Down, m.keys.Up, m.keys.Top, m.keys.Bottom, m.keys.Back}
 	case 1:
 		bs := append([]key.Binding{m.keys.Open, m.keys.New}, m.navKeys()...)
-		return append(bs, m.keys.Filter, key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "查找其他主体")), m.keys.Back)
+		return append(bs, m.keys.Filter, m.bind([]string{"f"}, "f", "查找其他主体", "find another subject"), m.keys.Back)
 	}
 	return append([]key.Binding{m.keys.Search, m.keys.Open}, m.navKeys()...)
 }
 
 func (a *archiveScreen) crumb(m *Model) string {
 	if a.search.active {
-		return "档案 › " + a.search.view("查找（名称或代码）：")
+		return m.T("档案 › ", "Archive › ") + a.search.view(m.T("查找（名称或代码）：", "search (name or code): "))
 	}
 	switch a.level() {
 	case 2:
-		return fmt.Sprintf("档案 › %s › 记录 %d", a.arc.Subject.Name, a.rec.ID)
+		return fmt.Sprintf(m.T("档案 › %s › 记录 %d", "Archive › %s › record %d"), a.arc.Subject.Name, a.rec.ID)
 	case 1:
-		c := fmt.Sprintf("档案 › %s %s · %s", a.arc.Subject.Name, a.arc.Subject.Code, a.rl.position())
+		c := fmt.Sprintf(m.T("档案 › %s %s · %s", "Archive › %s %s · %s"), a.arc.Subject.Name, a.arc.Subject.Code, a.rl.position())
 		if a.filter.active || a.rl.filter != "" {
-			c += " · " + a.filter.view("过滤：")
+			c += " · " + a.filter.view(m.T("过滤：", "filter: "))
 		}
 		return c
 	}
 	if a.text != "" {
 		if len(a.hits) < a.total {
-			return fmt.Sprintf("档案 › 查找“%s” · 共 %d 个信息主体，已读取 %d 个（向下滚动读取更多）", a.text, a.total, len(a.hits))
+			return m.T(fmt.Sprintf("档案 › 查找“%s” · 共 %d 个信息主体，已读取 %d 个（向下滚动读取更多）", a.text, a.total, len(a.hits)),
+				fmt.Sprintf("Archive › search “%s” · %d subjects, %d read (scroll down for more)", a.text, a.total, len(a.hits)))
 		}
-		return fmt.Sprintf("档案 › 查找“%s” · 找到 %d 个信息主体", a.text, a.total)
+		return m.T(fmt.Sprintf("档案 › 查找“%s” · 找到 %d 个信息主体", a.text, a.total), fmt.Sprintf("Archive › search “%s” · %d subjects found", a.text, a.total))
 	}
-	return "档案 · 按 / 输入名称或代码查找"
+	return m.T("档案 · 按 / 输入名称或代码查找", "Archive · press / to search by name or code")
 }
 
 func (a *archiveScreen) body(m *Model, w, h int) []string {
@@ -407,10 +412,10 @@ func (a *archiveScreen) body(m *Model, w, h int) []string {
 			r := a.recs[i]
 			cat := ""
 			if i == 0 || a.recs[i-1].Category != r.Category {
-				cat = archive.CategoryLabel(r.Category, "zh")
+				cat = archive.CategoryLabel(r.Category, m.svc.Lang)
 			}
 			return []string{cat, strconv.FormatInt(r.ID, 10), r.ItemName, archive.Summary(r, a.cat), r.DecidedOn,
-				archive.SeverityLabel(r.Severity, "zh"), orForever(r.ValidUntil), archive.StateLabel(r.State, "zh"), marks(r)}
+				archive.SeverityLabel(r.Severity, m.svc.Lang), m.orForever(r.ValidUntil), archive.StateLabel(r.State, m.svc.Lang), m.marks(r)}
 		}, func(i, col int) (lipgloss.Style, bool) {
 			r := a.recs[i]
 			switch {
@@ -423,13 +428,18 @@ func (a *archiveScreen) body(m *Model, w, h int) []string {
 		})...)
 	}
 	if a.text == "" {
+		if m.en() {
+			return []string{"", "  Press / and type a subject's name, 统一社会信用代码 or 身份证号码, then enter.",
+
+				"  Looks are in the office scope: expired and repaired information included; every look is written to the query log."}
+		}
 		return []string{"", "  按 / 输入信息主体的名称（如“王伟”“甲公司”）或统一社会信用代码、身份证号码，回车查找。",
 			"  在工作机构内部范围查询：含已过期、已修复的信息；每次查询都写入查询记录。"}
 	}
 	return a.hl.render(s, w, h, func(i int) []string {
 		x := a.hits[i]
-		match := map[string]string{"exact": "完全相同", "prefix": "开头相同", "substring": "包含"}[x.Match]
-		return []string{x.Code, x.Name, archive.KindLabel(x.Kind, "zh"), match, strconv.Itoa(x.Records)}
+		match := map[string][2]string{"exact": {"完全相同", "exact"}, "prefix": {"开头相同", "prefix"}, "substring": {"包含", "contains"}}[x.Match]
+		return []string{x.Code, x.Name, archive.KindLabel(x.Kind, m.svc.Lang), m.T(match[0], match[1]), strconv.Itoa(x.Records)}
 	}, nil)
 }
 
@@ -442,23 +452,23 @@ func localTime(s string) string {
 	return t.In(clock.Zone).Format("2006-01-02 15:04")
 }
 
-func orForever(s string) string {
+func (m *Model) orForever(s string) string {
 	if s == "" {
-		return "长期"
+		return m.T("长期", "no end")
 	}
 	return s
 }
 
 // marks are the record's flags and 第二十九条 link, in words.
-func marks(r archive.Record) string {
+func (m *Model) marks(r archive.Record) string {
 	var ms []string
 	for _, f := range r.Flags {
-		ms = append(ms, archive.FlagLabel(f, "zh"))
+		ms = append(ms, archive.FlagLabel(f, m.svc.Lang))
 	}
 	if r.LinkedAs != "" {
-		ms = append(ms, archive.LinkLabel(r.LinkedAs, "zh"))
+		ms = append(ms, archive.LinkLabel(r.LinkedAs, m.svc.Lang))
 	}
-	return strings.Join(ms, "、")
+	return strings.Join(ms, m.T("、", ", "))
 }
 
 func (a *archiveScreen) subjectLines(m *Model, w, h int) []string {
@@ -469,15 +479,15 @@ func (a *archiveScreen) subjectLines(m *Model, w, h int) []string {
 	}
 	var cs []string
 	for _, c := range categoryOrder {
-		cs = append(cs, fmt.Sprintf("%s %d", c.Label("zh"), counts[string(c)]))
+		cs = append(cs, fmt.Sprintf("%s %d", c.Label(m.svc.Lang), counts[string(c)]))
 	}
-	line := fmt.Sprintf("  %s · %s · %s", m.st.Bold.Render(sub.Name), archive.KindLabel(sub.Kind, "zh"), sub.Code)
+	line := fmt.Sprintf("  %s · %s · %s", m.st.Bold.Render(sub.Name), archive.KindLabel(sub.Kind, m.svc.Lang), sub.Code)
 	if sub.LegalRep != "" {
-		line += " · 法定代表人 " + sub.LegalRep
+		line += m.T(" · 法定代表人 ", " · legal representative ") + sub.LegalRep
 	}
-	out := []string{line, fmt.Sprintf("  %s · 工作机构内部范围 · 查询记录 Q%d", strings.Join(cs, " · "), a.arc.QueryID)}
+	out := []string{line, fmt.Sprintf(m.T("  %s · 工作机构内部范围 · 查询记录 Q%d", "  %s · office scope · query log Q%d"), strings.Join(cs, " · "), a.arc.QueryID)}
 	if len(a.arc.RosterEntries) == 0 && len(a.arc.OpenCases) == 0 {
-		return append(out, "  红黑名单：无有效的名单条目 · 办理中的异议和信用修复：无", "")
+		return append(out, m.T("  红黑名单：无有效的名单条目 · 办理中的异议和信用修复：无", "  Red and black lists: no entry in force · open objections and repairs: none"), "")
 	}
 	// Each table takes its title, header and "…另有" lines and up to
 	// standingRows rows, fewer on a small screen: the records keep at
@@ -493,11 +503,11 @@ func (a *archiveScreen) subjectLines(m *Model, w, h int) []string {
 const standingRows = 4
 
 // more says how many of n rows the head left out, and where they are.
-func more(n, shown int, where string) []string {
+func (m *Model) more(n, shown int, where, whereEn string) []string {
 	if n <= shown {
 		return nil
 	}
-	return []string{fmt.Sprintf("  …另有 %d 条，见%s", n-shown, where)}
+	return []string{m.T(fmt.Sprintf("  …另有 %d 条，见%s", n-shown, where), fmt.Sprintf("  …%d more, see%s", n-shown, whereEn))}
 }
 
 // rosterLines are the subject's red and black list entries that count
@@ -505,16 +515,17 @@ func more(n, shown int, where string) []string {
 func (a *archiveScreen) rosterLines(m *Model, w, shown int) []string {
 	es := a.arc.RosterEntries
 	if len(es) == 0 {
-		return []string{"  红黑名单：无有效的名单条目。"}
+		return []string{m.T("  红黑名单：无有效的名单条目。", "  Red and black lists: no entry in force.")}
 	}
 	var rows [][]string
 	for _, e := range es[:min(len(es), shown)] {
-		rows = append(rows, []string{e.ID, roster.ListLabel(e.List, "zh"), e.ListName, e.Determined.String(), orForever(e.ValidUntil.String()),
+		rows = append(rows, []string{e.ID, roster.ListLabel(e.List, m.svc.Lang), e.ListName, e.Determined.String(), m.orForever(e.ValidUntil.String()),
 			orCode(e.UnitName, e.Unit)})
 	}
-	out := []string{m.st.Title.Render(fmt.Sprintf("  红黑名单（%d）", len(es)))}
-	out = append(out, grid(m.st, []string{"编号", "名单", "名单名称", "认定日期", "有效期至", "认定单位"}, rows, w)...)
-	return append(out, more(len(es), shown, " 6 名单与案例")...)
+	out := []string{m.st.Title.Render(fmt.Sprintf(m.T("  红黑名单（%d）", "  Red and black lists (%d)"), len(es)))}
+	out = append(out, grid(m.st, []string{m.T("编号", "Entry"), m.T("名单", "List"), m.T("名单名称", "List name"), m.T("认定日期", "Determined"),
+		m.T("有效期至", "Valid until"), m.T("认定单位", "Determined by")}, rows, w)...)
+	return append(out, m.more(len(es), shown, " 6 名单与案例", " 6 Lists & cases")...)
 }
 
 // openCaseLines are the objections and repairs being worked on the
@@ -522,89 +533,96 @@ func (a *archiveScreen) rosterLines(m *Model, w, shown int) []string {
 func (a *archiveScreen) openCaseLines(m *Model, w, shown int) []string {
 	cs := a.arc.OpenCases
 	if len(cs) == 0 {
-		return []string{"  办理中的异议和信用修复：无。"}
+		return []string{m.T("  办理中的异议和信用修复：无。", "  Open objections and repairs: none.")}
 	}
 	var rows [][]string
 	for _, c := range cs[:min(len(cs), shown)] {
 		due, left := "", ""
 		if c.Due != nil {
-			due = strings.TrimSpace(archive.CaseDeadlineLabel(c, "zh") + " " + c.Due.String())
+			due = strings.TrimSpace(archive.CaseDeadlineLabel(c, m.svc.Lang) + " " + c.Due.String())
 		}
 		if c.DaysLeft != nil {
 			left = strconv.Itoa(*c.DaysLeft)
 		}
-		status := archive.CaseStatusLabel(c.Status, "zh")
+		status := archive.CaseStatusLabel(c.Status, m.svc.Lang)
+		if m.en() {
+			status = m.statusLabel(c.Status) // as the queues say it
+		}
+
 		if c.Provisional {
 			status += "*"
 		}
-		rows = append(rows, []string{archive.CaseKindLabel(c.Kind, "zh"), strconv.FormatInt(c.ID, 10), fmt.Sprintf("%d %s", c.Record, c.Item),
+		rows = append(rows, []string{archive.CaseKindLabel(c.Kind, m.svc.Lang), strconv.FormatInt(c.ID, 10), fmt.Sprintf("%d %s", c.Record, c.Item),
 			c.StateLabel, due, left, status})
 	}
-	out := []string{m.st.Title.Render(fmt.Sprintf("  办理中的异议和信用修复（%d）", len(cs)))}
-	g := grid(m.st, []string{"类别", "编号", "记录", "状态", "期限", "剩余工作日", "队列状态"}, rows, w)
+	out := []string{m.st.Title.Render(fmt.Sprintf(m.T("  办理中的异议和信用修复（%d）", "  Open objections and repairs (%d)"), len(cs)))}
+	g := grid(m.st, []string{m.T("类别", "Kind"), m.T("编号", "No."), m.T("记录", "Record"), m.T("状态", "State"), m.T("期限", "Deadline"),
+		m.T("剩余工作日", "Days left"), m.T("队列状态", "Status")}, rows, w)
 	for i := range rows {
 		g[i+1] = m.st.Status(cs[i].Status).Render(g[i+1])
 	}
 	out = append(out, g...)
-	return append(out, more(len(cs), shown, " 3 异议、4 修复视图")...)
+	return append(out, m.more(len(cs), shown, " 3 异议、4 修复视图", " the 3 Objections and 4 Repairs views")...)
 }
 
 func (a *archiveScreen) recordLines(m *Model, w int) []string {
 	r := a.rec
 	head := [][2]string{
-		{"记录", fmt.Sprintf("%d（第 %d 版）", r.ID, r.Rev)},
-		{"信息项", r.ItemName + "（" + r.Item + "）"},
-		{"信息类别", archive.CategoryLabel(r.Category, "zh")},
-		{"提供单位", strings.TrimSpace(r.ProviderName + " " + r.Provider)},
-		{"决定日期", r.DecidedOn},
-		{"失信程度", archive.SeverityLabel(r.Severity, "zh")},
-		{"有效期至", orForever(r.ValidUntil)},
-		{"状态", archive.StateLabel(r.State, "zh")},
-		{"标记", marks(*r)},
+		{m.T("记录", "Record"), fmt.Sprintf(m.T("%d（第 %d 版）", "%d (revision %d)"), r.ID, r.Rev)},
+		{m.T("信息项", "Item"), r.ItemName + m.T("（"+r.Item+"）", " ("+r.Item+")")},
+		{m.T("信息类别", "Category"), archive.CategoryLabel(r.Category, m.svc.Lang)},
+		{m.T("提供单位", "Provider"), strings.TrimSpace(r.ProviderName + " " + r.Provider)},
+		{m.T("决定日期", "Decided on"), r.DecidedOn},
+		{m.T("失信程度", "Severity"), archive.SeverityLabel(r.Severity, m.svc.Lang)},
+		{m.T("有效期至", "Valid until"), m.orForever(r.ValidUntil)},
+		{m.T("状态", "State"), archive.StateLabel(r.State, m.svc.Lang)},
+		{m.T("标记", "Marks"), m.marks(*r)},
 	}
 	if u := r.Upstream; u != nil {
-		head = append(head, [2]string{"省级报送", upstreamText(u)})
+		head = append(head, [2]string{m.T("省级报送", "Sent to the province"), m.upstreamText(u)})
 	}
 	out := append([]string{""}, kv(m.st, head, w)...)
-	out = append(out, "", m.st.Title.Render("  字段"))
+	out = append(out, "", m.st.Title.Render(m.T("  字段", "  Fields")))
 	var fs [][2]string
 	for _, f := range r.Fields {
 		fs = append(fs, [2]string{f.Name, f.Value})
 	}
 	out = append(out, kv(m.st, fs, w)...)
-	out = append(out, "", m.st.Title.Render("  修订历史"))
+	out = append(out, "", m.st.Title.Render(m.T("  修订历史", "  Revisions")))
 	if a.history == nil {
-		return append(out, "  （没有修订历史）")
+		return append(out, m.T("  （没有修订历史）", "  (no revision history)"))
 	}
 	var rows [][]string
 	for _, v := range a.history.Revisions {
 		head := []string{strconv.Itoa(v.Rev), archive.ProcedureLabel(v.Procedure, m.svc.Lang), localTime(v.At), v.Operator, archive.RefLabel(v.Ref, m.svc.Lang)}
 		if v.Rev == 1 || len(v.Changes) == 0 {
-			note := "（内容未变）"
+			note := m.T("（内容未变）", "(content unchanged)")
 			if v.Rev == 1 {
-				note = fmt.Sprintf("（归集 %d 个字段）", len(v.Changes))
+				note = fmt.Sprintf(m.T("（归集 %d 个字段）", "(%d fields collected)"), len(v.Changes))
 			}
 			rows = append(rows, append(head, note))
 			continue
 		}
 		for _, ch := range v.Changes {
-			rows = append(rows, append(append([]string{}, head...), ch.Field+"："+ch.Old+" → "+ch.New))
+			rows = append(rows, append(append([]string{}, head...), ch.Field+m.T("：", ": ")+ch.Old+" → "+ch.New))
 		}
 	}
-	return append(out, grid(m.st, []string{"版本", "程序", "时间", "操作员", "依据", "改动"}, rows, w)...)
+	return append(out, grid(m.st, []string{m.T("版本", "Rev."), m.T("程序", "Procedure"), m.T("时间", "Time"), m.T("操作员", "Operator"),
+		m.T("依据", "Basis"), m.T("改动", "Change")}, rows, w)...)
 }
 
 // upstreamText is a record's state in the exchange with the province
 // (docs/exchange.md §6): the state, the run, the receipt's date or error.
-func upstreamText(u *archive.Upstream) string {
-	s := archive.UpstreamLabel(u.State, "zh")
+func (m *Model) upstreamText(u *archive.Upstream) string {
+	s := archive.UpstreamLabel(u.State, m.svc.Lang)
 	switch {
 	case u.State == archive.UpstreamFailed:
-		s += fmt.Sprintf("（序号 %d：%s %s）", u.Sequence, u.ErrorCode, u.ErrorMessage)
+		s += fmt.Sprintf(m.T("（序号 %d：%s %s）", " (sequence %d: %s %s)"), u.Sequence, u.ErrorCode, u.ErrorMessage)
 	case u.State == archive.UpstreamSent:
-		s += fmt.Sprintf("（序号 %d）", u.Sequence)
+		s += fmt.Sprintf(m.T("（序号 %d）", " (sequence %d)"), u.Sequence)
 	case u.AckedOn != "":
-		s += fmt.Sprintf("（第 %d 版 %s 接收）", u.AckedRev, u.AckedOn)
+		s += fmt.Sprintf(m.T("（第 %d 版 %s 接收）", " (revision %d received %s)"), u.AckedRev, u.AckedOn)
 	}
+
 	return s
 }

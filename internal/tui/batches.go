@@ -37,28 +37,45 @@ type batches struct {
 	page    pager
 }
 
-func newBatches() *batches {
+func newBatches(lang string) *batches {
+	t := func(zh, en string) string { return tr(lang, zh, en) }
 	b := &batches{}
 	b.l.cols = []column{
-		{title: "批次", width: 5, right: true}, {title: "业务日期", width: 10}, {title: "提供单位", width: 18, optional: true, drop: 2},
-		{title: "信息项", width: 6}, {title: "状态", width: 6}, {title: "读取", width: 7, right: true}, {title: "新增", width: 7, right: true},
-		{title: "修订", width: 5, right: true, optional: true}, {title: "重复", width: 5, right: true, optional: true},
-		{title: "拒收", width: 5, right: true}, {title: "文件", min: 20},
+		{title: t("批次", "Batch"), width: 5, right: true}, {title: t("业务日期", "Date"), width: 10}, {title: t("提供单位", "Provider"), width: 18, optional: true, drop: 2},
+		{title: t("信息项", "Item"), width: 6}, {title: t("状态", "State"), width: 9}, {title: t("读取", "Read"), width: 7, right: true}, {title: t("新增", "Added"), width: 7, right: true},
+		{title: t("修订", "Revised"), width: 5, right: true, optional: true}, {title: t("重复", "Dup."), width: 5, right: true, optional: true},
+		{title: t("拒收", "Rej."), width: 5, right: true}, {title: t("文件", "File"), min: 20},
 	}
-	b.rl.cols = []column{{title: "行号", width: 6, right: true}, {title: "错误字段", min: 16}, {title: "原因代码", width: 18, optional: true}, {title: "错误原因", min: 30}}
+	if lang == "en" {
+		b.l.cols[7].width = 7 // Revised
+	} else {
+		b.l.cols[4].width = 6 // 暂存中
+	}
+
+	b.rl.cols = []column{{title: t("行号", "Row"), width: 6, right: true}, {title: t("错误字段", "Fields"), min: 16},
+		{title: t("原因代码", "Reason code"), width: 18, optional: true}, {title: t("错误原因", "Reason"), min: 30}}
 	return b
 }
 
-func batchStateLabel(s string) string {
+func (m *Model) batchStateLabel(s string) string {
 	switch s {
 	case "staging":
-		return "暂存中"
+		return m.T("暂存中", "staging")
 	case "published":
-		return "已发布"
+		return m.T("已发布", "published")
 	case "discarded":
-		return "已丢弃"
+		return m.T("已丢弃", "discarded")
 	}
 	return s
+}
+
+// reasonLabel is an import reject reason for people: its Chinese name, or
+// in English its code (the code is the contract, docs/import.md).
+func (m *Model) reasonLabel(code string) string {
+	if m.en() {
+		return code
+	}
+	return ingest.ReasonLabel(code)
 }
 
 func (b *batches) load(m *Model) tea.Cmd {
@@ -72,7 +89,7 @@ func (b *batches) load(m *Model) tea.Cmd {
 			b.list, b.ready = bs, true
 			keys := make([]string, len(bs))
 			for i, x := range bs {
-				keys[i] = strings.ToLower(strings.Join([]string{strconv.FormatInt(x.ID, 10), x.Today, x.Provider, x.Item, batchStateLabel(x.State), x.FileName}, "\x00"))
+				keys[i] = strings.ToLower(strings.Join([]string{strconv.FormatInt(x.ID, 10), x.Today, x.Provider, x.Item, m.batchStateLabel(x.State), x.FileName}, "\x00"))
 			}
 			b.l.setRows(keys)
 			return nil
@@ -142,7 +159,7 @@ func (b *batches) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 		}
 		return nil, true
 	}
-	if b.batch != nil && key.Matches(k, keyExportRejects) {
+	if b.batch != nil && key.Matches(k, keyExportRejects(m)) {
 		return b.exportRejects(m, b.batch.ID), true
 	}
 	if b.row != nil {
@@ -178,20 +195,22 @@ func (b *batches) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 
 func (b *batches) keys(m *Model) []key.Binding {
 	if b.filter.active {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "保留过滤")), m.keys.ClearFilter}
+		return []key.Binding{m.keepFilter(), m.keys.ClearFilter}
 	}
 	if b.row != nil {
-		return []key.Binding{keyExportRejects, m.keys.Down, m.keys.Up, m.keys.Back}
+		return []key.Binding{keyExportRejects(m), m.keys.Down, m.keys.Up, m.keys.Back}
 	}
 	if b.batch == nil {
 		return append(m.listKeys(), m.keys.Refresh)
 	}
-	bs := []key.Binding{m.keys.Open, keyExportRejects, m.keys.Filter}
+	bs := []key.Binding{m.keys.Open, keyExportRejects(m), m.keys.Filter}
 	return append(append(bs, m.navKeys()...), m.keys.Refresh, m.keys.Back)
 }
 
 // keyExportRejects writes the open batch's reject report (e: 导出).
-var keyExportRejects = key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "导出拒收报告"))
+func keyExportRejects(m *Model) key.Binding {
+	return m.bind([]string{"e"}, "e", "导出拒收报告", "export the reject report")
+}
 
 // exportRejects writes batch id's reject report into the current folder as
 // 拒收_批次N_YYYYMMDD.csv (the office date; -2, -3… rather than overwrite a
@@ -217,12 +236,12 @@ func (b *batches) exportRejects(m *Model, id int64) tea.Cmd {
 		}
 		if len(rs) == 0 {
 			return func(m *Model) tea.Cmd {
-				m.say(fmt.Sprintf("批次 %d 没有拒收行，无需导出。", id))
+				m.say(m.T(fmt.Sprintf("批次 %d 没有拒收行，无需导出。", id), fmt.Sprintf("Batch %d has no rejected row: nothing to export.", id)))
 				return nil
 			}, nil
 		}
 		d := m.svc.Today
-		path, err := reserveFile(fmt.Sprintf("拒收_批次%d_%04d%02d%02d", id, d.Year, int(d.Month), d.Day), ".csv")
+		path, err := reserveFile(fmt.Sprintf(m.T("拒收_批次%d_%04d%02d%02d", "rejects_batch%d_%04d%02d%02d"), id, d.Year, int(d.Month), d.Day), ".csv")
 		if err != nil {
 			return nil, err
 		}
@@ -231,7 +250,8 @@ func (b *batches) exportRejects(m *Model, id int64) tea.Cmd {
 			return nil, apperr.Wrap(err, apperr.Internal, "无法写入 "+path, "cannot write "+path)
 		}
 		return func(m *Model) tea.Cmd {
-			m.say(fmt.Sprintf("已写入 %s（批次 %d 的拒收报告：%d 行，原列加错误字段、错误原因；提供单位改正后可原样重报）", path, id, len(rs)))
+			m.say(m.T(fmt.Sprintf("已写入 %s（批次 %d 的拒收报告：%d 行，原列加错误字段、错误原因；提供单位改正后可原样重报）", path, id, len(rs)),
+				fmt.Sprintf("Wrote %s (batch %d's reject report: %d rows, the provider's columns plus the fields and reasons; corrected, it can be sent again as it is)", path, id, len(rs))))
 			return nil
 		}, nil
 	})
@@ -269,17 +289,17 @@ func reserveFile(name, ext string) (string, error) {
 func (b *batches) crumb(m *Model) string {
 	switch {
 	case b.row != nil:
-		return fmt.Sprintf("归集 › 批次 %d › 第 %d 行", b.batch.ID, b.row.Line)
+		return m.T(fmt.Sprintf("归集 › 批次 %d › 第 %d 行", b.batch.ID, b.row.Line), fmt.Sprintf("Batches › batch %d › row %d", b.batch.ID, b.row.Line))
 	case b.batch != nil:
-		c := fmt.Sprintf("归集 › 批次 %d 的拒收行 · %s", b.batch.ID, b.rl.position())
+		c := m.T(fmt.Sprintf("归集 › 批次 %d 的拒收行 · %s", b.batch.ID, b.rl.position()), fmt.Sprintf("Batches › batch %d's rejected rows · %s", b.batch.ID, b.rl.position()))
 		if b.filter.active || b.rl.filter != "" {
-			c += " · " + b.filter.view("过滤：")
+			c += " · " + b.filter.view(m.T("过滤：", "filter: "))
 		}
 		return c
 	}
-	c := "归集批次（新的在前） · " + b.l.position()
+	c := m.T("归集批次（新的在前） · ", "Import batches (newest first) · ") + b.l.position()
 	if b.filter.active || b.l.filter != "" {
-		c += " · " + b.filter.view("过滤：")
+		c += " · " + b.filter.view(m.T("过滤：", "filter: "))
 	}
 	return c
 }
@@ -288,7 +308,7 @@ func (b *batches) body(m *Model, w, h int) []string {
 	s := m.st
 	switch {
 	case !b.ready:
-		return []string{"", "  正在读取…"}
+		return []string{"", m.T("  正在读取…", "  Reading…")}
 	case b.row != nil:
 		return b.page.renderSet(b.rowLines(m, w), h)
 	case b.batch != nil:
@@ -300,7 +320,7 @@ func (b *batches) body(m *Model, w, h int) []string {
 	}
 	return b.l.render(s, w, h, func(i int) []string {
 		x := b.list[i]
-		return []string{strconv.FormatInt(x.ID, 10), x.Today, x.Provider, x.Item, batchStateLabel(x.State), strconv.Itoa(x.Rows),
+		return []string{strconv.FormatInt(x.ID, 10), x.Today, x.Provider, x.Item, m.batchStateLabel(x.State), strconv.Itoa(x.Rows),
 			strconv.Itoa(x.Accepted), strconv.Itoa(x.Revised), strconv.Itoa(x.Duplicates), strconv.Itoa(x.Rejected), x.FileName}
 	}, func(i, col int) (lipgloss.Style, bool) {
 		if col == 9 && b.list[i].Rejected > 0 {
@@ -315,17 +335,17 @@ func (b *batches) summary(m *Model, w int) []string {
 	x := b.batch
 	var reasons []string
 	for r, n := range x.Reasons {
-		reasons = append(reasons, fmt.Sprintf("%s %d", ingest.ReasonLabel(r), n))
+		reasons = append(reasons, fmt.Sprintf("%s %d", m.reasonLabel(r), n))
 	}
 	sort.Strings(reasons)
 	out := kv(m.st, [][2]string{
-		{"文件", fmt.Sprintf("%s（%s %s）", x.FileName, x.Format, x.Encoding)},
-		{"提供单位 · 信息项", x.Provider + " · " + x.Item + " · " + batchStateLabel(x.State)},
-		{"读取/新增/修订/重复/拒收", fmt.Sprintf("%d / %d / %d / %d / %d", x.Rows, x.Accepted, x.Revised, x.Duplicates, x.Rejected)},
-		{"拒收原因", strings.Join(reasons, "；")},
+		{m.T("文件", "File"), m.T(fmt.Sprintf("%s（%s %s）", x.FileName, x.Format, x.Encoding), fmt.Sprintf("%s (%s %s)", x.FileName, x.Format, x.Encoding))},
+		{m.T("提供单位 · 信息项", "Provider · item"), x.Provider + " · " + x.Item + " · " + m.batchStateLabel(x.State)},
+		{m.T("读取/新增/修订/重复/拒收", "Read/added/revised/dup./rejected"), fmt.Sprintf("%d / %d / %d / %d / %d", x.Rows, x.Accepted, x.Revised, x.Duplicates, x.Rejected)},
+		{m.T("拒收原因", "Reject reasons"), strings.Join(reasons, m.T("；", "; "))},
 	}, w)
 	if len(b.rejects) == 0 {
-		out = append(out, "  本批次没有拒收行。")
+		out = append(out, m.T("  本批次没有拒收行。", "  This batch has no rejected row."))
 	}
 	return append(out, "")
 }
@@ -334,12 +354,12 @@ func (b *batches) summary(m *Model, w int) []string {
 func (b *batches) rowLines(m *Model, w int) []string {
 	r := b.row
 	out := append([]string{""}, kv(m.st, [][2]string{
-		{"行号", strconv.Itoa(r.Line)}, {"错误字段", r.Fields}, {"原因代码", r.Reasons}, {"错误原因", r.Message},
+		{m.T("行号", "Row"), strconv.Itoa(r.Line)}, {m.T("错误字段", "Fields"), r.Fields}, {m.T("原因代码", "Reason codes"), r.Reasons}, {m.T("错误原因", "Reason"), r.Message},
 	}, w)...)
-	out = append(out, "", m.st.Title.Render("  原始内容"))
+	out = append(out, "", m.st.Title.Render(m.T("  原始内容", "  As sent")))
 	var rows [][]string
 	for i, c := range r.Cells {
-		name := fmt.Sprintf("第 %d 列", i+1)
+		name := fmt.Sprintf(m.T("第 %d 列", "column %d"), i+1)
 		if i < len(b.batch.Header) {
 			name = b.batch.Header[i]
 		}
@@ -348,7 +368,8 @@ func (b *batches) rowLines(m *Model, w int) []string {
 		}
 		rows = append(rows, []string{name, c})
 	}
-	return append(out, grid(m.st, []string{"列", "内容"}, rows, w)...)
+	return append(out, grid(m.st, []string{m.T("列", "Column"), m.T("内容", "Value")}, rows, w)...)
+
 }
 
 // renderSet sets the page's lines and draws h of them.

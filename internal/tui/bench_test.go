@@ -29,7 +29,7 @@ func bigQueue(n int) *Model {
 			State: objection.Received, StateLabel: "已受理", Standing: queue.Standing{Due: &due, Deadline: objection.DeadlineReview, DaysLeft: &left, Status: statuses[i%3]}}
 	}
 	q := m.screens[tabObjections].(*queueScreen)
-	q.setRows(rows)
+	q.setRows(m, rows)
 	m.tab = tabObjections
 	m.loaded[tabObjections] = true
 	return m
@@ -49,7 +49,7 @@ func TestQueueRendersOnlyVisibleRows(t *testing.T) {
 		}
 		m.Update(msg)
 		asked := 0
-		lines := q.l.render(m.st, 100, 26, func(src int) []string { asked++; return caseCells(q.mc, q.rows[q.order[src]]) }, nil)
+		lines := q.l.render(m.st, 100, 26, func(src int) []string { asked++; return m.caseCells(q.mc, q.rows[q.order[src]]) }, nil)
 		if asked > 25 || len(lines) != 26 {
 			t.Fatalf("after %s: %d rows drawn for a 25-row page (%d lines)", k, asked, len(lines))
 		}

@@ -2,7 +2,9 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -10,7 +12,6 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
 
-	"credit/internal/apperr"
 	"credit/internal/civil"
 	"credit/internal/queue"
 )
@@ -42,12 +43,12 @@ func (f *formFlow) size(m *Model) (int, int) {
 	w, h := m.bodySize()
 	h -= 2 // the note line and a blank line
 	if f.note != "" {
-		h -= len(wrapText(f.note, w-4))
+		h -= len(m.wrap(f.note, w-4))
 	}
 	if len(f.after) > 0 {
 		h-- // the blank line above them
 		for _, a := range f.after {
-			h -= len(wrapText(a, w-6))
+			h -= len(m.wrap(a, w-6))
 		}
 	}
 	return min(w-2, 96), max(3, h)
@@ -75,7 +76,7 @@ func (f *formFlow) update(m *Model, msg tea.Msg) tea.Cmd {
 		if m.flow == f {
 			m.flow = nil
 		}
-		m.say("已取消，未作任何改动。")
+		m.say(m.T("已取消，未作任何改动。", "Cancelled; nothing was changed."))
 		return nil
 	}
 	return cmd
@@ -84,7 +85,7 @@ func (f *formFlow) update(m *Model, msg tea.Msg) tea.Cmd {
 func (f *formFlow) view(m *Model, w, h int) []string {
 	var out []string
 	if f.note != "" {
-		for _, l := range wrapText("✗ "+f.note, w-4) {
+		for _, l := range m.wrap("✗ "+f.note, w-4) {
 			out = append(out, "  "+m.st.Error.Render(l))
 		}
 	}
@@ -92,7 +93,7 @@ func (f *formFlow) view(m *Model, w, h int) []string {
 	// the field's error is also said here, above the form, while the field
 	// keeps the focus and what was typed.
 	if errs := f.form.Errors(); len(errs) > 0 && f.tall {
-		for _, l := range wrapText("✗ "+errs[0].Error(), w-4) {
+		for _, l := range m.wrap("✗ "+errs[0].Error(), w-4) {
 			out = append(out, "  "+m.st.Error.Render(l))
 		}
 	}
@@ -103,7 +104,7 @@ func (f *formFlow) view(m *Model, w, h int) []string {
 	if len(f.after) > 0 {
 		out = append(out, "")
 		for _, a := range f.after {
-			for _, l := range wrapText(a, w-6) {
+			for _, l := range m.wrap(a, w-6) {
 				out = append(out, "   "+m.st.Faint.Render(l))
 			}
 		}
@@ -166,7 +167,7 @@ func (m *Model) prepare(a *action) tea.Cmd {
 					m.setError(err)
 					return nil
 				}
-				return m.startWith(a, apperr.MessageOf(err, m.svc.Lang))
+				return m.startWith(a, m.message(err))
 			}
 			return m.confirm(a, text)
 		}, nil
@@ -177,11 +178,11 @@ func (m *Model) prepare(a *action) tea.Cmd {
 func (m *Model) confirm(a *action, text string) tea.Cmd {
 	ok := false
 	form := huh.NewForm(huh.NewGroup(
-		huh.NewConfirm().Title("确认办理？").Description(text).Affirmative("确认办理").Negative("取消").Value(&ok),
+		huh.NewConfirm().Title(m.T("确认办理？", "Go ahead?")).Description(text).Affirmative(m.T("确认办理", "Go ahead")).Negative(m.T("取消", "Cancel")).Value(&ok),
 	))
-	return m.openForm(a.title+" · 确认", "", form, func(m *Model) tea.Cmd {
+	return m.openForm(a.title+m.T(" · 确认", " · confirm"), "", form, func(m *Model) tea.Cmd {
 		if !ok {
-			m.say("已取消，未作任何改动。")
+			m.say(m.T("已取消，未作任何改动。", "Cancelled; nothing was changed."))
 			return nil
 		}
 		return m.run(a)
@@ -207,11 +208,12 @@ func (m *Model) run(a *action) tea.Cmd {
 
 // ---- fields with the command line's parsing ---------------------------------
 
-// required refuses an empty value, naming the flag the command line would ask for.
-func required(what string) func(string) error {
+// required refuses an empty value, naming the field (what, in the clerk's
+// language).
+func (m *Model) required(what string) func(string) error {
 	return func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return fmt.Errorf("请填写%s", what)
+			return errors.New(m.T("请填写"+what, "enter "+what))
 		}
 		return nil
 	}
@@ -219,30 +221,31 @@ func required(what string) func(string) error {
 
 // dateField parses a YYYY-MM-DD value as the command line's date flags do;
 // empty is allowed when optional.
-func dateField(optional bool) func(string) error {
+func (m *Model) dateField(optional bool) func(string) error {
 	return func(s string) error {
 		s = strings.TrimSpace(s)
 		if s == "" {
 			if optional {
 				return nil
 			}
-			return fmt.Errorf("请填写日期（YYYY-MM-DD）")
+			return errors.New(m.T("请填写日期（YYYY-MM-DD）", "enter a date (YYYY-MM-DD)"))
 		}
 		if _, err := civil.Parse(s); err != nil {
-			return fmt.Errorf("%q 无效：应为 YYYY-MM-DD 的真实日期", s)
+			return errors.New(m.T(fmt.Sprintf("%q 无效：应为 YYYY-MM-DD 的真实日期", s), fmt.Sprintf("%q is not valid: give a real date as YYYY-MM-DD", s)))
 		}
 		return nil
 	}
 }
 
-// idField checks a case or record number ("12" or "#12").
-func idField(what string) func(string) error {
+// idField checks a case or record number ("12" or "#12"); zh and en name
+// what it numbers (异议, objection).
+func (m *Model) idField(zh, en string) func(string) error {
 	return func(s string) error {
 		if strings.TrimSpace(s) == "" {
-			return fmt.Errorf("请填写%s编号", what)
+			return errors.New(m.T("请填写"+zh+"编号", "enter the "+en+" number"))
 		}
 		if _, err := parseID(s); err != nil {
-			return fmt.Errorf("%s编号 %q 无效", what, strings.TrimSpace(s))
+			return errors.New(m.T(fmt.Sprintf("%s编号 %q 无效", zh, strings.TrimSpace(s)), fmt.Sprintf("%s number %q is not valid", en, strings.TrimSpace(s))))
 		}
 		return nil
 	}
@@ -285,9 +288,10 @@ func (m *Model) deadlinesSet(ctx context.Context, mc *queue.Machine, command str
 	var out []string
 	for _, p := range planned {
 		info := mc.Deadline(p.Deadline)
-		line := fmt.Sprintf("%s：%s %s（%s 之后第 %d 个工作日）", info.Zh, p.Due, weekday(p.Due), p.Start, p.Days)
+		line := m.T(fmt.Sprintf("%s：%s %s（%s 之后第 %d 个工作日）", info.Zh, p.Due, m.weekday(p.Due), p.Start, p.Days),
+			fmt.Sprintf("%s: %s %s (working day %d after %s)", info.En, p.Due, m.weekday(p.Due), p.Days, p.Start))
 		if p.Provisional {
-			line += "（临时日历）"
+			line += m.T("（临时日历）", " (provisional calendar)")
 		}
 		out = append(out, line)
 	}
@@ -295,11 +299,11 @@ func (m *Model) deadlinesSet(ctx context.Context, mc *queue.Machine, command str
 }
 
 // confirmText joins what a change does and the deadlines it sets.
-func confirmText(lines []string, deadlines []string) string {
+func (m *Model) confirmText(lines []string, deadlines []string) string {
 	if len(deadlines) == 0 {
-		deadlines = []string{"不设新的期限。"}
+		deadlines = []string{m.T("不设新的期限。", "No new deadline is set.")}
 	} else {
-		deadlines = append([]string{"将设定的期限："}, deadlines...)
+		deadlines = append([]string{m.T("将设定的期限：", "Deadlines it sets:")}, deadlines...)
 	}
 	return strings.Join(append(lines, append([]string{""}, deadlines...)...), "\n")
 }
@@ -307,26 +311,31 @@ func confirmText(lines []string, deadlines []string) string {
 // changeLines say what a step will change, from the workflow's table: the
 // case's state, and the record's flag when the step takes it on or off
 // (a state that holds the record flags it and locks it against imports).
-func changeLines(mc *queue.Machine, from, to queue.State) []string {
+func (m *Model) changeLines(mc *queue.Machine, from, to queue.State) []string {
 	if to == "" {
 		return nil
 	}
-	out := []string{fmt.Sprintf("办理后状态：%s → %s", stateLabel(mc, from), stateLabel(mc, to))}
+	out := []string{m.T(fmt.Sprintf("办理后状态：%s → %s", m.stateLabel(mc, from), m.stateLabel(mc, to)),
+		fmt.Sprintf("State after this step: %s → %s", m.stateLabel(mc, from), m.stateLabel(mc, to)))}
 	a, _ := mc.State(from)
 	b, _ := mc.State(to)
-	flag := map[string]string{"objection": "异议中", "repair": "修复中"}[mc.Queue]
+	flag := map[string][2]string{"objection": {"异议中", "under objection"}, "repair": {"修复中", "under repair"}}[mc.Queue]
 	switch {
-	case flag == "":
+	case flag[0] == "":
 	case a.Holds && !b.Holds:
-		out = append(out, fmt.Sprintf("记录的“%s”标识随之去除，导入可再更新该记录。", flag))
+		out = append(out, m.T(fmt.Sprintf("记录的“%s”标识随之去除，导入可再更新该记录。", flag[0]),
+			fmt.Sprintf("The record's “%s” flag comes off: imports may update the record again.", flag[1])))
 	case !a.Holds && b.Holds:
-		out = append(out, fmt.Sprintf("记录随之带“%s”标识，办理期间导入不能更新该记录。", flag))
+		out = append(out, m.T(fmt.Sprintf("记录随之带“%s”标识，办理期间导入不能更新该记录。", flag[0]),
+			fmt.Sprintf("The record is flagged “%s”: while the case is open, imports cannot update it.", flag[1])))
 	}
 	return out
 }
 
-// stateLabel is a workflow state's name for people.
-func stateLabel(mc *queue.Machine, s queue.State) string { return mc.StateLabel(s, "zh") }
+// stateLabel is a workflow state's name for people, in the clerk's language.
+func (m *Model) stateLabel(mc *queue.Machine, s queue.State) string {
+	return mc.StateLabel(s, m.svc.Lang)
+}
 
 // commandMenu asks which step to take on a case in state cur. It offers the
 // steps the workflow engine allows now — for this case, this operator and
@@ -342,20 +351,23 @@ func (m *Model) commandMenu(title string, mc *queue.Machine, cur queue.State, ac
 	}
 	refused := refusedLines(acts, m.svc.Lang)
 	if len(acts) == 0 {
-		m.say(fmt.Sprintf("当前状态“%s”下没有可办理的事项。", stateLabel(mc, cur)))
+		m.say(m.T(fmt.Sprintf("当前状态“%s”下没有可办理的事项。", m.stateLabel(mc, cur)),
+			fmt.Sprintf("Nothing can be done in the state “%s”.", m.stateLabel(mc, cur))))
 		return nil
 	}
 	if len(opts) == 0 {
 		// Nothing may be done now: say why, for each step of the state.
-		form := huh.NewForm(huh.NewGroup(huh.NewNote().Title("当前没有可以办理的事项（当前状态：" + stateLabel(mc, cur) + "）").
-			Description("以下事项现在不能办理，原因见各项。按 enter 或 esc 返回。")))
+		form := huh.NewForm(huh.NewGroup(huh.NewNote().Title(m.T("当前没有可以办理的事项（当前状态："+m.stateLabel(mc, cur)+"）",
+			"Nothing can be done now (state: "+m.stateLabel(mc, cur)+")")).
+			Description(m.T("以下事项现在不能办理，原因见各项。按 enter 或 esc 返回。", "The steps below are not allowed now; each says why. Press enter or esc to go back."))))
 		cmd := m.openForm(title, "", form, func(m *Model) tea.Cmd { return nil }, m.keys.Choose)
 		m.flow.after = refused
 		m.flow.resize(m)
 		return cmd
 	}
 	choice := opts[0].Value
-	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title("办理哪一项？（当前状态：" + stateLabel(mc, cur) + "）").Options(opts...).Value(&choice)))
+	form := huh.NewForm(huh.NewGroup(huh.NewSelect[string]().Title(m.T("办理哪一项？（当前状态："+m.stateLabel(mc, cur)+"）",
+		"Which step? (state: "+m.stateLabel(mc, cur)+")")).Options(opts...).Value(&choice)))
 	cmd := m.openForm(title, "", form, func(m *Model) tea.Cmd { return open(choice) }, m.keys.Down, m.keys.Up, m.keys.Choose)
 	m.flow.after = refused
 	m.flow.resize(m)
@@ -384,10 +396,16 @@ func refusedLines(acts []queue.Action, lang string) []string {
 				out = []string{"Not allowed now:"}
 			}
 		}
-		line := "· " + actionLabel(a, lang) + "：" + a.Reason(lang)
+		reason := plainVerbs(a.Reason(lang))
+		if lang == "en" {
+			reason = articleEn(reason)
+		}
+		line := "· " + actionLabel(a, lang) + tr(lang, "：", ": ") + reason
+
 		if a.Article != "" {
 			if lang == "en" {
-				line += " (" + a.Article + ")"
+				line += " (" + articleEn(a.Article) + ")"
+
 			} else {
 				line += "（依据：" + a.Article + "）"
 			}
@@ -395,4 +413,41 @@ func refusedLines(acts []queue.Action, lang string) []string {
 		out = append(out, line)
 	}
 	return out
+}
+
+var (
+	officeRe  = regexp.MustCompile(`本办公室规则（服务([^）]*)）`)
+	articleRe = regexp.MustCompile(`第([一二三四五六七八九十]+)条(?:[(（]([一二三四五六七八九十]+)[)）])?`)
+	andRe     = regexp.MustCompile(`(article \d+(?:\(\d+\))?)、`)
+)
+
+// articleEn names the measures' articles in English: 第三十一条 → article 31,
+// 第三十四条(一) → article 34(1), 本办公室规则（服务第三十四条） → office rule
+// (serving article 34). Other text (data in brackets) is left as it is.
+func articleEn(s string) string {
+	s = officeRe.ReplaceAllString(s, "office rule (serving $1)")
+	s = articleRe.ReplaceAllStringFunc(s, func(a string) string {
+		p := articleRe.FindStringSubmatch(a)
+		out := "article " + strconv.Itoa(chineseNumber(p[1]))
+		if p[2] != "" {
+			out += "(" + strconv.Itoa(chineseNumber(p[2])) + ")"
+		}
+		return out
+	})
+	return andRe.ReplaceAllString(s, "$1, ")
+}
+
+// chineseNumber reads a number below 100 written in Chinese (三十一 = 31).
+func chineseNumber(s string) int {
+	digit := map[rune]int{'一': 1, '二': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+	n, cur := 0, 0
+	for _, r := range s {
+		if r == '十' {
+			n += max(cur, 1) * 10
+			cur = 0
+		} else {
+			cur = digit[r]
+		}
+	}
+	return n + cur
 }

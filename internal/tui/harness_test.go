@@ -286,7 +286,21 @@ func newDriver(t *testing.T, db string, w, h int) *driver {
 // newDriverAs runs the TUI as login (alice is the administrator, bob a clerk).
 func newDriverAs(t *testing.T, db, login string, w, h int) *driver {
 	t.Helper()
-	svc, done, err := cli.TUIServices(cli.IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Login: login}, db, today)
+	return newDriverIn(t, db, login, "", w, h)
+}
+
+// newDriverIn runs the TUI as login with CREDIT_LANG=lang ("" is the
+// default, Chinese), wired as `credit tui` wires it.
+func newDriverIn(t *testing.T, db, login, lang string, w, h int) *driver {
+	t.Helper()
+	env := func(k string) string {
+		if k == "CREDIT_LANG" {
+			return lang
+		}
+		return ""
+	}
+	svc, done, err := cli.TUIServices(cli.IO{In: strings.NewReader(""), Out: io.Discard, Err: io.Discard, Login: login, Getenv: env}, db, today)
+
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,11 +60,11 @@ func count(ss []queue.Standing) counts {
 func (o *overview) load(m *Model) tea.Cmd {
 	return m.fetch(func(ctx context.Context) (func(*Model) tea.Cmd, error) {
 		svc := m.svc
-		day := svc.Today.String() + " " + weekday(svc.Today)
+		day := svc.Today.String() + " " + m.weekday(svc.Today)
 		if info, err := svc.Cal.DayInfo(svc.Today); err == nil {
-			day += " · " + dayKind(info)
+			day += " · " + m.dayKind(info)
 		} else {
-			day += " · 工作日历中没有这一年（credit calendar load）"
+			day += m.T(" · 工作日历中没有这一年（credit calendar load）", " · the working-day calendar lacks this year (credit calendar load)")
 		}
 		obs, err := objection.List(ctx, svc.Store, svc.Cal, svc.Today, objection.Filter{}, svc.Lang)
 		if err != nil {
@@ -107,7 +107,9 @@ func (o *overview) load(m *Model) tea.Cmd {
 func (o *overview) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) { return nil, false }
 func (o *overview) typing() bool                                    { return false }
 func (o *overview) back(m *Model) bool                              { return false }
-func (o *overview) crumb(m *Model) string                           { return "概览 · 今天要办的事" }
+func (o *overview) crumb(m *Model) string {
+	return m.T("概览 · 今天要办的事", "Overview · today's work")
+}
 
 func (o *overview) keys(m *Model) []key.Binding {
 	return []key.Binding{m.keys.Views[tabObjections], m.keys.Views[tabRepairs], m.keys.Views[tabArchive], m.keys.Views[tabBatches],
@@ -116,16 +118,17 @@ func (o *overview) keys(m *Model) []key.Binding {
 
 func (o *overview) body(m *Model, w, h int) []string {
 	if !o.ready {
-		return []string{"", "  正在读取…"}
+		return []string{"", m.T("  正在读取…", "  Reading…")}
 	}
 	s := m.st
-	out := []string{"", "  " + s.Bold.Render("今天 ") + o.day, "  " + s.Bold.Render("操作员 ") + m.svc.Op.Name + "（" + m.svc.Op.Role.Label() + "）", ""}
-	out = append(out, s.Title.Render("  办理队列"))
+	out := []string{"", "  " + s.Bold.Render(m.T("今天 ", "Today ")) + o.day, "  " + s.Bold.Render(m.T("操作员 ", "Operator ")) + m.opLabel(), ""}
+	out = append(out, s.Title.Render(m.T("  办理队列", "  Queues")))
 	row := func(name string, c counts) []string {
 		return []string{name, fmt.Sprint(c.open), fmt.Sprint(c.overdue), fmt.Sprint(c.dueSoon), fmt.Sprint(c.ok), fmt.Sprint(c.done), c.next}
 	}
-	q := grid(s, []string{"队列", "未办结", "已超期", "即将到期", "正常", "已办结", "最早到期"},
-		[][]string{row("3 异议", o.obj), row("4 信用修复", o.rep)}, w)
+	q := grid(s, []string{m.T("队列", "Queue"), m.T("未办结", "Open"), m.T("已超期", "Overdue"), m.T("即将到期", "Due soon"),
+		m.T("正常", "On time"), m.T("已办结", "Done"), m.T("最早到期", "Next due")},
+		[][]string{row(m.T("3 异议", "3 Objections"), o.obj), row(m.T("4 信用修复", "4 Credit repairs"), o.rep)}, w)
 	// Colour the counts that need attention (the numbers say it without colour too).
 	for i, c := range []counts{o.obj, o.rep} {
 		if c.overdue > 0 {
@@ -136,21 +139,24 @@ func (o *overview) body(m *Model, w, h int) []string {
 	}
 	out = append(out, q...)
 	if o.obj.overdue+o.rep.overdue > 0 {
-		out = append(out, "  "+s.Overdue.Render(fmt.Sprintf("！有 %d 件已超期，请先办理（按 3 或 4 进入队列）", o.obj.overdue+o.rep.overdue)))
+		n := o.obj.overdue + o.rep.overdue
+		out = append(out, "  "+s.Overdue.Render(m.T(fmt.Sprintf("！有 %d 件已超期，请先办理（按 3 或 4 进入队列）", n),
+			fmt.Sprintf("! %d overdue: deal with them first (press 3 or 4 for the queue)", n))))
 	}
 	out = append(out, o.lightLines(m, w)...)
-	out = append(out, "", s.Title.Render("  最近的归集批次"))
+	out = append(out, "", s.Title.Render(m.T("  最近的归集批次", "  Latest import batches")))
 	if len(o.batches) == 0 {
-		out = append(out, "  （还没有导入过文件）")
+		out = append(out, m.T("  （还没有导入过文件）", "  (no file imported yet)"))
 		return out
 	}
 	var rows [][]string
 	room := max(1, h-len(out)-1) // the batches that fit
 	for _, b := range o.batches[:min(len(o.batches), room)] {
-		rows = append(rows, []string{fmt.Sprint(b.ID), b.Today, b.Item, batchStateLabel(b.State), fmt.Sprint(b.Rows), fmt.Sprint(b.Accepted),
+		rows = append(rows, []string{fmt.Sprint(b.ID), b.Today, b.Item, m.batchStateLabel(b.State), fmt.Sprint(b.Rows), fmt.Sprint(b.Accepted),
 			fmt.Sprint(b.Rejected), b.FileName})
 	}
-	out = append(out, grid(s, []string{"批次", "业务日期", "信息项", "状态", "读取", "新增", "拒收", "文件"}, rows, w)...)
+	out = append(out, grid(s, []string{m.T("批次", "Batch"), m.T("业务日期", "Date"), m.T("信息项", "Item"), m.T("状态", "State"),
+		m.T("读取", "Read"), m.T("新增", "Added"), m.T("拒收", "Rejected"), m.T("文件", "File")}, rows, w)...)
 	return out
 }
 
@@ -167,16 +173,20 @@ func (o *overview) lightLines(m *Model, w int) []string {
 	for _, p := range js.Providers {
 		n[p.Light]++
 		if p.Light != report.Green {
-			rows = append(rows, []string{orCode(p.ProviderName, p.Provider), p.Item, lightText(p.Light), report.Percent(p.RejectRate), strconv.Itoa(p.DaysLate),
+			rows = append(rows, []string{orCode(p.ProviderName, p.Provider), p.Item, m.lightText(p.Light), report.Percent(p.RejectRate), strconv.Itoa(p.DaysLate),
 				strconv.Itoa(p.LateListReports)})
 			lights = append(lights, p.Light)
 		}
 	}
 	s := m.st
-	out := []string{"", s.Title.Render(fmt.Sprintf("  信息提供单位考核灯（%s，截至 %s）", js.Month, js.AsOf)),
-		fmt.Sprintf("  红灯 %d · 黄灯 %d · 绿灯 %d（按 7 查看报表）", n[report.Red], n[report.Yellow], n[report.Green])}
+	out := []string{"", s.Title.Render(m.T(fmt.Sprintf("  信息提供单位考核灯（%s，截至 %s）", js.Month, js.AsOf),
+		fmt.Sprintf("  Providers' lights (%s, as of %s)", js.Month, js.AsOf))),
+		m.T(fmt.Sprintf("  红灯 %d · 黄灯 %d · 绿灯 %d（按 7 查看报表）", n[report.Red], n[report.Yellow], n[report.Green]),
+			fmt.Sprintf("  red %d · yellow %d · green %d (press 7 for the report)", n[report.Red], n[report.Yellow], n[report.Green]))}
 	if len(rows) > 0 {
-		g := grid(s, []string{"信息提供单位", "信息项", "考核灯", "拒收率", "逾期天数", "迟报名单"}, rows[:min(len(rows), 4)], w)
+		g := grid(s, []string{m.T("信息提供单位", "Provider"), m.T("信息项", "Item"), m.T("考核灯", "Light"), m.T("拒收率", "Rejected"),
+			m.T("逾期天数", "Days late"), m.T("迟报名单", "Late lists")}, rows[:min(len(rows), 4)], w)
+
 		for i := range lights[:min(len(lights), 4)] {
 			st := s.Warn
 			if lights[i] == report.Red {

@@ -35,7 +35,9 @@ type caseRow struct {
 type queueScreen struct {
 	mc        *queue.Machine
 	name      string // 异议 / 信用修复
+	nameEn    string // Objection / Credit repair
 	extraName string // title of the Extra column ("" = none)
+	extraEn   string
 	rows      []caseRow
 	order     []int // source order of the current sort
 	sortBy    int
@@ -56,40 +58,43 @@ type queueScreen struct {
 	step   func(m *Model, id int64, command string) *action
 }
 
-var sortNames = []string{"到期日", "编号", "状态"}
+var sortNames = [][2]string{{"到期日", "due date"}, {"编号", "number"}, {"状态", "state"}}
 
-func (q *queueScreen) columns() []column {
+// title is the queue's name in the clerk's language.
+func (q *queueScreen) title(m *Model) string { return m.T(q.name, q.nameEn) }
+
+func (q *queueScreen) columns(m *Model) []column {
 	cols := []column{
-		{title: "编号", width: 6, right: true},
-		{title: "记录", width: 7, right: true, optional: true, drop: 1},
-		{title: "信息项", width: 6},
-		{title: "信息主体", min: 18},
-		{title: "状态", width: q.stateWidth()},
-		{title: "到期日", width: 10},
-		{title: "期限", width: q.deadlineWidth(), optional: true, drop: 2},
-		{title: "剩余", width: 4, right: true},
-		{title: "队列状态", width: 8},
+		{title: m.T("编号", "No."), width: 6, right: true},
+		{title: m.T("记录", "Record"), width: 7, right: true, optional: true, drop: 1},
+		{title: m.T("信息项", "Item"), width: 6},
+		{title: m.T("信息主体", "Subject"), min: 18},
+		{title: m.T("状态", "State"), width: q.stateWidth(m)},
+		{title: m.T("到期日", "Due"), width: 10},
+		{title: m.T("期限", "Deadline"), width: q.deadlineWidth(m), optional: true, drop: 2},
+		{title: m.T("剩余", "Left"), width: 4, right: true},
+		{title: m.T("队列状态", "Status"), width: 8},
 	}
 	if q.extraName != "" {
-		cols = append(cols, column{title: q.extraName, width: 23, optional: true})
+		cols = append(cols, column{title: m.T(q.extraName, q.extraEn), width: 23, optional: true})
 	}
 	return cols
 }
 
 // stateWidth fits the longest state name of the workflow.
-func (q *queueScreen) stateWidth() int {
+func (q *queueScreen) stateWidth(m *Model) int {
 	w := 4
 	for _, s := range q.mc.States {
-		w = max(w, width(s.Zh))
+		w = max(w, width(m.T(s.Zh, s.En)))
 	}
 	return min(w, 16)
 }
 
 // deadlineWidth fits the longest deadline name of the workflow.
-func (q *queueScreen) deadlineWidth() int {
+func (q *queueScreen) deadlineWidth(m *Model) int {
 	w := 4
 	for _, d := range q.mc.Deadlines {
-		w = max(w, width(d.Zh))
+		w = max(w, width(m.T(d.Zh, d.En)))
 	}
 	return min(w, 16)
 }
@@ -111,7 +116,7 @@ func (q *queueScreen) load(m *Model) tea.Cmd {
 			return nil, err
 		}
 		return func(m *Model) tea.Cmd {
-			q.setRows(rows)
+			q.setRows(m, rows)
 			q.selectID(keep)
 			return nil
 		}, nil
@@ -123,7 +128,7 @@ func (q *queueScreen) load(m *Model) tea.Cmd {
 }
 
 // setRows takes a new listing, keeping the filter and the sort.
-func (q *queueScreen) setRows(rows []caseRow) {
+func (q *queueScreen) setRows(m *Model, rows []caseRow) {
 	q.rows = rows
 	q.loadedAt = true
 	q.overdue, q.dueSoon = 0, 0
@@ -135,11 +140,11 @@ func (q *queueScreen) setRows(rows []caseRow) {
 			q.dueSoon++
 		}
 	}
-	q.l.cols = q.columns()
-	q.resort()
+	q.l.cols = q.columns(m)
+	q.resort(m)
 }
 
-func (q *queueScreen) resort() {
+func (q *queueScreen) resort(m *Model) {
 	q.order = make([]int, len(q.rows))
 	for i := range q.order {
 		q.order[i] = i
@@ -158,20 +163,20 @@ func (q *queueScreen) resort() {
 	}
 	keys := make([]string, len(q.order))
 	for i, src := range q.order {
-		keys[i] = q.filterKey(q.rows[src])
+		keys[i] = q.filterKey(m, q.rows[src])
 	}
 	keep := q.currentID()
 	q.l.setRows(keys)
 	q.selectID(keep)
 }
 
-func (q *queueScreen) filterKey(r caseRow) string {
+func (q *queueScreen) filterKey(m *Model, r caseRow) string {
 	due := ""
 	if r.Due != nil {
 		due = r.Due.String()
 	}
 	return strings.ToLower(strings.Join([]string{"#" + strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, r.Subject, r.Name,
-		r.StateLabel, string(r.State), due, statusText(r.Standing), string(r.Status), r.Extra}, "\x00"))
+		r.StateLabel, string(r.State), due, m.statusText(r.Standing), string(r.Status), r.Extra}, "\x00"))
 }
 
 func (q *queueScreen) currentID() int64 {
@@ -257,7 +262,7 @@ func (q *queueScreen) key(m *Model, k tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, true
 	case key.Matches(k, m.keys.Sort):
 		q.sortBy = (q.sortBy + 1) % len(sortNames)
-		q.resort()
+		q.resort(m)
 		return nil, true
 	case key.Matches(k, m.keys.New):
 		return q.startNew(m), true
@@ -295,7 +300,7 @@ func (q *queueScreen) act(m *Model, id int64, _ queue.State) tea.Cmd {
 			return nil, err
 		}
 		return func(m *Model) tea.Cmd {
-			return m.commandMenu(fmt.Sprintf("%s %d · 办理", q.name, id), q.mc, cur, acts, func(command string) tea.Cmd {
+			return m.commandMenu(m.T(fmt.Sprintf("%s %d · 办理", q.name, id), fmt.Sprintf("%s %d · act", q.nameEn, id)), q.mc, cur, acts, func(command string) tea.Cmd {
 				a := q.step(m, id, command)
 				a.after = func(m *Model) { q.focus = id }
 				return m.start(a)
@@ -306,7 +311,7 @@ func (q *queueScreen) act(m *Model, id int64, _ queue.State) tea.Cmd {
 
 func (q *queueScreen) keys(m *Model) []key.Binding {
 	if q.filter.active {
-		return []key.Binding{key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "保留过滤")), m.keys.ClearFilter}
+		return []key.Binding{m.keepFilter(), m.keys.ClearFilter}
 	}
 	if q.detailID != 0 {
 		return []key.Binding{m.keys.Act, m.keys.New, m.keys.Down, m.keys.Up, m.keys.Top, m.keys.Bottom, m.keys.Back}
@@ -320,11 +325,12 @@ func (q *queueScreen) keys(m *Model) []key.Binding {
 
 func (q *queueScreen) crumb(m *Model) string {
 	if q.detailID != 0 {
-		return fmt.Sprintf("%s › %s %d", q.name+"队列", q.name, q.detailID)
+		return m.T(fmt.Sprintf("%s › %s %d", q.name+"队列", q.name, q.detailID), fmt.Sprintf("%s queue › %s %d", q.nameEn, q.nameEn, q.detailID))
 	}
-	c := fmt.Sprintf("%s队列 · %s · 已超期 %d · 即将到期 %d · 按%s排序", q.name, q.l.position(), q.overdue, q.dueSoon, sortNames[q.sortBy])
+	c := m.T(fmt.Sprintf("%s队列 · %s · 已超期 %d · 即将到期 %d · 按%s排序", q.name, q.l.position(), q.overdue, q.dueSoon, sortNames[q.sortBy][0]),
+		fmt.Sprintf("%s queue · %s · overdue %d · due soon %d · by %s", q.nameEn, q.l.position(), q.overdue, q.dueSoon, sortNames[q.sortBy][1]))
 	if q.filter.active || q.l.filter != "" {
-		c += " · " + q.filter.view("过滤：")
+		c += " · " + q.filter.view(m.T("过滤：", "filter: "))
 	}
 	return c
 }
@@ -335,11 +341,11 @@ func (q *queueScreen) body(m *Model, w, h int) []string {
 		return q.page.render(h)
 	}
 	if !q.loadedAt {
-		return []string{"", "  正在读取" + q.name + "队列…"}
+		return []string{"", m.T("  正在读取"+q.name+"队列…", "  Reading the "+strings.ToLower(q.nameEn)+" queue…")}
 	}
 	return q.l.render(m.st, w, h, func(src int) []string {
 		r := q.rows[q.order[src]]
-		return caseCells(q.mc, r)
+		return m.caseCells(q.mc, r)
 	}, func(src, col int) (lipgloss.Style, bool) {
 		if col != 8 && col != 5 && col != 7 {
 			return lipgloss.Style{}, false
@@ -350,26 +356,27 @@ func (q *queueScreen) body(m *Model, w, h int) []string {
 }
 
 // caseCells are a case's list cells.
-func caseCells(mc *queue.Machine, r caseRow) []string {
+func (m *Model) caseCells(mc *queue.Machine, r caseRow) []string {
 	due, what, left := "", "", ""
 	if r.Due != nil {
 		due = r.Due.String()
-		what = mc.Deadline(r.Deadline).Zh
+		d := mc.Deadline(r.Deadline)
+		what = m.T(d.Zh, d.En)
 	}
 	if r.DaysLeft != nil {
 		left = strconv.Itoa(*r.DaysLeft)
 	}
 	return []string{strconv.FormatInt(r.ID, 10), strconv.FormatInt(r.Record, 10), r.Item, strings.TrimSpace(r.Name + " " + r.Subject), r.StateLabel, due, what, left,
-		statusText(r.Standing), r.Extra}
+		m.statusText(r.Standing), r.Extra}
 }
 
 // statusText is a queue status in words, so it reads the same without
 // colour: 已超期, 即将到期, 正常, 已办结 (超期办结 when a deadline was missed).
-func statusText(s queue.Standing) string {
+func (m *Model) statusText(s queue.Standing) string {
 	if s.Status == workday.StatusDone && s.OnTime != nil && !*s.OnTime {
-		return "超期办结"
+		return m.T("超期办结", "done late")
 	}
-	t := s.Status.Label()
+	t := m.statusLabel(s.Status)
 	if s.Provisional {
 		t += "*"
 	}
@@ -381,42 +388,62 @@ func caseDetail(m *Model, mc *queue.Machine, head [][2]string, ds []queue.Deadli
 	out := []string{""}
 	out = append(out, kv(m.st, head, w)...)
 	if len(ds) > 0 {
-		out = append(out, "", m.st.Title.Render("  期限"))
+		out = append(out, "", m.st.Title.Render(m.T("  期限", "  Deadlines")))
 		var rows [][]string
 		for _, d := range ds {
 			result := ""
 			switch {
 			case d.Met && d.OnTime != nil && *d.OnTime:
-				result = "按期完成 " + d.MetOn.String()
+				result = m.T("按期完成 ", "met on time ") + d.MetOn.String()
 			case d.Met:
-				result = "超期完成 " + d.MetOn.String()
+				result = m.T("超期完成 ", "met late ") + d.MetOn.String()
 			default:
-				result = fmt.Sprintf("%s（剩余工作日 %d）", d.Status.Label(), *d.DaysLeft)
+				result = m.T(fmt.Sprintf("%s（剩余工作日 %d）", d.Status.Label(), *d.DaysLeft),
+					fmt.Sprintf("%s (%d working days left)", m.statusLabel(d.Status), *d.DaysLeft))
 			}
 			if d.Provisional {
-				result += "（临时日历）"
+				result += m.T("（临时日历）", " (provisional calendar)")
 			}
-			rows = append(rows, []string{d.Label, d.Start.String(), strconv.Itoa(d.Days), d.Due.String(), result})
+			rows = append(rows, []string{m.deadlineLabel(mc, d.Name, d.Label), d.Start.String(), strconv.Itoa(d.Days), d.Due.String(), result})
 		}
-		out = append(out, grid(m.st, []string{"期限", "起算日", "工作日", "到期日", "情况"}, rows, w)...)
+		out = append(out, grid(m.st, []string{m.T("期限", "Deadline"), m.T("起算日", "Starts"), m.T("工作日", "Working days"),
+			m.T("到期日", "Due"), m.T("情况", "Standing")}, rows, w)...)
 	}
-	out = append(out, "", m.st.Title.Render("  经过"))
+	out = append(out, "", m.st.Title.Render(m.T("  经过", "  Timeline")))
 	var rows [][]string
 	for _, e := range tl {
 		op := e.Operator
 		if e.ActingBy != "" {
-			op += "（" + e.ActingBy + "）"
+			op += m.T("（"+e.ActingBy+"）", " ("+e.ActingBy+")")
 		}
-		rows = append(rows, []string{e.On.String(), e.Label, mc.StateLabel(e.To, "zh"), op, e.Note})
+		rows = append(rows, []string{e.On.String(), m.eventLabel(mc, e), m.stateLabel(mc, e.To), op, e.Note})
 	}
-	out = append(out, grid(m.st, []string{"日期", "办理", "状态", "操作员", "说明"}, rows, w)...)
+	out = append(out, grid(m.st, []string{m.T("日期", "Date"), m.T("办理", "Step"), m.T("状态", "State"), m.T("操作员", "Operator"), m.T("说明", "Note")}, rows, w)...)
 	return out
 }
 
+// deadlineLabel is deadline name's label in the clerk's language (label:
+// the one the service gave, in Chinese).
+func (m *Model) deadlineLabel(mc *queue.Machine, name, label string) string {
+	if !m.en() {
+		return label
+	}
+	return mc.Deadline(name).En
+}
+
+// eventLabel is a timeline event's step in the clerk's language.
+func (m *Model) eventLabel(mc *queue.Machine, e queue.EventView) string {
+	if !m.en() || e.Command == "" {
+		return e.Label
+	}
+	return mc.CommandLabel(e.Command, "en")
+}
+
 // standingText is "审核期限 2025-12-15（剩余 9 个工作日）" for a case's head.
-func standingText(mc *queue.Machine, s queue.Standing) string {
+func (m *Model) standingText(mc *queue.Machine, s queue.Standing) string {
 	if s.Due == nil {
 		return ""
 	}
-	return fmt.Sprintf("%s %s（剩余工作日 %d）", mc.Deadline(s.Deadline).Zh, s.Due, *s.DaysLeft)
+	d := mc.Deadline(s.Deadline)
+	return m.T(fmt.Sprintf("%s %s（剩余工作日 %d）", d.Zh, s.Due, *s.DaysLeft), fmt.Sprintf("%s %s (%d working days left)", d.En, s.Due, *s.DaysLeft))
 }

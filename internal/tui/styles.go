@@ -15,6 +15,9 @@ import (
 // its label (已超期, 即将到期, 正常, 已办结).
 type Styles struct {
 	Color bool
+	// Lang is the clerk's language, for the few words the shared drawing
+	// code writes itself (an empty list says so).
+	Lang string
 
 	Tab, ActiveTab lipgloss.Style
 	Title          lipgloss.Style
@@ -156,3 +159,39 @@ func wrapText(s string, w int) []string {
 	}
 	return out
 }
+
+// wrapIn wraps s to w cells for lang: English at spaces where it can (a
+// word is not cut unless it is longer than a line), Chinese anywhere.
+func wrapIn(lang, s string, w int) []string {
+	if lang != "en" {
+		return wrapText(s, w)
+	}
+	if w < 2 {
+		w = 2
+	}
+	var out []string
+	for _, para := range strings.Split(s, "\n") {
+		line := ""
+		for _, word := range strings.Split(para, " ") {
+			switch {
+			case line == "":
+				line = word
+			case width(line)+1+width(word) <= w:
+				line += " " + word
+			default:
+				out = append(out, line)
+				line = word
+			}
+			for width(line) > w { // a word longer than the line
+				cut := wrapText(line, w)
+				out = append(out, cut[0])
+				line = strings.Join(cut[1:], "")
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// wrap wraps s to w cells in the clerk's language.
+func (m *Model) wrap(s string, w int) []string { return wrapIn(m.svc.Lang, s, w) }

@@ -206,10 +206,11 @@ func (l *list) render(s Styles, w, h int, cells func(src int) []string, style ce
 	}
 	lines = append(lines, s.Header.Render(clip(hb.String(), w)))
 	if len(l.idx) == 0 {
-		msg := "（没有记录）"
+		msg := tr(s.Lang, "（没有记录）", "(nothing)")
 		if l.filter != "" {
-			msg = "（没有符合过滤条件“" + l.filter + "”的记录，esc 清除过滤）"
+			msg = tr(s.Lang, "（没有符合过滤条件“"+l.filter+"”的记录，esc 清除过滤）", "(nothing matches the filter “"+l.filter+"”; esc clears it)")
 		}
+
 		lines = append(lines, s.Faint.Render("  "+msg))
 		return lines
 	}
@@ -352,7 +353,7 @@ func kv(s Styles, pairs [][2]string, w int) []string {
 		}
 		label := fit(p[0], lw)
 		vw := max(8, w-lw-4)
-		for i, l := range wrapText(p[1], vw) {
+		for i, l := range wrapIn(s.Lang, p[1], vw) {
 			if i == 0 {
 				out = append(out, "  "+s.Bold.Render(label)+"  "+l)
 			} else {
