@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -282,4 +283,51 @@ func pad(buf *[]string, cells []string, n int) []string {
 	}
 	*buf = b
 	return b
+}
+
+// chooseSheet picks the worksheet a workbook import reads, by index into
+// names: --sheet names it (Excel ignores case in sheet names); else, with
+// several sheets and a header rule, the one whose header fits (issue 22,
+// amends SPEC §5 "first sheet": several that fit are for --sheet to
+// choose); else the first. fits(i) reports whether sheet i's header fits.
+func chooseSheet(path string, names []string, opt ReadOptions, fits func(i int) (bool, error)) (int, error) {
+	if opt.Sheet != "" {
+		i := slices.Index(names, opt.Sheet)
+		if i < 0 {
+			i = slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, opt.Sheet) })
+		}
+		if i < 0 {
+			return 0, &FileError{
+				Reason: ReasonSheet, Path: path,
+				Zh: fmt.Sprintf("文件 %s 没有名为 %q 的工作表；工作表有：%s", path, opt.Sheet, strings.Join(names, "、")),
+				En: fmt.Sprintf("file %s has no sheet named %q; its sheets are: %s", path, opt.Sheet, strings.Join(names, ", ")),
+			}
+		}
+		return i, nil
+	}
+	if len(names) < 2 || opt.Header.Fits == nil {
+		return 0, nil
+	}
+	var fit []int
+	var fitNames []string
+	for i := range names {
+		ok, err := fits(i)
+		if err != nil {
+			return 0, err
+		}
+		if ok {
+			fit, fitNames = append(fit, i), append(fitNames, names[i])
+		}
+	}
+	switch {
+	case len(fit) == 1:
+		return fit[0], nil
+	case len(fit) > 1:
+		return 0, &FileError{
+			Reason: ReasonSheetChoice, Path: path,
+			Zh: fmt.Sprintf("文件 %s 有 %d 个工作表的表头都符合该信息项：%s；请用 --sheet 指定要导入的工作表", path, len(fit), strings.Join(fitNames, "、")),
+			En: fmt.Sprintf("file %s has %d sheets whose header fits the item: %s; choose one with --sheet", path, len(fit), strings.Join(fitNames, ", ")),
+		}
+	}
+	return 0, nil
 }

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
-	"strings"
 
 	"credit/internal/xls"
 )
@@ -101,46 +99,9 @@ func openXLS(path string, opt ReadOptions) (Source, error) {
 	for i, s := range wb.Sheets {
 		names[i] = s.Name
 	}
-	sheet := 0
-	if opt.Sheet != "" {
-		sheet = slices.Index(names, opt.Sheet)
-		if sheet < 0 {
-			sheet = slices.IndexFunc(names, func(n string) bool { return strings.EqualFold(n, opt.Sheet) }) // Excel ignores case in sheet names
-		}
-		if sheet < 0 {
-			return fail(&FileError{
-				Reason: ReasonSheet, Path: path,
-				Zh: fmt.Sprintf("文件 %s 没有名为 %q 的工作表；工作表有：%s", path, opt.Sheet, strings.Join(names, "、")),
-				En: fmt.Sprintf("file %s has no sheet named %q; its sheets are: %s", path, opt.Sheet, strings.Join(names, ", ")),
-			})
-		}
-	} else if len(names) > 1 && opt.Header.Fits != nil {
-		// As for XLSX (issue 22, amends SPEC §5 "first sheet"): the sheet
-		// whose header fits the item; several that fit are for --sheet.
-		var fit []int
-		for i := range names {
-			ok, err := xlsSheetFits(wb, path, i, opt)
-			if err != nil {
-				return fail(err)
-			}
-			if ok {
-				fit = append(fit, i)
-			}
-		}
-		switch {
-		case len(fit) == 1:
-			sheet = fit[0]
-		case len(fit) > 1:
-			var fz []string
-			for _, i := range fit {
-				fz = append(fz, names[i])
-			}
-			return fail(&FileError{
-				Reason: ReasonSheetChoice, Path: path,
-				Zh: fmt.Sprintf("文件 %s 有 %d 个工作表的表头都符合该信息项：%s；请用 --sheet 指定要导入的工作表", path, len(fit), strings.Join(fz, "、")),
-				En: fmt.Sprintf("file %s has %d sheets whose header fits the item: %s; choose one with --sheet", path, len(fit), strings.Join(fz, ", ")),
-			})
-		}
+	sheet, err := chooseSheet(path, names, opt, func(i int) (bool, error) { return xlsSheetFits(wb, path, i, opt) })
+	if err != nil {
+		return fail(err)
 	}
 	s, err := openXLSSheet(wb, path, sheet)
 	if err != nil {

@@ -128,50 +128,11 @@ func openXLSX(path string, opt ReadOptions) (Source, error) {
 	if len(sheets) == 0 {
 		return fail(emptyFileErr(path))
 	}
-	sheet := sheets[0]
-	if opt.Sheet != "" {
-		sheet = ""
-		for _, name := range sheets {
-			if name == opt.Sheet {
-				sheet = name
-				break
-			}
-			if sheet == "" && strings.EqualFold(name, opt.Sheet) { // Excel ignores case in sheet names
-				sheet = name
-			}
-		}
-		if sheet == "" {
-			list := strings.Join(sheets, "、")
-			return fail(&FileError{
-				Reason: ReasonSheet, Path: path,
-				Zh: fmt.Sprintf("文件 %s 没有名为 %q 的工作表；工作表有：%s", path, opt.Sheet, list),
-				En: fmt.Sprintf("file %s has no sheet named %q; its sheets are: %s", path, opt.Sheet, strings.Join(sheets, ", ")),
-			})
-		}
-	} else if len(sheets) > 1 && opt.Header.Fits != nil {
-		// Issue 22 (amends SPEC §5 "first sheet"): the sheet whose header
-		// fits the item is read; several that fit are for --sheet to choose.
-		var fit []string
-		for _, name := range sheets {
-			ok, err := sheetFits(f, path, name, opt)
-			if err != nil {
-				return fail(err)
-			}
-			if ok {
-				fit = append(fit, name)
-			}
-		}
-		switch {
-		case len(fit) == 1:
-			sheet = fit[0]
-		case len(fit) > 1:
-			return fail(&FileError{
-				Reason: ReasonSheetChoice, Path: path,
-				Zh: fmt.Sprintf("文件 %s 有 %d 个工作表的表头都符合该信息项：%s；请用 --sheet 指定要导入的工作表", path, len(fit), strings.Join(fit, "、")),
-				En: fmt.Sprintf("file %s has %d sheets whose header fits the item: %s; choose one with --sheet", path, len(fit), strings.Join(fit, ", ")),
-			})
-		}
+	i, err := chooseSheet(path, sheets, opt, func(i int) (bool, error) { return sheetFits(f, path, sheets[i], opt) })
+	if err != nil {
+		return fail(err)
 	}
+	sheet := sheets[i]
 	s, err := openSheet(f, path, sheet, tmp)
 	if err != nil {
 		return fail(err)
