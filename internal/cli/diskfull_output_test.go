@@ -162,3 +162,29 @@ func TestDiskFullExport(t *testing.T) {
 		}
 	}
 }
+
+// TestDiskFullExchangeExport: `exchange export` to the province on a full
+// disk: exit 1, the disk-full message and a JSON error, no file and no
+// temporary folder left in the output folder, and no run recorded: the next
+// export, with space back, is sequence 1 and sends the record.
+func TestDiskFullExchangeExport(t *testing.T) {
+	h := importHarness(t)
+	f := filepath.Join(h.dir, "local.csv")
+	writeCSV(t, f, xzcfHeader, [][]string{xzcfRow(nil)}, false)
+	h.ok("import", f, "--provider", provider, "--item", "XZCF")
+	out := filepath.Join(h.dir, "out")
+	h.env["CREDIT_TEST_DISK_FULL_AFTER"] = "100"
+	r := h.fails(1, "exchange", "export", "--to", "province", "-o", out, "--format", "json")
+	delete(h.env, "CREDIT_TEST_DISK_FULL_AFTER")
+	if !strings.Contains(r.Err, diskFullZh) {
+		t.Errorf("want the disk-full message, got %s", r.Err)
+	}
+	jsonFailure(t, r)
+	if names, err := os.ReadDir(out); err == nil && len(names) != 0 {
+		t.Errorf("files left behind in %s: %v", out, names)
+	}
+	h.ok("exchange", "export", "--to", "province", "-o", out)
+	if m := readManifest(t, out); m.Sequence != 1 || m.Records != 1 {
+		t.Errorf("after space is back: manifest %+v, want sequence 1 with the one record", m)
+	}
+}

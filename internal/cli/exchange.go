@@ -204,7 +204,7 @@ func exchangeExport(app *App, to, item, dir, format, dept string) error {
 		return err
 	}
 	if err := exchange.Write(dir, run, exchangePause(app)); err != nil {
-		return apperr.Wrap(err, apperr.Internal, "无法写入 "+dir+"："+err.Error(), "cannot write "+dir+": "+err.Error())
+		return app.outputFailed(dir, err, "无法写入 "+dir+"："+err.Error(), "cannot write "+dir+": "+err.Error())
 	}
 	var files []store.ExchangeFile
 	var sent []store.ExchangeSent
@@ -285,7 +285,7 @@ func exchangeRewrite(app *App, st *store.Store, actor store.Actor, open store.Ex
 	fmt.Fprintf(app.Err, app.T("序号 %d 尚未收到回执：重新写出同一批文件（逐字节相同）。回执到后再导出新的变更。\n",
 		"sequence %d awaits its receipt: writing the same files again (byte for byte); new changes go after the receipt.\n"), open.Seq)
 	if err := exchange.Write(dir, run, exchangePause(app)); err != nil {
-		return apperr.Wrap(err, apperr.Internal, "无法写入 "+dir+"："+err.Error(), "cannot write "+dir+": "+err.Error())
+		return app.outputFailed(dir, err, "无法写入 "+dir+"："+err.Error(), "cannot write "+dir+": "+err.Error())
 	}
 	err = st.Write(ctx, actor, func(tx *store.Tx) error {
 		return tx.Audit("exchange.rewrite", fmt.Sprintf("exchange:%d", open.Seq), map[string]any{"sequence": open.Seq, "records": run.Records(),

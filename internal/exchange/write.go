@@ -3,6 +3,8 @@ package exchange
 import (
 	"os"
 	"path/filepath"
+
+	"credit/internal/diskfault"
 )
 
 // ManifestName is the manifest's file name in the output folder.
@@ -73,6 +75,13 @@ func writeSynced(path string, data []byte) error {
 		return err
 	}
 	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	// The test hook for a full disk (internal/diskfault): the file is cut
+	// short and the write fails as ENOSPC would; Write's temporary folder
+	// is then removed, so nothing is left under a final name.
+	if err := diskfault.Check(path); err != nil {
 		f.Close()
 		return err
 	}
