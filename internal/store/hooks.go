@@ -47,7 +47,13 @@ func (s *Store) RecordFlags(ctx context.Context, ids []int64, on string) (map[in
 			if strings.Contains(q, "@on") {
 				q = strings.ReplaceAll(q, "@on", "'"+civilText(on)+"'")
 			}
-			rows, err := s.DB.QueryContext(ctx, q, args...)
+			// A query with the day written into it is not held (stmtcache.go):
+			// it would be a new statement every day.
+			var rq queryer = s.reader()
+			if strings.Contains(recordFlagQueries[f], "@on") {
+				rq = s.DB
+			}
+			rows, err := rq.QueryContext(ctx, q, args...)
 			if err != nil {
 				return nil, err
 			}

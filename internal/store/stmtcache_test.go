@@ -1,0 +1,94 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"credit/internal/civil"
+)
+
+// Held statements (credit serve) must answer what a freshly compiled
+// statement would: a change committed by another connection (here a second
+// Store on the same file, as another credit process) is seen by the next
+// read, writes through Tx.stmt still commit, and statements beyond the cap run
+// unprepared with the same results.
+func TestHeldStatementsSeeOtherWriters(t *testing.T) {
+	ctx := context.Background()
+	st := groupStore(t, nil)
+	st.HoldStatements()
+	other, err := Open(ctx, st.Path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	a := Actor{Operator: "admin", Today: civil.MustParse("2026-11-02")}
+	const unitCode = "113206000140000015"
+	if err := other.Write(ctx, a, func(t *Tx) error {
+		_, _, err := t.PutUnit(unitCode, "测试单位", []string{"XZCF"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	u, ok, err := st.Unit(ctx, unitCode)
+	if err != nil || !ok || !slices.Equal(u.Items, []string{"XZCF"}) {
+		t.Fatalf("first read: %+v %v %v", u, ok, err)
+	}
+	held := st.held.Load().heldCount()
+	if held == 0 {
+		t.Fatal("HoldStatements on, but no statement was held")
+	}
+	// Another process registers a second item: the held statements
+	// (already compiled, on connections that have read before) see it.
+	if err := other.Write(ctx, a, func(t *Tx) error {
+		_, _, err := t.PutUnit(unitCode, "", []string{"XZXK"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 { // several pooled connections
+		u, _, err = st.Unit(ctx, unitCode)
+		if err != nil || !slices.Equal(u.Items, []string{"XZCF", "XZXK"}) {
+			t.Fatalf("after the other writer: %+v %v", u.Items, err)
+		}
+	}
+	if n := st.held.Load().heldCount(); n != held {
+		t.Errorf("the same reads held %d statements, then %d", held, n)
+	}
+	// A write on the serving store runs its statements held too, and a
+	// query-log entry it writes is read back by the other store.
+	var id int64
+	if err := st.Write(ctx, a, func(t *Tx) error {
+		var err error
+		id, err = t.LogQuery(QueryEntry{Action: "show", Scope: "shared", Unit: unitCode, Purpose: "测试"})
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := other.queryLogRows(ctx, "id = ?", id)
+	if err != nil || len(rows) != 1 || rows[0].Purpose != "测试" {
+		t.Fatalf("query-log entry %d as the other store reads it: %+v %v", id, rows, err)
+	}
+	// Past the cap a statement runs unprepared, with the same answer.
+	c := st.held.Load()
+	c.mu.Lock()
+	for i := len(c.m); i < maxHeldStatements; i++ {
+		c.m[fmt.Sprintf("-- filler %d", i)] = nil
+	}
+	c.mu.Unlock()
+	if got := c.stmt("SELECT name FROM units WHERE code = ?"); got != nil {
+		t.Fatal("a statement was held past the cap")
+	}
+	var name string
+	if err := st.reader().QueryRowContext(ctx, "SELECT name FROM units WHERE code = ?", unitCode).Scan(&name); err != nil || name != "测试单位" {
+		t.Fatalf("unprepared past the cap: %q %v", name, err)
+	}
+	c.mu.Lock()
+	for k := range c.m {
+		if c.m[k] == nil {
+			delete(c.m, k)
+		}
+	}
+	c.mu.Unlock()
+}
