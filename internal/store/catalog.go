@@ -475,12 +475,12 @@ func unit(ctx context.Context, q queryer, code string) (Unit, bool, error) {
 
 // Provider is the registered provider with code (normalised), if any.
 func (s *Store) Provider(ctx context.Context, code string) (Provider, bool, error) {
-	return provider(ctx, s.reader(), code)
+	return provider(ctx, s.reader(ctx), code)
 }
 
 // Unit is the registered user unit with code (normalised), if any.
 func (s *Store) Unit(ctx context.Context, code string) (Unit, bool, error) {
-	return unit(ctx, s.reader(), code)
+	return unit(ctx, s.reader(ctx), code)
 }
 
 // Providers lists the registered providers by code, with their items.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"runtime"
 	"sync"
 )
 
@@ -31,11 +32,13 @@ type stmtCache struct {
 	db *sql.DB
 	mu sync.RWMutex
 	m  map[string]*sql.Stmt
+	// snapshots bounds the read snapshots open at once (snapshot.go).
+	snapshots chan struct{}
 }
 
 // HoldStatements turns held statements on (credit serve).
 func (s *Store) HoldStatements() {
-	s.held.CompareAndSwap(nil, &stmtCache{db: s.DB, m: map[string]*sql.Stmt{}})
+	s.held.CompareAndSwap(nil, &stmtCache{db: s.DB, m: map[string]*sql.Stmt{}, snapshots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))})
 }
 
 // stmt is q's held statement, prepared on first use; nil when the cache is
@@ -99,9 +102,13 @@ func (c *stmtCache) heldCount() int {
 	return len(c.m)
 }
 
-// reader is what the lookup path's reads run through: the held statements
-// when HoldStatements is on, else the pool as before.
-func (s *Store) reader() queryer {
+// reader is what the lookup path's reads run through: ctx's read snapshot
+// (ReadSnapshot) when it has one, else the held statements when
+// HoldStatements is on, else the pool as before.
+func (s *Store) reader(ctx context.Context) queryer {
+	if sn, _ := ctx.Value(snapshotKey{}).(*snapshot); sn != nil && sn.s == s {
+		return sn
+	}
 	if c := s.held.Load(); c != nil {
 		return c
 	}

@@ -81,7 +81,7 @@ func TestHeldStatementsSeeOtherWriters(t *testing.T) {
 		t.Fatal("a statement was held past the cap")
 	}
 	var name string
-	if err := st.reader().QueryRowContext(ctx, "SELECT name FROM units WHERE code = ?", unitCode).Scan(&name); err != nil || name != "测试单位" {
+	if err := st.reader(ctx).QueryRowContext(ctx, "SELECT name FROM units WHERE code = ?", unitCode).Scan(&name); err != nil || name != "测试单位" {
 		t.Fatalf("unprepared past the cap: %q %v", name, err)
 	}
 	c.mu.Lock()
@@ -91,4 +91,67 @@ func TestHeldStatementsSeeOtherWriters(t *testing.T) {
 		}
 	}
 	c.mu.Unlock()
+}
+
+// ReadSnapshot: the reads of one lookup see one state of the store, even
+// when another process commits between them; the next lookup sees the
+// commit. Without HoldStatements (one-shot commands) it changes nothing.
+func TestReadSnapshotIsOneView(t *testing.T) {
+	ctx := context.Background()
+	st := groupStore(t, nil)
+	other, err := Open(ctx, st.Path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	a := Actor{Operator: "admin", Today: civil.MustParse("2026-11-02")}
+	const unitCode = "113206000140000015"
+	put := func(items ...string) {
+		t.Helper()
+		if err := other.Write(ctx, a, func(t *Tx) error {
+			_, _, err := t.PutUnit(unitCode, "测试单位", items)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	items := func(ctx context.Context) []string {
+		t.Helper()
+		u, _, err := st.Unit(ctx, unitCode)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.Items
+	}
+	put("XZCF")
+	// Not serving: each read sees the latest commit.
+	if err := st.ReadSnapshot(ctx, func(ctx context.Context) error {
+		put("XZXK")
+		if got := items(ctx); !slices.Equal(got, []string{"XZCF", "XZXK"}) {
+			t.Errorf("without held statements: %v", got)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	st.HoldStatements()
+	if err := st.ReadSnapshot(ctx, func(ctx context.Context) error {
+		if got := items(ctx); !slices.Equal(got, []string{"XZCF", "XZXK"}) {
+			t.Errorf("first read in the snapshot: %v", got)
+		}
+		put("HMD")
+		if got := items(ctx); !slices.Equal(got, []string{"XZCF", "XZXK"}) {
+			t.Errorf("a commit made during the snapshot showed in it: %v", got)
+		}
+		// Outside the snapshot's ctx the commit is there.
+		if got := items(context.Background()); !slices.Equal(got, []string{"XZCF", "XZXK", "HMD"}) {
+			t.Errorf("beside the snapshot: %v", got)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := items(ctx); !slices.Equal(got, []string{"XZCF", "XZXK", "HMD"}) {
+		t.Errorf("after the snapshot: %v", got)
+	}
 }
