@@ -127,7 +127,8 @@ func (t *Tx) RevokeAPIToken(id int64) (APIToken, bool, error) {
 
 // APITokenByHash is the token with this hash, revoked or not.
 func (s *Store) APITokenByHash(ctx context.Context, hash string) (APIToken, bool, error) {
-	return apiToken(ctx, s.reader(ctx), "hash = ?", hash)
+	return recall(s, ctx, func(m *memo) map[string]APIToken { return m.tokens }, hash, same[APIToken],
+		func() (APIToken, bool, error) { return apiToken(ctx, s.reader(ctx), "hash = ?", hash) })
 }
 
 // APITokens lists the tokens (of one unit, or all when unit is ”), with
@@ -176,6 +177,11 @@ func (s *Store) QueriesOfToken(ctx context.Context, tokenID int64) ([]QueryLogRo
 // CatalogInForce chooses it) without reading its content: credit serve
 // checks it on every request and re-reads the catalog only when it changed.
 func (s *Store) CatalogIDOn(ctx context.Context, on civil.Date) (int64, bool, error) {
+	return recall(s, ctx, func(m *memo) map[string]int64 { return m.catalogs }, on.String(), same[int64],
+		func() (int64, bool, error) { return s.catalogIDOn(ctx, on) })
+}
+
+func (s *Store) catalogIDOn(ctx context.Context, on civil.Date) (int64, bool, error) {
 	var id int64
 	err := s.reader(ctx).QueryRowContext(ctx, "SELECT id FROM catalog_versions WHERE effective <= ? ORDER BY effective DESC, id DESC LIMIT 1", on.String()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -34,6 +34,7 @@ type stmtCache struct {
 	m  map[string]*sql.Stmt
 	// snapshots bounds the read snapshots open at once (snapshot.go).
 	snapshots chan struct{}
+	memo      memo // registrations remembered per write version (memo.go)
 }
 
 // HoldStatements turns held statements on (credit serve).

@@ -155,3 +155,66 @@ func TestReadSnapshotIsOneView(t *testing.T) {
 		t.Errorf("after the snapshot: %v", got)
 	}
 }
+
+// Pin: registrations are remembered per write version. An audited write by
+// another store (another credit process) is seen by the next pinned read; a
+// change made behind credit's back (no audit entry, as with the sqlite3
+// shell) is not, until the next audited write; reads without a pin always
+// read the store.
+func TestPinnedReadsFollowAuditedWrites(t *testing.T) {
+	ctx := context.Background()
+	st := groupStore(t, nil)
+	st.HoldStatements()
+	other, err := Open(ctx, st.Path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	a := Actor{Operator: "admin", Today: civil.MustParse("2026-11-02")}
+	const unitCode = "113206000140000015"
+	put := func(audited bool, items ...string) {
+		t.Helper()
+		if err := other.Write(ctx, a, func(t *Tx) error {
+			if _, _, err := t.PutUnit(unitCode, "测试单位", items); err != nil || !audited {
+				return err
+			}
+			return t.Audit("unit.add", "unit:"+unitCode, map[string]any{"items_added": items})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pinned := func() []string {
+		t.Helper()
+		pctx, err := st.Pin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, ok, err := st.Unit(pctx, unitCode)
+		if err != nil || !ok {
+			t.Fatalf("unit: %v %v", ok, err)
+		}
+		return u.Items
+	}
+	put(true, "XZCF")
+	if got := pinned(); !slices.Equal(got, []string{"XZCF"}) {
+		t.Fatalf("first: %v", got)
+	}
+	put(false, "XZXK") // behind credit's back: no audit entry
+	if got := pinned(); !slices.Equal(got, []string{"XZCF"}) {
+		t.Errorf("an unaudited change should not show before the next audited write (the memo was not used): %v", got)
+	}
+	if u, _, _ := st.Unit(ctx, unitCode); !slices.Equal(u.Items, []string{"XZCF", "XZXK"}) {
+		t.Errorf("an unpinned read: %v", u.Items)
+	}
+	put(true, "HMD")
+	if got := pinned(); !slices.Equal(got, []string{"XZCF", "XZXK", "HMD"}) {
+		t.Errorf("after an audited write elsewhere: %v", got)
+	}
+	// What a caller gets is its own copy.
+	pctx, _ := st.Pin(ctx)
+	u, _, _ := st.Unit(pctx, unitCode)
+	u.Items[0] = "changed"
+	if got := pinned(); got[0] != "XZCF" {
+		t.Errorf("a caller's change reached the memo: %v", got)
+	}
+}
