@@ -42,6 +42,9 @@ for _ in $(seq 100); do curl -sf http://127.0.0.1:$PORT/healthz >/dev/null 2>&1 
 curl -sf http://127.0.0.1:$PORT/healthz >/dev/null || { echo "credit serve did not start:"; cat $B/serve.log; exit 1; }
 HZ=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' /proc/$PID/stat; }
+# Minor page faults: with the store memory-mapped, a reader's first touch of
+# a page faults it into that connection's map (docs/performance.md).
+minflt() { awk '{print $10}' /proc/$PID/stat; }
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)"
 echo "store: $ROWS records ($DB); every lookup written to the query log; $(nproc) cores"
 before=$(sqlite3 "$DB" "SELECT count(*) FROM query_log" 2>/dev/null || echo "?")
@@ -51,13 +54,13 @@ for c in $CLIENTS; do
     curl -s "http://$PPROF/debug/pprof/profile?seconds=$((secs > 2 ? secs - 1 : 1))" > $B/serve.cpu.pprof &
     PROF=$!
   fi
-  t0=$(cpu_ticks)
+  t0=$(cpu_ticks); f0=$(minflt)
   out=$($B/servebench -url http://127.0.0.1:$PORT -token "$TOKEN" -codes "$CODES" -c "$c" -d "$D")
-  t1=$(cpu_ticks)
+  t1=$(cpu_ticks); f1=$(minflt)
   n=$(echo "$out" | grep -o 'lookups=[0-9]*' | cut -d= -f2)
   # The server's own CPU time per lookup (user+sys from /proc): unlike
   # lookups/s it does not depend on what else the machine is running.
-  echo "$out  | server CPU $(awk -v a="$t0" -v b="$t1" -v n="$n" -v hz="$HZ" 'BEGIN{printf "%.2f ms/lookup (%.0f lookups/s per core)", (b-a)*1000/hz/n, n*hz/(b-a)}')"
+  echo "$out  | server CPU $(awk -v a="$t0" -v b="$t1" -v n="$n" -v hz="$HZ" 'BEGIN{printf "%.2f ms/lookup (%.0f lookups/s per core)", (b-a)*1000/hz/n, n*hz/(b-a)}'), $(awk -v a="$f0" -v b="$f1" -v n="$n" 'BEGIN{printf "%.0f", (b-a)/n}') page faults/lookup"
 done
 [ -n "${PROF:-}" ] && wait "$PROF" && echo "cpu profile: go tool pprof -top $B/credit-serve $B/serve.cpu.pprof"
 after=$(sqlite3 "$DB" "SELECT count(*) FROM query_log" 2>/dev/null || echo "?")

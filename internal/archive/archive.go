@@ -489,19 +489,27 @@ func Show(ctx context.Context, st *store.Store, acc *Access, actor store.Actor, 
 	if err != nil {
 		return nil, err
 	}
-	l, err := read(ctx, st, acc, code)
+	// The records and the list entries are read in one snapshot (in credit
+	// serve one read transaction, store.ReadSnapshot), ended before the
+	// query-log entry is written.
+	var l *lookup
+	var a *Archive
+	var entryRefs []store.RecordRef
+	err = st.ReadSnapshot(ctx, func(ctx context.Context) error {
+		var err error
+		if l, err = read(ctx, st, acc, code); err != nil {
+			return err
+		}
+		a = &Archive{Subject: l.subjectView(code, kind), Records: l.records, Scope: acc.Scope, Unit: acc.Unit, UnitName: acc.UnitName, AsOf: acc.AsOf}
+		if a.Records == nil {
+			a.Records = []Record{}
+		}
+		a.RosterEntries, entryRefs, err = rosterEntries(ctx, st, acc, code, catalog.SubjectKind(a.Subject.Kind))
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	a := &Archive{Subject: l.subjectView(code, kind), Records: l.records, Scope: acc.Scope, Unit: acc.Unit, UnitName: acc.UnitName, AsOf: acc.AsOf}
-	if a.Records == nil {
-		a.Records = []Record{}
-	}
-	entries, entryRefs, err := rosterEntries(ctx, st, acc, code, catalog.SubjectKind(a.Subject.Kind))
-	if err != nil {
-		return nil, err
-	}
-	a.RosterEntries = entries
 	for _, r := range entryRefs {
 		if !slices.ContainsFunc(l.refs, func(x store.RecordRef) bool { return x.ID == r.ID }) {
 			l.refs = append(l.refs, r)

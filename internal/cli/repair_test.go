@@ -106,6 +106,11 @@ func TestRepairCleanPeriodAndFullPath(t *testing.T) {
 	if flags, _ := st.RecordFlags(context.Background(), []int64{1}, "2025-10-11"); strings.Join(flags[1], ",") != "under_repair" {
 		t.Fatalf("flags the day after publicity: %v", flags)
 	}
+	// Several ids, the flagged one not first: the day is a numbered
+	// parameter after the ids (RecordFlags), bound to the day, not to an id.
+	if flags, err := st.RecordFlags(context.Background(), []int64{999, 1, 998}, "2025-10-10"); err != nil || strings.Join(flags[1], ",") != "in_publicity,under_repair" || len(flags) != 1 {
+		t.Fatalf("flags of three ids on the last day of publicity: %v %v", flags, err)
+	}
 	notice := func(day string) []int64 {
 		var ids []int64
 		for _, n := range decode[[]map[string]any](t, h.on(day, "repair", "publicity", "--on", day, "--format", "json").Out) {

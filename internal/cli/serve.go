@@ -182,6 +182,12 @@ func runServe(app *App, cfg serve.Config) error {
 	// together (store.GroupQueryLog: each still durable before its answer).
 	st.DB.SetMaxOpenConns(serveConns)
 	st.DB.SetMaxIdleConns(serveConns)
+	// Compile each statement of the lookup path once per connection, not on
+	// every request (store.HoldStatements; docs/performance.md).
+	st.HoldStatements()
+	// Compile each statement of the lookup path once per connection, not on
+	// every request (store.HoldStatements; docs/performance.md).
+	st.HoldStatements()
 	stopGroup := st.GroupQueryLog()
 	defer stopGroup()
 	errc := make(chan error, 2)

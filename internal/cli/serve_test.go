@@ -739,3 +739,41 @@ func TestServeCheckConfig(t *testing.T) {
 	h.fails(2, "serve", "--http", ":8080", "--tls-cert", "c.pem", "--check") // cert without key
 	h.fails(2, "serve", "--http", ":8080", "--check", "--today", "2025-12-01")
 }
+
+// credit serve remembers tokens, units and the catalog version between
+// requests (store.Pin): a change made by another credit process — here the
+// harness's own commands, on a store connection of their own — is seen by
+// the very next request.
+func TestServeSeesChangesMadeElsewhere(t *testing.T) {
+	h := archiveHarness(t)
+	tokB := newToken(t, h, archUnitB)
+	s := startServe(t, h)
+	url := "http://" + s.http + "/api/v1/subjects/" + orgA + "?purpose=审查"
+	items := func() []string {
+		t.Helper()
+		c := call(t, "GET", url, tokB, "")
+		if c.Status != 200 {
+			t.Fatalf("GET = %d %s", c.Status, c.Raw)
+		}
+		var out []string
+		for _, r := range c.Body["records"].([]any) {
+			out = append(out, r.(map[string]any)["item"].(string))
+		}
+		sort.Strings(out)
+		return out
+	}
+	// Unit B is registered for XZQZ only: 甲公司's shared 信用承诺 is not its.
+	for range 3 { // asked again: answered from what the server remembers
+		if got := items(); !slices.Equal(got, []string{"XZCF", "XZCF"}) {
+			t.Fatalf("unit B before: %v", got)
+		}
+	}
+	h.ok("unit", "add", archUnitB, "--items", "XYCN")
+	if got := items(); !slices.Equal(got, []string{"XYCN", "XZCF", "XZCF"}) {
+		t.Errorf("unit B after registering XYCN elsewhere: %v", got)
+	}
+	h.ok("unit", "token", "revoke", "1")
+	if c := call(t, "GET", url, tokB, ""); c.Status != 401 || c.errCode() != "token_revoked" {
+		t.Errorf("revoked elsewhere, next request = %d %s", c.Status, c.Raw)
+	}
+}

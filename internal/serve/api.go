@@ -252,7 +252,16 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 				"an API token is required: send Authorization: Bearer TOKEN")
 			return
 		}
-		k, ok, err := a.Store.APITokenByHash(r.Context(), HashToken(tok))
+		// The store's write version, read once per request: the token, the
+		// unit, the catalog version and the providers' names are answered
+		// from memory while no audited write has happened since
+		// (store.Pin; a revocation is seen by the next request).
+		ctx, err := a.Store.Pin(r.Context())
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		k, ok, err := a.Store.APITokenByHash(ctx, HashToken(tok))
 		if err != nil {
 			a.fail(w, r, err)
 			return
@@ -282,7 +291,7 @@ func (a *API) authenticate(next http.Handler) http.Handler {
 				fmt.Sprintf("token %d may not be used from %s (office rule, serving article 37)", k.ID, addr))
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), tokenKey{}, k)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(ctx, tokenKey{}, k)))
 	})
 }
 

@@ -39,7 +39,7 @@ type SubjectRow struct {
 // file: a subject that only unpublished batches name is not found.
 func (s *Store) SubjectByCode(ctx context.Context, code string) (SubjectRow, bool, error) {
 	var sub SubjectRow
-	err := s.DB.QueryRowContext(ctx, "SELECT s.id, s.code, s.kind, s.name FROM subjects s WHERE s.code = ? AND "+subjectKnown, code).
+	err := s.reader(ctx).QueryRowContext(ctx, "SELECT s.id, s.code, s.kind, s.name FROM subjects s WHERE s.code = ? AND "+subjectKnown, code).
 		Scan(&sub.ID, &sub.Code, &sub.Kind, &sub.Name)
 	if errors.Is(err, sql.ErrNoRows) {
 		return sub, false, nil
@@ -52,7 +52,7 @@ func (s *Store) SubjectsByID(ctx context.Context, ids []int64) (map[int64]Subjec
 	out := make(map[int64]SubjectRow, len(ids))
 	for i := 0; i < len(ids); i += 500 {
 		part := ids[i:min(i+500, len(ids))]
-		rows, err := s.DB.QueryContext(ctx, "SELECT id, code, kind, name FROM subjects WHERE id IN ("+placeholders(len(part))+")", archiveIDArgs(part)...)
+		rows, err := s.reader(ctx).QueryContext(ctx, "SELECT id, code, kind, name FROM subjects WHERE id IN ("+placeholders(len(part))+")", archiveIDArgs(part)...)
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +113,7 @@ func scanStoredRecord(sc interface{ Scan(...any) error }, extra ...any) (StoredR
 // the published records linked to it by 第二十九条 (one row per role), by
 // id. Both reads use an index on the subject.
 func (s *Store) SubjectRecords(ctx context.Context, subjectID int64) ([]StoredRecord, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+storedRecordCols+`, '' FROM current_records r
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT `+storedRecordCols+`, '' FROM current_records r
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 		WHERE r.subject_id = ?1
 		UNION ALL
@@ -151,7 +151,7 @@ func (s *Store) LayoutNames(ctx context.Context, ids []int64) (map[int64][]strin
 	}
 	for i := 0; i < len(want); i += 500 {
 		part := want[i:min(i+500, len(want))]
-		rows, err := s.DB.QueryContext(ctx, "SELECT id, names FROM layouts WHERE id IN ("+placeholders(len(part))+")", archiveIDArgs(part)...)
+		rows, err := s.reader(ctx).QueryContext(ctx, "SELECT id, names FROM layouts WHERE id IN ("+placeholders(len(part))+")", archiveIDArgs(part)...)
 		if err != nil {
 			return nil, err
 		}
@@ -206,7 +206,7 @@ func (s *Store) SupersededRevisions(ctx context.Context, recordIDs []int64) (map
 	out := map[int64][]SupersededRevision{}
 	for i := 0; i < len(recordIDs); i += 500 {
 		part := recordIDs[i:min(i+500, len(recordIDs))]
-		rows, err := s.DB.QueryContext(ctx, `SELECT h.record_id, h.rev, coalesce(h.rev_batch, 0), h.procedure, h.category, h.severity, h.decided_on,
+		rows, err := s.reader(ctx).QueryContext(ctx, `SELECT h.record_id, h.rev, coalesce(h.rev_batch, 0), h.procedure, h.category, h.severity, h.decided_on,
 			h.valid_until, h.status, h.layout, h.vals, h.content_hash, h.valid_from, h.superseded_at, h.superseded_by, h.ref, h.operator,
 			coalesce(o.ground, '')
 			FROM current_record_history h
@@ -419,7 +419,7 @@ func (s *Store) SearchSubjects(ctx context.Context, q SubjectQuery) (SubjectPage
 		return page, nil
 	}
 	var n int
-	if err := s.DB.QueryRowContext(ctx, sq.count, sq.countArgs...).Scan(&n); err != nil {
+	if err := s.reader(ctx).QueryRowContext(ctx, sq.count, sq.countArgs...).Scan(&n); err != nil {
 		return page, err
 	}
 	page.Total = n
@@ -429,7 +429,7 @@ func (s *Store) SearchSubjects(ctx context.Context, q SubjectQuery) (SubjectPage
 	if n == 0 || max(q.Offset, 0) >= n {
 		return page, nil
 	}
-	rows, err := s.DB.QueryContext(ctx, sq.page, sq.pageArgs...)
+	rows, err := s.reader(ctx).QueryContext(ctx, sq.page, sq.pageArgs...)
 	if err != nil {
 		return page, err
 	}
@@ -448,7 +448,7 @@ func (s *Store) SearchSubjects(ctx context.Context, q SubjectQuery) (SubjectPage
 // after since (an empty since: all), by id, with its subject. The archive decides
 // which of them a unit may receive.
 func (s *Store) ItemRecords(ctx context.Context, item, since string, fn func(StoredRecord, SubjectRow) error) error {
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+storedRecordCols+`, s.id, s.code, s.kind, s.name FROM current_records r
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT `+storedRecordCols+`, s.id, s.code, s.kind, s.name FROM current_records r
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 		JOIN subjects s ON s.id = r.subject_id
 		WHERE r.item = ? AND r.decided_on >= ? ORDER BY r.id`, item, since)
@@ -479,7 +479,7 @@ func archiveIDArgs(ids []int64) []any {
 
 // ItemLayouts returns every layout stored for item, by id.
 func (s *Store) ItemLayouts(ctx context.Context, item string) (map[int64][]string, error) {
-	rows, err := s.DB.QueryContext(ctx, "SELECT id, names FROM layouts WHERE item = ?", item)
+	rows, err := s.reader(ctx).QueryContext(ctx, "SELECT id, names FROM layouts WHERE item = ?", item)
 	if err != nil {
 		return nil, err
 	}

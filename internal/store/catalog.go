@@ -475,12 +475,14 @@ func unit(ctx context.Context, q queryer, code string) (Unit, bool, error) {
 
 // Provider is the registered provider with code (normalised), if any.
 func (s *Store) Provider(ctx context.Context, code string) (Provider, bool, error) {
-	return provider(ctx, s.DB, code)
+	return recall(s, ctx, func(m *memo) map[string]Provider { return m.providers }, code, cloneProvider,
+		func() (Provider, bool, error) { return provider(ctx, s.reader(ctx), code) })
 }
 
 // Unit is the registered user unit with code (normalised), if any.
 func (s *Store) Unit(ctx context.Context, code string) (Unit, bool, error) {
-	return unit(ctx, s.DB, code)
+	return recall(s, ctx, func(m *memo) map[string]Unit { return m.units }, code, cloneUnit,
+		func() (Unit, bool, error) { return unit(ctx, s.reader(ctx), code) })
 }
 
 // Providers lists the registered providers by code, with their items.

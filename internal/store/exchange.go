@@ -365,7 +365,7 @@ func (s *Store) UpstreamByID(ctx context.Context, ids []int64) (map[int64]Upstre
 	out := map[int64]UpstreamRow{}
 	for i := 0; i < len(ids); i += 500 {
 		part := ids[i:min(i+500, len(ids))]
-		rows, err := s.DB.QueryContext(ctx, `SELECT `+upstreamCols+upstreamFrom+` WHERE r.id IN (`+placeholders(len(part))+`)`, archiveIDArgs(part)...)
+		rows, err := s.reader(ctx).QueryContext(ctx, `SELECT `+upstreamCols+upstreamFrom+` WHERE r.id IN (`+placeholders(len(part))+`)`, archiveIDArgs(part)...)
 		if err != nil {
 			return nil, err
 		}

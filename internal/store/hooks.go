@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
@@ -39,15 +40,24 @@ func (s *Store) RecordFlags(ctx context.Context, ids []int64, on string) (map[in
 	for _, f := range flags {
 		for i := 0; i < len(ids); i += 500 {
 			part := ids[i:min(i+500, len(ids))]
-			args := make([]any, len(part))
+			args := make([]any, len(part), len(part)+1)
 			for k, id := range part {
 				args[k] = id
 			}
-			q := strings.Replace(recordFlagQueries[f], "%s", placeholders(len(part)), 1)
+			q := recordFlagQueries[f]
 			if strings.Contains(q, "@on") {
-				q = strings.ReplaceAll(q, "@on", "'"+civilText(on)+"'")
+				// The day is a parameter, not text in the query, so that the
+				// statement is the same every day (held in credit serve,
+				// stmtcache.go). Numbered (?1…?n, ?n+1): the day may come
+				// before the ids in the text.
+				q = strings.Replace(q, "%s", numberedPlaceholders(len(part)), 1)
+				q = strings.ReplaceAll(q, "@on", "?"+strconv.Itoa(len(part)+1))
+				args = append(args, civilText(on))
+			} else {
+				q = strings.Replace(q, "%s", placeholders(len(part)), 1)
 			}
-			rows, err := s.DB.QueryContext(ctx, q, args...)
+			rq := s.reader(ctx)
+			rows, err := rq.QueryContext(ctx, q, args...)
 			if err != nil {
 				return nil, err
 			}
@@ -78,6 +88,19 @@ func sortStrings(s []string) {
 
 // civilText keeps only a YYYY-MM-DD date's characters, so that the day a
 // flag query is asked about is spliced in as a literal safely.
+// numberedPlaceholders is "?1,?2,…,?n".
+func numberedPlaceholders(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		if i > 1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('?')
+		b.WriteString(strconv.Itoa(i))
+	}
+	return b.String()
+}
+
 func civilText(on string) string {
 	b := make([]byte, 0, 10)
 	for i := 0; i < len(on) && len(b) < 10; i++ {

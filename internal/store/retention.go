@@ -93,7 +93,7 @@ func (s *Store) RecordLocks(ctx context.Context, id int64) ([]string, error) {
 	var locks []string
 	for name, q := range lockQueries {
 		var n int
-		if err := s.DB.QueryRowContext(ctx, q, id).Scan(&n); err != nil {
+		if err := s.reader(ctx).QueryRowContext(ctx, q, id).Scan(&n); err != nil {
 			return nil, err
 		}
 		if n > 0 {
@@ -295,7 +295,7 @@ func (s *Store) PurgedRecords(ctx context.Context, ids []int64) (map[int64]Purge
 	out := map[int64]PurgedRecord{}
 	for i := 0; i < len(ids); i += 500 {
 		part := ids[i:min(i+500, len(ids))]
-		rows, err := s.DB.QueryContext(ctx, "SELECT "+purgedCols+" FROM retention_purges WHERE record_id IN ("+placeholders(len(part))+")", archiveIDArgs(part)...)
+		rows, err := s.reader(ctx).QueryContext(ctx, "SELECT "+purgedCols+" FROM retention_purges WHERE record_id IN ("+placeholders(len(part))+")", archiveIDArgs(part)...)
 		if err != nil {
 			return nil, err
 		}
@@ -322,7 +322,7 @@ func (s *Store) PurgeLog(ctx context.Context, ref string) ([]PurgedRecord, error
 	if ref = strings.TrimSpace(ref); ref != "" {
 		q, args = q+" WHERE ref = ?", append(args, ref)
 	}
-	rows, err := s.DB.QueryContext(ctx, q+" ORDER BY record_id", args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, q+" ORDER BY record_id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -341,7 +341,7 @@ func (s *Store) PurgeLog(ctx context.Context, ref string) ([]PurgedRecord, error
 // LastAudit is the latest audit entry of action: its real time and office
 // date. ok is false when there is none.
 func (s *Store) LastAudit(ctx context.Context, action string) (at, today string, ok bool, err error) {
-	err = s.DB.QueryRowContext(ctx, "SELECT at, today FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1", action).Scan(&at, &today)
+	err = s.reader(ctx).QueryRowContext(ctx, "SELECT at, today FROM audit_log WHERE action = ? ORDER BY seq DESC LIMIT 1", action).Scan(&at, &today)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", false, nil
 	}

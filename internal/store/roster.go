@@ -129,7 +129,7 @@ func (s *Store) RosterManualEntries(ctx context.Context, f RosterFilter) ([]Rost
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := s.DB.QueryContext(ctx, q+" ORDER BY id", args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, q+" ORDER BY id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +170,7 @@ func (s *Store) RosterRecords(ctx context.Context, items []string, f RosterFilte
 	if f.ReportedTo != "" {
 		where, args = append(where, "b.today <= ?"), append(args, f.ReportedTo)
 	}
-	rows, err := s.DB.QueryContext(ctx, `SELECT r.id, r.item, r.subject_id, s.code, s.kind, s.name, r.provider, r.first_batch, b.today,
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT r.id, r.item, r.subject_id, s.code, s.kind, s.name, r.provider, r.first_batch, b.today,
 		r.decided_on, r.valid_until, r.status, r.content_hash, l.names, r.vals
 		FROM current_records r
 		JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
@@ -206,7 +206,7 @@ func (s *Store) RosterRemovals(ctx context.Context, ids []string) (map[string]Ro
 	out := map[string]RosterRemovalRow{}
 	q := "SELECT entry, removed_on, reason, removed_by, removed_at, ground, ref FROM roster_removals"
 	collect := func(q string, args ...any) error {
-		rows, err := s.DB.QueryContext(ctx, q, args...)
+		rows, err := s.reader(ctx).QueryContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -341,7 +341,7 @@ func (s *Store) RosterLinks(ctx context.Context, ids []int64, person string) ([]
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := s.DB.QueryContext(ctx, q+" ORDER BY entry_id, role, person_code", args...)
+	rows, err := s.reader(ctx).QueryContext(ctx, q+" ORDER BY entry_id, role, person_code", args...)
 	if err != nil {
 		return nil, err
 	}

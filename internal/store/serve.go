@@ -59,7 +59,7 @@ func (s *Store) UserKeys(ctx context.Context, all bool) ([]UserKey, error) {
 	if !all {
 		q += " WHERE removed_at = ''"
 	}
-	rows, err := s.DB.QueryContext(ctx, q+" ORDER BY user, id")
+	rows, err := s.reader(ctx).QueryContext(ctx, q+" ORDER BY user, id")
 	if err != nil {
 		return nil, err
 	}
@@ -127,13 +127,14 @@ func (t *Tx) RevokeAPIToken(id int64) (APIToken, bool, error) {
 
 // APITokenByHash is the token with this hash, revoked or not.
 func (s *Store) APITokenByHash(ctx context.Context, hash string) (APIToken, bool, error) {
-	return apiToken(ctx, s.DB, "hash = ?", hash)
+	return recall(s, ctx, func(m *memo) map[string]APIToken { return m.tokens }, hash, same[APIToken],
+		func() (APIToken, bool, error) { return apiToken(ctx, s.reader(ctx), "hash = ?", hash) })
 }
 
 // APITokens lists the tokens (of one unit, or all when unit is ”), with
 // their last use from the query log.
 func (s *Store) APITokens(ctx context.Context, unit string) ([]APIToken, error) {
-	rows, err := s.DB.QueryContext(ctx, `SELECT `+apiTokenCols+`,
+	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT `+apiTokenCols+`,
 		COALESCE((SELECT max(at) FROM query_log q WHERE q.token_id = k.id), ''),
 		COALESCE((SELECT via FROM query_log q WHERE q.token_id = k.id ORDER BY q.id DESC LIMIT 1), ''),
 		(SELECT count(*) FROM query_log q WHERE q.token_id = k.id)
@@ -176,8 +177,13 @@ func (s *Store) QueriesOfToken(ctx context.Context, tokenID int64) ([]QueryLogRo
 // CatalogInForce chooses it) without reading its content: credit serve
 // checks it on every request and re-reads the catalog only when it changed.
 func (s *Store) CatalogIDOn(ctx context.Context, on civil.Date) (int64, bool, error) {
+	return recall(s, ctx, func(m *memo) map[string]int64 { return m.catalogs }, on.String(), same[int64],
+		func() (int64, bool, error) { return s.catalogIDOn(ctx, on) })
+}
+
+func (s *Store) catalogIDOn(ctx context.Context, on civil.Date) (int64, bool, error) {
 	var id int64
-	err := s.DB.QueryRowContext(ctx, "SELECT id FROM catalog_versions WHERE effective <= ? ORDER BY effective DESC, id DESC LIMIT 1", on.String()).Scan(&id)
+	err := s.reader(ctx).QueryRowContext(ctx, "SELECT id FROM catalog_versions WHERE effective <= ? ORDER BY effective DESC, id DESC LIMIT 1", on.String()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, false, nil
 	}

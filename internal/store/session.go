@@ -222,8 +222,13 @@ func (t *Tx) stmt(q string) (*sql.Stmt, error) {
 	if st, ok := t.stmts[q]; ok {
 		return st, nil
 	}
-	st, err := t.PrepareContext(t.ctx, q)
-	if err != nil {
+	var st *sql.Stmt
+	var err error
+	if base := t.held.stmt(q); base != nil {
+		// Held (stmtcache.go): already compiled on this connection after
+		// its first use there.
+		st = t.StmtContext(t.ctx, base)
+	} else if st, err = t.PrepareContext(t.ctx, q); err != nil {
 		return nil, err
 	}
 	if t.stmts == nil {

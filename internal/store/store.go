@@ -56,6 +56,7 @@ type Store struct {
 	key      *seal.Key      // the office key (UseKey), nil until given
 	keyed    bool           // the store was sealed with key: audit entries are keyed
 	sealCols atomic.Pointer[sealCache]
+	held     atomic.Pointer[stmtCache] // statements kept prepared (HoldStatements, stmtcache.go)
 }
 
 // Options for Open.
@@ -321,6 +322,9 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 func (s *Store) Close() error {
 	s.gate.close()
 	s.key = nil
+	if c := s.held.Swap(nil); c != nil {
+		c.close()
+	}
 	return s.DB.Close()
 }
 
@@ -360,6 +364,7 @@ type Tx struct {
 	key     *seal.Key            // keys the audit entries of a sealed store
 	session *Session             // set for writes on a Session's connection
 	stmts   map[string]*sql.Stmt // prepared in this transaction (see stmt)
+	held    *stmtCache           // the store's held statements, if any (stmtcache.go)
 	scratch *scratch             // buffers a long job reuses from one transaction to the next
 }
 
@@ -386,7 +391,7 @@ func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 	if err != nil {
 		return s.busyError(err)
 	}
-	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}, key: s.chainKey()}
+	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}, key: s.chainKey(), held: s.held.Load()}
 	if err := sealedWrite(ctx, s, tx, tx.key, func() error { return fn(tx) }); err != nil {
 		sqlTx.Rollback()
 		return writeError(err)
