@@ -313,7 +313,9 @@ func (wb *Workbook) readWorkbook() error {
 
 // sharedStrings reads the shared string table once.
 func (wb *Workbook) sharedStrings() error {
-	if wb.sstRead || wb.sstPart == "" {
+	if _, ok := wb.files[wb.sstPart]; wb.sstRead || !ok {
+		// No table (or a relationship to a part that is not there): a
+		// cell that refers to a shared string is refused when read.
 		wb.sstRead = true
 		return nil
 	}
@@ -547,7 +549,7 @@ func (r *Rows) readRow() error {
 		case xml.StartElement:
 			if t.Name.Local != "c" {
 				// extLst and the like: skip whole.
-				if err := r.d.Skip(); err != nil {
+				if err := skip(r.d); err != nil {
 					return wrapXML(r.part, err)
 				}
 				continue
@@ -603,7 +605,7 @@ func (r *Rows) readCell(typ string) (string, bool, error) {
 				inV = true
 			case "f":
 				formula = true
-				if err := r.d.Skip(); err != nil {
+				if err := skip(r.d); err != nil {
 					return "", false, wrapXML(r.part, err)
 				}
 				continue
@@ -648,6 +650,29 @@ func (r *Rows) readCell(typ string) (string, bool, error) {
 				}
 				v.Write(t)
 			}
+		}
+	}
+}
+
+// skip reads up to the end of the element just started (Decoder.Skip
+// works with Token's element stack, which RawToken does not keep).
+func skip(d *xml.Decoder) error {
+	for depth := 0; ; {
+		tok, err := d.RawToken()
+		if err != nil {
+			if err == io.EOF {
+				return io.ErrUnexpectedEOF
+			}
+			return err
+		}
+		switch tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			if depth == 0 {
+				return nil
+			}
+			depth--
 		}
 	}
 }

@@ -42,7 +42,8 @@ func (c Cell) empty() bool                { return !c.IsNumber && c.Text == "" }
 // since 1899-12-31 before (the fictitious 1900-02-29 is serial 60).
 func DateSerial(d time.Time) int {
 	day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
-	n := int(day.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	// Unix seconds, not Sub: a Duration overflows after 292 years.
+	n := int((day.Unix() - time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).Unix()) / 86400)
 	if day.Before(time.Date(1900, 3, 1, 0, 0, 0, 0, time.UTC)) {
 		n--
 	}
