@@ -163,7 +163,7 @@ func trim(r []string) []string {
 // (xl/workbook.xml is where every producer puts it); date1904 is read.
 func TestReadMinimalAndDate1904(t *testing.T) {
 	path := pkg(t, map[string]string{
-		"xl/workbook.xml": `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr date1904="1"/><sheets><sheet name="S" r:id="a"/></sheets></workbook>`,
+		"xl/workbook.xml":            `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><workbookPr date1904="1"/><sheets><sheet name="S" r:id="a"/></sheets></workbook>`,
 		"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="a" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/s.xml"/></Relationships>`,
 		"xl/worksheets/s.xml":        `<worksheet><sheetData><row><c><v>1</v></c></row></sheetData></worksheet>`,
 	})
