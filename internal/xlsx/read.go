@@ -224,7 +224,10 @@ func relAttr(se xml.StartElement) string {
 
 // rels reads the relationships of part: id → (type, target part).
 func (wb *Workbook) rels(part string) (map[string][2]string, error) {
-	relPart := path.Join(path.Dir(part), "_rels", path.Base(part)+".rels")
+	relPart := "_rels/.rels" // the package's own relationships
+	if part != "" {
+		relPart = path.Join(path.Dir(part), "_rels", path.Base(part)+".rels")
+	}
 	out := map[string][2]string{}
 	if _, ok := wb.files[relPart]; !ok {
 		return out, nil
@@ -245,6 +248,8 @@ func (wb *Workbook) rels(part string) (map[string][2]string, error) {
 				target := attr(se, "Target")
 				if strings.HasPrefix(target, "/") {
 					target = strings.TrimPrefix(target, "/")
+				} else if part == "" {
+					target = path.Clean(target)
 				} else {
 					target = path.Join(path.Dir(part), target)
 				}
@@ -442,6 +447,7 @@ type Rows struct {
 	cells []string
 	err   error
 	done  bool
+	data  bool // inside sheetData
 	text  strings.Builder
 }
 
@@ -478,6 +484,12 @@ func (r *Rows) Next() bool {
 		tok, err := r.d.RawToken()
 		if err != nil {
 			if err == io.EOF {
+				if !r.data {
+					// No sheetData at all: not a worksheet (a chart
+					// sheet, a dialog sheet), so no rows.
+					r.done = true
+					return false
+				}
 				err = formatErr(r.part, "the sheet ends without </sheetData>")
 			}
 			r.fail(err)
@@ -485,6 +497,9 @@ func (r *Rows) Next() bool {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			if t.Name.Local == "sheetData" {
+				r.data = true
+			}
 			if t.Name.Local != "row" {
 				continue
 			}

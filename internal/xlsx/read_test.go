@@ -319,3 +319,33 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// The workbook part is where the package's relationships say (not always
+// xl/workbook.xml), and a chart sheet (no sheetData) has no rows rather
+// than being an error.
+func TestReadWorkbookElsewhereAndChartSheet(t *testing.T) {
+	path := pkg(t, map[string]string{
+		"_rels/.rels": `<Relationships><Relationship Id="r1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="/book/wb.xml"/></Relationships>`,
+		"book/wb.xml": `<workbook xmlns:r="r"><sheets><sheet name="图" r:id="c"/><sheet name="数据" r:id="s"/></sheets></workbook>`,
+		"book/_rels/wb.xml.rels": `<Relationships><Relationship Id="c" Type="x/chartsheet" Target="charts/c1.xml"/>` +
+			`<Relationship Id="s" Type="x/worksheet" Target="ws/s1.xml"/></Relationships>`,
+		"book/charts/c1.xml": `<chartsheet><sheetViews><sheetView workbookViewId="0"/></sheetViews><drawing r:id="x" xmlns:r="r"/></chartsheet>`,
+		"book/ws/s1.xml":     sheetXML(`<row r="2"><c t="inlineStr"><is><t>甲</t></is></c></row>`),
+		// A decoy at the usual place, which must not be read.
+		"xl/workbook.xml": `<workbook><sheets><sheet name="错" r:id="s"/></sheets></workbook>`,
+	})
+	wb, err := Open(path, Limits{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb.Close()
+	if len(wb.Sheets) != 2 || wb.Sheets[0].Name != "图" || wb.Sheets[1].Part != "book/ws/s1.xml" {
+		t.Fatalf("sheets %+v", wb.Sheets)
+	}
+	if nums, cells, err := readSheet(t, path, 0, Limits{}); err != nil || len(nums) != 0 || len(cells) != 0 {
+		t.Errorf("chart sheet: %v %q %v", nums, cells, err)
+	}
+	if nums, cells, err := readSheet(t, path, 1, Limits{}); err != nil || !slices.Equal(nums, []int{2}) || !slices.Equal(cells[0], []string{"甲"}) {
+		t.Errorf("data sheet: %v %q %v", nums, cells, err)
+	}
+}
