@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"path"
 	"strconv"
 	"strings"
@@ -48,7 +49,7 @@ const (
 	DefaultEntrySize     = 4 << 30
 	DefaultRatio         = 1000
 	DefaultText          = 64 << 20
-	DefaultSharedStrings = 4 << 20
+	DefaultSharedStrings = 16 << 20 // 16 a row at Excel's 1,048,576 rows; 4 bytes each besides the text
 	// MaxRows and MaxCols are the sheet size of ECMA-376 (§18.3.1.73 row r,
 	// §18.3.1.4 c r: 1,048,576 rows, columns A to XFD).
 	MaxRows = 1 << 20
@@ -113,8 +114,12 @@ type Workbook struct {
 	Sheets   []SheetInfo // in the workbook's order
 	Date1904 bool        // workbookPr date1904: serial numbers count from 1904
 	sstPart  string
-	sst      []string
 	sstRead  bool
+	// The shared strings, kept compact: all their text in one string and
+	// where each ends (4 bytes an entry, not a 16-byte string header, and
+	// no allocation per entry): item i is sstText[sstEnd[i-1]:sstEnd[i]].
+	sstText string
+	sstEnd  []uint32
 }
 
 // Open opens the workbook at path and reads its sheet list.
@@ -325,6 +330,7 @@ func (wb *Workbook) sharedStrings() error {
 		return nil
 	}
 	part := wb.sstPart
+	var all strings.Builder
 	err := wb.readXML(part, func(d *xml.Decoder) error {
 		var b strings.Builder
 		for {
@@ -336,19 +342,33 @@ func (wb *Workbook) sharedStrings() error {
 				return wrapXML(part, err)
 			}
 			if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
-				if len(wb.sst) >= wb.lim.SharedStrings {
+				if len(wb.sstEnd) >= wb.lim.SharedStrings {
 					return &LimitError{Part: part, What: "shared strings", Limit: int64(wb.lim.SharedStrings)}
 				}
 				b.Reset()
 				if err := readText(d, "si", &b, wb.lim.Text, part); err != nil {
 					return err
 				}
-				wb.sst = append(wb.sst, unescapeXstring(b.String()))
+				all.WriteString(unescapeXstring(b.String()))
+				if all.Len() > math.MaxUint32 {
+					return &LimitError{Part: part, What: "entry size", Limit: math.MaxUint32}
+				}
+				wb.sstEnd = append(wb.sstEnd, uint32(all.Len()))
 			}
 		}
 	})
+	wb.sstText = all.String()
 	wb.sstRead = true
 	return err
+}
+
+// sharedString is item i of the shared string table.
+func (wb *Workbook) sharedString(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = wb.sstEnd[i-1]
+	}
+	return wb.sstText[start:wb.sstEnd[i]]
 }
 
 // wrapXML keeps a LimitError (from the guard, under the decoder) as it is.
@@ -643,10 +663,10 @@ func (r *Rows) readCell(typ string) (string, bool, error) {
 						return "", formula, nil
 					}
 					i, err := strconv.Atoi(s)
-					if err != nil || i < 0 || i >= len(r.wb.sst) {
+					if err != nil || i < 0 || i >= len(r.wb.sstEnd) {
 						return "", false, formatErr(r.part, "row %d: shared string %q does not exist", r.row, s)
 					}
-					return r.wb.sst[i], formula, nil
+					return r.wb.sharedString(i), formula, nil
 				case "inlineStr":
 					if inline {
 						return unescapeXstring(r.text.String()), formula, nil
