@@ -52,7 +52,7 @@ func TestWriteRoundTrip(t *testing.T) {
 	})
 	want := [][]string{{"原文", "说明"}}
 	for _, s := range hardTexts {
-		want = append(want, []string{strings.ToValidUTF8(s, "\uFFFD"), "x"})
+		want = append(want, []string{string([]rune(s)), "x"})
 	}
 	f, err := excelize.OpenFile(path)
 	if err != nil {
@@ -187,4 +187,35 @@ func TestDateSerial(t *testing.T) {
 			t.Errorf("ColumnName(%d) = %s, want %s", col, got, want)
 		}
 	}
+}
+
+// FuzzWriteRead: any text written as a cell reads back the same (invalid
+// UTF-8 as U+FFFD), through our reader and through excelize.
+func FuzzWriteRead(f *testing.F) {
+	for _, s := range hardTexts {
+		f.Add(s)
+	}
+	f.Add("_x005F_x0041__xD83D_")
+	f.Fuzz(func(t *testing.T, s string) {
+		if s == "" || len(s) > 32767 {
+			return
+		}
+		path := writeBook(t, func(w *Writer) {
+			must(t, w.AddSheet("S", SheetOptions{}))
+			must(t, w.WriteRow([]Cell{TextCell(s, StylePlain)}))
+		})
+		want := string([]rune(s)) // each invalid byte as U+FFFD
+		_, cells, err := readSheet(t, path, 0, Limits{})
+		if err != nil || len(cells) != 1 || len(cells[0]) != 1 || cells[0][0] != want {
+			t.Fatalf("wrote %q, read %q %v", s, cells, err)
+		}
+		x, err := excelize.OpenFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer x.Close()
+		if v, err := x.GetCellValue("S", "A1"); err != nil || v != want {
+			t.Fatalf("wrote %q, excelize read %q %v", s, v, err)
+		}
+	})
 }
