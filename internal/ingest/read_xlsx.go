@@ -94,7 +94,7 @@ func openXLSX(path string, opt ReadOptions) (Source, error) {
 	}
 	wb, err := xlsx.Open(path, xlsxLimits(opt.Limits))
 	if err != nil {
-		return nil, xlsxErr(path, 0, err, opt.Limits)
+		return nil, xlsxErr(path, 0, 0, err, opt.Limits)
 	}
 	fail := func(err error) (Source, error) {
 		wb.Close()
@@ -140,7 +140,7 @@ func openXLSX(path string, opt ReadOptions) (Source, error) {
 // xlsxErr turns the reader's errors into whole-file refusals: a bound of
 // xlsx.Limits as the import limit it serves, broken content as a format
 // error; an I/O error stays as it is.
-func xlsxErr(path string, line int, err error, lim Limits) error {
+func xlsxErr(path string, line, col int, err error, lim Limits) error {
 	var le *xlsx.LimitError
 	var fe *xlsx.FormatError
 	switch {
@@ -150,6 +150,12 @@ func xlsxErr(path string, line int, err error, lim Limits) error {
 			cell := lim.CellSize
 			if cell <= 0 {
 				cell = xlsx.DefaultText
+			}
+			if line > 0 && col > 0 {
+				return fileErr(ReasonCellTooLarge, path, line, err,
+					"文件 %s 第 %d 行第 %d 列的单元格超过单元格上限 %s（import_limits.cell_size）：请检查该单元格",
+					"file %s row %d column %d holds more than the cell limit of %s (import_limits.cell_size): check that cell",
+					path, line, col, humanSize(cell))
 			}
 			if line > 0 {
 				return fileErr(ReasonCellTooLarge, path, line, err,
@@ -217,7 +223,7 @@ func openSheet(wb *xlsx.Workbook, path string, i int, lim Limits) (*xlsxSource, 
 		var le *xlsx.LimitError
 		var fe *xlsx.FormatError
 		if errors.As(err, &le) || !errors.As(err, &fe) {
-			return nil, xlsxErr(path, 0, err, lim)
+			return nil, xlsxErr(path, 0, 0, err, lim)
 		}
 		return nil, fileErr(ReasonFormat, path, 0, err,
 			"文件 %s 的工作表 %s 无法读取（%v）", "file %s: sheet %s cannot be read (%v)", path, wb.Sheets[i].Name, err)
@@ -262,7 +268,7 @@ func (s *xlsxSource) read() ([]string, error) {
 		}
 	}
 	if err := s.rows.Err(); err != nil {
-		s.err = xlsxErr(s.path, max(s.rows.Row(), s.row+1), err, s.lim)
+		s.err = xlsxErr(s.path, max(s.rows.Row(), s.row+1), s.rows.Col(), err, s.lim)
 		return nil, s.err
 	}
 	s.err = io.EOF

@@ -468,6 +468,7 @@ type Rows struct {
 	err   error
 	done  bool
 	data  bool // inside sheetData
+	col   int  // column of the cell being read
 	text  strings.Builder
 }
 
@@ -572,6 +573,7 @@ func (r *Rows) fail(err error) {
 func (r *Rows) readRow() error {
 	r.cells = r.cells[:0]
 	col := 0
+	r.col = 0
 	for {
 		tok, err := r.d.RawToken()
 		if err != nil {
@@ -597,6 +599,7 @@ func (r *Rows) readRow() error {
 				}
 				col = c
 			}
+			r.col = col
 			if col > MaxCols {
 				return formatErr(r.part, "row %d: more than %d columns", r.row, MaxCols)
 			}
@@ -612,6 +615,7 @@ func (r *Rows) readRow() error {
 			}
 		case xml.EndElement:
 			if t.Name.Local == "row" {
+				r.col = 0
 				return nil
 			}
 		}
@@ -738,6 +742,10 @@ digits:
 	}
 	return col, nil
 }
+
+// Col is the column (1-based) of the cell being read when Next stopped on
+// an error, 0 when it was not inside a cell.
+func (r *Rows) Col() int { return r.col }
 
 // Row is the sheet row number (1-based) of the row Next read.
 func (r *Rows) Row() int { return r.row }
