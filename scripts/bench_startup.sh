@@ -9,6 +9,7 @@
 # and the ratio to sqlite3.
 #   scripts/bench_startup.sh                         (this tree's build, N=31)
 #   scripts/bench_startup.sh /tmp/credit-old         (an older build beside it)
+#   CPU=1 scripts/bench_startup.sh /tmp/credit-old   (also CPU time and page faults per process, with perf)
 # The store is bench.sh's base store (bench/base.db) when it is there,
 # otherwise one is built under bench/ (ROWS rows, untimed); each binary runs
 # its init on the copy first, so each has the compiled catalog it reads.
@@ -38,19 +39,26 @@ if [ ! -f "$B/base.db" ] || [ ! -f "$CODES" ]; then
 fi
 DB="$B/startup.db"
 rm -f "$DB" "$DB-wal" "$DB-shm"; cp "$B/base.db" "$DB"; cat "$DB" >/dev/null
+# The office key goes with the store (a sealed store is not written without it).
+if [ -f "$B/base.db.key" ]; then cp "$B/base.db.key" "$DB.key"; chmod 600 "$DB.key"; fi
 export CREDIT_DB="$DB"
 # Each binary's init (untimed) so that each reads the catalog in force from a
 # compiled form in its own format, as it would on its own store.
 for b in "${BINS[@]}"; do "$b" init >/dev/null 2>&1 || echo "note: $b init failed on this store (older schema?)"; done
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-ms() { # ms OUT CMD...: appends the whole process's wall time in seconds
+ms() { # ms OUT CMD...: appends the whole process's wall time in seconds (and with CPU=1 its task-clock ms and page faults to OUT.cpu)
   local out=$1; shift; local s=$EPOCHREALTIME
-  "$@" >/dev/null 2>>"$tmp/err" || true
+  if [ "${CPU:-0}" = 1 ]; then
+    perf stat -x, -e task-clock,page-faults -o "$tmp/perf" "$@" >/dev/null 2>>"$tmp/err" || true
+  else
+    "$@" >/dev/null 2>>"$tmp/err" || true
+  fi
   local e=$EPOCHREALTIME; awk -v a="$s" -v b="$e" 'BEGIN{printf "%.4f\n", b-a}' >> "$out"
+  if [ "${CPU:-0}" = 1 ]; then awk -F, '/task-clock/{t=$1} /page-faults/{f=$1} END{print t, f}' "$tmp/perf" >> "$out.cpu"; fi
 }
-sq() {
-  sqlite3 "$DB" "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; BEGIN IMMEDIATE;
+sqlq() { # the sqlite3 shell's script for one code
+  echo "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; BEGIN IMMEDIATE;
     SELECT s.id, s.code, s.kind, s.name, r.id, r.item, r.category, r.severity, r.decided_on, r.valid_until, r.vals, r.content_hash
       FROM subjects s JOIN records r ON r.subject_id = s.id JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
       WHERE s.code = '$1' AND r.status = 'active';
@@ -66,7 +74,7 @@ while read -r code; do
     ms "$tmp/show$i" "${BINS[$i]}" subject show "$code" --format json
     ms "$tmp/version$i" "${BINS[$i]}" version
   done
-  ms "$tmp/sqlite3" sq "$code"
+  ms "$tmp/sqlite3" sqlite3 "$DB" "$(sqlq "$code")"
 done < "$tmp/codes"
 s=$(median < "$tmp/sqlite3")
 echo "== subject show, whole process, $N rounds alternated over $ROWS records (load $load0 → $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -75,4 +83,13 @@ for i in "${!BINS[@]}"; do
   c=$(median < "$tmp/show$i"); v=$(median < "$tmp/version$i")
   echo "${BINS[$i]}: show ${c}s → ratio $(awk -v a="$c" -v b="$s" 'BEGIN{printf "%.2f", a/b}')   (credit version ${v}s)"
 done
+if [ "${CPU:-0}" = 1 ]; then
+  echo "== CPU per process (perf stat task-clock, median ms; page faults)"
+  sc=$(cut -d' ' -f1 "$tmp/sqlite3.cpu" | median)
+  echo "sqlite3: ${sc} ms, $(cut -d' ' -f2 "$tmp/sqlite3.cpu" | median) faults"
+  for i in "${!BINS[@]}"; do
+    c=$(cut -d' ' -f1 "$tmp/show$i.cpu" | median)
+    echo "${BINS[$i]}: show ${c} ms (ratio $(awk -v a="$c" -v b="$sc" 'BEGIN{printf "%.2f", a/b}')), $(cut -d' ' -f2 "$tmp/show$i.cpu" | median) faults; version $(cut -d' ' -f1 "$tmp/version$i.cpu" | median) ms, $(cut -d' ' -f2 "$tmp/version$i.cpu" | median) faults"
+  done
+fi
 [ ! -s "$tmp/err" ] || { echo "some runs failed:"; head -3 "$tmp/err"; }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Hostile inputs at full size (issue 16): a 2 GiB sparse file, a 1 GiB single
-# cell, a zip bomb. Each is imported with the default policy limits; the
-# script prints the outcome (exit code, reason) and the peak RSS of the
-# process, and fails if an exit code is not 4 or a peak passes 300 MB.
+# cell, a zip bomb, a 1 GiB cell in a workbook under the ratio limit (issue
+# 17). Each is imported with the default policy limits; the script prints
+# the outcome (exit code, reason) and the peak RSS of the process, and fails
+# if an exit code is not 4 or a peak passes 300 MB.
 # Then the full-disk cases: a 200,000-row import into a store capped at its
 # size (CREDIT_TEST_MAX_PAGES → PRAGMA max_page_count, SQLITE_FULL as on a full
 # disk), a backup on a "disk" that fills after 1 MiB and an -o workbook after 1 KiB
@@ -37,10 +38,28 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
             w.write(chunk)
         w.write(b"</t></is></c></row></sheetData></worksheet>")
 PY
+# A workbook with a 1 GiB cell that compresses only about 60:1 (600-byte
+# random blocks, each repeated 60 times), so the ratio limit lets it through
+# (about 17 MB): the reader must stop at the cell limit, not read the cell.
+python3 - "$work/cell.xlsx" <<'PY'
+import sys, zipfile, random
+random.seed(1)
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("xl/workbook.xml", '<workbook xmlns:r="%s"><sheets><sheet name="S" sheetId="1" r:id="a"/></sheets></workbook>' % R)
+    z.writestr("xl/_rels/workbook.xml.rels", '<Relationships><Relationship Id="a" Type="%s/worksheet" Target="worksheets/sheet1.xml"/></Relationships>' % R)
+    with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as w:
+        w.write('<worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>行政相对人名称</t></is></c><c t="inlineStr"><is><t>'.encode())
+        total = 0
+        while total < (1 << 30):
+            block = bytes(random.choice(b"abcdefghijklmnopqrstuvwxyz") for _ in range(600))
+            w.write(block * 60); total += 600 * 60
+        w.write(b"</t></is></c></row></sheetData></worksheet>")
+PY
 
 fail=0
 printf '%-12s %-6s %-18s %s\n' case exit reason peak_rss_mb
-for f in sparse.csv cell.csv bomb.xlsx; do
+for f in sparse.csv cell.csv bomb.xlsx cell.xlsx; do
   set +e
   /usr/bin/time -f '%M' -o "$work/rss" bin/credit import "$work/$f" --provider 11100000000013127D --item XZCF --format json >"$work/out" 2>/dev/null
   rc=$?

@@ -24,8 +24,8 @@ func init() { register(newExportCmd) }
 const xlsxMaxRows = 1<<20 - 1
 
 // writeXLSXAtomic writes t as a workbook that appears whole or not at all.
-// The temporary file keeps the .xlsx extension: excelize refuses to save
-// under any other (tabular.Table.WriteFile's .tmp name fails for .xlsx).
+// The temporary file keeps the .xlsx extension (excelize, which wrote
+// workbooks before internal/xlsx, refused any other).
 func writeXLSXAtomic(path, lang string, t *tabular.Table) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.xlsx")
 	if err != nil {

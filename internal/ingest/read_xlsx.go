@@ -5,42 +5,28 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
-	"os"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"credit/internal/civil"
+	"credit/internal/xlsx"
 )
-
-// xlsxOptions keep cells raw (codes such as 000123 stay text, dates arrive as
-// serial numbers) and bound memory: a worksheet or shared-string table larger
-// than UnzipXMLSizeLimit is unzipped to a temporary file and streamed from
-// there, so the rows in memory do not grow with the sheet. UnzipSizeLimit is
-// the total unzipped size accepted (a guard against zip bombs); 16 GiB is far
-// beyond Excel's 1,048,576 rows.
-var xlsxOptions = excelize.Options{
-	RawCellValue:      true,
-	UnzipSizeLimit:    16 << 30,
-	UnzipXMLSizeLimit: 16 << 20,
-}
 
 // checkZip applies the workbook limits from the zip directory alone, before
 // anything is unzipped: the number of worksheets, the unzipped size of all
 // entries, and each big entry's compression ratio (a zip bomb). The
-// directory cannot understate an entry: Go's archive/zip, which excelize
-// reads with, fails an entry that unzips to more than the directory says.
+// directory cannot understate an entry: Go's archive/zip, which
+// internal/xlsx reads with, fails an entry that unzips to more than the
+// directory says (and internal/xlsx counts what it unzips besides).
 func checkZip(path string, lim Limits) error {
 	if lim.Sheets <= 0 && lim.XLSXUnzippedSize <= 0 && lim.XLSXRatio <= 0 {
 		return nil
 	}
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return nil // excelize reports the broken workbook in its own words
+		return nil // openXLSX reports the broken workbook in its own words
 	}
 	defer zr.Close()
 	var total uint64
@@ -74,69 +60,70 @@ func checkZip(path string, lim Limits) error {
 	return nil
 }
 
-// xlsxSource streams one worksheet with excelize's row iterator.
+// xlsxSource streams one worksheet with internal/xlsx.
 type xlsxSource struct {
 	path string
-	f    *excelize.File
-	rows *excelize.Rows
+	wb   *xlsx.Workbook // nil when the source does not own the workbook
+	rows *xlsx.Rows
 	row  int // sheet row number of the last row read
-	tmp  string
+	lim  Limits
 	err  error
+}
+
+// xlsxLimits are the reader's own bounds for the import limits: a part may
+// unzip to no more than the workbook may in all, and no run of text in the
+// XML may be much longer than a cell may be (escapes such as &amp; and
+// &#x4E2D; take up to 10 bytes a character, plus room for a tag).
+func xlsxLimits(lim Limits) xlsx.Limits {
+	var xl xlsx.Limits
+	if lim.XLSXUnzippedSize > 0 {
+		xl.EntrySize = lim.XLSXUnzippedSize
+	}
+	if lim.XLSXRatio > 0 {
+		xl.Ratio = lim.XLSXRatio
+	}
+	if lim.CellSize > 0 {
+		xl.Text = 10*lim.CellSize + 4096
+	}
+	return xl
 }
 
 func openXLSX(path string, opt ReadOptions) (Source, error) {
 	if err := checkZip(path, opt.Limits); err != nil {
 		return nil, err
 	}
-	xo := xlsxOptions
-	if l := opt.Limits.XLSXUnzippedSize; l > 0 {
-		xo.UnzipSizeLimit = l
-		xo.UnzipXMLSizeLimit = min(xo.UnzipXMLSizeLimit, l)
-	}
-	// excelize unzips big parts to temporary files and does not remove them
-	// all when the workbook turns out broken: give it a directory of its
-	// own and remove that whatever happens (no temp files left behind).
-	tmp, err := os.MkdirTemp("", "credit-xlsx-")
+	wb, err := xlsx.Open(path, xlsxLimits(opt.Limits))
 	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", path, err)
-	}
-	xo.TmpDir = tmp
-	f, err := excelize.OpenFile(path, xo)
-	if err != nil {
-		os.RemoveAll(tmp)
-		var pathErr *fs.PathError
-		if !errors.As(err, &pathErr) { // not an I/O error: the content is broken
-			return nil, fileErr(ReasonFormat, path, 0, err,
-				"文件 %s 不是有效的 .xlsx 工作簿（%v）：请在 Excel 或 WPS 中打开后另存为 .xlsx",
-				"file %s is not a valid .xlsx workbook (%v): open it in Excel or WPS and save it as .xlsx again", path, err)
-		}
-		return nil, err
+		return nil, xlsxErr(path, 0, 0, err, opt.Limits)
 	}
 	fail := func(err error) (Source, error) {
-		f.Close()
-		os.RemoveAll(tmp)
+		wb.Close()
 		return nil, err
 	}
-	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil && *props.Date1904 {
+	if wb.Date1904 {
 		// Serial numbers would be read 1,462 days early; refuse rather than
 		// import wrong dates.
 		return fail(fileErr(ReasonFormat, path, 0, nil,
 			"文件 %s 使用 1904 日期系统（Mac 版 Excel 的选项），日期会错开 4 年：请在“选项 → 高级 → 计算此工作簿时”取消“使用 1904 日期系统”后另存",
 			"file %s uses the 1904 date system (an Excel for Mac option), which would shift dates by 4 years: clear \"Use 1904 date system\" in Excel's options and save again", path))
 	}
-	sheets := f.GetSheetList()
+	sheets := make([]string, len(wb.Sheets))
+	for i, s := range wb.Sheets {
+		sheets[i] = s.Name
+	}
 	if len(sheets) == 0 {
 		return fail(emptyFileErr(path))
 	}
-	i, err := chooseSheet(path, sheets, opt, func(i int) (bool, error) { return sheetFits(f, path, sheets[i], opt) })
+	i, err := chooseSheet(path, sheets, opt, func(i int) (bool, error) { return sheetFits(wb, path, i, opt) })
 	if err != nil {
 		return fail(err)
 	}
 	sheet := sheets[i]
-	s, err := openSheet(f, path, sheet, tmp)
+	s, err := openSheet(wb, path, i, opt.Limits)
 	if err != nil {
 		return fail(err)
 	}
+	s.wb = wb
 	src, err := frame(s, path, opt.Header, opt.Limits)
 	if err != nil {
 		s.Close()
@@ -150,16 +137,70 @@ func openXLSX(path string, opt ReadOptions) (Source, error) {
 	return src, nil
 }
 
-// sheetFits reports whether a sheet holds a header that fits within its
-// first HeaderScanRows rows.
-func sheetFits(f *excelize.File, path, sheet string, opt ReadOptions) (bool, error) {
-	rows, err := f.Rows(sheet)
-	if err != nil {
-		return false, fileErr(ReasonFormat, path, 0, err,
-			"文件 %s 的工作表 %s 无法读取（%v）", "file %s: sheet %s cannot be read (%v)", path, sheet, err)
+// xlsxErr turns the reader's errors into whole-file refusals: a bound of
+// xlsx.Limits as the import limit it serves, broken content as a format
+// error; an I/O error stays as it is.
+func xlsxErr(path string, line, col int, err error, lim Limits) error {
+	var le *xlsx.LimitError
+	var fe *xlsx.FormatError
+	switch {
+	case errors.As(err, &le):
+		switch le.What {
+		case "text":
+			cell := lim.CellSize
+			if cell <= 0 {
+				cell = xlsx.DefaultText
+			}
+			if line > 0 && col > 0 {
+				return fileErr(ReasonCellTooLarge, path, line, err,
+					"文件 %s 第 %d 行第 %d 列的单元格超过单元格上限 %s（import_limits.cell_size）：请检查该单元格",
+					"file %s row %d column %d holds more than the cell limit of %s (import_limits.cell_size): check that cell",
+					path, line, col, humanSize(cell))
+			}
+			if line > 0 {
+				return fileErr(ReasonCellTooLarge, path, line, err,
+					"文件 %s 第 %d 行有单元格超过单元格上限 %s（import_limits.cell_size）：请检查该行",
+					"file %s row %d holds a cell over the cell limit of %s (import_limits.cell_size): check that row",
+					path, line, humanSize(cell))
+			}
+			return fileErr(ReasonCellTooLarge, path, 0, err,
+				"文件 %s 的 %s 中有文本超过单元格上限 %s（import_limits.cell_size）：请检查工作簿或另存为 CSV（UTF-8）",
+				"file %s: its part %s holds a text over the cell limit of %s (import_limits.cell_size): check the workbook or save it as CSV (UTF-8)",
+				path, le.Part, humanSize(cell))
+		case "entry size":
+			return fileErr(ReasonXLSXTooLarge, path, 0, err,
+				"文件 %s 的 %s 解压后超过工作簿解压后上限 %s（import_limits.xlsx_unzipped_size）：请拆分为较小的文件或另存为 CSV（UTF-8）",
+				"file %s: its part %s unzips to more than the workbook's unzipped limit of %s (import_limits.xlsx_unzipped_size): split it or save it as CSV (UTF-8)",
+				path, le.Part, humanSize(le.Limit))
+		case "ratio":
+			return fileErr(ReasonXLSXRatio, path, 0, err,
+				"文件 %s 中的 %s 压缩比超过压缩比上限 %d（import_limits.xlsx_ratio），可能是“压缩炸弹”：不予读取；如确为正常工作簿，请另存为 CSV（UTF-8）后报送",
+				"file %s: its entry %s is over the compression ratio limit of %d (import_limits.xlsx_ratio), likely a zip bomb: not read; if the workbook is genuine, save it as CSV (UTF-8)",
+				path, le.Part, le.Limit)
+		}
+		return fileErr(ReasonFormat, path, line, err,
+			"文件 %s 超出读取上限（%v）：请另存为 CSV（UTF-8）后报送",
+			"file %s is over a reading limit (%v): save it as CSV (UTF-8)", path, err)
+	case errors.As(err, &fe):
+		if line > 0 {
+			return fileErr(ReasonFormat, path, line, err,
+				"文件 %s 第 %d 行无法读取（%v）", "file %s row %d cannot be read (%v)", path, line, err)
+		}
+		return fileErr(ReasonFormat, path, 0, err,
+			"文件 %s 不是有效的 .xlsx 工作簿（%v）：请在 Excel 或 WPS 中打开后另存为 .xlsx",
+			"file %s is not a valid .xlsx workbook (%v): open it in Excel or WPS and save it as .xlsx again", path, err)
 	}
-	s := &xlsxSource{path: path, rows: rows}
-	defer rows.Close()
+	return fmt.Errorf("read %s: %w", path, err)
+}
+
+// sheetFits reports whether sheet i holds a header that fits within its
+// first HeaderScanRows rows.
+func sheetFits(wb *xlsx.Workbook, path string, i int, opt ReadOptions) (bool, error) {
+	s, err := openSheet(wb, path, i, opt.Limits)
+	if err != nil {
+		return false, err
+	}
+	defer s.Close()
 	fs, err := frame(s, path, opt.Header, opt.Limits)
 	switch {
 	case err == nil:
@@ -175,14 +216,19 @@ func isFileError(err error, reason string) bool {
 	return ok && fe.Reason == reason
 }
 
-// openSheet opens one worksheet as a Sheet.
-func openSheet(f *excelize.File, path, sheet, tmp string) (*xlsxSource, error) {
-	rows, err := f.Rows(sheet)
+// openSheet opens worksheet i as a Sheet (not owning the workbook).
+func openSheet(wb *xlsx.Workbook, path string, i int, lim Limits) (*xlsxSource, error) {
+	rows, err := wb.Rows(i)
 	if err != nil {
+		var le *xlsx.LimitError
+		var fe *xlsx.FormatError
+		if errors.As(err, &le) || !errors.As(err, &fe) {
+			return nil, xlsxErr(path, 0, 0, err, lim)
+		}
 		return nil, fileErr(ReasonFormat, path, 0, err,
-			"文件 %s 的工作表 %s 无法读取（%v）", "file %s: sheet %s cannot be read (%v)", path, sheet, err)
+			"文件 %s 的工作表 %s 无法读取（%v）", "file %s: sheet %s cannot be read (%v)", path, wb.Sheets[i].Name, err)
 	}
-	return &xlsxSource{path: path, f: f, rows: rows, tmp: tmp}, nil
+	return &xlsxSource{path: path, rows: rows, lim: lim}, nil
 }
 
 func (s *xlsxSource) Format() Format    { return FormatXLSX }
@@ -191,14 +237,9 @@ func (s *xlsxSource) SerialDates() bool { return true }
 
 func (s *xlsxSource) Close() error {
 	err := s.rows.Close()
-	if s.f != nil {
-		if cerr := s.f.Close(); err == nil {
+	if s.wb != nil {
+		if cerr := s.wb.Close(); err == nil {
 			err = cerr
-		}
-	}
-	if s.tmp != "" {
-		if rerr := os.RemoveAll(s.tmp); err == nil {
-			err = rerr
 		}
 	}
 	return err
@@ -214,28 +255,20 @@ func (s *xlsxSource) NextRow() (RawRow, error) {
 	return RawRow{Line: s.row, Cells: cells}, nil
 }
 
-// read returns the next non-blank row. rows.Next also stops at the rows a
-// sheet leaves out (blank rows are not stored in the XML), so counting its
-// calls gives the sheet's row number.
+// read returns the next non-blank row; rows a sheet leaves out (blank rows
+// are often not stored) are skipped, and Rows.Row is the sheet's row number.
 func (s *xlsxSource) read() ([]string, error) {
 	if s.err != nil {
 		return nil, s.err
 	}
 	for s.rows.Next() {
-		s.row++
-		cells, err := s.rows.Columns(xlsxOptions)
-		if err != nil {
-			s.err = fileErr(ReasonFormat, s.path, s.row, err,
-				"文件 %s 第 %d 行无法读取（%v）", "file %s row %d cannot be read (%v)", s.path, s.row, err)
-			return nil, s.err
-		}
-		if !blank(cells) {
+		s.row = s.rows.Row()
+		if cells := s.rows.Cells(); !blank(cells) {
 			return cells, nil
 		}
 	}
-	if err := s.rows.Error(); err != nil {
-		s.err = fileErr(ReasonFormat, s.path, s.row+1, err,
-			"文件 %s 第 %d 行无法读取（%v）", "file %s row %d cannot be read (%v)", s.path, s.row+1, err)
+	if err := s.rows.Err(); err != nil {
+		s.err = xlsxErr(s.path, max(s.rows.Row(), s.row+1), s.rows.Col(), err, s.lim)
 		return nil, s.err
 	}
 	s.err = io.EOF

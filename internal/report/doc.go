@@ -77,8 +77,8 @@ func (d *Doc) WriteFile(path, lang string) error {
 }
 
 // writeXLSXAtomic writes the workbook beside path and renames it into
-// place. The temporary name keeps the .xlsx extension: excelize refuses to
-// save a workbook under any other (tabular.WriteFileAtomic's .tmp names).
+// place. The temporary name keeps the .xlsx extension (excelize, which
+// wrote workbooks before internal/xlsx, refused any other).
 func writeXLSXAtomic(path, lang string, sheets []tabular.Sheet) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))+".*.xlsx")
 	if err != nil {

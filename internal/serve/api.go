@@ -16,7 +16,6 @@ import (
 	"time"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 	"github.com/go-chi/httprate"
 
 	"credit/internal/apperr"
@@ -88,7 +87,7 @@ func (a *API) routes() http.Handler {
 		a.Timeout = 30 * time.Second
 	}
 	r := chi.NewRouter()
-	r.Use(a.recoverer, a.accessLog, middleware.Timeout(a.Timeout))
+	r.Use(a.recoverer, a.accessLog, a.timeout)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not_found", "没有这个接口：请查看 /api/v1/openapi.json", "no such endpoint: see /api/v1/openapi.json")
 	})
@@ -202,10 +201,61 @@ func (a *API) recoverer(next http.Handler) http.Handler {
 func (a *API) accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		ww := middleware.NewWrapResponseWriter(w, r.ProtoMajor)
+		ww := &statusWriter{ResponseWriter: w}
 		holder := &tokenHolder{}
 		next.ServeHTTP(ww, r.WithContext(context.WithValue(r.Context(), holderKey{}, holder)))
-		a.logf("%s %s %d %dms token=%d from=%s", r.Method, routeOf(r), ww.Status(), time.Since(start).Milliseconds(), holder.id, a.clientAddr(r))
+		a.logf("%s %s %d %dms token=%d from=%s", r.Method, routeOf(r), ww.status(), time.Since(start).Milliseconds(), holder.id, a.clientAddr(r))
+	})
+}
+
+// statusWriter remembers the status a handler answered with, for the
+// access log. (Our own few lines rather than chi's middleware package,
+// which brings net/http/pprof and expvar into every credit command.)
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.code == 0 {
+		w.code = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// status is the status sent, 200 when the handler wrote nothing.
+func (w *statusWriter) status() int {
+	if w.code == 0 {
+		return http.StatusOK
+	}
+	return w.code
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// timeout gives each request a.Timeout: its context is cancelled then,
+// which stops its store queries; a handler that returns on the deadline
+// without answering is answered 504.
+func (a *API) timeout(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), a.Timeout)
+		defer cancel()
+		ww, ok := w.(*statusWriter)
+		if !ok {
+			ww = &statusWriter{ResponseWriter: w}
+		}
+		next.ServeHTTP(ww, r.WithContext(ctx))
+		if ctx.Err() == context.DeadlineExceeded && ww.code == 0 {
+			ww.WriteHeader(http.StatusGatewayTimeout)
+		}
 	})
 }
 

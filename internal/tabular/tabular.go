@@ -6,7 +6,6 @@ package tabular
 
 import (
 	"bytes"
-	"credit/internal/diskfault"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -21,7 +20,9 @@ import (
 
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
-	"github.com/xuri/excelize/v2"
+
+	"credit/internal/diskfault"
+	"credit/internal/xlsx"
 )
 
 // Column names a column for people (Zh/En header) and for scripts (Key, the
@@ -260,47 +261,18 @@ type Sheet struct {
 // column is which). Text cells keep codes' leading zeros and are guarded
 // against formulas (GuardFormula).
 func WriteXLSX(path, lang string, sheets ...Sheet) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	out, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	dateFmt := "yyyy-mm-dd"
-	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return err
-	}
-	moneyFmt := "#,##0.00"
-	moneyStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &moneyFmt})
-	if err != nil {
-		return err
-	}
+	defer out.Close()
+	w := xlsx.NewWriter(out)
 	for i, s := range sheets {
 		name := s.Name
 		if name == "" {
 			name = fmt.Sprintf("Sheet%d", i+1)
 		}
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				return err
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			return err
-		}
 		hdr := s.Table.headers(lang)
-		if len(hdr) > 0 {
-			// Set before the stream writer reads the sheet, which then
-			// writes it out with the rows.
-			last, _ := excelize.CoordinatesToCellName(len(hdr), len(s.Table.Rows)+1)
-			if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
-				return err
-			}
-		}
-		sw, err := f.NewStreamWriter(name)
-		if err != nil {
-			return err
-		}
 		kinds := xlsxKinds(s.Table)
 		widths := make([]int, len(hdr))
 		for c := range hdr {
@@ -313,43 +285,63 @@ func WriteXLSX(path, lang string, sheets ...Sheet) error {
 				}
 			}
 		}
+		colWidths := make([]float64, len(widths))
 		for c, wd := range widths {
 			if kinds[c] == KindDate || kinds[c] == KindMoney {
 				wd = max(wd, 12) // 2026-12-01, 1,234,567.00
 			}
-			if err := sw.SetColWidth(c+1, c+1, float64(min(max(wd+2, 6), 60))); err != nil {
-				return err
-			}
+			colWidths[c] = float64(min(max(wd+2, 6), 60))
 		}
-		if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		if err := w.AddSheet(name, xlsx.SheetOptions{Widths: colWidths, FreezeHeader: true, AutoFilter: len(hdr) > 0}); err != nil {
 			return err
 		}
-		row := make([]any, len(hdr))
+		row := make([]xlsx.Cell, len(hdr))
 		for c, h := range hdr {
-			row[c] = excelize.Cell{Value: GuardFormula(h), StyleID: bold}
+			row[c] = xlsx.TextCell(xlsxText(GuardFormula(h)), xlsx.StyleBold)
 		}
-		if err := sw.SetRow("A1", row); err != nil {
+		if err := w.WriteRow(row); err != nil {
 			return err
 		}
-		for r, data := range s.Table.Rows {
-			vals := make([]any, len(data))
+		for _, data := range s.Table.Rows {
+			vals := make([]xlsx.Cell, len(data))
 			for c := range data {
 				kind := ""
 				if c < len(kinds) {
 					kind = kinds[c]
 				}
-				vals[c] = xlsxCell(data[c], kind, dateStyle, moneyStyle)
+				vals[c] = xlsxCell(data[c], kind)
 			}
-			cell, _ := excelize.CoordinatesToCellName(1, r+2)
-			if err := sw.SetRow(cell, vals); err != nil {
+			if err := w.WriteRow(vals); err != nil {
 				return err
 			}
 		}
-		if err := sw.Flush(); err != nil {
-			return err
-		}
 	}
-	return f.SaveAs(path)
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return out.Close()
+}
+
+// xlsxText cuts a text to the 32,767 characters (UTF-16 units) a cell
+// holds: Excel's limit, which the writer before internal/xlsx (excelize)
+// applied the same way.
+func xlsxText(s string) string {
+	const maxCellUnits = 32767
+	if len(s) <= maxCellUnits {
+		return s // at most one unit per byte
+	}
+	units := 0
+	for i, r := range s {
+		n := 1
+		if r >= 0x10000 {
+			n = 2
+		}
+		if units+n > maxCellUnits {
+			return s[:i]
+		}
+		units += n
+	}
+	return s
 }
 
 // smallInt is a whole number a spreadsheet keeps exactly and that is no
@@ -406,31 +398,31 @@ func xlsxKinds(t *Table) []string {
 // xlsxCell is the cell a value of kind becomes; a value that does not read
 // as its kind (a note such as 没有案例 in a count column) is written as
 // guarded text, so nothing is lost.
-func xlsxCell(v, kind string, dateStyle, moneyStyle int) any {
+func xlsxCell(v, kind string) xlsx.Cell {
 	if v == "" {
-		return nil
+		return xlsx.Cell{}
 	}
 	switch kind {
 	case KindInt:
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return n
+			return xlsx.NumberCell(float64(n), xlsx.StylePlain)
 		}
 	case KindNumber:
 		if number.MatchString(v) {
 			if x, err := strconv.ParseFloat(v, 64); err == nil {
-				return x
+				return xlsx.NumberCell(x, xlsx.StylePlain)
 			}
 		}
 	case KindMoney:
 		if x, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64); err == nil && number.MatchString(strings.ReplaceAll(v, ",", "")) {
-			return excelize.Cell{Value: x, StyleID: moneyStyle}
+			return xlsx.NumberCell(x, xlsx.StyleMoney)
 		}
 	case KindDate:
 		if d, err := time.Parse("2006-01-02", v); err == nil {
-			return excelize.Cell{Value: d, StyleID: dateStyle}
+			return xlsx.DateCell(d)
 		}
 	}
-	return GuardFormula(v)
+	return xlsx.TextCell(xlsxText(GuardFormula(v)), xlsx.StylePlain)
 }
 
 func displayWidth(s string) int {
@@ -502,7 +494,8 @@ func sheetName(title string) string {
 // renames the result onto path, so readers never see half a file.
 func WriteFileAtomic(path string, write func(tmp string) error) error {
 	dir := filepath.Dir(path)
-	// The temporary name keeps the extension: excelize picks the format by it.
+	// The temporary name keeps the extension, so a half-written file is
+	// recognisable for what it is.
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*"+filepath.Ext(path))
 	if err != nil {
 		return err
