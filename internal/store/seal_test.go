@@ -600,7 +600,8 @@ func TestSealMigrationAddsColumn(t *testing.T) {
 // as a truncate, row by row unseen) removes every seal; a rowid that a
 // failed statement used and a later one reuses is sealed once; an UPDATE
 // that moves a row to another rowid is refused; a write made on the store
-// outside credit's write transactions is not sealed by the next one.
+// outside credit's write transactions is not sealed by the next one; a
+// write that changes rows needs no second connection of the store's pool.
 func TestSealHookCases(t *testing.T) {
 	st, p := openSealed(t)
 	ctx := context.Background()
@@ -674,5 +675,15 @@ func TestSealHookCases(t *testing.T) {
 	st.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	if got, want := problems(verifySeals(t, p, "meta")), fmt.Sprintf("meta/%d/changed meta/%d/added", t1, outside); got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+
+	// The rows as they were before a write are read beside the store's
+	// pool: a write that changes rows goes through when the pool (capped,
+	// as credit serve caps it) has no connection to spare.
+	st.DB.SetMaxOpenConns(1)
+	writeSQL(t, st, "UPDATE meta SET value = 'b3' WHERE key = 't2'")
+	st.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if got := problems(verifySeals(t, p, "meta")); got != fmt.Sprintf("meta/%d/changed meta/%d/added", t1, outside) {
+		t.Fatalf("after the update on a capped pool: %q", got)
 	}
 }

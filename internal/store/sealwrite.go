@@ -16,9 +16,10 @@ package store
 //     WHERE reports every row (TestSealHookCases). Nothing is read at BEGIN
 //     but the schema version.
 //   - The image from before the transaction of a row it updated or deleted
-//     is read at commit from another connection of the store: it still
-//     sees the last committed state, which is the state at BEGIN, since this
-//     transaction has held the write lock from BEGIN IMMEDIATE on.
+//     is read at commit on another connection (Store.sealReader, beside the
+//     store's pool): it still sees the last committed state, which is the
+//     state at BEGIN, since this transaction has held the write lock from
+//     BEGIN IMMEDIATE on.
 //   - At commit, per table touched: rows inserted above the last seal are read
 //     in one range scan, their MACs computed in Go and their seals appended in
 //     rowid order (B-tree appends). A changed row is sealed again only if its
@@ -570,7 +571,7 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 	// on another connection, which sees the last commit (this transaction
 	// has held the write lock since BEGIN). Each MAC is exactly the one the
 	// row's seal holds if the row was as credit left it.
-	before, err := readMACs(sw.store.DB, rowSelect("main."+quoteIdent(table), cols)+" WHERE rowid", len(cols))
+	before, err := readMACs(sw.store.sealReader(), rowSelect("main."+quoteIdent(table), cols)+" WHERE rowid", len(cols))
 	if err != nil {
 		return err
 	}
@@ -651,6 +652,19 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 		// there at BEGIN whose old seal is kept: verify names either.
 	}
 	return nil
+}
+
+// sealReader is the store's connection for the images from before a write:
+// a pool of its own, so that a write never waits for a connection of the
+// store's pool (credit serve caps it) that writers waiting for the lock hold.
+func (s *Store) sealReader() *sql.DB {
+	s.sealMu.Lock()
+	defer s.sealMu.Unlock()
+	if s.sealRead == nil {
+		s.sealRead, _ = sql.Open("sqlite", dsn(s.Path, false, 0, 0)) // fails only for an unknown driver
+		s.sealRead.SetMaxIdleConns(1)
+	}
+	return s.sealRead
 }
 
 // sealedWrite runs fn between beginSeal and finishSeal when k is set (the

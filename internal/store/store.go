@@ -56,6 +56,9 @@ type Store struct {
 	key      *seal.Key      // the office key (UseKey), nil until given
 	keyed    bool           // the store was sealed with key: audit entries are keyed
 	sealCols atomic.Pointer[sealCache]
+
+	sealMu   sync.Mutex
+	sealRead *sql.DB // reads rows as they were before a write (sealwrite.go), opened on first use
 }
 
 // Options for Open.
@@ -336,6 +339,12 @@ func (s *Store) migrateOne(ctx context.Context, m migration) (int, error) {
 func (s *Store) Close() error {
 	s.gate.close()
 	s.key = nil
+	s.sealMu.Lock()
+	if s.sealRead != nil {
+		s.sealRead.Close()
+		s.sealRead = nil
+	}
+	s.sealMu.Unlock()
 	return s.DB.Close()
 }
 
