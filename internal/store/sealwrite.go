@@ -315,19 +315,22 @@ func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
 				return err
 			}
 		}
+		cur := last // the last seal now: resealDirty may have added or removed some below it
+		if len(others) > 0 {
+			if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&cur); err != nil {
+				return err
+			}
+		}
+		var end int64
 		if sw.marks != nil && grown[t] > sw.marks[t] {
 			// Bulk: every row above the mark at BEGIN is this
 			// transaction's (the write lock was held since).
 			appends = append(appends[:0], sw.marks[t]+1, grown[t])
-			err = sw.appendSeals(ctx, q, t, appends, true)
+			end, err = sw.appendSeals(ctx, q, t, cur, appends, true)
 		} else {
-			err = sw.appendSeals(ctx, q, t, appends, false)
+			end, err = sw.appendSeals(ctx, q, t, cur, appends, false)
 		}
 		if err != nil {
-			return err
-		}
-		var end int64
-		if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&end); err != nil {
 			return err
 		}
 		if _, err := q.ExecContext(ctx, "UPDATE "+st+" SET prev = ?, link = ? WHERE rid = 0 AND prev <> ?", end, sw.key.Link(table, 0, end), end); err != nil {
@@ -446,25 +449,22 @@ func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirt
 	return nil
 }
 
-// appendSeals seals table i's rows inserted above its last seal (ids, in
-// rowid order), reading them in one range scan.
-func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int, ids []int64, span bool) error {
+// appendSeals seals table i's rows inserted above its last seal prev (ids,
+// in rowid order), reading them in one range scan; it returns the last seal
+// after them.
+func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int, prev int64, ids []int64, span bool) (int64, error) {
 	if len(ids) == 0 {
-		return nil
+		return prev, nil
 	}
 	table, cols := SealedTables[i], sw.newCols[i]
 	st := "main." + quoteIdent("seal_"+table)
-	var prev int64
-	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&prev); err != nil {
-		return err
-	}
 	want := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		want[id] = true
 	}
 	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols)+" WHERE rowid BETWEEN ? AND ? ORDER BY rowid", ids[0], ids[len(ids)-1])
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var out []sealRow
 	vals := make([]any, len(cols))
@@ -473,7 +473,7 @@ func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int, ids []
 		rid, err := scanRow(rows, vals, ptrs)
 		if err != nil {
 			rows.Close()
-			return err
+			return 0, err
 		}
 		if !span && !want[rid] {
 			continue // not written by this transaction: never sealed here
@@ -481,16 +481,16 @@ func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int, ids []
 		mac, err := sw.key.Row(table, rid, vals)
 		if err != nil {
 			rows.Close()
-			return err
+			return 0, err
 		}
 		out = append(out, sealRow{rid: rid, prev: prev, mac: mac, link: sw.key.Link(table, rid, prev)})
 		prev = rid
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return 0, err
 	}
-	return insertSeals(ctx, q, st, out)
+	return prev, insertSeals(ctx, q, st, out)
 }
 
 func insertSeals(ctx context.Context, q sqlRunner, st string, out []sealRow) error {
