@@ -38,9 +38,9 @@ if [ ! -f "$B/base.db" ] || [ ! -f "$CODES" ]; then
   CREDIT_DB="$B/base.db" "${BINS[0]}" init >/dev/null
 fi
 DB="$B/startup.db"
-rm -f "$DB" "$DB-wal" "$DB-shm"; cp "$B/base.db" "$DB"; cat "$DB" >/dev/null
-# The office key goes with the store (a sealed store is not written without it).
-if [ -f "$B/base.db.key" ]; then cp "$B/base.db.key" "$DB.key"; chmod 600 "$DB.key"; fi
+rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.key"; cp "$B/base.db" "$DB"; cat "$DB" >/dev/null
+# A sealed store is written only with its office key (the lookup logs itself).
+[ ! -f "$B/base.db.key" ] || cp -p "$B/base.db.key" "$DB.key"
 export CREDIT_DB="$DB"
 # Each binary's init (untimed) so that each reads the catalog in force from a
 # compiled form in its own format, as it would on its own store.

@@ -208,7 +208,7 @@ func (t *Tx) sealTable(k *seal.Key, table string) (int, error) {
 	if heads > 0 {
 		return -1, nil
 	}
-	rows, err := t.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" ORDER BY rowid")
+	rows, err := t.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols)+" ORDER BY rowid")
 	if err != nil {
 		return 0, err
 	}
@@ -358,7 +358,7 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 	}
 	// Both in rowid order, merged here: every row and every seal is read
 	// once, the MACs are computed in Go.
-	trows, err := tx.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" ORDER BY rowid")
+	trows, err := tx.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols)+" ORDER BY rowid")
 	if err != nil {
 		return 0, nil, err
 	}
@@ -482,20 +482,13 @@ func (s *Store) verifyTable(ctx context.Context, table string) (int64, []SealPro
 	return n, probs, nil
 }
 
-// UndoSealsSQL undoes migration 015 and the seal step: the triggers, the
-// seal tables and the meta rows (upgrade tests rewind stores with it; the
-// audit chain stays keyed, and the next seal step keys on).
+// UndoSealsSQL undoes migration 015 and the seal step: the seal tables and
+// the meta rows (upgrade tests rewind stores with it; the audit chain stays
+// keyed, and the next seal step keys on).
 func UndoSealsSQL() []string {
 	var out []string
-	for i := range SealedTables {
-		for _, s := range []string{"ai", "au", "ad"} {
-			out = append(out, fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_%s", i, s))
-		}
-		out = append(out, fmt.Sprintf("DROP TABLE IF EXISTS temp.seal_old_%d", i))
-	}
 	for _, t := range SealedTables {
 		out = append(out, "DROP TABLE IF EXISTS "+quoteIdent("seal_"+t))
 	}
-	return append(out, "DROP TABLE IF EXISTS temp.seal_dirty", "DROP TABLE IF EXISTS temp.seal_hwm", "DROP TABLE IF EXISTS temp.seal_ver",
-		"DELETE FROM meta WHERE key IN ('pending_upgrade:seal', '"+sealKeyIDName+"')")
+	return append(out, "DELETE FROM meta WHERE key IN ('pending_upgrade:seal', '"+sealKeyIDName+"')")
 }

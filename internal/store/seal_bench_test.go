@@ -111,3 +111,53 @@ func cpuTime() time.Duration {
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkFirstWrite: a one-shot command's write (subject show logging its
+// lookup): open the store, one small write transaction, close, sealed and
+// not. What the seals add here is their per-connection set-up.
+//
+//	go test -run '^$' -bench FirstWrite ./internal/store/
+func BenchmarkFirstWrite(b *testing.B) {
+	for _, sealed := range []bool{false, true} {
+		b.Run(fmt.Sprintf("sealed=%v", sealed), func(b *testing.B) {
+			ctx := context.Background()
+			path := filepath.Join(b.TempDir(), "b.db")
+			st, err := Open(ctx, path, Options{Create: true})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, _, err := st.Migrate(ctx); err != nil {
+				b.Fatal(err)
+			}
+			actor := Actor{Operator: "alice", Today: civil.MustParse("2026-11-02")}
+			if sealed {
+				if _, err := st.SealStore(ctx, actor, testKey); err != nil {
+					b.Fatal(err)
+				}
+			}
+			st.Close()
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			defer func() { b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op") }()
+			for i := 0; i < b.N; i++ {
+				st, err := Open(ctx, path, Options{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if sealed {
+					if err := st.UseKey(ctx, testKey); err != nil {
+						b.Fatal(err)
+					}
+				}
+				err = st.Write(ctx, actor, func(tx *Tx) error {
+					_, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES (?, 'v')", fmt.Sprint("k", i))
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				st.Close()
+			}
+		})
+	}
+}

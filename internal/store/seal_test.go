@@ -58,7 +58,7 @@ func sealedFixture(t *testing.T) (path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sw, err := beginSeal(ctx, tx, testKey, nil)
+	sw, err := beginSeal(ctx, tx, testKey, st, conn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -589,5 +589,101 @@ func TestSealMigrationAddsColumn(t *testing.T) {
 	})
 	if err == nil || !strings.Contains(err.Error(), "封印表 users 的列") {
 		t.Fatalf("a renamed column of a sealed table: %v", err)
+	}
+}
+
+// TestSealHookCases: the cases the pre-update hook that notes credit's
+// writes must cover (sealwrite.go). Every sealed table is a rowid table
+// (the hook and the seals name rows by rowid); a REPLACE over an existing
+// rowid is sealed, and a REPLACE over a row changed behind credit's back
+// blesses nothing; a DELETE without WHERE (which SQLite would otherwise run
+// as a truncate, row by row unseen) removes every seal; a rowid that a
+// failed statement used and a later one reuses is sealed once; an UPDATE
+// that moves a row to another rowid is refused; a write made on the store
+// outside credit's write transactions is not sealed by the next one; a
+// write that changes rows needs no second connection of the store's pool.
+func TestSealHookCases(t *testing.T) {
+	st, p := openSealed(t)
+	ctx := context.Background()
+	for _, table := range SealedTables {
+		var sqlText string
+		if err := st.DB.QueryRow("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?", table).Scan(&sqlText); err != nil {
+			t.Fatal(table, err)
+		}
+		if strings.Contains(strings.ToUpper(sqlText), "WITHOUT ROWID") {
+			t.Fatalf("sealed table %s is WITHOUT ROWID: its rows have no rowid to seal", table)
+		}
+	}
+	var t1 int64
+	writeSQL(t, st, "INSERT INTO meta(key, value) VALUES ('t1', 'a'), ('t2', 'b')")
+	st.DB.QueryRow("SELECT rowid FROM meta WHERE key = 't1'").Scan(&t1)
+	// REPLACE over the same rowid: SQLite overwrites the row in place.
+	writeSQL(t, st, fmt.Sprintf("INSERT OR REPLACE INTO meta(rowid, key, value) VALUES (%d, 't1', 'a2')", t1))
+	// A statement that fails half-way, then one that takes the rowid the
+	// failed one had used.
+	err := st.Write(ctx, Actor{Operator: "alice", Today: civil.MustParse("2026-11-02")}, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('r1', 'x'), ('t2', 'dup')"); err == nil {
+			return fmt.Errorf("the duplicate key was accepted")
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO meta(key, value) VALUES ('r2', 'y')"); err != nil {
+			return err
+		}
+		return tx.Audit("test.write", "store", nil)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Truncate: every row of a table deleted at once.
+	writeSQL(t, st, "DELETE FROM calendar_years")
+	st.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if rep := verifySeals(t, p); len(rep.Problems) != 0 {
+		t.Fatalf("credit's own writes: %s", problems(rep))
+	}
+	var value string
+	var years int
+	st.DB.QueryRow("SELECT value FROM meta WHERE rowid = ?", t1).Scan(&value)
+	st.DB.QueryRow("SELECT count(*) FROM calendar_years").Scan(&years)
+	if value != "a2" || years != 0 {
+		t.Fatalf("the writes did not happen: t1=%q, %d calendar years", value, years)
+	}
+
+	// A row moved to another rowid: refused, nothing written.
+	err = st.Write(ctx, Actor{Operator: "alice", Today: civil.MustParse("2026-11-02")}, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE meta SET rowid = rowid + 100000 WHERE key = 't1'")
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "keeps its rowid") {
+		t.Fatalf("a moved row: %v", err)
+	}
+	var moved int64
+	st.DB.QueryRow("SELECT rowid FROM meta WHERE key = 't1'").Scan(&moved)
+	if moved != t1 {
+		t.Fatalf("t1 moved from %d to %d", t1, moved)
+	}
+
+	// Changed behind credit's back, then replaced by credit at the same
+	// rowid: still named. A row written on the store outside a write
+	// transaction of credit's, then a credit write to the same table: named.
+	shell(t, p, fmt.Sprintf("UPDATE meta SET value = 'forged' WHERE rowid = %d;", t1))
+	if _, err := st.DB.Exec("INSERT INTO meta(key, value) VALUES ('outside', 'o')"); err != nil {
+		t.Fatal(err)
+	}
+	var outside int64
+	st.DB.QueryRow("SELECT rowid FROM meta WHERE key = 'outside'").Scan(&outside)
+	writeSQL(t, st, fmt.Sprintf("INSERT OR REPLACE INTO meta(rowid, key, value) VALUES (%d, 't1', 'a3')", t1),
+		"INSERT INTO meta(key, value) VALUES ('later', 'l')")
+	st.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if got, want := problems(verifySeals(t, p, "meta")), fmt.Sprintf("meta/%d/changed meta/%d/added", t1, outside); got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+
+	// The rows as they were before a write are read beside the store's
+	// pool: a write that changes rows goes through when the pool (capped,
+	// as credit serve caps it) has no connection to spare.
+	st.DB.SetMaxOpenConns(1)
+	writeSQL(t, st, "UPDATE meta SET value = 'b3' WHERE key = 't2'")
+	st.DB.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	if got := problems(verifySeals(t, p, "meta")); got != fmt.Sprintf("meta/%d/changed meta/%d/added", t1, outside) {
+		t.Fatalf("after the update on a capped pool: %q", got)
 	}
 }

@@ -6,11 +6,20 @@ package store
 // IMMEDIATE and finishSeal just before COMMIT. A new write path must do the
 // same (or, better, use Store.Write); nothing else needs to know of the seals.
 //
-//   - TEMP triggers, made once per connection (plain SQL, no Go call per row),
-//     note in temp.seal_dirty the rowid of every row the transaction inserts,
-//     updates or deletes, and keep the image from before the transaction of a
-//     row it updates or deletes in temp.seal_old_<n>. Nothing is read at
-//     BEGIN but the schema version.
+//   - A pre-update hook (SQLite's sqlite3_preupdate_hook), registered on
+//     the transaction's connection at BEGIN and removed at its end, notes in
+//     Go the rowid of every row of a sealed table the transaction inserts,
+//     updates or deletes: no TEMP table, trigger or other DDL, so a
+//     connection's first write costs no more than its later ones. SQLite
+//     calls the hook for a REPLACE's delete too, and turns off its
+//     truncate optimisation while a hook is registered, so a DELETE without
+//     WHERE reports every row (TestSealHookCases). Nothing is read at BEGIN
+//     but the schema version.
+//   - The image from before the transaction of a row it updated or deleted
+//     is read at commit on another connection (Store.sealReader, beside the
+//     store's pool): it still sees the last committed state, which is the
+//     state at BEGIN, since this transaction has held the write lock from
+//     BEGIN IMMEDIATE on.
 //   - At commit, per table touched: rows inserted above the last seal are read
 //     in one range scan, their MACs computed in Go and their seals appended in
 //     rowid order (B-tree appends). A changed row is sealed again only if its
@@ -23,11 +32,16 @@ package store
 //     sealed (verify names them "added"); credit's writes go on.
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
 
 	"credit/internal/apperr"
 	"credit/internal/seal"
@@ -47,83 +61,100 @@ type sealWrite struct {
 	newCols [][]string // at COMMIT (differs after a migration added a column)
 	tx      *Tx        // set on a Session (bulk): its statements are kept
 	marks   []int64    // bulk: per table max(rowid, seal rid) at BEGIN
+	store   *Store     // reads the images from before the transaction
+	bulk    bool       // inserts are sealed by marks, not noted
+
+	// Noted by the pre-update hook: per sealed table, the rowids written
+	// (true: inserted at least once in this transaction).
+	dirty   map[int]map[int64]bool
+	hookErr error // a statement the seals cannot follow (a rowid changed)
 }
 
-// sealColumns caches the columns of the sealed tables per schema (they only
-// change in a migration, which re-reads them).
+// sealedIndex maps a sealed table's name to its place in SealedTables.
+var sealedIndex = func() map[string]int {
+	m := make(map[string]int, len(SealedTables))
+	for i, t := range SealedTables {
+		m[t] = i
+	}
+	return m
+}()
+
+// note is the pre-update hook: it runs inside SQLite for every row any
+// statement of the transaction writes, so it only notes rowids.
+func (sw *sealWrite) note(d sqlite.SQLitePreUpdateData) {
+	if d.DatabaseName != "main" {
+		return
+	}
+	t, ok := sealedIndex[d.TableName]
+	if !ok || sw.cols[t] == nil {
+		return // not sealed, or made by this migration (sealed by credit init)
+	}
+	mark := func(rid int64, ins bool) {
+		m := sw.dirty[t]
+		if m == nil {
+			m = map[int64]bool{}
+			sw.dirty[t] = m
+		}
+		m[rid] = m[rid] || ins
+	}
+	switch d.Op {
+	case sqlite3.SQLITE_INSERT:
+		if !sw.bulk {
+			mark(d.NewRowID, true)
+		}
+	case sqlite3.SQLITE_UPDATE:
+		if d.OldRowID != d.NewRowID && sw.hookErr == nil {
+			sw.hookErr = fmt.Errorf("seal: a sealed row keeps its rowid (%s %d → %d)", d.TableName, d.OldRowID, d.NewRowID)
+		}
+		mark(d.OldRowID, false)
+	case sqlite3.SQLITE_DELETE:
+		mark(d.OldRowID, false)
+	}
+}
+
+// hookConn registers (fn non-nil) or removes the pre-update hook on the
+// driver connection behind conn.
+func hookConn(conn *sql.Conn, fn sqlite.PreUpdateHookFn) error {
+	return conn.Raw(func(dc any) error {
+		h, ok := dc.(sqlite.HookRegisterer)
+		if !ok {
+			return errors.New("seal: the SQLite driver offers no pre-update hook")
+		}
+		h.RegisterPreUpdateHook(fn)
+		return nil
+	})
+}
+
+// sealColumns reads the columns of every sealed table, in one statement
+// (a one-shot command pays it once; a Store caches them per schema version,
+// since they change only in a migration). A table not there yet (made by a
+// later migration) has nil: credit init seals it once it exists.
 func sealColumns(ctx context.Context, q sqlRunner) ([][]string, error) {
 	out := make([][]string, len(SealedTables))
-	for i, t := range SealedTables {
-		c, err := columnsOf(ctx, q, t)
-		if err != nil && strings.HasPrefix(err.Error(), "seal: no table") {
-			continue // made by a later migration: sealed by credit init once it exists
-		}
-		if err != nil {
+	rows, err := q.QueryContext(ctx, `SELECT m.name, p.name FROM main.sqlite_schema AS m, pragma_table_info(m.name, 'main') AS p
+		WHERE m.type = 'table' AND m.name IN (`+placeholders(len(SealedTables))+`) ORDER BY m.name, p.cid`, sealedArgs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t, c string
+		if err := rows.Scan(&t, &c); err != nil {
 			return nil, err
 		}
-		out[i] = c
+		i := sealedIndex[t]
+		out[i] = append(out[i], c)
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
-// installSealTemp makes this connection's TEMP objects: the dirty list, the
-// marks, an old-image table and three triggers per sealed table.
-func installSealTemp(ctx context.Context, q sqlRunner, cols [][]string, ver int64, bulk bool) error {
-	stmts := []string{
-		// A REPLACE deletes the row it replaces: the delete trigger must fire.
-		"PRAGMA recursive_triggers = ON",
-		"DROP TABLE IF EXISTS temp.seal_dirty",
-		"DROP TABLE IF EXISTS temp.seal_ver",
-		fmt.Sprintf("CREATE TEMP TABLE seal_ver AS SELECT %d AS v, %d AS bulk", ver, map[bool]int{true: 1}[bulk]),
-		"CREATE TEMP TABLE seal_dirty (t INTEGER NOT NULL, rid INTEGER NOT NULL, ins INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (t, rid)) WITHOUT ROWID",
+var sealedArgs = func() []any {
+	out := make([]any, len(SealedTables))
+	for i, t := range SealedTables {
+		out[i] = t
 	}
-	for i, table := range SealedTables {
-		if cols[i] == nil {
-			continue
-		}
-		old := fmt.Sprintf("temp.seal_old_%d", i)
-		var cdef, vals []string
-		for j, c := range cols[i] {
-			cdef = append(cdef, fmt.Sprintf("c%d", j)) // no type: values kept as they are
-			vals = append(vals, "OLD."+quoteIdent(c))
-		}
-		tn := "main." + quoteIdent(table)
-		keep := fmt.Sprintf("INSERT OR IGNORE INTO %s VALUES (OLD.rowid, %s);", old, strings.Join(vals, ", "))
-		stmts = append(stmts,
-			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_au", i),
-			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_ad", i),
-			"DROP TABLE IF EXISTS "+old,
-			fmt.Sprintf("CREATE TEMP TABLE seal_old_%d (rid INTEGER PRIMARY KEY, %s)", i, strings.Join(cdef, ", ")),
-			fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_au AFTER UPDATE ON %s BEGIN
-  SELECT RAISE(ABORT, 'a sealed row keeps its rowid') WHERE OLD.rowid <> NEW.rowid;
-  INSERT OR IGNORE INTO temp.seal_dirty(t, rid) VALUES (%d, NEW.rowid);
-  %s
-END`, i, tn, i, keep),
-			fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_ad AFTER DELETE ON %s BEGIN
-  INSERT OR IGNORE INTO temp.seal_dirty(t, rid) VALUES (%d, OLD.rowid);
-  %s
-END`, i, tn, i, keep),
-			fmt.Sprintf("DROP TRIGGER IF EXISTS temp.seal_%d_ai", i))
-		if !bulk {
-			stmts = append(stmts, fmt.Sprintf(`CREATE TEMP TRIGGER seal_%d_ai AFTER INSERT ON %s BEGIN
-  INSERT INTO temp.seal_dirty(t, rid, ins) VALUES (%d, NEW.rowid, 1) ON CONFLICT DO UPDATE SET ins = 1;
-END`, i, tn, i))
-		}
-	}
-	for _, s := range stmts {
-		if _, err := q.ExecContext(ctx, s); err != nil {
-			return fmt.Errorf("seal: %s: %w", firstLine(s), err)
-		}
-	}
-	return nil
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
+	return out
+}()
 
 // sealCache keeps the sealed tables' columns for one schema version (they
 // change only in a migration).
@@ -133,47 +164,36 @@ type sealCache struct {
 }
 
 // beginSeal is called right after BEGIN IMMEDIATE of a write transaction on
-// a sealed store.
-func beginSeal(ctx context.Context, q sqlRunner, k *seal.Key, s *Store) (*sealWrite, error) {
+// a sealed store, on conn.
+func beginSeal(ctx context.Context, q sqlRunner, k *seal.Key, s *Store, conn *sql.Conn) (*sealWrite, error) {
 	var ver int64
 	if err := q.QueryRowContext(ctx, "PRAGMA main.schema_version").Scan(&ver); err != nil {
 		return nil, err
 	}
 	var cols [][]string
-	if s != nil {
-		if c := s.sealCols.Load(); c != nil && c.ver == ver {
-			cols = c.cols
-		}
+	if c := s.sealCols.Load(); c != nil && c.ver == ver {
+		cols = c.cols
 	}
 	if cols == nil {
 		var err error
 		if cols, err = sealColumns(ctx, q); err != nil {
 			return nil, err
 		}
-		if s != nil {
-			s.sealCols.Store(&sealCache{ver: ver, cols: cols})
-		}
+		s.sealCols.Store(&sealCache{ver: ver, cols: cols})
 	}
-	// This connection's TEMP objects: made for this schema, and empty (a
-	// write on this connection outside a write transaction is not credit's
-	// and is not sealed).
 	// A long job's connection (a Session) seals its inserts by marks: the
-	// marks statement is prepared once per session, and no trigger runs per
-	// inserted row. Short writes note their inserts with a trigger instead
-	// (no statement over every table per transaction).
+	// marks statement is prepared once per session, and the hook need not
+	// note each inserted row. Short writes note their inserts instead (no
+	// statement over every table per transaction).
 	t, _ := q.(*Tx)
 	bulk := t != nil && t.session != nil
-	var leftover, built, builtBulk int64
-	err := q.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM temp.seal_dirty), v, bulk FROM temp.seal_ver").Scan(&leftover, &built, &builtBulk)
-	if (err != nil && strings.Contains(err.Error(), "no such table")) || (err == nil && (leftover > 0 || built != ver || (builtBulk == 1) != bulk)) {
-		err = installSealTemp(ctx, q, cols, ver, bulk)
-	}
-	if err != nil {
+	sw := &sealWrite{key: k, ver: ver, cols: cols, newCols: cols, store: s, bulk: bulk, dirty: map[int]map[int64]bool{}}
+	if err := hookConn(conn, sw.note); err != nil {
 		return nil, err
 	}
-	sw := &sealWrite{key: k, ver: ver, cols: cols, newCols: cols}
 	if bulk {
 		sw.tx = t
+		var err error
 		if sw.marks, err = sw.readMarks(true); err != nil {
 			return nil, err
 		}
@@ -210,20 +230,12 @@ func (sw *sealWrite) readMarks(seals bool) ([]int64, error) {
 
 // rowSelect is the SELECT of a sealed table's rowid and columns as stored:
 // unary + drops the declared type, so the driver hands every value over as
-// SQLite holds it (the same way for the table and the old images).
-func rowSelect(from string, cols []string, old bool) string {
+// SQLite holds it (the same way at sealing and at verifying).
+func rowSelect(from string, cols []string) string {
 	var b strings.Builder
-	if old {
-		b.WriteString("SELECT rid")
-	} else {
-		b.WriteString("SELECT rowid")
-	}
-	for j, c := range cols {
-		if old {
-			fmt.Fprintf(&b, ", +c%d", j)
-		} else {
-			b.WriteString(", +" + quoteIdent(c))
-		}
+	b.WriteString("SELECT rowid")
+	for _, c := range cols {
+		b.WriteString(", +" + quoteIdent(c))
 	}
 	b.WriteString(" FROM " + from)
 	return b.String()
@@ -251,25 +263,17 @@ func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
 	if err != nil {
 		return err
 	}
+	if sw.hookErr != nil {
+		return sw.hookErr
+	}
 	dirty := map[int][][2]int64{}
-	rows, err := q.QueryContext(ctx, "SELECT t, rid, ins FROM temp.seal_dirty ORDER BY t, rid")
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var t int
-		var rid, ins int64
-		if err := rows.Scan(&t, &rid, &ins); err != nil {
-			rows.Close()
-			return err
+	for t, m := range sw.dirty {
+		list := make([][2]int64, 0, len(m))
+		for rid, ins := range m {
+			list = append(list, [2]int64{rid, map[bool]int64{true: 1}[ins]})
 		}
-		if t >= 0 && t < len(SealedTables) {
-			dirty[t] = append(dirty[t], [2]int64{rid, ins})
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
+		slices.SortFunc(list, func(a, b [2]int64) int { return cmp.Compare(a[0], b[0]) })
+		dirty[t] = list
 	}
 	var grown []int64
 	if sw.marks != nil {
@@ -311,33 +315,29 @@ func (sw *sealWrite) finishSeal(ctx context.Context, q sqlRunner) error {
 				return err
 			}
 		}
+		cur := last // the last seal now: resealDirty may have added or removed some below it
+		if len(others) > 0 {
+			if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&cur); err != nil {
+				return err
+			}
+		}
+		var end int64
 		if sw.marks != nil && grown[t] > sw.marks[t] {
 			// Bulk: every row above the mark at BEGIN is this
 			// transaction's (the write lock was held since).
 			appends = append(appends[:0], sw.marks[t]+1, grown[t])
-			err = sw.appendSeals(ctx, q, t, appends, true)
+			end, err = sw.appendSeals(ctx, q, t, cur, appends, true)
 		} else {
-			err = sw.appendSeals(ctx, q, t, appends, false)
+			end, err = sw.appendSeals(ctx, q, t, cur, appends, false)
 		}
 		if err != nil {
-			return err
-		}
-		var end int64
-		if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&end); err != nil {
 			return err
 		}
 		if _, err := q.ExecContext(ctx, "UPDATE "+st+" SET prev = ?, link = ? WHERE rid = 0 AND prev <> ?", end, sw.key.Link(table, 0, end), end); err != nil {
 			return fmt.Errorf("seal head of %s: %w", table, err)
 		}
-		if _, err := q.ExecContext(ctx, fmt.Sprintf("DELETE FROM temp.seal_old_%d", t)); err != nil {
-			return err
-		}
 	}
-	if len(dirty) == 0 {
-		return nil
-	}
-	_, err = q.ExecContext(ctx, "DELETE FROM temp.seal_dirty")
-	return err
+	return nil
 }
 
 // columnsChanged reports the sealed tables whose columns this transaction
@@ -401,7 +401,7 @@ func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirt
 	if err := srows.Err(); err != nil {
 		return err
 	}
-	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid <= ? ORDER BY rowid", last)
+	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols)+" WHERE rowid <= ? ORDER BY rowid", last)
 	if err != nil {
 		return err
 	}
@@ -449,25 +449,22 @@ func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirt
 	return nil
 }
 
-// appendSeals seals table i's rows inserted above its last seal (ids, in
-// rowid order), reading them in one range scan.
-func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int, ids []int64, span bool) error {
+// appendSeals seals table i's rows inserted above its last seal prev (ids,
+// in rowid order), reading them in one range scan; it returns the last seal
+// after them.
+func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int, prev int64, ids []int64, span bool) (int64, error) {
 	if len(ids) == 0 {
-		return nil
+		return prev, nil
 	}
 	table, cols := SealedTables[i], sw.newCols[i]
 	st := "main." + quoteIdent("seal_"+table)
-	var prev int64
-	if err := q.QueryRowContext(ctx, "SELECT coalesce(max(rid), 0) FROM "+st).Scan(&prev); err != nil {
-		return err
-	}
 	want := make(map[int64]bool, len(ids))
 	for _, id := range ids {
 		want[id] = true
 	}
-	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols, false)+" WHERE rowid BETWEEN ? AND ? ORDER BY rowid", ids[0], ids[len(ids)-1])
+	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols)+" WHERE rowid BETWEEN ? AND ? ORDER BY rowid", ids[0], ids[len(ids)-1])
 	if err != nil {
-		return err
+		return 0, err
 	}
 	var out []sealRow
 	vals := make([]any, len(cols))
@@ -476,7 +473,7 @@ func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int, ids []
 		rid, err := scanRow(rows, vals, ptrs)
 		if err != nil {
 			rows.Close()
-			return err
+			return 0, err
 		}
 		if !span && !want[rid] {
 			continue // not written by this transaction: never sealed here
@@ -484,16 +481,16 @@ func (sw *sealWrite) appendSeals(ctx context.Context, q sqlRunner, i int, ids []
 		mac, err := sw.key.Row(table, rid, vals)
 		if err != nil {
 			rows.Close()
-			return err
+			return 0, err
 		}
 		out = append(out, sealRow{rid: rid, prev: prev, mac: mac, link: sw.key.Link(table, rid, prev)})
 		prev = rid
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return 0, err
 	}
-	return insertSeals(ctx, q, st, out)
+	return prev, insertSeals(ctx, q, st, out)
 }
 
 func insertSeals(ctx context.Context, q sqlRunner, st string, out []sealRow) error {
@@ -533,7 +530,10 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 	for j, d := range list {
 		ids[j] = d[0]
 	}
-	readMACs := func(query string, ncols int) (map[int64][]byte, error) {
+	if len(ids) == 0 {
+		return nil
+	}
+	readMACs := func(q sqlRunner, query string, ncols int) (map[int64][]byte, error) {
 		out := map[int64][]byte{}
 		for c := 0; c < len(ids); c += 500 {
 			part := ids[c:min(c+500, len(ids))]
@@ -563,11 +563,15 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 		}
 		return out, nil
 	}
-	now, err := readMACs(rowSelect("main."+quoteIdent(table), newCols, false)+" WHERE rowid", len(newCols))
+	now, err := readMACs(q, rowSelect("main."+quoteIdent(table), newCols)+" WHERE rowid", len(newCols))
 	if err != nil {
 		return err
 	}
-	before, err := readMACs(rowSelect(fmt.Sprintf("temp.seal_old_%d", t), cols, true)+" WHERE rid", len(cols))
+	// The rows as they were at BEGIN, over the columns they had then: read
+	// on another connection, which sees the last commit (this transaction
+	// has held the write lock since BEGIN). Each MAC is exactly the one the
+	// row's seal holds if the row was as credit left it.
+	before, err := readMACs(sw.store.sealReader(), rowSelect("main."+quoteIdent(table), cols)+" WHERE rowid", len(cols))
 	if err != nil {
 		return err
 	}
@@ -650,17 +654,38 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 	return nil
 }
 
+// sealReader is the store's connection for the images from before a write:
+// a pool of its own, so that a write never waits for a connection of the
+// store's pool (credit serve caps it) that writers waiting for the lock hold.
+func (s *Store) sealReader() *sql.DB {
+	s.sealMu.Lock()
+	defer s.sealMu.Unlock()
+	if s.sealRead == nil {
+		s.sealRead, _ = sql.Open("sqlite", dsn(s.Path, false, 0, 0)) // fails only for an unknown driver
+		s.sealRead.SetMaxIdleConns(1)
+	}
+	return s.sealRead
+}
+
 // sealedWrite runs fn between beginSeal and finishSeal when k is set (the
-// store is sealed): the one hook every write transaction goes through.
-func sealedWrite(ctx context.Context, s *Store, q sqlRunner, k *seal.Key, fn func() error) error {
+// store is sealed): the one hook every write transaction goes through. conn
+// is the connection the transaction q runs on; its pre-update hook is
+// registered for the transaction only.
+func sealedWrite(ctx context.Context, s *Store, conn *sql.Conn, q sqlRunner, k *seal.Key, fn func() error) error {
 	if k == nil {
 		return fn()
 	}
-	sw, err := beginSeal(ctx, q, k, s)
+	sw, err := beginSeal(ctx, q, k, s, conn)
 	if err != nil {
 		return err
 	}
+	defer hookConn(conn, nil) // when fn fails or panics
 	if err := fn(); err != nil {
+		return err
+	}
+	// finishSeal writes only seal tables, which the hook would skip one
+	// call at a time (an import's seals are 40 % of the rows it writes).
+	if err := hookConn(conn, nil); err != nil {
 		return err
 	}
 	return sw.finishSeal(ctx, q)

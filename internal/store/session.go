@@ -172,7 +172,7 @@ func (se *Session) Write(ctx context.Context, a Actor, fn func(*Tx) error) error
 		return se.s.busyError(err)
 	}
 	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, session: se, scratch: &se.buf, key: se.s.chainKey()}
-	err = sealedWrite(ctx, se.s, tx, tx.key, func() error { return fn(tx) })
+	err = sealedWrite(ctx, se.s, se.conn, tx, tx.key, func() error { return fn(tx) })
 	if err != nil {
 		sqlTx.Rollback()
 		return writeError(err)

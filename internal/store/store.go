@@ -57,6 +57,9 @@ type Store struct {
 	keyed    bool           // the store was sealed with key: audit entries are keyed
 	sealCols atomic.Pointer[sealCache]
 	held     atomic.Pointer[stmtCache] // statements kept prepared (HoldStatements, stmtcache.go)
+
+	sealMu   sync.Mutex
+	sealRead *sql.DB // reads rows as they were before a write (sealwrite.go), opened on first use
 }
 
 // Options for Open.
@@ -128,9 +131,12 @@ func dsn(path string, readOnly bool, maxPages, mmap int64) string {
 	if mmap > 0 {
 		q.Add("_pragma", fmt.Sprintf("mmap_size(%d)", mmap))
 	}
-	// TEMP objects (the seals' per-connection dirty list, sealwrite.go) in
-	// memory: no temp file and journal written per transaction.
+	// Temporary B-trees (sorts, TEMP tables) in memory: no temp file and
+	// journal written per transaction.
 	q.Add("_pragma", "temp_store(MEMORY)")
+	// A REPLACE deletes the row it replaces: the delete triggers (the
+	// append-only guards, the subject name index) must fire for it too.
+	q.Add("_pragma", "recursive_triggers(1)")
 	q.Set("_txlock", "immediate")
 	if readOnly {
 		q.Set("mode", "ro")
@@ -281,41 +287,53 @@ func (s *Store) Migrate(ctx context.Context) (from, to int, err error) {
 		if m.n <= to {
 			continue
 		}
-		tx, err := s.DB.BeginTx(ctx, nil)
+		cur, err := s.migrateOne(ctx, m)
 		if err != nil {
-			return from, to, err
-		}
-		// Another process may have migrated while we waited for the lock.
-		var cur int
-		if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
-			tx.Rollback()
 			return from, to, err
 		}
 		if cur >= m.n {
-			tx.Rollback()
-			to = cur
+			to = cur // another process migrated while we waited for the lock
 			continue
-		}
-		err = sealedWrite(ctx, s, tx, s.chainKey(), func() error {
-			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
-				return fmt.Errorf("migration %s: %w", m.name, err)
-			}
-			return nil
-		})
-		if err != nil {
-			tx.Rollback()
-			return from, to, err
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.n)); err != nil {
-			tx.Rollback()
-			return from, to, err
-		}
-		if err := tx.Commit(); err != nil {
-			return from, to, err
 		}
 		to = m.n
 	}
 	return from, to, nil
+}
+
+// migrateOne applies migration m in one immediate transaction unless the
+// store is at m.n or later already; it returns the version found at BEGIN.
+func (s *Store) migrateOne(ctx context.Context, m migration) (int, error) {
+	conn, err := s.DB.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback() // a no-op after Commit
+	// Another process may have migrated while we waited for the lock.
+	var cur int
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&cur); err != nil {
+		return 0, err
+	}
+	if cur >= m.n {
+		return cur, nil
+	}
+	err = sealedWrite(ctx, s, conn, tx, s.chainKey(), func() error {
+		if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+			return fmt.Errorf("migration %s: %w", m.name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", m.n)); err != nil {
+		return 0, err
+	}
+	return cur, tx.Commit()
 }
 
 // Close closes the store.
@@ -325,6 +343,12 @@ func (s *Store) Close() error {
 	if c := s.held.Swap(nil); c != nil {
 		c.close()
 	}
+	s.sealMu.Lock()
+	if s.sealRead != nil {
+		s.sealRead.Close()
+		s.sealRead = nil
+	}
+	s.sealMu.Unlock()
 	return s.DB.Close()
 }
 
@@ -383,7 +407,12 @@ func (t *Tx) Ctx() context.Context { return t.ctx }
 func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 	started := time.Now()
 	done := s.gate.waiting()
-	sqlTx, err := s.DB.BeginTx(ctx, nil)
+	conn, err := s.DB.Conn(ctx)
+	var sqlTx *sql.Tx
+	if err == nil {
+		defer conn.Close()
+		sqlTx, err = conn.BeginTx(ctx, nil)
+	}
 	done()
 	if LockWait != nil {
 		LockWait(time.Since(started))
@@ -392,7 +421,7 @@ func (s *Store) Write(ctx context.Context, a Actor, fn func(*Tx) error) error {
 		return s.busyError(err)
 	}
 	tx := &Tx{Tx: sqlTx, Actor: a, At: a.now().UTC().Format(time.RFC3339Nano), ctx: ctx, scratch: &scratch{}, key: s.chainKey(), held: s.held.Load()}
-	if err := sealedWrite(ctx, s, tx, tx.key, func() error { return fn(tx) }); err != nil {
+	if err := sealedWrite(ctx, s, conn, tx, tx.key, func() error { return fn(tx) }); err != nil {
 		sqlTx.Rollback()
 		return writeError(err)
 	}
