@@ -413,7 +413,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 	// change nothing anyone sees. Should that fail (a full disk, a kill),
 	// the rest stays pending and shown as applied, and the next import,
 	// credit init or credit serve finishes it: the import itself succeeded.
-	_ = im.Store.ApplyPending(ctx, opt.Actor, w.batch)
+	_ = w.sess.ApplyPending(ctx, opt.Actor, w.batch)
 	return res, nil
 }
 
