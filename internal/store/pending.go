@@ -145,11 +145,9 @@ func (s *Store) ApplyPending(ctx context.Context, a Actor, batch int64) error {
 
 // ApplyPending is Store.ApplyPending on the session's connection, after its
 // publish (Durable: synchronous=FULL, foreign keys on, as any short write).
-// The importer that published the batch applies it there: the session's
-// page cache already holds the records, history and index pages the staging
-// read (issue 17: a pooled connection's 2 MiB cache re-read them from the
-// file for every chunk), and Session.Write lets waiting writers in before
-// each chunk as Store.ApplyPending does.
+// The importer that published the batch applies it there, on a connection
+// no other write will use (Session.Write lets waiting writers in before each
+// chunk as Store.ApplyPending does).
 //
 // Its statement journals go to a temporary file (temp_store=FILE) rather
 // than memory: the UPDATE of records is a multi-row statement with triggers
