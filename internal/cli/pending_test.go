@@ -3,6 +3,7 @@ package cli
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -302,4 +303,41 @@ func TestPersonNamedOnlyByPendingRevision(t *testing.T) {
 	if queryIDPattern.ReplaceAllString(before, "") != queryIDPattern.ReplaceAllString(after, "") {
 		t.Errorf("the archive changed with the apply:\nbefore: %s\nafter:  %s", before, after)
 	}
+}
+
+// Issue 17: the importer applies its own revision batch on its session's
+// connection, after switching that connection's temporary storage to a file
+// (its statement journals; store.Session.ApplyPending). Several apply chunks
+// run after the switch (which drops the connection's TEMP objects, the seals'
+// triggers among them): every revision must reach the base tables, with its
+// superseded content in the history, and every row written by those chunks
+// must carry a valid seal (audit verify re-checks each one).
+func TestSessionApplyKeepsSeals(t *testing.T) {
+	h := importHarness(t)
+	defer func(n int) { store.ApplyChunk = n }(store.ApplyChunk)
+	store.ApplyChunk = 2 // five revisions: three apply chunks
+	var first, second [][]string
+	for i := 1; i <= 5; i++ {
+		no := fmt.Sprintf("通市监罚〔2025〕%d号", 100+i)
+		first = append(first, xzcfRow(map[string]string{"行政处罚决定书文号": no}))
+		second = append(second, xzcfRow(map[string]string{"行政处罚决定书文号": no, "处罚内容": fmt.Sprintf("罚款%d0000元", 3+i)}))
+	}
+	f1, f2 := filepath.Join(h.dir, "first.csv"), filepath.Join(h.dir, "second.csv")
+	writeCSV(t, f1, xzcfHeader, first, false)
+	writeCSV(t, f2, xzcfHeader, second, false)
+	h.ok("import", f1, "--provider", provider, "--item", "XZCF")
+	if r := h.ok("import", f2, "--provider", provider, "--item", "XZCF", "--format", "json"); !strings.Contains(r.Out, `"revised":5`) {
+		t.Fatalf("second.csv: %s", r.Out)
+	}
+	db := openDB(t, h)
+	if n := qInt(t, db, "SELECT count(*) FROM staged_revisions"); n != 0 {
+		t.Fatalf("%d revisions still pending after the import", n)
+	}
+	if n := qInt(t, db, "SELECT count(*) FROM records WHERE rev = 2 AND procedure = 'revision' AND vals LIKE '%罚款%0000元%'"); n != 5 {
+		t.Fatalf("%d of 5 records hold the revision in the base table", n)
+	}
+	if n := qInt(t, db, "SELECT count(*) FROM record_history WHERE superseded_by = 'revision' AND vals LIKE '%罚款20000元%'"); n != 5 {
+		t.Fatalf("%d of 5 superseded revisions in the history", n)
+	}
+	h.ok("audit", "verify")
 }

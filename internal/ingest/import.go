@@ -413,7 +413,7 @@ func (im *Importer) Import(ctx context.Context, path string, opt Options) (*Resu
 	// change nothing anyone sees. Should that fail (a full disk, a kill),
 	// the rest stays pending and shown as applied, and the next import,
 	// credit init or credit serve finishes it: the import itself succeeded.
-	_ = im.Store.ApplyPending(ctx, opt.Actor, w.batch)
+	_ = w.sess.ApplyPending(ctx, opt.Actor, w.batch)
 	return res, nil
 }
 
@@ -625,10 +625,31 @@ func (w *writer) store(ch *chunk, res *Result) error {
 		if err := tx.InsertRecordsInto(w.batch, recs, ids); err != nil {
 			return err
 		}
+		// The stored records of the rows whose key was stored already
+		// (revisions, duplicates), read in one go.
+		var keys []string
+		for i := range recRows {
+			if ids[i] == 0 {
+				keys = append(keys, recs[i].Key)
+			}
+		}
+		var existing map[string]store.Existing
+		if len(keys) > 0 {
+			var err error
+			if existing, err = tx.ExistingRecords(w.plan.Item.Code, keys); err != nil {
+				return err
+			}
+		}
 		links := w.buf.links[:0]
 		for i, c := range recRows {
 			if ids[i] == 0 {
-				if err := w.conflict(tx, c, recs[i], res); err != nil {
+				ex, ok := existing[recs[i].Key]
+				if !ok {
+					// INSERT OR IGNORE skipped the row, yet no record holds
+					// its key: never go on as if it were stored.
+					return fmt.Errorf("line %d: record %s neither inserted nor stored", c.Line, recs[i].Key)
+				}
+				if err := w.conflict(tx, c, ex, res); err != nil {
 					return err
 				}
 				continue
@@ -676,11 +697,7 @@ func toStoreReject(c *Checked) store.Reject {
 // conflict decides what a row whose natural key is already stored is
 // (SPEC §F): a repeat within this file, a duplicate, a revision, or a
 // revision of a locked record. A revision's links are staged with it.
-func (w *writer) conflict(tx *store.Tx, c *Checked, rec store.NewRecord, res *Result) error {
-	ex, err := tx.ExistingRecord(rec.Item, rec.Key)
-	if err != nil {
-		return err
-	}
+func (w *writer) conflict(tx *store.Tx, c *Checked, ex store.Existing, res *Result) error {
 	switch {
 	case ex.FirstBatch == w.batch:
 		w.failDuplicate(c)
