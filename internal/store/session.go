@@ -120,10 +120,22 @@ func (se *Session) committed() {
 	se.mu.Unlock()
 }
 
+// maxLag is the commits the background checkpoint may fall behind before
+// the writer waits for it: the WAL's size is known only from a finished
+// checkpoint, so a checkpointer starved of CPU (a busy machine) must not
+// let the WAL grow unseen.
+const maxLag = 4 * checkpointEvery
+
 // catchUp waits, when the WAL has grown large, for the running checkpoint
-// to finish, so that the next transaction can restart the WAL.
+// to finish, so that the next transaction can restart the WAL; and, when the
+// checkpointer has fallen maxLag commits behind, until it has caught up.
 func (se *Session) catchUp() {
 	se.mu.Lock()
+	for se.asked-se.done >= maxLag && !se.closing {
+		se.urgent = true
+		se.cond.Broadcast()
+		se.cond.Wait()
+	}
 	if se.walFrames >= se.maxFrames {
 		for se.done != se.asked {
 			se.urgent = true
