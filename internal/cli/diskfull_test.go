@@ -85,6 +85,7 @@ func diskFullRefused(t *testing.T, r result) {
 // rows, no rejects, no audit entry, no lease file; the store checks sound,
 // and once space is back the same file imports.
 func TestDiskFullImportStoresNothing(t *testing.T) {
+	t.Parallel() // waits more than it computes: overlaps the other slow tests (make test budget, issue 17)
 	h := queueHarness(t)
 	oneRecord(t, h)
 	var rows [][]string
@@ -138,6 +139,7 @@ func (h *harness) stagingState() string {
 // nothing (every lookup must be logged, and its log entry could not be
 // written); nothing is half-written, and all works again once space is back.
 func TestDiskFullSmallWritesRefused(t *testing.T) {
+	t.Parallel() // hundreds of fsynced lookups: overlaps the other slow tests (make test budget, issue 17)
 	h := queueHarness(t)
 	oneRecord(t, h)
 	h.capStore()
