@@ -354,9 +354,9 @@ func buildSearch(q SubjectQuery) ([]searchSQL, bool) {
 	// part builds the statements of the matches of match (on subjects s),
 	// ranked by rank and then by order (of the subquery c's columns rk, k,
 	// id; k is key).
-	part := func(match string, margs []any, rank string, rargs []any, key string, order []string) searchSQL {
+	part := func(from, match string, margs []any, rank string, rargs []any, key string, order []string) searchSQL {
 		var out searchSQL
-		out.count = "SELECT count(*) FROM (SELECT 1 FROM subjects s WHERE " + match + " AND " + filter + " LIMIT ?)"
+		out.count = "SELECT count(*) FROM (SELECT 1 FROM " + from + " WHERE " + match + " AND " + filter + " LIMIT ?)"
 		out.countArgs = append(append([]any{}, margs...), fargs...)
 		// The subquery's LIMIT -1 keeps SQLite from flattening it into the
 		// outer query (which would test the filter on every match before
@@ -364,7 +364,7 @@ func buildSearch(q SubjectQuery) ([]searchSQL, bool) {
 		// rank order, and its ORDER BY satisfies the outer one, so the
 		// filter is tested only until the page is full
 		// (TestArchiveSearchPlan).
-		out.page = `SELECT s.id, s.code, s.kind, s.name, c.rk FROM (SELECT s.id AS id, ` + rank + ` AS rk, ` + key + ` AS k FROM subjects s
+		out.page = `SELECT s.id, s.code, s.kind, s.name, c.rk FROM (SELECT s.id AS id, ` + rank + ` AS rk, ` + key + ` AS k FROM ` + from + `
 		WHERE ` + match + ` ORDER BY ` + strings.Join(order, ", ") + ` LIMIT -1) c
 		JOIN subjects s ON s.id = c.id
 		WHERE ` + filter + ` ORDER BY c.` + strings.Join(order, ", c.") + ` LIMIT ? OFFSET ?`
@@ -383,7 +383,7 @@ func buildSearch(q SubjectQuery) ([]searchSQL, bool) {
 		// The whole code, when on file, is the first code of the range:
 		// code order is rank order, and the unique code index gives it
 		// without a sort.
-		return []searchSQL{part(match, margs, "CASE WHEN s.code = ? THEN 0 ELSE 1 END", []any{q.CodePrefix}, "s.code", []string{"k"})}, true
+		return []searchSQL{part("subjects s", match, margs, "CASE WHEN s.code = ? THEN 0 ELSE 1 END", []any{q.CodePrefix}, "s.code", []string{"k"})}, true
 	case q.NameKey != "":
 		var kinds string
 		var kargs []any
@@ -398,7 +398,7 @@ func buildSearch(q SubjectQuery) ([]searchSQL, bool) {
 		// order, which is their rank order (the name equal to the text is
 		// the range's first), so a page of them needs neither the trigram
 		// index nor a sort.
-		starts := part(prefix+kinds, append(append([]any{}, pargs...), kargs...),
+		starts := part("subjects s INDEXED BY subjects_name_key", prefix+kinds, append(append([]any{}, pargs...), kargs...),
 			"CASE WHEN s.name_key = ? THEN 0 ELSE 1 END", []any{q.NameKey}, "s.name_key", []string{"k", "id"})
 		// Rank 2, the names containing the text elsewhere (LIKE ignores
 		// ASCII case, the range does not: a name starting with the text in
@@ -407,12 +407,18 @@ func buildSearch(q SubjectQuery) ([]searchSQL, bool) {
 		margs := []any{"%" + archiveLikeEscape(q.NameKey) + "%", q.NameKey, namePrefixEnd(q.NameKey)}
 		if utf8.RuneCountInString(q.NameKey) >= 3 {
 			// Three characters or more: the candidates come from the
-			// trigram index (migration 014), and LIKE keeps exactly the
-			// scan's matches among them. Shorter texts scan.
-			match = `s.id IN (SELECT rowid FROM subject_names WHERE subject_names MATCH ?) AND ` + match
-			margs = append([]any{ftsPhrase(q.NameKey)}, margs...)
+			// trigram index (migration 014), less the prefix matches (ids
+			// from the name index alone, so their rows are never read
+			// here), and LIKE keeps exactly the scan's matches among them.
+			// Shorter texts scan.
+			match = `s.id IN (SELECT rowid FROM subject_names WHERE subject_names MATCH ? EXCEPT SELECT id FROM subjects s INDEXED BY subjects_name_key WHERE ` + prefix + `) AND ` + match
+			margs = append([]any{ftsPhrase(q.NameKey), q.NameKey, namePrefixEnd(q.NameKey)}, margs...)
 		}
-		contains := part(match+kinds, append(margs, kargs...), "2", nil, "s.name_key", []string{"k", "id"})
+		// NOT INDEXED: the candidates are looked up by id (the trigram
+		// index's), or the table scanned; never a scan of the name index
+		// that tests each of a million ids against the candidates (which
+		// SQLite chose on a big store, taking seconds).
+		contains := part("subjects s NOT INDEXED", match+kinds, append(margs, kargs...), "2", nil, "s.name_key", []string{"k", "id"})
 		return []searchSQL{starts, contains}, true
 	default:
 		return nil, false
