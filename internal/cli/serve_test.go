@@ -376,7 +376,7 @@ func TestServeRateLimit(t *testing.T) {
 // TestServeConcurrentClients: 10 clients × 20 lookups in make test (50 × 200
 // in make test-long): no error, every lookup logged; p99 reported.
 func TestServeConcurrentClients(t *testing.T) {
-	t.Parallel() // waits more than it computes: overlaps the other slow tests (make test budget, issue 17)
+	parallel(t) // waits more than it computes: overlaps the other slow tests (make test budget, issue 17)
 	concurrentLookups(t, 10, 20)
 }
 
@@ -699,7 +699,7 @@ func TestServeSSHTerminalUILanguage(t *testing.T) {
 }
 
 func TestServeShutdownTellsSessions(t *testing.T) {
-	t.Parallel() // waits out the 30 s shutdown timeout: overlaps the other slow tests (make test budget, issue 17)
+	parallel(t) // waits out the 30 s shutdown timeout: overlaps the other slow tests (make test budget, issue 17)
 
 	h := archiveHarness(t)
 	bob := clerkKey(t, h, "bob")
