@@ -82,8 +82,8 @@ func (h *harness) initStore(args ...string) *harness {
 }
 
 // serialTests change what every test of the process shares (the umask,
-// the environment, a package hook or the clock a command reads): they run
-// alone, before the others.
+// the environment, a package hook, the clock a command reads, the
+// disk-full hook of written files): they run alone, before the others.
 var serialTests = map[string]bool{
 	"TestStoreModeIgnoresUmask":                    true, // syscall.Umask
 	"TestImportLimitsRefuseWhole":                  true, // t.Setenv("TMPDIR")
@@ -93,6 +93,9 @@ var serialTests = map[string]bool{
 	"TestTwoRevisionBatchesPendingOnOneRecord":     true,
 	"TestServeSIGTERMFinishesRequests":             true, // serveConnState
 	"TestSubjectPastValidityDateIsOffice":          true, // realToday
+	"TestDiskFullOutputFiles":                      true, // CREDIT_TEST_DISK_FULL_AFTER: diskfault.Set is process-wide
+	"TestDiskFullBackup":                           true,
+	"TestDiskFullExport":                           true,
 }
 
 var parallelTests sync.Map // *testing.T → true once t.Parallel was called
