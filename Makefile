@@ -16,7 +16,8 @@ test:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
-# Heavy cases kept out of make test: files tagged `//go:build long` and the
+# Heavy cases kept out of make test: files tagged `//go:build long` (among
+# them the end-to-end tests at full size, cmd/credit/e2e_size_long_test.go) and the
 # full-size hostile inputs (2 GiB sparse file, 1 GiB cell, zip bomb) with
 # their peak RSS (scripts/hostile.sh, about a minute and a half).
 test-long:

@@ -21,7 +21,7 @@ var e2eQueryID = regexp.MustCompile(`"query_id": ?[0-9]+`)
 // history), the audit chain and a verified backup are sound, and `credit
 // init` finishes the apply without changing what any archive shows.
 func TestImportKilledDuringApply(t *testing.T) {
-	const n = 10_000 // five apply chunks of 2,000
+	const n = applyRows // apply chunks of 2,000: three in make test, five in make test-long (e2e_size_*_test.go)
 	s := newE2EStore(t)
 	first := filepath.Join(s.dir, "first.csv")
 	gen(t, n, 13, first)

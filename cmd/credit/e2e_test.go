@@ -327,7 +327,7 @@ func (s *e2eStore) batchList() []listedBatch {
 // import of the same file discards the crashed batch (audited), stores the
 // file completely, and each natural key once.
 func TestImportKilledMidFileLeavesNothingPublished(t *testing.T) {
-	// killRows and killAfter: 60,000 rows, killed after 4,000 staged (two
+	// killRows and killAfter: 30,000 rows, killed after 4,000 staged (two
 	// chunks), in make test; 100,000 and 10,000 in make test-long
 	// (e2e_size_*_test.go).
 	const (
@@ -500,9 +500,13 @@ func TestSharedStoreConcurrentImportsAndSmallWrites(t *testing.T) {
 	// One generated file split into three row ranges: gendata derives the
 	// party codes and the 决定书文号 from the row index, so the three files
 	// share no natural key and no organisation, and differ in content.
-	sizes := []int{24_000, 16_000, 8_000}
+	sizes := sharedSizes // 24,000 rows in all in make test, 48,000 in make test-long (e2e_size_*_test.go)
+	total := 0
+	for _, n := range sizes {
+		total += n
+	}
 	all := filepath.Join(s.dir, "all.csv")
-	gen(t, 48_000, 7, all)
+	gen(t, total, 7, all)
 	files := []string{filepath.Join(s.dir, "a.csv"), filepath.Join(s.dir, "b.csv"), filepath.Join(s.dir, "c.csv")}
 	splitCSV(t, all, sizes, files)
 	db := openRO(t, s.db)

@@ -134,6 +134,7 @@ type deptCase struct {
 }
 
 func TestDepartmentFileCorpus(t *testing.T) {
+	parallel(t) // waits more than it computes: overlaps the other slow tests (make test budget, issue 17)
 	titleCSV := func(gbk bool) func(t *testing.T, dir string) string {
 		return func(t *testing.T, dir string) string {
 			p := filepath.Join(dir, "title.csv")

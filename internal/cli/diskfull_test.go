@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"credit/internal/store"
 	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -43,10 +45,27 @@ func (h *harness) fillStore() {
 	h.t.Fatal("the capped store never filled up")
 }
 
+// stateStores holds one open store per test store for storeState, which
+// runs before every lookup of a fill-up loop (hundreds): opening the store
+// each time cost an open, a schema read and a connection kept until the
+// test's end, per call. One idle connection sees every commit all the same.
+var stateStores sync.Map // store path → *store.Store
+
+func (h *harness) stateStore() *store.Store {
+	h.t.Helper()
+	if st, ok := stateStores.Load(h.db); ok {
+		return st.(*store.Store)
+	}
+	st := h.openStore() // closed when the test ends
+	stateStores.Store(h.db, st)
+	h.t.Cleanup(func() { stateStores.Delete(h.db) })
+	return st
+}
+
 // storeState is what must not change across a refused write.
 func (h *harness) storeState() string {
 	h.t.Helper()
-	db := h.openStore().DB
+	db := h.stateStore().DB
 	var s []string
 	for _, q := range []string{"SELECT count(*) FROM records", "SELECT count(*) FROM batches", "SELECT count(*) FROM batches WHERE state = 'published'",
 		"SELECT count(*) FROM audit_log", "SELECT count(*) FROM query_log", "SELECT count(*) FROM objections", "SELECT count(*) FROM record_history",
@@ -85,6 +104,7 @@ func diskFullRefused(t *testing.T, r result) {
 // rows, no rejects, no audit entry, no lease file; the store checks sound,
 // and once space is back the same file imports.
 func TestDiskFullImportStoresNothing(t *testing.T) {
+	parallel(t) // waits more than it computes: overlaps the other slow tests (make test budget, issue 17)
 	h := queueHarness(t)
 	oneRecord(t, h)
 	var rows [][]string
@@ -138,6 +158,7 @@ func (h *harness) stagingState() string {
 // nothing (every lookup must be logged, and its log entry could not be
 // written); nothing is half-written, and all works again once space is back.
 func TestDiskFullSmallWritesRefused(t *testing.T) {
+	parallel(t) // hundreds of fsynced lookups: overlaps the other slow tests (make test budget, issue 17)
 	h := queueHarness(t)
 	oneRecord(t, h)
 	h.capStore()

@@ -30,6 +30,7 @@ type result struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
+	parallel(t)
 	dir := t.TempDir()
 	return &harness{t: t, dir: dir, db: filepath.Join(dir, "credit.db"), login: "alice", env: map[string]string{}}
 }
@@ -78,6 +79,42 @@ func (h *harness) initStore(args ...string) *harness {
 		h.t.Fatalf("init failed (%d): %s %s", r.Code, r.Out, r.Err)
 	}
 	return h
+}
+
+// serialTests change what every test of the process shares (the umask,
+// the environment, a package hook, the clock a command reads, the
+// disk-full hook of written files): they run alone, before the others.
+var serialTests = map[string]bool{
+	"TestStoreModeIgnoresUmask":                    true, // syscall.Umask
+	"TestImportLimitsRefuseWhole":                  true, // t.Setenv("TMPDIR")
+	"TestCorrectionOfRecordWithPendingRevision":    true, // store.SetApplyHook (holdApply)
+	"TestPendingRevisionShownAsAppliedThenApplied": true,
+	"TestPersonNamedOnlyByPendingRevision":         true,
+	"TestTwoRevisionBatchesPendingOnOneRecord":     true,
+	"TestServeSIGTERMFinishesRequests":             true, // serveConnState
+	"TestSubjectPastValidityDateIsOffice":          true, // realToday
+	"TestDiskFullOutputFiles":                      true, // CREDIT_TEST_DISK_FULL_AFTER: diskfault.Set is process-wide
+	"TestDiskFullBackup":                           true,
+	"TestDiskFullExport":                           true,
+	"TestDiskFullExchangeExport":                   true,
+	"TestSessionApplyKeepsSeals":                   true, // store.ApplyChunk
+}
+
+var parallelTests sync.Map // *testing.T → true once t.Parallel was called
+
+// parallel runs a top-level test that makes a harness in parallel with the
+// package's other such tests (each has its own store in its own folder),
+// unless it is one of serialTests. The CLI tests mostly wait for fsyncs:
+// run one after another they were most of make test's time (issue 17).
+// Subtests keep their order (a parent may read what they did).
+func parallel(t *testing.T) {
+	if strings.Contains(t.Name(), "/") || serialTests[t.Name()] {
+		return
+	}
+	if _, done := parallelTests.LoadOrStore(t, true); done {
+		return
+	}
+	t.Parallel()
 }
 
 var templates struct {

@@ -25,6 +25,7 @@ var undoMigration = map[int][]string{
 	15: store.UndoSealsSQL(),
 	16: {"DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW pending_links", "DROP VIEW current_records", "DROP VIEW pending_revisions",
 		"DROP INDEX staged_revisions_record"},
+	17: {"DROP INDEX subjects_name_key"},
 }
 
 // rewindSchema undoes the migrations after schema to, newest first.

@@ -19,6 +19,7 @@ import (
 // time (slowloris) hold only their own connections, and only until
 // header_timeout; others are answered meanwhile.
 func TestServeSlowClients(t *testing.T) {
+	parallel(t) // waits more than it computes: overlaps the other slow tests (make test budget, issue 17)
 	h := archiveHarness(t)
 	tok := newToken(t, h, archUnitA)
 	cfg := filepath.Join(h.dir, "serve.yaml")
@@ -159,6 +160,7 @@ func TestServeSIGTERMFinishesRequests(t *testing.T) {
 // SQL, stack, Go file or server path; the details are in the server's log
 // under the same request id.
 func TestServeInternalErrorsAreJSON(t *testing.T) {
+	parallel(t) // waits more than it computes: overlaps the other slow tests (make test budget, issue 17)
 	h := archiveHarness(t)
 	tok := newToken(t, h, archUnitA)
 	h.fillStore() // CREDIT_TEST_MAX_PAGES: the next write needing a page fails

@@ -57,10 +57,20 @@ var listenLine = regexp.MustCompile(`(https?|ssh) (?:正在监听|listening on) 
 
 // startServe runs `credit serve` in-process on free ports over h's store,
 // with the server's clock on the fixtures' date, until the test ends.
+// serveClockFixed sets the served clock of every serve test once, for the
+// rest of the package's run (no test wants another), so that serve tests
+// may run in parallel (t.Parallel) without writing it under each other.
+var serveClockFixed sync.Once
+
+func fixServeClock() {
+	serveClockFixed.Do(func() {
+		serveClock = func(*App) clock.Clock { return clock.Fixed(civil.MustParse("2025-12-01")) }
+	})
+}
+
 func startServe(t *testing.T, h *harness, extra ...string) *served {
 	t.Helper()
-	prev := serveClock
-	serveClock = func(*App) clock.Clock { return clock.Fixed(civil.MustParse("2025-12-01")) }
+	fixServeClock()
 	ctx, cancel := context.WithCancel(context.Background())
 	log := &syncBuffer{}
 	done := make(chan int, 1)
@@ -98,7 +108,6 @@ func startServe(t *testing.T, h *harness, extra ...string) *served {
 		once.Do(func() {
 			cancel()
 			code = <-done
-			serveClock = prev
 		})
 		return code
 	}
@@ -367,6 +376,7 @@ func TestServeRateLimit(t *testing.T) {
 // TestServeConcurrentClients: 10 clients × 20 lookups in make test (50 × 200
 // in make test-long): no error, every lookup logged; p99 reported.
 func TestServeConcurrentClients(t *testing.T) {
+	parallel(t) // waits more than it computes: overlaps the other slow tests (make test budget, issue 17)
 	concurrentLookups(t, 10, 20)
 }
 
@@ -689,6 +699,7 @@ func TestServeSSHTerminalUILanguage(t *testing.T) {
 }
 
 func TestServeShutdownTellsSessions(t *testing.T) {
+	parallel(t) // waits out the 30 s shutdown timeout: overlaps the other slow tests (make test budget, issue 17)
 
 	h := archiveHarness(t)
 	bob := clerkKey(t, h, "bob")

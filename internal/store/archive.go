@@ -327,82 +327,102 @@ func kindArgs(kinds []string) []any {
 	return out
 }
 
-// searchSQL is a search's two statements: the count of the subjects q
-// selects (stopping after CountCap+1) and one page of them, with their
-// arguments. ok is false when q can select nothing.
+// searchSQL is one part of a search: the count of the subjects it selects
+// (stopping after a cap, the last argument of countArgs) and one page of
+// them (LIMIT and OFFSET the last two arguments of pageArgs), ranked. A
+// search is one part or, by name, two (see buildSearch): the parts select
+// disjoint sets and come one after another in rank order, so the search's
+// matches are the first part's, then the second's.
 type searchSQL struct {
 	count, page         string
 	countArgs, pageArgs []any
 }
 
-func buildSearch(q SubjectQuery) (searchSQL, bool) {
-	var match, rank, key string        // key: what orders a rank's subjects (then the id)
-	order := []string{"rk", "k", "id"} // of the ranked matches (columns of the subquery c)
-	var margs, rargs []any
+// namePrefixEnd is the end of the range of names starting with key: every
+// name with the prefix sorts in [key, key+"\xff") (SQLite compares text
+// bytewise; no UTF-8 byte is 0xff), and no other name does.
+func namePrefixEnd(key string) string { return key + "\xff" }
+
+func buildSearch(q SubjectQuery) ([]searchSQL, bool) {
+	filter, fargs := subjectKnown, []any(nil)
+	if q.Visible != nil {
+		if len(q.Visible.Items) == 0 {
+			return nil, false
+		}
+		filter, fargs = visibleCond(q.Visible)
+	}
+	// part builds the statements of the matches of match (on subjects s),
+	// ranked by rank and then by order (of the subquery c's columns rk, k,
+	// id; k is key).
+	part := func(from, match string, margs []any, rank string, rargs []any, key string, order []string) searchSQL {
+		var out searchSQL
+		out.count = "SELECT count(*) FROM (SELECT 1 FROM " + from + " WHERE " + match + " AND " + filter + " LIMIT ?)"
+		out.countArgs = append(append([]any{}, margs...), fargs...)
+		// The subquery's LIMIT -1 keeps SQLite from flattening it into the
+		// outer query (which would test the filter on every match before
+		// sorting): it runs as a co-routine handing over the matches in
+		// rank order, and its ORDER BY satisfies the outer one, so the
+		// filter is tested only until the page is full
+		// (TestArchiveSearchPlan).
+		out.page = `SELECT s.id, s.code, s.kind, s.name, c.rk FROM (SELECT s.id AS id, ` + rank + ` AS rk, ` + key + ` AS k FROM ` + from + `
+		WHERE ` + match + ` ORDER BY ` + strings.Join(order, ", ") + ` LIMIT -1) c
+		JOIN subjects s ON s.id = c.id
+		WHERE ` + filter + ` ORDER BY c.` + strings.Join(order, ", c.") + ` LIMIT ? OFFSET ?`
+		out.pageArgs = append(append(append([]any{}, rargs...), margs...), fargs...)
+		return out
+	}
 	switch {
 	case q.CodePrefix != "":
 		// Codes are ASCII: every code with the prefix sorts in [p, p+"\x7f").
-		match = "s.code >= ? AND s.code < ?"
-		margs = []any{q.CodePrefix, q.CodePrefix + "\x7f"}
+		match := "s.code >= ? AND s.code < ?"
+		margs := []any{q.CodePrefix, q.CodePrefix + "\x7f"}
 		if len(q.CodeExactKinds) > 0 {
 			match += " AND (s.kind NOT IN (" + placeholders(len(q.CodeExactKinds)) + ") OR s.code = ?)"
 			margs = append(append(margs, kindArgs(q.CodeExactKinds)...), q.CodePrefix)
 		}
-		rank, rargs = "CASE WHEN s.code = ? THEN 0 ELSE 1 END", []any{q.CodePrefix}
 		// The whole code, when on file, is the first code of the range:
 		// code order is rank order, and the unique code index gives it
 		// without a sort.
-		key, order = "s.code", []string{"k"}
+		return []searchSQL{part("subjects s", match, margs, "CASE WHEN s.code = ? THEN 0 ELSE 1 END", []any{q.CodePrefix}, "s.code", []string{"k"})}, true
 	case q.NameKey != "":
-		match = `s.name_key LIKE ? ESCAPE '\'`
-		margs = []any{"%" + archiveLikeEscape(q.NameKey) + "%"}
+		var kinds string
+		var kargs []any
+		if len(q.NameExcludeKinds) > 0 {
+			kinds = " AND s.kind NOT IN (" + placeholders(len(q.NameExcludeKinds)) + ")"
+			kargs = kindArgs(q.NameExcludeKinds)
+		}
+		prefix := "s.name_key >= ? AND s.name_key < ?"
+		pargs := []any{q.NameKey, namePrefixEnd(q.NameKey)}
+		// Ranks 0 and 1, the names equal to the text or starting with it:
+		// a range of the name index (migration 017) in name and then id
+		// order, which is their rank order (the name equal to the text is
+		// the range's first), so a page of them needs neither the trigram
+		// index nor a sort.
+		starts := part("subjects s INDEXED BY subjects_name_key", prefix+kinds, append(append([]any{}, pargs...), kargs...),
+			"CASE WHEN s.name_key = ? THEN 0 ELSE 1 END", []any{q.NameKey}, "s.name_key", []string{"k", "id"})
+		// Rank 2, the names containing the text elsewhere (LIKE ignores
+		// ASCII case, the range does not: a name starting with the text in
+		// other case is here, ranked 2 as before).
+		match := `s.name_key LIKE ? ESCAPE '\' AND NOT (` + prefix + `)`
+		margs := []any{"%" + archiveLikeEscape(q.NameKey) + "%", q.NameKey, namePrefixEnd(q.NameKey)}
 		if utf8.RuneCountInString(q.NameKey) >= 3 {
 			// Three characters or more: the candidates come from the
-			// trigram index (migration 014), and LIKE keeps exactly the
-			// scan's matches among them. Shorter texts scan.
-			match = `s.id IN (SELECT rowid FROM subject_names WHERE subject_names MATCH ?) AND ` + match
-			margs = append([]any{ftsPhrase(q.NameKey)}, margs...)
+			// trigram index (migration 014), less the prefix matches (ids
+			// from the name index alone, so their rows are never read
+			// here), and LIKE keeps exactly the scan's matches among them.
+			// Shorter texts scan.
+			match = `s.id IN (SELECT rowid FROM subject_names WHERE subject_names MATCH ? EXCEPT SELECT id FROM subjects s INDEXED BY subjects_name_key WHERE ` + prefix + `) AND ` + match
+			margs = append([]any{ftsPhrase(q.NameKey), q.NameKey, namePrefixEnd(q.NameKey)}, margs...)
 		}
-		if len(q.NameExcludeKinds) > 0 {
-			match += " AND s.kind NOT IN (" + placeholders(len(q.NameExcludeKinds)) + ")"
-			margs = append(margs, kindArgs(q.NameExcludeKinds)...)
-		}
-		rank = "CASE WHEN s.name_key = ? THEN 0 WHEN substr(s.name_key, 1, ?) = ? THEN 1 ELSE 2 END"
-		rargs = []any{q.NameKey, len([]rune(q.NameKey)), q.NameKey}
-		key = "s.name_key"
+		// NOT INDEXED: the candidates are looked up by id (the trigram
+		// index's), or the table scanned; never a scan of the name index
+		// that tests each of a million ids against the candidates (which
+		// SQLite chose on a big store, taking seconds).
+		contains := part("subjects s NOT INDEXED", match+kinds, append(margs, kargs...), "2", nil, "s.name_key", []string{"k", "id"})
+		return []searchSQL{starts, contains}, true
 	default:
-		return searchSQL{}, false
+		return nil, false
 	}
-	filter, fargs := subjectKnown, []any(nil)
-	if q.Visible != nil {
-		if len(q.Visible.Items) == 0 {
-			return searchSQL{}, false
-		}
-		filter, fargs = visibleCond(q.Visible)
-	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 20
-	}
-	var out searchSQL
-	out.count = "SELECT count(*) FROM (SELECT 1 FROM subjects s WHERE " + match + " AND " + filter
-	out.countArgs = append(append([]any{}, margs...), fargs...)
-	if q.CountCap > 0 {
-		out.count += " LIMIT ?"
-		out.countArgs = append(out.countArgs, q.CountCap+1)
-	}
-	out.count += ")"
-	// The subquery's LIMIT -1 keeps SQLite from flattening it into the outer
-	// query (which would test the filter on every match before sorting): it
-	// runs as a co-routine handing over the matches in rank order, and its
-	// ORDER BY satisfies the outer one, so the filter is tested only until
-	// the page is full (TestArchiveSearchPlan).
-	out.page = `SELECT s.id, s.code, s.kind, s.name, c.rk FROM (SELECT s.id AS id, ` + rank + ` AS rk, ` + key + ` AS k FROM subjects s
-		WHERE ` + match + ` ORDER BY ` + strings.Join(order, ", ") + ` LIMIT -1) c
-		JOIN subjects s ON s.id = c.id
-		WHERE ` + filter + ` ORDER BY c.` + strings.Join(order, ", c.") + ` LIMIT ? OFFSET ?`
-	out.pageArgs = append(append(append(append([]any{}, rargs...), margs...), fargs...), limit, max(q.Offset, 0))
-	return out, true
 }
 
 // SearchSubjects returns one page of the subjects q selects, and how many
@@ -411,37 +431,72 @@ func buildSearch(q SubjectQuery) (searchSQL, bool) {
 // checked for being on file (or visible) in that order only until the page
 // is full; the count stops after CountCap+1. A common name matching tens of
 // thousands of subjects costs a sort of their ids inside SQLite, never a
-// slice of them here.
+// slice of them here. A search by name counts and pages its prefix matches
+// (name index) and its other matches (trigram index) as two parts, one after
+// the other.
 func (s *Store) SearchSubjects(ctx context.Context, q SubjectQuery) (SubjectPage, error) {
 	var page SubjectPage
-	sq, ok := buildSearch(q)
+	parts, ok := buildSearch(q)
 	if !ok {
 		return page, nil
 	}
-	var n int
-	if err := s.reader(ctx).QueryRowContext(ctx, sq.count, sq.countArgs...).Scan(&n); err != nil {
-		return page, err
+	counts := make([]int, len(parts))
+	n := 0
+	for i, p := range parts {
+		limit := -1 // all
+		if q.CountCap > 0 {
+			if n > q.CountCap {
+				break // counting stopped: the page lies within the parts counted
+			}
+			limit = q.CountCap + 1 - n
+		}
+		if err := s.reader(ctx).QueryRowContext(ctx, p.count, append(p.countArgs, limit)...).Scan(&counts[i]); err != nil {
+			return page, err
+		}
+		n += counts[i]
 	}
 	page.Total = n
 	if q.CountCap > 0 && n > q.CountCap {
 		page.Total, page.More = q.CountCap, true
 	}
-	if n == 0 || max(q.Offset, 0) >= n {
+	offset, want := max(q.Offset, 0), q.Limit
+	if want <= 0 {
+		want = 20
+	}
+	if n == 0 || offset >= n {
 		return page, nil
 	}
-	rows, err := s.reader(ctx).QueryContext(ctx, sq.page, sq.pageArgs...)
-	if err != nil {
-		return page, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h SubjectHit
-		if err := rows.Scan(&h.ID, &h.Code, &h.Kind, &h.Name, &h.Rank); err != nil {
+	for i, p := range parts {
+		if want == 0 {
+			break
+		}
+		if offset >= counts[i] {
+			offset -= counts[i]
+			continue
+		}
+		take := min(want, counts[i]-offset)
+		rows, err := s.reader(ctx).QueryContext(ctx, p.page, append(p.pageArgs, take, offset)...)
+		if err != nil {
 			return page, err
 		}
-		page.Hits = append(page.Hits, h)
+		for rows.Next() {
+			var h SubjectHit
+			if err := rows.Scan(&h.ID, &h.Code, &h.Kind, &h.Name, &h.Rank); err != nil {
+				rows.Close()
+				return page, err
+			}
+			page.Hits = append(page.Hits, h)
+		}
+		if err := rows.Close(); err != nil {
+			return page, err
+		}
+		if err := rows.Err(); err != nil {
+			return page, err
+		}
+		want -= take
+		offset = 0
 	}
-	return page, rows.Err()
+	return page, nil
 }
 
 // ItemRecords calls fn for each published record of item decided on or

@@ -359,33 +359,47 @@ func TestArchiveSearchPlan(t *testing.T) {
 		{NameKey: "王伟民", NameExcludeKinds: []string{"natural_person"}, Visible: &VisibleFilter{Items: []string{"XZCF", "XZXK"}, ValidOn: "2025-12-01"}},
 		{CodePrefix: "9135", CodeExactKinds: []string{"natural_person"}, Visible: &VisibleFilter{Items: []string{"XZCF"}, ValidOn: "2025-12-01"}},
 	} {
-		sq, ok := buildSearch(q)
+		parts, ok := buildSearch(q)
 		if !ok {
 			t.Fatalf("%+v: no statement", q)
 		}
-		rows, err := f.st.DB.QueryContext(f.ctx, "EXPLAIN QUERY PLAN "+sq.page, sq.pageArgs...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var plan []string
-		coroutine := false
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+		for i, sq := range parts {
+			rows, err := f.st.DB.QueryContext(f.ctx, "EXPLAIN QUERY PLAN "+sq.page, append(sq.pageArgs, 20, 0)...)
+			if err != nil {
 				t.Fatal(err)
 			}
-			plan = append(plan, detail)
-			if parent == 0 && strings.Contains(detail, "TEMP B-TREE") {
-				t.Errorf("%+v: the outer query sorts after filtering:\n%s", q, strings.Join(plan, "\n"))
+			var plan []string
+			coroutine := false
+			for rows.Next() {
+				var id, parent, unused int
+				var detail string
+				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+					t.Fatal(err)
+				}
+				plan = append(plan, detail)
+				if parent == 0 && strings.Contains(detail, "TEMP B-TREE") {
+					t.Errorf("%+v part %d: the outer query sorts after filtering:\n%s", q, i, strings.Join(plan, "\n"))
+				}
+				if strings.HasPrefix(detail, "CO-ROUTINE") {
+					coroutine = true
+				}
 			}
-			if strings.HasPrefix(detail, "CO-ROUTINE") {
-				coroutine = true
+			rows.Close()
+			if !coroutine {
+				t.Errorf("%+v part %d: the ranked matches are not handed over as a co-routine:\n%s", q, i, strings.Join(plan, "\n"))
+			}
+			// A name's prefix matches (the first part) are a range of the
+			// name index (migration 017) in rank order: no trigram index,
+			// no sort of the range (only of the ids of one name).
+			if q.NameKey != "" && i == 0 {
+				p := strings.Join(plan, "\n")
+				if !strings.Contains(p, "INDEX subjects_name_key (name_key>? AND name_key<?)") || strings.Contains(p, "USE TEMP B-TREE FOR ORDER BY") || strings.Contains(p, "subject_names") {
+					t.Errorf("%+v: the prefix matches are not read as a range of the name index in order:\n%s", q, p)
+				}
 			}
 		}
-		rows.Close()
-		if !coroutine {
-			t.Errorf("%+v: the ranked matches are not handed over as a co-routine:\n%s", q, strings.Join(plan, "\n"))
+		if q.NameKey != "" && len(parts) != 2 {
+			t.Errorf("%+v: %d parts, want the prefix matches and the others", q, len(parts))
 		}
 	}
 }
@@ -459,11 +473,13 @@ func TestArchiveSearchTrigramIndex(t *testing.T) {
 	check("公司", "大王伟业公司/2", "甲公司/2") // two characters: the scan, same ranking (then by name)
 	check("王伟民公")                    // all trigrams of the text must follow each other
 	check(`"王伟`)                     // a quote in the text is literal, not FTS syntax
-	if q, _ := buildSearch(SubjectQuery{NameKey: "王伟民"}); !strings.Contains(q.page, "subject_names MATCH") {
-		t.Fatalf("a three-character text does not use the trigram index:\n%s", q.page)
+	// The substring matches (the second part; the first is the prefix
+	// range of migration 017).
+	if q, _ := buildSearch(SubjectQuery{NameKey: "王伟民"}); !strings.Contains(q[1].page, "subject_names MATCH") || !strings.Contains(q[1].count, "subject_names MATCH") {
+		t.Fatalf("a three-character text does not use the trigram index:\n%s", q[1].page)
 	}
-	if q, _ := buildSearch(SubjectQuery{NameKey: "王伟"}); strings.Contains(q.page, "subject_names") {
-		t.Fatalf("a two-character text uses the trigram index (which cannot serve it):\n%s", q.page)
+	if q, _ := buildSearch(SubjectQuery{NameKey: "王伟"}); strings.Contains(q[0].page+q[1].page+q[0].count+q[1].count, "subject_names") {
+		t.Fatalf("a two-character text uses the trigram index (which cannot serve it):\n%s", q[1].page)
 	}
 
 	// The index follows name changes (a name learnt later, the retention
@@ -513,9 +529,9 @@ func TestArchiveSearchTrigramIndex(t *testing.T) {
 // Migration 014 indexes the names of a store made before it.
 func TestSubjectNameIndexMigration(t *testing.T) {
 	f := newArchiveFixture(t)
-	// Undo the later migrations first (016, the pending-revision views;
-	// 015, the seals), then 014.
-	for _, q := range append(append([]string{"DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW pending_links",
+	// Undo the later migrations first (017, the name prefix index; 016,
+	// the pending-revision views; 015, the seals), then 014.
+	for _, q := range append(append([]string{"DROP INDEX subjects_name_key", "DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW pending_links",
 		"DROP VIEW current_records", "DROP VIEW pending_revisions", "DROP INDEX staged_revisions_record"}, UndoSealsSQL()...), "DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au",
 		"DROP TABLE subject_names", "PRAGMA user_version = 13") {
 		if _, err := f.st.DB.ExecContext(f.ctx, q); err != nil {

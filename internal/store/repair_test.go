@@ -113,7 +113,7 @@ func TestMigration010KeepsRepairsAndPublicity(t *testing.T) {
 		return err
 	})
 	// Back to schema 9 (what 010 and later added undone) and up again.
-	for _, q := range append(append([]string{"DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW pending_links",
+	for _, q := range append(append([]string{"DROP INDEX subjects_name_key", "DROP VIEW current_record_history", "DROP VIEW current_record_links", "DROP VIEW pending_links",
 		"DROP VIEW current_records", "DROP VIEW pending_revisions", "DROP INDEX staged_revisions_record"}, UndoSealsSQL()...),
 		"DROP TRIGGER subject_names_ad", "DROP TRIGGER subject_names_au", "DROP TABLE subject_names",
 		"DROP TABLE catalog_compiled", "DROP INDEX query_log_token", "ALTER TABLE query_log DROP COLUMN case_ref", "ALTER TABLE query_log DROP COLUMN token_id",

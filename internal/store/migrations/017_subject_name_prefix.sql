@@ -1,0 +1,16 @@
+-- 017: a B-tree index of subjects by normalised name (issue 17: a public
+-- name search by prefix over 1,000,000 subjects within 100 ms).
+-- A name search ranks exact > prefix > substring, then by name. The exact
+-- and prefix matches of a text are exactly the names in the range
+-- [text, text || x'ff') (bytewise order is code point order in UTF-8, and no
+-- UTF-8 byte is 0xff), which this index hands over in name order (ids of one
+-- name sorted apart: "right part of ORDER BY"), the order the search shows
+-- them in. The kind is in the index so that the public scope's "no natural
+-- persons by name" is tested without reading the subject's row: counting the
+-- prefix matches reads the index and the records, never the subjects table.
+-- Only the other matches (rank 2) still come from the trigram index (014),
+-- less the prefix range's ids, or a scan below three characters.
+-- 第八条: an index entry is deleted with its row's name (the retention purge
+-- blanks it with secure_delete on, which zeroes the freed cell), so a purged
+-- name leaves this index as it leaves the table.
+CREATE INDEX subjects_name_key ON subjects(name_key, kind);
