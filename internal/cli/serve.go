@@ -153,13 +153,13 @@ func describeServe(app *App, cfg serve.Config, db string) string {
 // variable only so that tests can pin the date their fixtures were written for.
 var serveClock = func(app *App) clock.Clock { return app.Clock() }
 
-// runServe starts the listeners and serves until the context ends or a
-// SIGTERM/SIGINT arrives.
 // serveMMap is the served store's memory map (1 GiB): with many readers and
 // a commit per group of answers, mapped pages spare each reader re-reading
 // what another commit invalidated (docs/serve.md, 性能).
 const serveMMap = 1 << 30
 
+// runServe starts the listeners and serves until the context ends or a
+// SIGTERM/SIGINT arrives.
 func runServe(app *App, cfg serve.Config) error {
 	st := app.store
 	// A process killed while applying a published batch's revisions left
@@ -182,9 +182,6 @@ func runServe(app *App, cfg serve.Config) error {
 	// together (store.GroupQueryLog: each still durable before its answer).
 	st.DB.SetMaxOpenConns(serveConns)
 	st.DB.SetMaxIdleConns(serveConns)
-	// Compile each statement of the lookup path once per connection, not on
-	// every request (store.HoldStatements; docs/performance.md).
-	st.HoldStatements()
 	// Compile each statement of the lookup path once per connection, not on
 	// every request (store.HoldStatements; docs/performance.md).
 	st.HoldStatements()
