@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -178,6 +179,9 @@ func (s *SSH) untrack(sess ssh.Session) {
 // Shutdown stops taking connections, tells every open session, ends the
 // terminal UIs (their changes are each committed as they are confirmed) and
 // waits for running commands until ctx ends; then it closes what is left.
+// A connection whose sessions have all ended is closed then too: a client
+// that keeps its connection open after its session (a program using an SSH
+// library, not the ssh binary) must not hold the shutdown until ctx ends.
 func (s *SSH) Shutdown(ctx context.Context) error {
 	s.mu.Lock()
 	s.closing = true
@@ -188,9 +192,27 @@ func (s *SSH) Shutdown(ctx context.Context) error {
 		}
 	}
 	s.mu.Unlock()
-	err := s.srv.Shutdown(ctx)
-	if err != nil {
-		s.srv.Close()
+	done := make(chan error, 1)
+	go func() { done <- s.srv.Shutdown(ctx) }()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				s.srv.Close()
+			}
+			return err
+		case <-tick.C:
+			s.mu.Lock()
+			open := len(s.sessions)
+			s.mu.Unlock()
+			if open == 0 {
+				// Every session has ended (its exit status sent): what is
+				// left are idle connections.
+				s.srv.Close()
+				return <-done
+			}
+		}
 	}
-	return err
 }
