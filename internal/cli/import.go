@@ -185,6 +185,11 @@ func printJSONLine(app *App, v any) {
 func importOne(app *App, im *ingest.Importer, op operator.Operator, o importOpts, file string, several bool) (apperr.Code, error) {
 	opt := ingest.Options{Provider: o.provider, Item: o.item, Channel: o.channel, Encoding: strings.ToLower(o.encoding), Sheet: o.sheet, HeaderRow: o.headerRow,
 		IgnoreUnknown: o.ignoreUnknown, DryRun: o.dryRun, Actor: app.Actor(op)}
+	if o.dryRun {
+		// A dry run looks up the subject and the published record of every
+		// row: compile those statements once, not per row (store.HoldStatements).
+		im.Store.HoldStatements()
+	}
 	if err := checkInput(file); err != nil {
 		// docs/guide.md: missing, a folder or a FIFO is a usage error (2),
 		// unreadable is 1; the JSON line says which.

@@ -487,7 +487,7 @@ func (t *Tx) ExistingRecords(item string, keys []string) (map[string]Existing, e
 // record others can see (its batch published). ok is false when there is none.
 func (s *Store) PublishedRecord(ctx context.Context, item, key string) (Existing, bool, error) {
 	var e Existing
-	err := s.DB.QueryRowContext(ctx, `SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash, s.kind
+	err := s.reader(ctx).QueryRowContext(ctx, `SELECT r.id, r.first_batch, b.state, r.status, r.layout, r.vals, r.content_hash, s.kind
 		FROM current_records r JOIN batches b ON b.id = r.first_batch AND b.state = 'published' JOIN subjects s ON s.id = r.subject_id
 		WHERE r.item = ? AND r.natural_key = ?`, item, key).
 		Scan(&e.ID, &e.FirstBatch, &e.BatchState, &e.Status, &e.Layout, &e.Vals, &e.ContentHash, &e.SubjectKind)
@@ -499,7 +499,7 @@ func (s *Store) PublishedRecord(ctx context.Context, item, key string) (Existing
 	}
 	for name, q := range lockQueries {
 		var n int
-		if err := s.DB.QueryRowContext(ctx, q, e.ID).Scan(&n); err != nil {
+		if err := s.reader(ctx).QueryRowContext(ctx, q, e.ID).Scan(&n); err != nil {
 			return e, false, err
 		}
 		if n > 0 {
