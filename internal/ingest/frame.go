@@ -118,6 +118,20 @@ func Frame(sh Sheet, path string, spec HeaderSpec, lim Limits) (Source, error) {
 	return s, nil
 }
 
+// headerFits reports whether sheet sh holds a header that fits within its
+// first HeaderScanRows rows (an empty sheet does not): the test by which a
+// workbook's sheet is chosen (chooseSheet), for XLSX and .xls alike.
+func headerFits(sh Sheet, path string, opt ReadOptions) (bool, error) {
+	fs, err := frame(sh, path, opt.Header, opt.Limits)
+	switch {
+	case err == nil:
+		return fs.fr.Found, nil
+	case isFileError(err, ReasonEmptyFile):
+		return false, nil
+	}
+	return false, err
+}
+
 func frame(sh Sheet, path string, spec HeaderSpec, lim Limits) (*framedSource, error) {
 	s := &framedSource{sheet: sh, path: path}
 	// Read the rows that may hold the header (and the row under a possible

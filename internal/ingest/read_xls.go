@@ -141,14 +141,7 @@ func xlsSheetFits(wb *xls.Workbook, path string, i int, opt ReadOptions) (bool, 
 	if err != nil {
 		return false, err
 	}
-	fs, err := frame(s, path, opt.Header, opt.Limits)
-	switch {
-	case err == nil:
-		return fs.fr.Found, nil
-	case isFileError(err, ReasonEmptyFile):
-		return false, nil
-	}
-	return false, err
+	return headerFits(s, path, opt)
 }
 
 // xlsErr turns the reader's errors into whole-file refusals.

@@ -201,14 +201,7 @@ func sheetFits(wb *xlsx.Workbook, path string, i int, opt ReadOptions) (bool, er
 		return false, err
 	}
 	defer s.Close()
-	fs, err := frame(s, path, opt.Header, opt.Limits)
-	switch {
-	case err == nil:
-		return fs.fr.Found, nil
-	case isFileError(err, ReasonEmptyFile):
-		return false, nil
-	}
-	return false, err
+	return headerFits(s, path, opt)
 }
 
 func isFileError(err error, reason string) bool {

@@ -373,6 +373,25 @@ func (sw *sealWrite) columnsChanged(ctx context.Context, q sqlRunner) ([]int, er
 	return out, nil
 }
 
+// readSeals adds to into the (rid, mac) rows that query returns from a
+// seal table.
+func readSeals(ctx context.Context, q sqlRunner, into map[int64][]byte, query string, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rid int64
+		var mac []byte
+		if err := rows.Scan(&rid, &mac); err != nil {
+			return err
+		}
+		into[rid] = mac
+	}
+	return rows.Err()
+}
+
 // resealColumns seals table t's rows at or below the mark again over its
 // new columns, each only if its seal over the old columns holds (rows in
 // dirty were handled by resealDirty).
@@ -384,21 +403,7 @@ func (sw *sealWrite) resealColumns(ctx context.Context, q sqlRunner, t int, dirt
 		skip[d[0]] = true
 	}
 	seals := map[int64][]byte{}
-	srows, err := q.QueryContext(ctx, "SELECT rid, mac FROM "+st+" WHERE rid > 0 AND rid <= ?", last)
-	if err != nil {
-		return err
-	}
-	for srows.Next() {
-		var rid int64
-		var mac []byte
-		if err := srows.Scan(&rid, &mac); err != nil {
-			srows.Close()
-			return err
-		}
-		seals[rid] = mac
-	}
-	srows.Close()
-	if err := srows.Err(); err != nil {
+	if err := readSeals(ctx, q, seals, "SELECT rid, mac FROM "+st+" WHERE rid > 0 AND rid <= ?", last); err != nil {
 		return err
 	}
 	rows, err := q.QueryContext(ctx, rowSelect("main."+quoteIdent(table), cols)+" WHERE rowid <= ? ORDER BY rowid", last)
@@ -578,21 +583,7 @@ func (sw *sealWrite) resealDirty(ctx context.Context, q sqlRunner, t int, list [
 	sealed := map[int64][]byte{}
 	for c := 0; c < len(ids); c += 500 {
 		part := ids[c:min(c+500, len(ids))]
-		rows, err := q.QueryContext(ctx, "SELECT rid, mac FROM "+st+" WHERE rid IN ("+placeholders(len(part))+")", part...)
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var rid int64
-			var mac []byte
-			if err := rows.Scan(&rid, &mac); err != nil {
-				rows.Close()
-				return err
-			}
-			sealed[rid] = mac
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := readSeals(ctx, q, sealed, "SELECT rid, mac FROM "+st+" WHERE rid IN ("+placeholders(len(part))+")", part...); err != nil {
 			return err
 		}
 	}
