@@ -179,13 +179,20 @@ func runServe(app *App, cfg serve.Config) error {
 	// A served store is read by many requests at once: keep its readers'
 	// connections (and their page caches) open instead of reopening one per
 	// request, and commit the query-log entries of simultaneous answers
-	// together (store.GroupQueryLog: each still durable before its answer).
+	// together, most groups in the journal beside the store so that the
+	// store's readers are not made to start cold by every group's commit
+	// (store.JournalQueryLog: each entry still durable before its answer).
 	st.DB.SetMaxOpenConns(serveConns)
 	st.DB.SetMaxIdleConns(serveConns)
 	// Compile each statement of the lookup path once per connection, not on
 	// every request (store.HoldStatements; docs/performance.md).
 	st.HoldStatements()
-	stopGroup := st.GroupQueryLog()
+	stopGroup, err := st.JournalQueryLog(ctx, func(err error) {
+		logf("%s", apperr.MessageOf(err, app.Lang))
+	})
+	if err != nil {
+		return err
+	}
 	defer stopGroup()
 	errc := make(chan error, 2)
 	var httpSrv *http.Server

@@ -160,6 +160,10 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		return apperr.Newf(apperr.Usage, "%s 已存在：备份不会覆盖已有文件，请换一个文件名", "%s exists: a backup never overwrites a file; choose another name", abs)
 	}
 	tmp := abs + ".partial"
+	// A backup holds every query-log entry answered until now.
+	if err := s.SettleQueryLog(ctx); err != nil {
+		return err
+	}
 	os.Remove(tmp)
 	_, err = s.DB.ExecContext(ctx, "VACUUM INTO ?", tmp)
 	if err == nil {

@@ -60,37 +60,101 @@ func (s *Store) LogQuery(ctx context.Context, a Actor, e QueryEntry) (int64, err
 
 // LogQuery writes a query-log entry inside this transaction.
 func (t *Tx) LogQuery(e QueryEntry) (int64, error) {
-	var subject any
-	if e.SubjectID != 0 {
-		subject = e.SubjectID
+	r, err := t.queryRow(e)
+	if err != nil {
+		return 0, err
 	}
-	query := e.Query
+	return t.insertQueryRow(0, r)
+}
+
+// qlRow is a query-log entry as stored: the columns of its query_log row
+// and its query_log_records. The served journal (querylog_journal.go)
+// keeps entries in this form until they are moved into query_log.
+type qlRow struct {
+	At            string      `json:"at"`
+	Today         string      `json:"today"`
+	Operator      string      `json:"operator"`
+	ActingBy      string      `json:"acting_by,omitempty"`
+	Action        string      `json:"action"`
+	Scope         string      `json:"scope"`
+	Unit          string      `json:"unit,omitempty"`
+	Purpose       string      `json:"purpose,omitempty"`
+	Authorization string      `json:"authorization,omitempty"`
+	SubjectID     int64       `json:"subject_id,omitempty"`
+	Query         string      `json:"query,omitempty"`
+	Via           string      `json:"via,omitempty"`
+	TokenID       int64       `json:"token_id,omitempty"`
+	CaseRef       string      `json:"case_ref,omitempty"`
+	Records       []RecordRef `json:"records,omitempty"`
+}
+
+// newQueryRow is e as written by a at the time at; query is e.Query with
+// e.Text already in its protected form (querylog.Protect).
+func newQueryRow(a Actor, at string, e QueryEntry, query string) qlRow {
+	return qlRow{At: at, Today: a.Today.String(), Operator: a.Operator, ActingBy: a.ActingBy, Action: e.Action, Scope: e.Scope,
+		Unit: e.Unit, Purpose: e.Purpose, Authorization: e.Authorization, SubjectID: e.SubjectID, Query: query, Via: a.Via,
+		TokenID: a.TokenID, CaseRef: e.CaseRef, Records: e.Records}
+}
+
+// protectedQuery is what the entry's query column holds: e.Query, and the
+// typed text only in its protected form.
+func protectedQuery(key []byte, e QueryEntry) string {
+	if e.Text == "" {
+		return e.Query
+	}
+	return strings.TrimSpace(e.Query + " " + querylog.Protect(key, e.Text))
+}
+
+func (t *Tx) queryRow(e QueryEntry) (qlRow, error) {
+	var key []byte
 	if e.Text != "" {
-		key, err := t.QueryLogKey()
-		if err != nil {
+		var err error
+		if key, err = t.QueryLogKey(); err != nil {
+			return qlRow{}, err
+		}
+	}
+	return newQueryRow(t.Actor, t.At, e, protectedQuery(key, e)), nil
+}
+
+// insertQueryRow writes r as query-log entry id, or, with id 0, as the next
+// entry: above every id written so far and every id a served journal has
+// been given (queryLogReservedName), so that no entry of the journal can
+// collide with it.
+func (t *Tx) insertQueryRow(id int64, r qlRow) (int64, error) {
+	var idArg any
+	if id == 0 {
+		var reserved, last int64
+		if err := t.QueryRowContext(t.ctx, `SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0),
+			coalesce((SELECT max(id) FROM query_log), 0)`, queryLogReservedName).Scan(&reserved, &last); err != nil {
 			return 0, err
 		}
-		query = strings.TrimSpace(query + " " + querylog.Protect(key, e.Text))
+		if reserved > last {
+			idArg = reserved + 1
+		}
+	} else {
+		idArg = id
 	}
-	var token any
-	if t.Actor.TokenID != 0 {
-		token = t.Actor.TokenID
+	var subject, token any
+	if r.SubjectID != 0 {
+		subject = r.SubjectID
 	}
-	res, err := t.exec(`INSERT INTO query_log(at, today, operator, acting_by, action, scope, unit, purpose, authorization, subject_id, query, records, via, token_id, case_ref)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, t.At, t.Actor.Today.String(), t.Actor.Operator, t.Actor.ActingBy, e.Action, e.Scope, e.Unit,
-		e.Purpose, e.Authorization, subject, query, len(e.Records), t.Actor.Via, token, e.CaseRef)
+	if r.TokenID != 0 {
+		token = r.TokenID
+	}
+	res, err := t.exec(`INSERT INTO query_log(id, at, today, operator, acting_by, action, scope, unit, purpose, authorization, subject_id, query, records, via, token_id, case_ref)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, idArg, r.At, r.Today, r.Operator, r.ActingBy, r.Action, r.Scope, r.Unit,
+		r.Purpose, r.Authorization, subject, r.Query, len(r.Records), r.Via, token, r.CaseRef)
 	if err != nil {
 		return 0, err
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
+	if id, err = res.LastInsertId(); err != nil {
 		return 0, err
 	}
-	for i := 0; i < len(e.Records); i += 300 {
-		part := e.Records[i:min(i+300, len(e.Records))]
+	for i := 0; i < len(r.Records); i += 300 {
+		part := r.Records[i:min(i+300, len(r.Records))]
 		args := make([]any, 0, len(part)*3)
-		for _, r := range part {
-			args = append(args, id, r.ID, r.ContentHash)
+		for _, rec := range part {
+			args = append(args, id, rec.ID, rec.ContentHash)
 		}
 		if _, err := t.exec("INSERT OR IGNORE INTO query_log_records(query_id, record_id, content_hash) VALUES "+tuples(len(part), 3), args...); err != nil {
 			return 0, err
@@ -143,6 +207,9 @@ func (s *Store) QueriesByText(ctx context.Context, text string) ([]QueryLogRow, 
 }
 
 func (s *Store) queryLogRows(ctx context.Context, where string, args ...any) ([]QueryLogRow, error) {
+	if err := s.SettleQueryLog(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT id, at, today, operator, acting_by, action, scope, unit, purpose, authorization, query, records,
 		via, COALESCE(token_id, 0), case_ref
 		FROM query_log WHERE `+where+` ORDER BY id DESC`, args...)
@@ -180,6 +247,9 @@ type Receiver struct {
 // lookup, check or export — who must be sent a correction (第三十二条) —
 // one per unit, by unit code.
 func (s *Store) UnitsThatReceived(ctx context.Context, recordID int64, contentHash string) ([]Receiver, error) {
+	if err := s.SettleQueryLog(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT q.unit, COALESCE(u.name, ''), group_concat(DISTINCT q.action), count(DISTINCT q.id),
 		min(q.today), max(q.today), max(q.at)
 		FROM query_log_records r JOIN query_log q ON q.id = r.query_id LEFT JOIN units u ON u.code = q.unit

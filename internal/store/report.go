@@ -147,6 +147,9 @@ type UnitActivityRow struct {
 // UnitActivity counts, per registered unit, its query-log entries (by office
 // date) and its cases (by date applied) in [from, to].
 func (s *Store) UnitActivity(ctx context.Context, from, to string) ([]UnitActivityRow, error) {
+	if err := s.SettleQueryLog(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.DB.QueryContext(ctx, `SELECT u.code, u.name,
 		(SELECT count(*) FROM query_log q WHERE q.unit = u.code AND q.today >= ?1 AND q.today <= ?2),
 		(SELECT count(*) FROM query_log q WHERE q.unit = u.code AND q.action = 'check' AND q.today >= ?1 AND q.today <= ?2),

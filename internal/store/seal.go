@@ -303,6 +303,20 @@ func (s *Store) VerifySeals(ctx context.Context) (SealReport, error) {
 		order[t] = i
 	}
 	sortProblems(rep.Problems, order)
+	// The served query log's journal (querylog_journal.go): entries that
+	// wait to be moved are sealed too.
+	_, bad, err := s.JournalEntries(ctx)
+	if err != nil {
+		return rep, fmt.Errorf("verify the query-log journal: %w", err)
+	}
+	for i, id := range bad {
+		if i == MaxSealProblems {
+			break
+		}
+		rep.Problems = append(rep.Problems, problem(JournalTable, id, "changed",
+			fmt.Sprintf("查询记录暂存文件 %s 中编号 %d 的记录与其封印不符（在 credit 之外被改动或伪造）", JournalPath(s.Path), id),
+			fmt.Sprintf("entry %d of the query-log journal %s does not match its seal (changed or forged outside credit)", id, JournalPath(s.Path))))
+	}
 	return rep, nil
 }
 

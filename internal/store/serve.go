@@ -134,6 +134,9 @@ func (s *Store) APITokenByHash(ctx context.Context, hash string) (APIToken, bool
 // APITokens lists the tokens (of one unit, or all when unit is ”), with
 // their last use from the query log.
 func (s *Store) APITokens(ctx context.Context, unit string) ([]APIToken, error) {
+	if err := s.SettleQueryLog(ctx); err != nil {
+		return nil, err
+	}
 	rows, err := s.reader(ctx).QueryContext(ctx, `SELECT `+apiTokenCols+`,
 		COALESCE((SELECT max(at) FROM query_log q WHERE q.token_id = k.id), ''),
 		COALESCE((SELECT via FROM query_log q WHERE q.token_id = k.id ORDER BY q.id DESC LIMIT 1), ''),
