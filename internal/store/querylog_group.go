@@ -2,12 +2,9 @@ package store
 
 import (
 	"context"
-	"os"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"credit/internal/apperr"
 )
 
 // Group commit of the query log (issue 18). In credit serve every answer
@@ -64,13 +61,10 @@ func (s *Store) JournalQueryLog(ctx context.Context, log func(error)) (stop func
 	if err := s.SettleQueryLog(ctx); err != nil {
 		return nil, err
 	}
-	db, err := openJournal(s.Path, true)
+	j, err := startJournal(s, log)
 	if err != nil {
-		return nil, apperr.Wrap(err, apperr.Internal, "无法打开查询记录暂存文件 "+JournalPath(s.Path), "cannot open the query-log journal "+JournalPath(s.Path))
+		return nil, err
 	}
-	j := &queryJournal{s: s, db: db, key: s.chainKey(), log: log}
-	// Entries another process appended since (none normally) are moved with ours.
-	j.pending = true
 	return s.startGroup(j), nil
 }
 
@@ -138,7 +132,9 @@ func (g *queryLogGroup) run() {
 		select {
 		case first, ok := <-g.in:
 			if !ok {
-				g.closeJournal()
+				if g.j != nil {
+					g.j.close()
+				}
 				return
 			}
 			batch = append(batch[:0], first)
@@ -159,32 +155,32 @@ func (g *queryLogGroup) run() {
 				g.commit(batch)
 				continue
 			}
-			g.journal(batch)
-			if g.j.pending {
+			if g.journal(batch) {
 				idle.Reset(journalIdle) // moved once the server falls idle
 			}
 		case <-idle.C:
-			g.moveJournal()
-		case reply := <-g.settles:
-			reply <- g.moveJournal()
+			g.j.kick()
 		}
 	}
 }
 
 // journal commits the group to the journal, or, when nothing waits there
-// and the store has had no commit for journalEvery, to the store directly;
-// it moves the journal when its last store commit is journalEvery old.
-func (g *queryLogGroup) journal(batch []*queryLogWait) {
+// and the store has had no commit for journalEvery, to the store directly.
+// When the journal's last move is journalEvery old it asks the mover for
+// another (the mover works beside the writer: groups keep being committed
+// while it moves). It reports whether entries wait in the journal.
+func (g *queryLogGroup) journal(batch []*queryLogWait) (waiting bool) {
 	j, ctx := g.j, context.Background()
-	if j.failed != nil {
-		g.moveJournal()
-	}
 	rows, err := j.take(ctx, batch)
 	if err == nil {
 		// A journal that cannot be moved must not hide a store that cannot
 		// be written (a full disk): its groups go to the store, whose error
-		// then refuses their answers.
-		if j.failed != nil || (!j.pending && time.Since(j.lastMain) >= journalEvery) {
+		// then refuses their answers, while the mover keeps trying.
+		failed, direct := j.state()
+		if failed {
+			j.kick()
+		}
+		if direct {
 			err = j.direct(ctx, batch, rows)
 		} else {
 			err = j.append(ctx, batch, rows)
@@ -196,65 +192,7 @@ func (g *queryLogGroup) journal(batch []*queryLogWait) {
 		}
 		close(w.done)
 	}
-	if j.pending && time.Since(j.lastMain) >= journalEvery {
-		g.moveJournal()
-	}
-}
-
-func (g *queryLogGroup) moveJournal() error {
-	if g.j == nil {
-		return nil
-	}
-	err := g.j.move(context.Background())
-	if err != nil && g.j.log != nil {
-		g.j.log(err)
-	}
-	return err
-}
-
-// closeJournal moves what is left, gives back the ids not used and closes
-// the journal file, removing it when it is empty.
-func (g *queryLogGroup) closeJournal() {
-	j := g.j
-	if j == nil {
-		return
-	}
-	ctx := context.Background()
-	if err := g.moveJournal(); err != nil {
-		j.db.Close()
-		return
-	}
-	if err := j.release(ctx); err != nil && j.log != nil {
-		j.log(err)
-	}
-	var left int
-	j.db.QueryRowContext(ctx, "SELECT count(*) FROM entries").Scan(&left)
-	j.db.Close()
-	if left == 0 {
-		p := JournalPath(j.s.Path)
-		os.Remove(p)
-		os.Remove(p + "-wal")
-		os.Remove(p + "-shm")
-	}
-}
-
-// settle asks the writer to move the journal now; ok is false when the
-// group has stopped.
-func (g *queryLogGroup) settle(ctx context.Context) (error, bool) {
-	reply := make(chan error, 1)
-	select {
-	case g.settles <- reply:
-	case <-g.done:
-		return nil, false
-	case <-ctx.Done():
-		return ctx.Err(), true
-	}
-	select {
-	case err := <-reply:
-		return err, true
-	case <-ctx.Done():
-		return ctx.Err(), true
-	}
+	return j.due()
 }
 
 // commit writes the group in one transaction. Each entry keeps its own

@@ -119,18 +119,147 @@ func journalMAC(k *seal.Key, id int64, body []byte) []byte {
 }
 
 // queryJournal is the serving process's side of the journal: the open file,
-// the block of ids it may give, and when it last committed to the store.
+// the block of ids the group writer may give, and the mover, a goroutine
+// that moves the journal into query_log beside the writer (so groups keep
+// being committed during a move).
 type queryJournal struct {
-	s        *Store
-	db       *sql.DB
-	key      *seal.Key
-	qkey     []byte // the query-log key: typed texts are protected before they reach the journal
-	next     int64  // the next id to give; next > end: none left
-	end      int64
-	pending  bool  // entries may wait in the journal
-	failed   error // the last move's error: until a move succeeds, groups go to the store directly
-	lastMain time.Time
-	log      func(error) // a failed move, for the server's log
+	s    *Store
+	db   *sql.DB
+	key  *seal.Key
+	qkey []byte // the query-log key: typed texts are protected before they reach the journal
+	next int64  // the next id to give; next > end: none left (writer only)
+	end  int64
+	log  func(error) // a failed move, for the server's log
+
+	mu       sync.Mutex
+	appended int64     // groups committed to the journal
+	moved    int64     // of those, how many a successful move has taken
+	failed   error     // the last move's error: until a move succeeds, groups go to the store directly
+	lastMain time.Time // the last commit to the store (a move, a direct group, a reservation)
+
+	kicks   chan struct{}   // a move is due (capacity 1)
+	settles chan chan error // a reader wants the journal moved now
+	stop    chan struct{}
+	stopped chan struct{}
+}
+
+func startJournal(s *Store, log func(error)) (*queryJournal, error) {
+	db, err := openJournal(s.Path, true)
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "无法打开查询记录暂存文件 "+JournalPath(s.Path), "cannot open the query-log journal "+JournalPath(s.Path))
+	}
+	db.SetMaxOpenConns(2) // the writer's appends do not wait for the mover's reads
+	j := &queryJournal{s: s, db: db, key: s.chainKey(), log: log, kicks: make(chan struct{}, 1),
+		settles: make(chan chan error), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go j.mover()
+	return j, nil
+}
+
+// state tells the writer whether the last move failed and whether this
+// group goes to the store directly.
+func (j *queryJournal) state() (failed, direct bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	failed = j.failed != nil
+	return failed, failed || (j.appended == j.moved && time.Since(j.lastMain) >= journalEvery)
+}
+
+// due asks for a move when the last store commit is journalEvery old, and
+// reports whether entries wait in the journal.
+func (j *queryJournal) due() (waiting bool) {
+	j.mu.Lock()
+	waiting = j.appended > j.moved
+	due := waiting && time.Since(j.lastMain) >= journalEvery
+	j.mu.Unlock()
+	if due {
+		j.kick()
+	}
+	return waiting
+}
+
+func (j *queryJournal) kick() {
+	select {
+	case j.kicks <- struct{}{}:
+	default: // one is already asked for
+	}
+}
+
+func (j *queryJournal) mover() {
+	defer close(j.stopped)
+	for {
+		select {
+		case <-j.kicks:
+			j.moveOnce()
+		case reply := <-j.settles:
+			reply <- j.moveOnce()
+		case <-j.stop:
+			return
+		}
+	}
+}
+
+// moveOnce moves the journal (moveJournal) and records the outcome.
+func (j *queryJournal) moveOnce() error {
+	j.mu.Lock()
+	upto := j.appended
+	j.mu.Unlock()
+	n, err := moveJournal(context.Background(), j.s, j.db)
+	j.mu.Lock()
+	if n > 0 {
+		j.lastMain = time.Now()
+	}
+	j.failed = err
+	if err == nil && upto > j.moved {
+		j.moved = upto
+	}
+	j.mu.Unlock()
+	if err != nil && j.log != nil {
+		j.log(err)
+	}
+	return err
+}
+
+// settle has the mover move the journal now; ok is false once it stopped.
+func (j *queryJournal) settle(ctx context.Context) (error, bool) {
+	reply := make(chan error, 1)
+	select {
+	case j.settles <- reply:
+	case <-j.stopped:
+		return nil, false
+	case <-ctx.Done():
+		return ctx.Err(), true
+	}
+	select {
+	case err := <-reply:
+		return err, true
+	case <-ctx.Done():
+		return ctx.Err(), true
+	}
+}
+
+// close (the writer, once no group can come) stops the mover, moves what
+// is left, gives back the ids not used and closes the journal, removing
+// the file when it is empty.
+func (j *queryJournal) close() {
+	close(j.stop)
+	<-j.stopped
+	ctx := context.Background()
+	if err := j.moveOnce(); err != nil {
+		j.db.Close()
+		return
+	}
+	if err := j.release(ctx); err != nil && j.log != nil {
+		j.log(err)
+	}
+	var left int
+	j.db.QueryRowContext(ctx, "SELECT count(*) FROM entries").Scan(&left)
+	j.db.Close()
+	if left == 0 {
+		p := JournalPath(j.s.Path)
+		os.Remove(p)
+		os.Remove(p + "-wal")
+		os.Remove(p + "-shm")
+	}
 }
 
 // reserve takes a new block of at least need ids from the store.
@@ -155,7 +284,9 @@ func (j *queryJournal) reserve(ctx context.Context, need int) error {
 			j.qkey = k
 		}
 		j.next, j.end = base+1, end
+		j.mu.Lock()
 		j.lastMain = time.Now()
+		j.mu.Unlock()
 		return nil
 	})
 }
@@ -201,7 +332,9 @@ func (j *queryJournal) direct(ctx context.Context, batch []*queryLogWait, rows [
 		}
 		return nil
 	})
+	j.mu.Lock()
 	j.lastMain = time.Now()
+	j.mu.Unlock()
 	return err
 }
 
@@ -229,39 +362,22 @@ func (j *queryJournal) append(ctx context.Context, batch []*queryLogWait, rows [
 	if err := tx.Commit(); err != nil {
 		return err
 	}
-	j.pending = true
+	j.mu.Lock()
+	j.appended++
+	j.mu.Unlock()
 	return nil
 }
 
-// move moves the journal into query_log (moveJournal).
-func (j *queryJournal) move(ctx context.Context) error {
-	if !j.pending {
-		return nil
-	}
-	n, err := moveJournal(ctx, j.s, j.db)
-	if n > 0 {
-		j.lastMain = time.Now()
-	}
-	if err == nil {
-		j.pending = false
-	}
-	j.failed = err
-	return err
-}
-
 // moveJournal writes every entry of the journal db into query_log in one
-// store write, then deletes them from the journal, all under the journal's
-// write lock (so no one appends or moves meanwhile). An entry whose id is
-// already in query_log (a move whose delete did not happen) is not written
-// again. An entry whose seal does not match is neither written nor deleted:
+// store write, then deletes them from the journal. It holds no lock on the
+// journal meanwhile (the server keeps appending): entries are read, written
+// under the store's write lock, where an entry whose id is already in
+// query_log (moved by another process, or by a move whose delete did not
+// happen) is not written again, and deleted only once they are in the
+// store. An entry whose seal does not match is neither written nor deleted:
 // the error names it. It returns how many entries it wrote.
 func moveJournal(ctx context.Context, s *Store, db *sql.DB) (int, error) {
-	tx, err := db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, err
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, "SELECT id, body, mac FROM entries ORDER BY id")
+	rows, err := db.QueryContext(ctx, "SELECT id, body, mac FROM entries ORDER BY id")
 	if err != nil {
 		return 0, err
 	}
@@ -294,7 +410,7 @@ func moveJournal(ctx context.Context, s *Store, db *sql.DB) (int, error) {
 	if len(good) > 0 {
 		err := s.Write(ctx, Actor{Operator: "credit serve"}, func(t *Tx) error {
 			written = 0
-			// The ids already written (a move whose delete did not happen).
+			// The ids already written.
 			there := map[int64]bool{}
 			rows, err := t.QueryContext(ctx, "SELECT id FROM query_log WHERE id BETWEEN ? AND ?", good[0].id, good[len(good)-1].id)
 			if err != nil {
@@ -326,6 +442,11 @@ func moveJournal(ctx context.Context, s *Store, db *sql.DB) (int, error) {
 		if err != nil {
 			return 0, err
 		}
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			return written, err
+		}
+		defer tx.Rollback()
 		for i := 0; i < len(good); i += 500 {
 			part := good[i:min(i+500, len(good))]
 			args := make([]any, len(part))
@@ -336,9 +457,9 @@ func moveJournal(ctx context.Context, s *Store, db *sql.DB) (int, error) {
 				return written, err
 			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return written, err
+		if err := tx.Commit(); err != nil {
+			return written, err
+		}
 	}
 	if len(bad) > 0 {
 		return written, journalTampered(s.Path, bad)
@@ -364,7 +485,7 @@ var journalMu sync.Mutex
 // credit process on the same store, or after a crash) this process does.
 func (s *Store) SettleQueryLog(ctx context.Context) error {
 	if g := s.queryLogGroup(); g != nil && g.j != nil {
-		if err, ok := g.settle(ctx); ok {
+		if err, ok := g.j.settle(ctx); ok {
 			return err
 		}
 	}
