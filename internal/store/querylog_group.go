@@ -31,9 +31,8 @@ type queryLogGroup struct {
 	// batches counts the groups the writer has taken (tests wait on it).
 	batches atomic.Int64
 	// j, when set (JournalQueryLog), is the journal most groups are
-	// committed to (querylog_journal.go); settles asks the writer to move it.
-	j       *queryJournal
-	settles chan chan error
+	// committed to (querylog_journal.go).
+	j *queryJournal
 }
 
 type queryLogWait struct {
@@ -69,7 +68,7 @@ func (s *Store) JournalQueryLog(ctx context.Context, log func(error)) (stop func
 }
 
 func (s *Store) startGroup(j *queryJournal) (stop func()) {
-	g := &queryLogGroup{s: s, in: make(chan *queryLogWait, maxQueryLogGroup), done: make(chan struct{}), j: j, settles: make(chan chan error)}
+	g := &queryLogGroup{s: s, in: make(chan *queryLogWait, maxQueryLogGroup), done: make(chan struct{}), j: j}
 	s.qlMu.Lock()
 	s.qlGroup = g
 	s.qlMu.Unlock()

@@ -27,9 +27,10 @@ import (
 // start cold. While credit serve runs, the group writer (querylog_group.go)
 // therefore commits most groups to a small journal file beside the store,
 // STORE.qlog, durably (synchronous=FULL) and before any answer of the group
-// leaves, exactly as it would have committed them to the store; and moves
-// what the journal holds into query_log in one store write at most every
-// journalEvery (sooner when the server falls idle). A lone lookup, with
+// leaves, exactly as it would have committed them to the store; a mover
+// goroutine, beside the writer, moves what the journal holds into query_log
+// in one store write about every journalEvery (sooner when the server falls
+// idle). A lone lookup, with
 // nothing waiting in the journal and no store commit for journalEvery, goes
 // to the store directly.
 //
