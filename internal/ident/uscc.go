@@ -3,6 +3,7 @@ package ident
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"credit/internal/apperr"
@@ -127,16 +128,18 @@ var authorities = map[byte]authority{
 // authorityTable is authorities as arrays indexed by the 1st character
 // (nil when it names no authority), each with the kind of every 2nd
 // character ("" when it names no organisation type): ParseUSCC runs a
-// million times in an import.
-var authorityTable = func() (t [256]*struct{ kinds [256]Kind }) {
+// million times in an import. Built on first use (48 KiB: a command that
+// parses no code does not pay for it at start-up).
+var authorityTable = sync.OnceValue(func() *[256]*struct{ kinds [256]Kind } {
+	var t [256]*struct{ kinds [256]Kind }
 	for c, a := range authorities {
 		t[c] = new(struct{ kinds [256]Kind })
 		for o, ot := range a.types {
 			t[c].kinds[o] = ot.kind
 		}
 	}
-	return t
-}()
+	return &t
+})
 
 // authorityOrder lists the valid 1st characters for messages.
 const authorityOrder = "123456789ANY"
@@ -190,7 +193,7 @@ func parseUSCC(s string, explain bool) (USCC, error) {
 			pos, showRune(r))
 	}
 	// From here the code is 18 ASCII bytes.
-	entry := authorityTable[code[0]]
+	entry := authorityTable()[code[0]]
 	if entry == nil {
 		if !explain {
 			return USCC{}, ErrStructure
@@ -265,7 +268,7 @@ func (u USCC) Kind() Kind {
 	if u.code == "" {
 		return ""
 	}
-	return authorityTable[u.code[0]].kinds[u.code[1]]
+	return authorityTable()[u.code[0]].kinds[u.code[1]]
 }
 
 // Region is the 登记管理机关行政区划码 (positions 3–8, GB/T 2260).
