@@ -19,7 +19,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newSubjectCmd) }
+func init() { registerNoun("subject", newSubjectCmd) }
 
 // scopeOpts are the flags that say who asks and how far they may see (SPEC §C).
 type scopeOpts struct {
