@@ -345,3 +345,33 @@ func refUSCCCheck(first17 string) byte {
 	}
 	return usccAlphabet[c]
 }
+
+// authorityKinds, the constant form ParseUSCC reads, says for every pair of
+// 1st and 2nd characters what authorities (GB 32100-2015's table) says.
+func TestAuthorityKindsMatchTable(t *testing.T) {
+	n := 0
+	for c0 := 0; c0 < 256; c0++ {
+		a, known := authorities()[byte(c0)]
+		if !known && authorityKinds[c0] != "" {
+			t.Errorf("authorityKinds has %q, which is no authority", rune(c0))
+		}
+		for i := 0; i < len(usccAlphabet); i++ {
+			c1 := usccAlphabet[i]
+			want := a.types[c1].kind
+			if !known {
+				continue
+			}
+			if got := usccKind(byte(c0), c1); got != want {
+				t.Errorf("%c%c: %q, want %q", c0, c1, got, want)
+			}
+			if want != "" {
+				n++
+			}
+		}
+	}
+	// GB 32100-2015's table: 1 (1,2,3,9), 2 (1,9), 3 (1–5,9), 4 (1,9), 5 (1,2,3,9),
+	// 6 (1,2,9), 7 (1,2,9), 8 (1,9), 9 (1,2,3), A (1,9), N (1,2,3,9), Y (1).
+	if n != 4+2+6+2+4+3+3+2+3+2+4+1 {
+		t.Errorf("%d organisation types, want the standard's 36", n)
+	}
+}

@@ -127,21 +127,39 @@ var authorities = sync.OnceValue(func() map[byte]authority {
 	}
 })
 
-// authorityTable is authorities as arrays indexed by the 1st character
-// (nil when it names no authority), each with the kind of every 2nd
-// character ("" when it names no organisation type): ParseUSCC runs a
-// million times in an import. Built on first use (48 KiB: a command that
-// parses no code does not pay for it at start-up).
-var authorityTable = sync.OnceValue(func() *[256]*struct{ kinds [256]Kind } {
-	var t [256]*struct{ kinds [256]Kind }
-	for c, a := range authorities() {
-		t[c] = new(struct{ kinds [256]Kind })
-		for o, ot := range a.types {
-			t[c].kinds[o] = ot.kind
-		}
+// authorityKinds is authorities' kinds as constants (nothing built at
+// start-up; ParseUSCC runs a million times in an import and once in a
+// lookup): for each valid 1st character, one letter per character of
+// usccAlphabet as 2nd character, naming its kind in kindLetters ('.': not an
+// organisation type of that authority). TestAuthorityKindsMatchTable checks
+// it against authorities, the table as the standard gives it.
+var authorityKinds = [256]string{
+	'1': ".GPO.....O.....................",
+	'2': ".O.......O.....................",
+	'3': ".OOOOO...O.....................",
+	'4': ".O.......O.....................",
+	'5': ".SSS.....S.....................",
+	'6': ".OO......O.....................",
+	'7': ".OO......O.....................",
+	'8': ".O.......O.....................",
+	'9': ".EIC...........................",
+	'A': ".P.......O.....................",
+	'N': ".OOO.....O.....................",
+	'Y': ".O.............................",
+}
+
+var kindLetters = [256]Kind{'G': Government, 'P': PublicInstitution, 'S': SocialOrganisation, 'E': Enterprise,
+	'I': IndividualBusiness, 'C': Cooperative, 'O': OtherOrganisation}
+
+// usccKind is the kind the first two characters of a code name ("" when
+// none); both must be in usccAlphabet.
+func usccKind(c0, c1 byte) Kind {
+	kinds := authorityKinds[c0]
+	if kinds == "" {
+		return ""
 	}
-	return &t
-})
+	return kindLetters[kinds[usccValue[c1]]]
+}
 
 // authorityOrder lists the valid 1st characters for messages.
 const authorityOrder = "123456789ANY"
@@ -195,8 +213,7 @@ func parseUSCC(s string, explain bool) (USCC, error) {
 			pos, showRune(r))
 	}
 	// From here the code is 18 ASCII bytes.
-	entry := authorityTable()[code[0]]
-	if entry == nil {
+	if authorityKinds[code[0]] == "" {
 		if !explain {
 			return USCC{}, ErrStructure
 		}
@@ -204,7 +221,7 @@ func parseUSCC(s string, explain bool) (USCC, error) {
 			"第 1 位登记管理部门代码 %c 无效（应为 1–9、A、N 或 Y）",
 			"position 1: registration authority %c is not valid (use 1–9, A, N or Y)", code[0])
 	}
-	if entry.kinds[code[1]] == "" {
+	if usccKind(code[0], code[1]) == "" {
 		if !explain {
 			return USCC{}, ErrStructure
 		}
@@ -270,7 +287,7 @@ func (u USCC) Kind() Kind {
 	if u.code == "" {
 		return ""
 	}
-	return authorityTable()[u.code[0]].kinds[u.code[1]]
+	return usccKind(u.code[0], u.code[1])
 }
 
 // Region is the 登记管理机关行政区划码 (positions 3–8, GB/T 2260).
