@@ -20,7 +20,7 @@ B=bench
 mkdir -p "$B"
 command -v sqlite3 >/dev/null || { echo "bench: sqlite3 is needed (apt-get install sqlite3)"; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench: GNU time is needed (apt-get install time)"; exit 1; }
-go build -trimpath -ldflags '-s -w' -o "$B/credit" ./cmd/credit
+CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$B/credit" ./cmd/credit
 C=$PWD/$B/credit
 export CREDIT_TODAY=$TODAY
 

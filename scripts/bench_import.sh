@@ -23,7 +23,7 @@ B=bench
 mkdir -p "$B"
 command -v sqlite3 >/dev/null || { echo "bench_import: sqlite3 is needed (apt-get install sqlite3)"; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench_import: GNU time is needed (apt-get install time)"; exit 1; }
-go build -trimpath -ldflags '-s -w' -o "$B/credit-import" ./cmd/credit
+CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$B/credit-import" ./cmd/credit
 NEW=$PWD/$B/credit-import
 export CREDIT_TODAY=$TODAY
 PROVIDER=11320600MB19587002

@@ -16,7 +16,7 @@ B=bench
 mkdir -p "$B"
 command -v sqlite3 >/dev/null || { echo "bench_report: sqlite3 is needed (apt-get install sqlite3)"; exit 1; }
 [ -x /usr/bin/time ] || { echo "bench_report: GNU time is needed (apt-get install time)"; exit 1; }
-[ -x bin/credit ] || go build -o bin/credit ./cmd/credit
+[ -x bin/credit ] || CGO_ENABLED=0 go build -o bin/credit ./cmd/credit
 
 DB="$B/report.db"
 export CREDIT_DB="$DB" CREDIT_TODAY=2025-12-01

@@ -24,7 +24,7 @@ TAGS=""
 # SERVE_BIN: serve with another build (e.g. an older commit's) over the same store.
 SRV=${SERVE_BIN:-$PWD/$B/credit-serve}
 # shellcheck disable=SC2086
-[ -n "${SERVE_BIN:-}" ] || go build $TAGS -trimpath -o $B/credit-serve ./cmd/credit
+[ -n "${SERVE_BIN:-}" ] || CGO_ENABLED=0 go build $TAGS -trimpath -o $B/credit-serve ./cmd/credit
 go build -o $B/servebench ./scripts/servebench
 unset CREDIT_TODAY   # credit serve answers on the real date only
 export CREDIT_DB=$DB

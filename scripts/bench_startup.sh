@@ -21,7 +21,7 @@ TODAY=2026-11-01
 B=bench
 mkdir -p "$B"
 command -v sqlite3 >/dev/null || { echo "bench_startup: sqlite3 is needed (apt-get install sqlite3)"; exit 1; }
-go build -trimpath -ldflags '-s -w' -o "$B/credit-startup" ./cmd/credit
+CGO_ENABLED=0 go build -trimpath -ldflags '-s -w' -o "$B/credit-startup" ./cmd/credit
 BINS=("$PWD/$B/credit-startup")
 for b in "$@"; do BINS+=("$(realpath "$b")"); done
 export CREDIT_TODAY=$TODAY

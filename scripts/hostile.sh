@@ -12,7 +12,7 @@
 # Usage: scripts/hostile.sh   (run by make test-long; needs /usr/bin/time and python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-go build -o bin/credit ./cmd/credit
+CGO_ENABLED=0 go build -o bin/credit ./cmd/credit
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CREDIT_DB=$work/credit.db CREDIT_TODAY=2025-12-01 TMPDIR=$work/tmp

@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-200000}
-go build -o bin/credit ./cmd/credit
+CGO_ENABLED=0 go build -o bin/credit ./cmd/credit
 go build -o bin/gendata ./scripts/gendata
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -39,7 +39,7 @@ keys() { T send-keys -t e2e "$@"; sleep 0.05; }
 text() { T send-keys -t e2e -l "$1"; sleep 0.05; }
 
 say "building"
-go build -o "$work/credit" ./cmd/credit
+CGO_ENABLED=0 go build -o "$work/credit" ./cmd/credit
 say "making the demo store"
 go run ./scripts/gendata demo -bin "$work/credit" -dir "$work/demo" -n "${E2E_SUBJECTS:-300}" >"$work/demo.txt"
 export CREDIT_DB="$work/demo/credit.db"

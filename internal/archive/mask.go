@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"credit/internal/catalog"
@@ -257,7 +258,9 @@ func mobile(s string) bool { return len(s) == 11 && s[0] == '1' && s[1] >= '3' &
 
 // grouped are phone and card numbers written in groups: 138 1234 5678,
 // 138-1234-5678, 6222 0212 3456 7890 123.
-var grouped = regexp.MustCompile(`(?:^|[^0-9A-Za-z*])(1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?)(?:$|[^0-9A-Za-z*])`)
+var grouped = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?:^|[^0-9A-Za-z*])(1[3-9][0-9][ -][0-9]{4}[ -][0-9]{4}|[0-9]{4}(?:[ -][0-9]{4}){3}(?:[ -]?[0-9]{1,3})?)(?:$|[^0-9A-Za-z*])`)
+})
 
 // maskGrouped masks grouped numbers, keeping their separators: a phone's
 // first 3 and last 4 digits stay, a card's first 6 and last 4.
@@ -265,7 +268,7 @@ func maskGrouped(s string) string {
 	if !strings.ContainsAny(s, " -") || !hasDigitRun(s, 4) {
 		return s
 	}
-	locs := grouped.FindAllStringSubmatchIndex(s, -1)
+	locs := grouped().FindAllStringSubmatchIndex(s, -1)
 	if locs == nil {
 		return s
 	}

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -53,7 +54,7 @@ var (
 // EndOfNextMonth is the roster report lag of 第十七条 (于下月内报送).
 const EndOfNextMonth = "end_of_next_month"
 
-var itemCodeRE = regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,31}$`)
+var itemCodeRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,31}$`) })
 
 // DefaultPolicy is the measures' policy (SPEC §4, §G), used for every key the
 // file leaves out.
@@ -622,7 +623,7 @@ func (d *decoder) item(n *node, path string, pol *Policy) *Item {
 		Upward:       o.enum("upward", false, upwardModes),
 		Note:         o.str("note", false),
 	}
-	if it.Code != "" && !itemCodeRE.MatchString(it.Code) {
+	if it.Code != "" && !itemCodeRE().MatchString(it.Code) {
 		d.add(o.line("code"), join(path, "code"), "信息项代码 %q 无效（应为大写字母开头的大写字母、数字或下划线，如 XZCF）", "item code %q is not valid (capital letters, digits or _, starting with a letter, e.g. XZCF)", it.Code)
 	}
 	seen := map[string]bool{}

@@ -12,7 +12,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newAuditCmd) }
+func init() { registerNoun("audit", newAuditCmd) }
 
 // sealFailure is the exit-6 error for seal findings, each already listed on
 // stderr (or in the JSON).

@@ -14,7 +14,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newBackupCmd) }
+func init() { registerNoun("backup", newBackupCmd) }
 
 func newBackupCmd(app *App) *cobra.Command {
 	var verify bool

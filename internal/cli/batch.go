@@ -15,7 +15,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newBatchCmd) }
+func init() { registerNoun("batch", newBatchCmd) }
 
 var batchStateLabel = map[string]string{"staging": "暂存中", "published": "已发布", "discarded": "已丢弃"}
 

@@ -23,7 +23,7 @@ import (
 	"credit/internal/workday"
 )
 
-func init() { register(newCalendarCmd) }
+func init() { registerNoun("calendar", newCalendarCmd) }
 
 // Calendar is the working-day calendar this run computes with: the embedded
 // official calendar with the years loaded into the store laid over it. When

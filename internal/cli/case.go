@@ -18,7 +18,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newCaseCmd) }
+func init() { registerNoun("case", newCaseCmd) }
 
 // caseJSON is a case as scripts read it.
 type caseJSON struct {

@@ -17,7 +17,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newCatalogCmd) }
+func init() { registerNoun("catalog", newCatalogCmd) }
 
 func newCatalogCmd(app *App) *cobra.Command {
 	c := &cobra.Command{

@@ -20,7 +20,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newCheckCmd) }
+func init() { registerNoun("check", newCheckCmd) }
 
 // Header names of the code and name columns in a file of subjects, after
 // removing spaces and folding full-width brackets.

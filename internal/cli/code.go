@@ -13,7 +13,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newCodeCmd) }
+func init() { registerNoun("code", newCodeCmd) }
 
 func newCodeCmd(app *App) *cobra.Command {
 	c := &cobra.Command{

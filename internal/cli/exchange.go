@@ -19,7 +19,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newExchangeCmd) }
+func init() { registerNoun("exchange", newExchangeCmd) }
 
 // defaultDepartment is 南通市's 行政区划代码, the 部门代码 in file names.
 const defaultDepartment = "320600"

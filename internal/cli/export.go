@@ -17,7 +17,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newExportCmd) }
+func init() { registerNoun("export", newExportCmd) }
 
 // xlsxMaxRows is the most data rows a worksheet holds (Excel: 1,048,576 rows
 // including the header).

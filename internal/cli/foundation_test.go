@@ -302,7 +302,7 @@ func TestAuditLogOfficeDatesAndFailureJSON(t *testing.T) {
 	h.fails(2, "audit", "log", "--from", "2026-13-01")
 	h.fails(2, "audit", "log", "--to", "yesterday")
 	// Entries made "today" in the office's time zone are found by today's date.
-	today := time.Now().In(clock.Zone).Format("2006-01-02")
+	today := time.Now().In(clock.Zone()).Format("2006-01-02")
 	out := h.ok("audit", "log", "--from", today, "--to", today, "--format", "json").Out
 	if !strings.Contains(out, `"store.init"`) {
 		t.Fatalf("today's entries not found by the office date %s: %s", today, out)

@@ -21,7 +21,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newImportCmd) }
+func init() { registerNoun("import", newImportCmd) }
 
 type importOpts struct {
 	provider, item, channel, encoding, sheet, rejects string

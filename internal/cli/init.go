@@ -16,7 +16,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newInitCmd) }
+func init() { registerNoun("init", newInitCmd) }
 
 // initHook runs inside the transaction that first initialises a store (for
 // example to apply the default catalog). empty is true with --empty.

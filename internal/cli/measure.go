@@ -18,7 +18,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newMeasureCmd) }
+func init() { registerNoun("measure", newMeasureCmd) }
 
 // measureJSON is a measure as scripts read it: the file's fields plus its
 // kind and whether it is confirmed.

@@ -22,7 +22,7 @@ import (
 )
 
 func init() {
-	register(newObjectionCmd)
+	registerNoun("objection", newObjectionCmd)
 	deadlineCheckers = append(deadlineCheckers, queueDeadlineChecker(objection.Machine))
 }
 

@@ -15,7 +15,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newProviderCmd) }
+func init() { registerNoun("provider", newProviderCmd) }
 
 // parseDeptCode validates a department's 统一社会信用代码 (providers and units
 // are registered by it); the error names what, and exits 5.

@@ -21,7 +21,7 @@ import (
 )
 
 func init() {
-	register(newRepairCmd)
+	registerNoun("repair", newRepairCmd)
 	deadlineCheckers = append(deadlineCheckers, queueDeadlineChecker(repair.Machine),
 		func(ctx context.Context, st *store.Store, _, next *workday.Calendar) ([]deadlineChange, error) {
 			moves, err := repair.PublicityMoves(ctx, st, next)

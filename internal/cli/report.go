@@ -12,7 +12,7 @@ import (
 	"credit/internal/store"
 )
 
-func init() { register(newReportCmd) }
+func init() { registerNoun("report", newReportCmd) }
 
 // writeReport writes doc to -o (format by extension) or prints it in --format.
 func writeReport(app *App, doc *report.Doc, out string) error {

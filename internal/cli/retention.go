@@ -18,7 +18,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newRetentionCmd) }
+func init() { registerNoun("retention", newRetentionCmd) }
 
 func newRetentionCmd(app *App) *cobra.Command {
 	c := &cobra.Command{

@@ -19,9 +19,58 @@ import (
 
 // nouns are the command constructors; each noun's file registers itself in
 // an init function, so adding a noun touches no other file.
-var nouns []func(*App) *cobra.Command
+var nouns []noun
 
-func register(f func(*App) *cobra.Command) { nouns = append(nouns, f) }
+type noun struct {
+	name  string // the command's name; "" when registered without it
+	build func(*App) *cobra.Command
+}
+
+// registerNoun registers a noun with its command name: a run that names it
+// builds that noun's commands alone (Main: a one-shot command's start-up,
+// issue 17), every other run builds the whole tree. TestNounNames checks
+// each name against the command built.
+func registerNoun(name string, f func(*App) *cobra.Command) {
+	nouns = append(nouns, noun{name, f})
+}
+
+// register registers a noun without its name: it is built only in the
+// whole tree (a run naming it builds the whole tree).
+func register(f func(*App) *cobra.Command) { nouns = append(nouns, noun{build: f}) }
+
+// rootValueFlags are the root's persistent flags that take a value (the
+// others are switches): runNoun steps over their values.
+var rootValueFlags = map[string]bool{"--db": true, "--key": true, "--format": true, "--today": true, "--lang": true, "--as": true}
+
+// runNoun is the registered noun that args run, found as cobra will find
+// it: the first argument that is neither a root persistent flag nor its
+// value. ok is false for anything else (no noun, help, completion, an
+// unknown word or flag): that run builds the whole tree, so that cobra's
+// suggestions, help and completion see every command.
+func runNoun(args []string) (noun, bool) {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		name, _, hasValue := strings.Cut(a, "=")
+		switch {
+		case rootValueFlags[name]:
+			if !hasValue {
+				i++
+			}
+			continue
+		case name == "--yes" || name == "-y" || name == "--force":
+			continue
+		case strings.HasPrefix(a, "-"):
+			return noun{}, false
+		}
+		for _, n := range nouns {
+			if n.name != "" && n.name == a {
+				return n, true
+			}
+		}
+		return noun{}, false
+	}
+	return noun{}, false
+}
 
 // Main runs credit with args and returns the process exit code (SPEC §A).
 func Main(args []string, io IO) int {
@@ -77,7 +126,7 @@ func Main(args []string, io IO) int {
 		})
 		defer store.SetApplyHook(nil)
 	}
-	root := buildRoot(app)
+	root := buildRootFor(app, args)
 	foldRunFlags(root, args)
 	localizeCompletions(app, root, args)
 	root.SetArgs(args)
@@ -151,7 +200,12 @@ func newRoot(app *App) *cobra.Command {
 	return root
 }
 
-func buildRoot(app *App) *cobra.Command {
+func buildRoot(app *App) *cobra.Command { return buildRootFor(app, nil) }
+
+// buildRootFor is the tree a run of args needs: the root with the one noun
+// args name (runNoun), or with every noun. Building all of them (about 300
+// commands and their flags) was a tenth of a `credit version`.
+func buildRootFor(app *App, args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "credit",
 		Short: "公共信用信息工作机构的业务工具 / the public credit information office's working tool",
@@ -181,10 +235,13 @@ exit codes: 0 success; 1 error; 2 usage; 3 some rows rejected; 4 input refused w
 	pf.StringVar(&app.As, "as", "", "以该操作员身份操作（仅管理员）/ act for this operator (administrators only)")
 	pf.BoolVarP(&app.Yes, "yes", "y", false, "不可撤销的操作不再询问（在终端上才会询问）/ do not ask before irreversible changes")
 	pf.BoolVar(&app.Force, "force", false, "-o、--rejects 的文件已存在时覆盖 / let -o and --rejects replace an existing file")
-	for _, f := range nouns {
-		root.AddCommand(f(app))
+	if n, ok := runNoun(args); ok {
+		root.AddCommand(n.build(app))
+	} else {
+		for _, n := range nouns {
+			root.AddCommand(n.build(app))
+		}
 	}
-	root.AddCommand(newVersionCmd(app))
 	root.CompletionOptions.HiddenDefaultCmd = false
 	installHelp(app, root)
 	guardGroups(root)

@@ -15,7 +15,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newRosterCmd) }
+func init() { registerNoun("roster", newRosterCmd) }
 
 func rosterColumns() []tabular.Column {
 	return []tabular.Column{

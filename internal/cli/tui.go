@@ -15,7 +15,7 @@ import (
 	"credit/internal/tui"
 )
 
-func init() { register(newTUICmd) }
+func init() { registerNoun("tui", newTUICmd) }
 
 func newTUICmd(app *App) *cobra.Command {
 	return &cobra.Command{

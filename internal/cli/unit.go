@@ -17,7 +17,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newUnitCmd) }
+func init() { registerNoun("unit", newUnitCmd) }
 
 func newUnitCmd(app *App) *cobra.Command {
 	c := &cobra.Command{

@@ -15,7 +15,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newUserCmd) }
+func init() { registerNoun("user", newUserCmd) }
 
 func newUserCmd(app *App) *cobra.Command {
 	c := &cobra.Command{

@@ -23,7 +23,7 @@ func localTime(s string) string {
 	if err != nil {
 		return s
 	}
-	return t.In(clock.Zone).Format("2006-01-02 15:04:05")
+	return t.In(clock.Zone()).Format("2006-01-02 15:04:05")
 }
 
 // officeDayBounds turns office dates (Asia/Shanghai) into the UTC bounds of
@@ -40,7 +40,7 @@ func officeDayBounds(flagFrom, from, flagTo, to string) (string, string, error) 
 		if next {
 			d = d.AddDays(1)
 		}
-		t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, clock.Zone).UTC()
+		t := time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, clock.Zone()).UTC()
 		return t.Format("2006-01-02T15:04:05"), nil
 	}
 	f, err := conv(flagFrom, from, false)

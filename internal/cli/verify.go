@@ -14,7 +14,7 @@ import (
 	"credit/internal/tabular"
 )
 
-func init() { register(newVerifyCmd) }
+func init() { registerNoun("verify", newVerifyCmd) }
 
 // Verification results (基础信息比对核查, 第二十四条).
 const (

@@ -13,6 +13,8 @@ import (
 // Version is set at build time with -ldflags "-X credit/internal/cli.Version=...".
 var Version = "dev"
 
+func init() { registerNoun("version", newVersionCmd) }
+
 func newVersionCmd(app *App) *cobra.Command {
 	return &cobra.Command{
 		Use:     "version",

@@ -4,13 +4,16 @@
 package clock
 
 import (
+	"sync"
 	"time"
 
 	"credit/internal/civil"
 )
 
-// Zone is the office's time zone (SPEC §A: Asia/Shanghai).
-var Zone = loadZone()
+// Zone is the office's time zone (SPEC §A: Asia/Shanghai), read from the
+// system's zone files on first use, not at start-up: a command given
+// --today never needs it.
+var Zone = sync.OnceValue(loadZone)
 
 func loadZone() *time.Location {
 	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
@@ -44,7 +47,7 @@ func (c Clock) Today() civil.Date {
 }
 
 // RealToday is the real date in Asia/Shanghai, whatever --today says.
-func (c Clock) RealToday() civil.Date { return civil.Of(c.Now().In(Zone)) }
+func (c Clock) RealToday() civil.Date { return civil.Of(c.Now().In(Zone())) }
 
 // Now is the real instant.
 func (c Clock) Now() time.Time {

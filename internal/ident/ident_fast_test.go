@@ -18,6 +18,19 @@ import (
 	"credit/internal/civil"
 )
 
+// provinces are the first two digits of GB/T 2260 province-level codes, plus
+// 81, 82 and 83 (港澳台居民居住证): the reference the table provinceCodes is
+// checked against through refParseID.
+var provinces = map[string]bool{
+	"11": true, "12": true, "13": true, "14": true, "15": true,
+	"21": true, "22": true, "23": true,
+	"31": true, "32": true, "33": true, "34": true, "35": true, "36": true, "37": true,
+	"41": true, "42": true, "43": true, "44": true, "45": true, "46": true,
+	"50": true, "51": true, "52": true, "53": true, "54": true,
+	"61": true, "62": true, "63": true, "64": true, "65": true,
+	"71": true, "81": true, "82": true, "83": true,
+}
+
 var fastSeeds = append([]string{
 	"913206020000000149", "91320602000000024A", "91320602000000024a", " 913206020000000149", "913206020000000149\t",
 	"320611196001010010", "32061119600101002x", "440524880101001", "99320602000000014", "A1320602000000014X",
@@ -296,7 +309,7 @@ func refParseUSCC(s string) (USCC, error) {
 			pos, showRune(r))
 	}
 	// From here the code is 18 ASCII bytes.
-	auth, ok := authorities[code[0]]
+	auth, ok := authorities()[code[0]]
 	if !ok {
 		return USCC{}, fail(ErrStructure,
 			"第 1 位登记管理部门代码 %c 无效（应为 1–9、A、N 或 Y）",
@@ -331,4 +344,34 @@ func refUSCCCheck(first17 string) byte {
 		c = 0
 	}
 	return usccAlphabet[c]
+}
+
+// authorityKinds, the constant form ParseUSCC reads, says for every pair of
+// 1st and 2nd characters what authorities (GB 32100-2015's table) says.
+func TestAuthorityKindsMatchTable(t *testing.T) {
+	n := 0
+	for c0 := 0; c0 < 256; c0++ {
+		a, known := authorities()[byte(c0)]
+		if !known && authorityKinds[c0] != "" {
+			t.Errorf("authorityKinds has %q, which is no authority", rune(c0))
+		}
+		for i := 0; i < len(usccAlphabet); i++ {
+			c1 := usccAlphabet[i]
+			want := a.types[c1].kind
+			if !known {
+				continue
+			}
+			if got := usccKind(byte(c0), c1); got != want {
+				t.Errorf("%c%c: %q, want %q", c0, c1, got, want)
+			}
+			if want != "" {
+				n++
+			}
+		}
+	}
+	// GB 32100-2015's table: 1 (1,2,3,9), 2 (1,9), 3 (1–5,9), 4 (1,9), 5 (1,2,3,9),
+	// 6 (1,2,9), 7 (1,2,9), 8 (1,9), 9 (1,2,3), A (1,9), N (1,2,3,9), Y (1).
+	if n != 4+2+6+2+4+3+3+2+3+2+4+1 {
+		t.Errorf("%d organisation types, want the standard's 36", n)
+	}
 }

@@ -3,6 +3,7 @@ package ident
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"credit/internal/apperr"
@@ -58,85 +59,107 @@ type authority struct {
 }
 
 // authorities is the 登记管理部门 (1st character) and 机构类别 (2nd character)
-// table of GB 32100-2015 (domain.md §2.1).
-var authorities = map[byte]authority{
-	'1': {label{"机构编制", "institutional establishment"}, map[byte]orgType{
-		'1': {label{"机关", "government body"}, Government},
-		'2': {label{"事业单位", "public institution"}, PublicInstitution},
-		'3': {label{"中央编办直接管理机构编制的群众团体", "mass organisation under the central establishment office"}, OtherOrganisation},
-		'9': {label{"其他", "other"}, OtherOrganisation},
-	}},
-	'2': {label{"外交", "foreign affairs"}, map[byte]orgType{
-		'1': {label{"外国常驻新闻机构", "resident foreign news agency"}, OtherOrganisation},
-		'9': {label{"其他", "other"}, OtherOrganisation},
-	}},
-	'3': {label{"司法行政", "judicial administration"}, map[byte]orgType{
-		'1': {label{"律师执业机构", "law firm"}, OtherOrganisation},
-		'2': {label{"公证处", "notary office"}, OtherOrganisation},
-		'3': {label{"基层法律服务所", "grassroots legal service office"}, OtherOrganisation},
-		'4': {label{"司法鉴定机构", "forensic appraisal institution"}, OtherOrganisation},
-		'5': {label{"仲裁委员会", "arbitration commission"}, OtherOrganisation},
-		'9': {label{"其他", "other"}, OtherOrganisation},
-	}},
-	'4': {label{"文化", "culture"}, map[byte]orgType{
-		'1': {label{"外国在华文化中心", "foreign cultural centre in China"}, OtherOrganisation},
-		'9': {label{"其他", "other"}, OtherOrganisation},
-	}},
-	'5': {label{"民政", "civil affairs"}, map[byte]orgType{
-		'1': {label{"社会团体", "social group"}, SocialOrganisation},
-		'2': {label{"民办非企业单位", "private non-enterprise unit"}, SocialOrganisation},
-		'3': {label{"基金会", "foundation"}, SocialOrganisation},
-		'9': {label{"其他", "other"}, SocialOrganisation},
-	}},
-	'6': {label{"旅游", "tourism"}, map[byte]orgType{
-		'1': {label{"外国旅游部门常驻代表机构", "resident office of a foreign tourism authority"}, OtherOrganisation},
-		'2': {label{"港澳台地区旅游部门常驻内地（大陆）代表机构", "resident mainland office of a Hong Kong, Macao or Taiwan tourism authority"}, OtherOrganisation},
-		'9': {label{"其他", "other"}, OtherOrganisation},
-	}},
-	'7': {label{"宗教", "religious affairs"}, map[byte]orgType{
-		'1': {label{"宗教活动场所", "venue for religious activities"}, OtherOrganisation},
-		'2': {label{"宗教院校", "religious college"}, OtherOrganisation},
-		'9': {label{"其他", "other"}, OtherOrganisation},
-	}},
-	'8': {label{"工会", "trade unions"}, map[byte]orgType{
-		'1': {label{"基层工会", "grassroots trade union"}, OtherOrganisation},
-		'9': {label{"其他", "other"}, OtherOrganisation},
-	}},
-	'9': {label{"工商", "industry and commerce (market regulation)"}, map[byte]orgType{
-		'1': {label{"企业", "enterprise"}, Enterprise},
-		'2': {label{"个体工商户", "individual business"}, IndividualBusiness},
-		'3': {label{"农民专业合作社", "farmers' specialised cooperative"}, Cooperative},
-	}},
-	// 军队事业单位 are public institutions, so they get that kind rather
-	// than other_organisation.
-	'A': {label{"中央军委改革和编制办公室", "CMC reform and establishment office"}, map[byte]orgType{
-		'1': {label{"军队事业单位", "military public institution"}, PublicInstitution},
-		'9': {label{"其他", "other"}, OtherOrganisation},
-	}},
-	'N': {label{"农业", "agriculture"}, map[byte]orgType{
-		'1': {label{"组级集体经济组织", "group-level collective economic organisation"}, OtherOrganisation},
-		'2': {label{"村级集体经济组织", "village-level collective economic organisation"}, OtherOrganisation},
-		'3': {label{"乡镇级集体经济组织", "township-level collective economic organisation"}, OtherOrganisation},
-		'9': {label{"其他", "other"}, OtherOrganisation},
-	}},
-	'Y': {label{"其他", "other"}, map[byte]orgType{
-		'1': {label{"其他", "other"}, OtherOrganisation},
-	}},
+// table of GB 32100-2015 (domain.md §2.1), built on first use.
+var authorities = sync.OnceValue(func() map[byte]authority {
+	return map[byte]authority{
+		'1': {label{"机构编制", "institutional establishment"}, map[byte]orgType{
+			'1': {label{"机关", "government body"}, Government},
+			'2': {label{"事业单位", "public institution"}, PublicInstitution},
+			'3': {label{"中央编办直接管理机构编制的群众团体", "mass organisation under the central establishment office"}, OtherOrganisation},
+			'9': {label{"其他", "other"}, OtherOrganisation},
+		}},
+		'2': {label{"外交", "foreign affairs"}, map[byte]orgType{
+			'1': {label{"外国常驻新闻机构", "resident foreign news agency"}, OtherOrganisation},
+			'9': {label{"其他", "other"}, OtherOrganisation},
+		}},
+		'3': {label{"司法行政", "judicial administration"}, map[byte]orgType{
+			'1': {label{"律师执业机构", "law firm"}, OtherOrganisation},
+			'2': {label{"公证处", "notary office"}, OtherOrganisation},
+			'3': {label{"基层法律服务所", "grassroots legal service office"}, OtherOrganisation},
+			'4': {label{"司法鉴定机构", "forensic appraisal institution"}, OtherOrganisation},
+			'5': {label{"仲裁委员会", "arbitration commission"}, OtherOrganisation},
+			'9': {label{"其他", "other"}, OtherOrganisation},
+		}},
+		'4': {label{"文化", "culture"}, map[byte]orgType{
+			'1': {label{"外国在华文化中心", "foreign cultural centre in China"}, OtherOrganisation},
+			'9': {label{"其他", "other"}, OtherOrganisation},
+		}},
+		'5': {label{"民政", "civil affairs"}, map[byte]orgType{
+			'1': {label{"社会团体", "social group"}, SocialOrganisation},
+			'2': {label{"民办非企业单位", "private non-enterprise unit"}, SocialOrganisation},
+			'3': {label{"基金会", "foundation"}, SocialOrganisation},
+			'9': {label{"其他", "other"}, SocialOrganisation},
+		}},
+		'6': {label{"旅游", "tourism"}, map[byte]orgType{
+			'1': {label{"外国旅游部门常驻代表机构", "resident office of a foreign tourism authority"}, OtherOrganisation},
+			'2': {label{"港澳台地区旅游部门常驻内地（大陆）代表机构", "resident mainland office of a Hong Kong, Macao or Taiwan tourism authority"}, OtherOrganisation},
+			'9': {label{"其他", "other"}, OtherOrganisation},
+		}},
+		'7': {label{"宗教", "religious affairs"}, map[byte]orgType{
+			'1': {label{"宗教活动场所", "venue for religious activities"}, OtherOrganisation},
+			'2': {label{"宗教院校", "religious college"}, OtherOrganisation},
+			'9': {label{"其他", "other"}, OtherOrganisation},
+		}},
+		'8': {label{"工会", "trade unions"}, map[byte]orgType{
+			'1': {label{"基层工会", "grassroots trade union"}, OtherOrganisation},
+			'9': {label{"其他", "other"}, OtherOrganisation},
+		}},
+		'9': {label{"工商", "industry and commerce (market regulation)"}, map[byte]orgType{
+			'1': {label{"企业", "enterprise"}, Enterprise},
+			'2': {label{"个体工商户", "individual business"}, IndividualBusiness},
+			'3': {label{"农民专业合作社", "farmers' specialised cooperative"}, Cooperative},
+		}},
+		// 军队事业单位 are public institutions, so they get that kind rather
+		// than other_organisation.
+		'A': {label{"中央军委改革和编制办公室", "CMC reform and establishment office"}, map[byte]orgType{
+			'1': {label{"军队事业单位", "military public institution"}, PublicInstitution},
+			'9': {label{"其他", "other"}, OtherOrganisation},
+		}},
+		'N': {label{"农业", "agriculture"}, map[byte]orgType{
+			'1': {label{"组级集体经济组织", "group-level collective economic organisation"}, OtherOrganisation},
+			'2': {label{"村级集体经济组织", "village-level collective economic organisation"}, OtherOrganisation},
+			'3': {label{"乡镇级集体经济组织", "township-level collective economic organisation"}, OtherOrganisation},
+			'9': {label{"其他", "other"}, OtherOrganisation},
+		}},
+		'Y': {label{"其他", "other"}, map[byte]orgType{
+			'1': {label{"其他", "other"}, OtherOrganisation},
+		}},
+	}
+})
+
+// authorityKinds is authorities' kinds as constants (nothing built at
+// start-up; ParseUSCC runs a million times in an import and once in a
+// lookup): for each valid 1st character, one letter per character of
+// usccAlphabet as 2nd character, naming its kind in kindLetters ('.': not an
+// organisation type of that authority). TestAuthorityKindsMatchTable checks
+// it against authorities, the table as the standard gives it.
+var authorityKinds = [256]string{
+	'1': ".GPO.....O.....................",
+	'2': ".O.......O.....................",
+	'3': ".OOOOO...O.....................",
+	'4': ".O.......O.....................",
+	'5': ".SSS.....S.....................",
+	'6': ".OO......O.....................",
+	'7': ".OO......O.....................",
+	'8': ".O.......O.....................",
+	'9': ".EIC...........................",
+	'A': ".P.......O.....................",
+	'N': ".OOO.....O.....................",
+	'Y': ".O.............................",
 }
 
-// authorityTable is authorities as arrays indexed by the 1st character
-// (nil when it names no authority), each with the kind of every 2nd
-// character ("" when it names no organisation type): ParseUSCC runs a
-// million times in an import.
-var authorityTable = func() (t [256]*struct{ kinds [256]Kind }) {
-	for c, a := range authorities {
-		t[c] = new(struct{ kinds [256]Kind })
-		for o, ot := range a.types {
-			t[c].kinds[o] = ot.kind
-		}
+var kindLetters = [256]Kind{'G': Government, 'P': PublicInstitution, 'S': SocialOrganisation, 'E': Enterprise,
+	'I': IndividualBusiness, 'C': Cooperative, 'O': OtherOrganisation}
+
+// usccKind is the kind the first two characters of a code name ("" when
+// none); both must be in usccAlphabet.
+func usccKind(c0, c1 byte) Kind {
+	kinds := authorityKinds[c0]
+	if kinds == "" {
+		return ""
 	}
-	return t
-}()
+	return kindLetters[kinds[usccValue[c1]]]
+}
 
 // authorityOrder lists the valid 1st characters for messages.
 const authorityOrder = "123456789ANY"
@@ -190,8 +213,7 @@ func parseUSCC(s string, explain bool) (USCC, error) {
 			pos, showRune(r))
 	}
 	// From here the code is 18 ASCII bytes.
-	entry := authorityTable[code[0]]
-	if entry == nil {
+	if authorityKinds[code[0]] == "" {
 		if !explain {
 			return USCC{}, ErrStructure
 		}
@@ -199,11 +221,11 @@ func parseUSCC(s string, explain bool) (USCC, error) {
 			"第 1 位登记管理部门代码 %c 无效（应为 1–9、A、N 或 Y）",
 			"position 1: registration authority %c is not valid (use 1–9, A, N or Y)", code[0])
 	}
-	if entry.kinds[code[1]] == "" {
+	if usccKind(code[0], code[1]) == "" {
 		if !explain {
 			return USCC{}, ErrStructure
 		}
-		auth := authorities[code[0]]
+		auth := authorities()[code[0]]
 		return USCC{}, &apperr.Error{Code: apperr.Rule, Err: ErrStructure,
 			Zh: fmt.Sprintf("第 2 位机构类别 %c 对登记管理部门 %c 无效（%s登记的机构类别为 %s）",
 				code[1], code[0], auth.zh, typeList(auth, "、")),
@@ -249,7 +271,7 @@ func (u USCC) Authority(lang string) string {
 	if u.code == "" {
 		return ""
 	}
-	return pick(authorities[u.code[0]].label, lang)
+	return pick(authorities()[u.code[0]].label, lang)
 }
 
 // OrgType is the 机构类别 (2nd character) in lang ("en" or Chinese), e.g. 企业.
@@ -257,7 +279,7 @@ func (u USCC) OrgType(lang string) string {
 	if u.code == "" {
 		return ""
 	}
-	return pick(authorities[u.code[0]].types[u.code[1]].label, lang)
+	return pick(authorities()[u.code[0]].types[u.code[1]].label, lang)
 }
 
 // Kind is the kind of subject the code names.
@@ -265,7 +287,7 @@ func (u USCC) Kind() Kind {
 	if u.code == "" {
 		return ""
 	}
-	return authorityTable[u.code[0]].kinds[u.code[1]]
+	return usccKind(u.code[0], u.code[1])
 }
 
 // Region is the 登记管理机关行政区划码 (positions 3–8, GB/T 2260).

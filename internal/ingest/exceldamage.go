@@ -3,6 +3,7 @@ package ingest
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"credit/internal/ident"
 )
@@ -14,13 +15,13 @@ import (
 // lost from the file; only the department can type it again.
 const ReasonExcelNumber = "excel_number"
 
-var sciNotation = regexp.MustCompile(`^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$`)
+var sciNotation = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9](\.[0-9]+)?[eE]\+?[0-9]+$`) })
 
 // excelDamage reports whether a code cell v shows Excel's number
 // conversion, and which kind: "sci" or "zeroed".
 func excelDamage(v string) (string, bool) {
 	v = strings.TrimSpace(v)
-	if sciNotation.MatchString(v) {
+	if sciNotation().MatchString(v) {
 		return "sci", true
 	}
 	if len(v) == 18 && strings.HasSuffix(v, "000") && strings.Trim(v, "0123456789") == "" {

@@ -4,7 +4,9 @@
 package operator
 
 import (
+	"fmt"
 	"os"
+	"os/exec"
 	"os/user"
 	"strconv"
 	"strings"
@@ -87,13 +89,45 @@ func (o Operator) Require(need Role) error {
 // the program, replaced in tests.
 type LookupUID func(uid string) (string, error)
 
-// SystemLookup reads the account database (passwd, or NSS where cgo is in).
+// SystemLookup reads the account database. credit is built without cgo
+// (static binary, docs/performance.md 第六轮), so os/user reads /etc/passwd
+// only; an account that only a directory service knows (LDAP, sssd: NSS) is
+// then asked of getent(1), which goes through NSS as the C library would.
 func SystemLookup(uid string) (string, error) {
+	return lookupWith(getentPaths, uid)
+}
+
+// getentPaths are where getent is run from: fixed paths, never a PATH
+// search, so that whoever sets PATH cannot choose the operator's name.
+var getentPaths = []string{"/usr/bin/getent", "/bin/getent"}
+
+func lookupWith(getent []string, uid string) (string, error) {
 	u, err := user.LookupId(uid)
-	if err != nil {
-		return "", err
+	if err == nil {
+		return u.Username, nil
 	}
-	return u.Username, nil
+	for _, p := range getent {
+		if _, serr := os.Stat(p); serr != nil {
+			continue
+		}
+		out, gerr := exec.Command(p, "passwd", uid).Output()
+		if gerr != nil {
+			return "", fmt.Errorf("%w; getent passwd %s: %v", err, uid, gerr)
+		}
+		return passwdName(out, uid)
+	}
+	return "", err
+}
+
+// passwdName is the account name of getent's passwd line for uid (name:pw:uid:…),
+// refused when the line is another uid's.
+func passwdName(out []byte, uid string) (string, error) {
+	line, _, _ := strings.Cut(string(out), "\n")
+	f := strings.Split(line, ":")
+	if len(f) < 3 || f[0] == "" || f[2] != uid {
+		return "", fmt.Errorf("getent passwd %s: unexpected answer %q", uid, line)
+	}
+	return f[0], nil
 }
 
 // OSLogin is the operator a local run acts as: the OS account of the

@@ -21,6 +21,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"sync"
 	"unicode/utf8"
 
 	"credit/internal/catalog"
@@ -95,8 +96,8 @@ func Protect(key []byte, text string) string {
 	return fmt.Sprintf("%s:%d:%s", kind, utf8.RuneCountInString(norm), Digest(key, norm))
 }
 
-var protectedRE = regexp.MustCompile(`^(name|id|code):[0-9]+:sha256:[0-9a-f]{16}$`)
+var protectedRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(name|id|code):[0-9]+:sha256:[0-9a-f]{16}$`) })
 
 // Protected reports whether a stored query text is already in the protected
 // "KIND:LENGTH:sha256:DIGEST" form.
-func Protected(s string) bool { return protectedRE.MatchString(s) }
+func Protected(s string) bool { return protectedRE().MatchString(s) }

@@ -117,8 +117,19 @@ func readMigrations() []migration {
 	return out
 }
 
-// SchemaVersion is the schema version this binary writes.
-func SchemaVersion() int { return len(migrations()) }
+// SchemaVersion is the schema version this binary writes: the number of
+// embedded migrations, counted from their names without reading the files
+// (every command asks while opening the store; only Migrate needs the SQL,
+// and readMigrations checks the numbering there).
+func SchemaVersion() int { return schemaVersion() }
+
+var schemaVersion = sync.OnceValue(func() int {
+	entries, err := fs.ReadDir(migrationFS, "migrations")
+	if err != nil {
+		panic(err)
+	}
+	return len(entries)
+})
 
 func dsn(path string, readOnly bool, maxPages, mmap int64) string {
 	q := url.Values{}

@@ -3,13 +3,16 @@ package tabular
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Output that cannot attack its reader (issue 16).
 
 // number is a plain decimal number, which a spreadsheet reads as a number
 // and never as a formula: -5, +3.5, 1e3 are left as they are.
-var number = regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
+var number = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$`)
+})
 
 // formulaStart reports whether a spreadsheet could take a cell starting
 // with s's first character for a formula (OWASP, CSV injection): = + - @,
@@ -25,7 +28,7 @@ func formulaStart(s string) bool {
 // looks guarded (' and then such a cell) gets one more ', so that
 // UnguardFormula gives every value back exactly.
 func GuardFormula(s string) string {
-	if formulaStart(s) && s != "-" && !number.MatchString(s) {
+	if formulaStart(s) && s != "-" && !number().MatchString(s) {
 		return "'" + s
 	}
 	if len(s) > 1 && s[0] == '\'' && GuardFormula(s[1:]) != s[1:] {

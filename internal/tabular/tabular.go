@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -347,10 +348,10 @@ func xlsxText(s string) string {
 // smallInt is a whole number a spreadsheet keeps exactly and that is no
 // code: no leading zero, at most 9 digits (an 11-digit phone number or an
 // 18-digit ID number stays text).
-var smallInt = regexp.MustCompile(`^(?:0|-?[1-9][0-9]{0,8})$`)
+var smallInt = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(?:0|-?[1-9][0-9]{0,8})$`) })
 
 // isoDate is a YYYY-MM-DD text.
-var isoDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
+var isoDate = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`) })
 
 // xlsxKinds is each column's kind: its Kind, or for a column without one,
 // date when every non-empty cell is a real YYYY-MM-DD date, int when every
@@ -370,11 +371,11 @@ func xlsxKinds(t *Table) []string {
 			seen = true
 			v := r[c]
 			if dates {
-				if _, err := time.Parse("2006-01-02", v); err != nil || !isoDate.MatchString(v) {
+				if _, err := time.Parse("2006-01-02", v); err != nil || !isoDate().MatchString(v) {
 					dates = false
 				}
 			}
-			if ints && !smallInt.MatchString(v) {
+			if ints && !smallInt().MatchString(v) {
 				ints = false
 			}
 			if !dates && !ints {
@@ -408,13 +409,13 @@ func xlsxCell(v, kind string) xlsx.Cell {
 			return xlsx.NumberCell(float64(n), xlsx.StylePlain)
 		}
 	case KindNumber:
-		if number.MatchString(v) {
+		if number().MatchString(v) {
 			if x, err := strconv.ParseFloat(v, 64); err == nil {
 				return xlsx.NumberCell(x, xlsx.StylePlain)
 			}
 		}
 	case KindMoney:
-		if x, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64); err == nil && number.MatchString(strings.ReplaceAll(v, ",", "")) {
+		if x, err := strconv.ParseFloat(strings.ReplaceAll(v, ",", ""), 64); err == nil && number().MatchString(strings.ReplaceAll(v, ",", "")) {
 			return xlsx.NumberCell(x, xlsx.StyleMoney)
 		}
 	case KindDate:

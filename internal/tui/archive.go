@@ -449,7 +449,7 @@ func localTime(s string) string {
 	if err != nil {
 		return s
 	}
-	return t.In(clock.Zone).Format("2006-01-02 15:04")
+	return t.In(clock.Zone()).Format("2006-01-02 15:04")
 }
 
 func (m *Model) orForever(s string) string {

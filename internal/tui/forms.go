@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
@@ -416,25 +417,27 @@ func refusedLines(acts []queue.Action, lang string) []string {
 }
 
 var (
-	officeRe  = regexp.MustCompile(`本办公室规则（服务([^）]*)）`)
-	articleRe = regexp.MustCompile(`第([一二三四五六七八九十]+)条(?:[(（]([一二三四五六七八九十]+)[)）])?`)
-	andRe     = regexp.MustCompile(`(article \d+(?:\(\d+\))?)、`)
+	officeRe  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`本办公室规则（服务([^）]*)）`) })
+	articleRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`第([一二三四五六七八九十]+)条(?:[(（]([一二三四五六七八九十]+)[)）])?`)
+	})
+	andRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(article \d+(?:\(\d+\))?)、`) })
 )
 
 // articleEn names the measures' articles in English: 第三十一条 → article 31,
 // 第三十四条(一) → article 34(1), 本办公室规则（服务第三十四条） → office rule
 // (serving article 34). Other text (data in brackets) is left as it is.
 func articleEn(s string) string {
-	s = officeRe.ReplaceAllString(s, "office rule (serving $1)")
-	s = articleRe.ReplaceAllStringFunc(s, func(a string) string {
-		p := articleRe.FindStringSubmatch(a)
+	s = officeRe().ReplaceAllString(s, "office rule (serving $1)")
+	s = articleRe().ReplaceAllStringFunc(s, func(a string) string {
+		p := articleRe().FindStringSubmatch(a)
 		out := "article " + strconv.Itoa(chineseNumber(p[1]))
 		if p[2] != "" {
 			out += "(" + strconv.Itoa(chineseNumber(p[2])) + ")"
 		}
 		return out
 	})
-	return andRe.ReplaceAllString(s, "$1, ")
+	return andRe().ReplaceAllString(s, "$1, ")
 }
 
 // chineseNumber reads a number below 100 written in Chinese (三十一 = 31).
