@@ -42,16 +42,80 @@ type memo struct {
 // Pin reads the store's write version (the last audit entry's seq) and
 // returns ctx carrying it; reads of registrations made with that ctx may be
 // answered from memory (memo.go). Without HoldStatements it returns ctx.
+// Requests that arrive together share one read: a request waits for a read
+// that begins after it arrived (never one already under way, which might not
+// see a write committed just before the request), so each request sees
+// every audited write committed before it arrived, as if it had read alone.
 func (s *Store) Pin(ctx context.Context) (context.Context, error) {
 	c := s.held.Load()
 	if c == nil {
 		return ctx, nil
 	}
-	var seq int64
-	if err := s.reader(ctx).QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM audit_log").Scan(&seq); err != nil {
-		return ctx, err
+	f := c.pins.join(s)
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		return ctx, ctx.Err()
 	}
-	return context.WithValue(ctx, pinKey{}, pin{s: s, seq: seq}), nil
+	if f.err != nil {
+		return ctx, f.err
+	}
+	return context.WithValue(ctx, pinKey{}, pin{s: s, seq: f.seq}), nil
+}
+
+// pinRead1, when set (tests), runs after a read of the write version and
+// before the requests waiting for it are told.
+var pinRead1 func()
+
+// pins runs the reads of the write version one at a time: while one is
+// under way, the requests that arrive wait for the next, which begins when
+// it ends and serves them all.
+type pins struct {
+	mu      sync.Mutex
+	running bool
+	next    *pinRead
+	waiting int // requests waiting for next (tests)
+}
+
+type pinRead struct {
+	done chan struct{}
+	seq  int64
+	err  error
+}
+
+// join returns the read this request waits for: a new one started now when
+// none is under way, else the next one (started when the current ends).
+func (p *pins) join(s *Store) *pinRead {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.running {
+		if p.next == nil {
+			p.next = &pinRead{done: make(chan struct{})}
+		}
+		p.waiting++
+		return p.next
+	}
+	p.running = true
+	f := &pinRead{done: make(chan struct{})}
+	go p.run(s, f)
+	return f
+}
+
+func (p *pins) run(s *Store, f *pinRead) {
+	for f != nil {
+		// Not the request's ctx: the read serves others too.
+		f.err = s.reader(context.Background()).QueryRowContext(context.Background(), "SELECT coalesce(max(seq), 0) FROM audit_log").Scan(&f.seq)
+		if pinRead1 != nil {
+			pinRead1()
+		}
+		close(f.done)
+		p.mu.Lock()
+		f, p.next, p.waiting = p.next, nil, 0
+		if f == nil {
+			p.running = false
+		}
+		p.mu.Unlock()
+	}
 }
 
 // remembered is the memo valid for ctx's pinned version, locked (the caller

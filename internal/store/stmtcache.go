@@ -35,6 +35,7 @@ type stmtCache struct {
 	// snapshots bounds the read snapshots open at once (snapshot.go).
 	snapshots chan struct{}
 	memo      memo // registrations remembered per write version (memo.go)
+	pins      pins // reads of the write version shared by simultaneous requests (memo.go)
 }
 
 // HoldStatements turns held statements on (credit serve).

@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"credit/internal/civil"
 )
@@ -216,5 +218,83 @@ func TestPinnedReadsFollowAuditedWrites(t *testing.T) {
 	u.Items[0] = "changed"
 	if got := pinned(); got[0] != "XZCF" {
 		t.Errorf("a caller's change reached the memo: %v", got)
+	}
+}
+
+// TestPinSharedOnlyWithLaterReads: requests that arrive together share one
+// read of the write version, but a request never takes a read that was
+// already under way when it arrived: an audited write committed before it
+// arrived must be seen (a revoked token refused from the next request on).
+func TestPinSharedOnlyWithLaterReads(t *testing.T) {
+	ctx := context.Background()
+	st := groupStore(t, nil)
+	st.HoldStatements()
+	audit := func() {
+		t.Helper()
+		if err := st.Write(ctx, Actor{Operator: "admin", Today: civil.MustParse("2026-11-02")}, func(t *Tx) error {
+			return t.Audit("unit.add", "unit:113206000140000015", map[string]any{"items_added": []string{"XZCF"}})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seqOf := func(pctx context.Context) int64 { return pctx.Value(pinKey{}).(pin).seq }
+	audit()
+	// Request A's read has read the version and not yet told A.
+	read, release := make(chan struct{}), make(chan struct{})
+	var reads atomic.Int32
+	pinRead1 = func() {
+		if reads.Add(1) == 1 {
+			close(read)
+			<-release
+		}
+	}
+	defer func() { pinRead1 = nil }()
+	type res struct {
+		seq int64
+		err error
+	}
+	got, gotA := make(chan res, 8), make(chan res, 1)
+	pinOne := func(got chan res) {
+		pctx, err := st.Pin(ctx)
+		if err != nil {
+			got <- res{0, err}
+			return
+		}
+		got <- res{seqOf(pctx), nil}
+	}
+	go pinOne(gotA) // A
+	<-read
+	var before int64
+	st.DB.QueryRow("SELECT max(seq) FROM audit_log").Scan(&before)
+	audit() // committed after A's read, before B..D arrive
+	for range 3 {
+		go pinOne(got) // B, C, D: arrive while A's read is under way
+	}
+	// They wait for the next read, which starts only once A's has ended.
+	p := &st.held.Load().pins
+	for joined, start := 0, time.Now(); joined < 3; time.Sleep(time.Millisecond) {
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("%d requests wait for the next read, want 3", joined)
+		}
+		p.mu.Lock()
+		joined = p.waiting
+		p.mu.Unlock()
+	}
+	if reads.Load() != 1 {
+		t.Fatalf("%d reads began while the first was under way, want 1", reads.Load())
+	}
+	close(release)
+	a := <-gotA
+	if a.err != nil || a.seq != before {
+		t.Errorf("A = %+v, want the version %d it read", a, before)
+	}
+	for range 3 {
+		r := <-got
+		if r.err != nil || r.seq != before+1 {
+			t.Errorf("a request that arrived after the write pinned %+v, want %d", r, before+1)
+		}
+	}
+	if n := reads.Load(); n != 2 {
+		t.Errorf("%d reads for four requests, want 2 (B, C and D share the second)", n)
 	}
 }
