@@ -65,6 +65,7 @@ for c in $CLIENTS; do
   echo "$out  | server CPU $(awk -v a="$t0" -v b="$t1" -v n="$n" -v hz="$HZ" 'BEGIN{printf "%.2f ms/lookup (%.0f lookups/s per core)", (b-a)*1000/hz/n, n*hz/(b-a)}'), $(awk -v a="$f0" -v b="$f1" -v n="$n" 'BEGIN{printf "%.0f", (b-a)/n}') page faults/lookup"
 done
 [ -n "${PROF:-}" ] && wait "$PROF" && echo "cpu profile: go tool pprof -top $B/credit-serve $B/serve.cpu.pprof"
+echo "server peak memory: $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$PID/status) (VmHWM; the store's mapped pages count when touched)"
 after=$(sqlite3 "$DB" "SELECT count(*) FROM query_log" 2>/dev/null || echo "?")
 echo "query-log entries: $before → $after"
 # The same lookups as whole processes, one after another.
