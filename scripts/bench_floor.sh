@@ -89,16 +89,18 @@ COLS=$(seq -s, -f 'c%g' 1 31)
 NOW="'2026-12-08T00:00:00.000000000Z'"
 LAYOUT=$(sqlite3 "$B/fl-base.db" "SELECT names FROM layouts WHERE id = 1" | sed "s/'/''/g")
 
-# prepare BATCH: the rows as credit works them out in Go before it writes
-# (subject code and kind, natural key, severity, dates, values, hash), into
-# the in-memory TEMP table x; then the batch row. ORDER: the row order.
+# prepare_sql FILE TABLE: the rows of FILE as credit works them out in Go
+# before it writes (subject code and kind, natural key, severity, dates,
+# values, hash) into TABLE. The floor proper reads them from a file prepared
+# beforehand (untimed: the values credit computes in Go are not SQLite's
+# cost); the variant with_values works them out in the timed process.
 prepare_sql() {
   cat <<SQL
 $PRAGMAS
 .timeout 5000
 CREATE TEMP TABLE t($COLS);
 .import --csv --skip 1 --schema temp $1 t
-CREATE TEMP TABLE x AS
+CREATE TABLE $2 AS
   SELECT rowid AS line, code, kind, name, c27 || char(31) || c14 || char(31) || c3 || char(31) || c13 AS nkey, sev, c23 AS decided,
          CASE sev WHEN 'serious' THEN date(c23, '+3 years') ELSE c24 END AS vu,
          v, lower(hex(substr(sha3(v), 1, 16))) AS h,
@@ -125,38 +127,48 @@ INSERT OR IGNORE INTO layouts(id, item, names) VALUES (1, 'XZCF', '$LAYOUT');
 CREATE TEMP TABLE mark AS SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'subjects'), 0) AS first;
 INSERT OR IGNORE INTO subjects(code, kind, name, name_key, first_batch, created_at)
   SELECT code, kind, name, name_key, $batch, $NOW FROM (
-    SELECT line, 0 AS pos, code, kind, name, name AS name_key FROM temp.x
+    SELECT line, 0 AS pos, code, kind, name, name AS name_key FROM $XS
     UNION ALL
-    SELECT line, 1, rep, 'natural_person', repname, repname FROM temp.x WHERE rep IS NOT NULL)
+    SELECT line, 1, rep, 'natural_person', repname, repname FROM $XS WHERE rep IS NOT NULL)
   ORDER BY $( [ "$order" = sorted ] && echo code || echo 'line, pos' );
 SQL
   [ "$skipfts" = 1 ] || echo "INSERT INTO subject_names(rowid, name_key) SELECT id, name_key FROM subjects WHERE id > (SELECT first FROM temp.mark);"
   cat <<SQL
 INSERT OR IGNORE INTO records(item, natural_key, subject_id, provider, first_batch, channel, rev_batch, category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at)
   SELECT 'XZCF', nkey, (SELECT id FROM subjects WHERE subjects.code = x.code), '$PROVIDER', $batch, 'local', $batch, 'negative', sev, decided, vu, 1, v, h, $NOW
-  FROM temp.x ORDER BY $key_order;
+  FROM $XS ORDER BY $key_order;
 SQL
 }
 
-import_sql() { # import_sql ORDER SKIPFTS
-  prepare_sql "$CSV"
+# head_sql FILE PREP: the pragmas and the prepared rows as $XS: read from
+# the prepared file PREP, or worked out here when PREP is "-".
+head_sql() {
+  if [ "$2" = - ]; then
+    prepare_sql "$1" temp.x
+  else
+    printf '%s\n.timeout 5000\nATTACH %s AS p;\n' "$PRAGMAS" "'$2'"
+  fi
+}
+
+import_sql() { # import_sql ORDER SKIPFTS [PREP]
+  head_sql "$CSV" "${3:-$PWD/$B/fl-prep-import.db}"
   write_sql 1 "$1" "$2"
   cat <<SQL
 INSERT INTO record_links(record_id, subject_id, role)
-  SELECT r.id, s.id, 'legal_rep' FROM temp.x JOIN records r ON r.item = 'XZCF' AND r.natural_key = x.nkey JOIN subjects s ON s.code = x.rep
+  SELECT r.id, s.id, 'legal_rep' FROM $XS JOIN records r ON r.item = 'XZCF' AND r.natural_key = x.nkey JOIN subjects s ON s.code = x.rep
   WHERE x.rep IS NOT NULL ORDER BY r.id;
-UPDATE batches SET state = 'published', rows_read = (SELECT count(*) FROM temp.x), accepted = (SELECT count(*) FROM temp.x), finished_at = $NOW WHERE id = 1;
+UPDATE batches SET state = 'published', rows_read = (SELECT count(*) FROM $XS), accepted = (SELECT count(*) FROM $XS), finished_at = $NOW WHERE id = 1;
 INSERT INTO audit_log(at, today, operator, action, object, details, prev, hash)
   VALUES ($NOW, '$TODAY', 'root', 'batch.publish', 'batch:1', '{"accepted":$ROWS}', lower(hex(randomblob(32))), lower(hex(randomblob(32))));
 COMMIT;
 SQL
 }
 
-revision_sql() {
-  prepare_sql "$REVCSV"
+revision_sql() { # revision_sql [PREP]
+  head_sql "$REVCSV" "${1:-$PWD/$B/fl-prep-revision.db}"
   cat <<SQL
 -- which rows revise a stored record (credit's ExistingRecords look-up)
-CREATE TEMP TABLE rv AS SELECT x.*, r.id AS rid FROM temp.x JOIN records r ON r.item = 'XZCF' AND r.natural_key = x.nkey AND r.content_hash <> x.h;
+CREATE TEMP TABLE rv AS SELECT x.*, r.id AS rid FROM $XS JOIN records r ON r.item = 'XZCF' AND r.natural_key = x.nkey AND r.content_hash <> x.h;
 SQL
   write_sql 2 file 0
   cat <<SQL
@@ -168,15 +180,21 @@ UPDATE records SET rev = rev + 1, rev_batch = 2, procedure = 'revision', categor
   FROM temp.rv WHERE records.id = rv.rid;
 DELETE FROM record_links WHERE record_id IN (SELECT rid FROM temp.rv);
 INSERT INTO record_links(record_id, subject_id, role)
-  SELECT r.id, s.id, 'legal_rep' FROM temp.x JOIN records r ON r.item = 'XZCF' AND r.natural_key = x.nkey JOIN subjects s ON s.code = x.rep
+  SELECT r.id, s.id, 'legal_rep' FROM $XS JOIN records r ON r.item = 'XZCF' AND r.natural_key = x.nkey JOIN subjects s ON s.code = x.rep
   WHERE x.rep IS NOT NULL AND (r.first_batch = 2 OR r.rev_batch = 2) ORDER BY r.id;
-UPDATE batches SET state = 'published', rows_read = (SELECT count(*) FROM temp.x), revised = (SELECT count(*) FROM temp.rv), finished_at = $NOW WHERE id = 2;
+UPDATE batches SET state = 'published', rows_read = (SELECT count(*) FROM $XS), revised = (SELECT count(*) FROM temp.rv), finished_at = $NOW WHERE id = 2;
 INSERT INTO audit_log(at, today, operator, action, object, details, prev, hash)
   VALUES ($NOW, '$TODAY', 'root', 'batch.publish', 'batch:2', '{"revised":$REV}', lower(hex(randomblob(32))), lower(hex(randomblob(32))));
 COMMIT;
 SQL
 }
 
+for f in import revision; do
+  rm -f "$B/fl-prep-$f.db"
+  src=$CSV; [ $f = revision ] && src=$REVCSV
+  prepare_sql "$src" main.x | sqlite3 "$B/fl-prep-$f.db" -init /dev/null
+done
+XS=p.x
 import_sql file 0 > "$B/floor-import.sql"
 revision_sql > "$B/floor-revision.sql"
 
@@ -197,7 +215,7 @@ sqlite3 "$B/fl-chk.db" < "$B/floor-revision.sql"
 diff <(grep -v '^sqlite_sequence ' "$B/fl-chk.credit") <(counts "$B/fl-chk.db" | grep -v '^sqlite_sequence ') \
   && echo "revision: same row counts in every table (seals aside)" || echo "revision: the row counts above differ"
 rm -f "$B/fl-chk.db" "$B/fl-chk.db-wal" "$B/fl-chk.db-shm" "$B/fl-chk.db.key" "$B/fl-chk.credit"
-cat "$CSV" "$REVCSV" "$B/fl-base.db" > /dev/null   # warm the file cache
+cat "$CSV" "$REVCSV" "$B/fl-base.db" "$B"/fl-prep-*.db > /dev/null   # warm the file cache
 
 # Variants (VARIANTS=1): the floor with one thing changed, to say what each
 # index, trigger or choice costs. Run on a scratch copy of the empty store.
@@ -210,11 +228,12 @@ variant_sql() {
     no_records_subject) echo "DROP INDEX records_subject;"; import_sql file 0 ;;
     no_links_subject) echo "DROP INDEX record_links_subject;"; import_sql file 0 ;;
     cache_256m) import_sql file 0 | sed 's/cache_size=-24576/cache_size=-262144/' ;;
+    with_values) XS=temp.x import_sql file 0 - ;;  # the values worked out by the shell, timed
     sync_off) import_sql file 0 | sed 's/synchronous=NORMAL/synchronous=OFF/' ;;
   esac
 }
 LIST="floor"
-[ "$VARIANTS" = 1 ] && LIST="floor sorted no_fts no_name_key no_records_subject no_links_subject cache_256m"
+[ "$VARIANTS" = 1 ] && LIST="floor with_values sorted no_fts no_name_key no_records_subject no_links_subject cache_256m"
 for v in $LIST; do [ "$v" = floor ] || variant_sql "$v" > "$B/floor-$v.sql"; done
 
 for i in $(seq "$RUNS"); do
@@ -244,6 +263,7 @@ echo
 echo "== medians of $RUNS runs: wall s, cpu s, peak MiB; ratio to the bare .import (wall, cpu)"
 for t in import revision; do
   bw=$(col "$t.bare" 2); bc=$(col "$t.bare" 3)
+  [ -n "$bw" ] || continue
   labels="credit floor"; [ $t = import ] && labels="credit $LIST"
   for l in $labels bare; do
     w=$(col "$t.$l" 2); c=$(col "$t.$l" 3)
