@@ -256,7 +256,29 @@ for i in $(seq "$RUNS"); do
 done
 rm -f "$B"/fl-run.db* "$B"/fl-srun.db*
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# breakdown SQLFILE DB: the floor once more with the CPU of each statement
+# (the shell's .timer), and what is left for the process (.import or ATTACH,
+# the checkpoint at close): which table or index costs what.
+breakdown() {
+  awk '/^INSERT OR IGNORE INTO subjects/ {print ".print @subjects (unique code index, subjects_name_key)"}
+       /^INSERT INTO subject_names/ {print ".print @subject_names (trigram rows, migration 014)"}
+       /^INSERT OR IGNORE INTO records/ {print ".print @records (unique natural key, records_subject)"}
+       /^INSERT INTO record_links/ {print ".print @record_links (primary key, record_links_subject)"}
+       /^DELETE FROM record_links/ {print ".print @record_links delete (links replaced)"}
+       /^CREATE TEMP TABLE rv/ {print ".print @look-up of the revised records"}
+       /^INSERT INTO record_history/ {print ".print @record_history"}
+       /^UPDATE records/ {print ".print @records update"}
+       /^COMMIT/ {print ".print @commit"}
+       {print}' "$1" > "$B/floor-breakdown.sql"
+  /usr/bin/time -o "$B/floor-time.tmp" -f '%e %U %S' sqlite3 "$2" -init /dev/null -cmd '.timer on' ".read $B/floor-breakdown.sql" > "$B/floor-breakdown.out"
+  awk '/^@/ {label = substr($0, 2); next}
+       /^Run Time/ {cpu = $6 + $8; if (label != "") {printf "  %-48s cpu %6.2fs  wall %6.2fs\n", label, cpu, $4; label = ""} else other += cpu; sum += cpu}
+       END {printf "  %-48s cpu %6.2fs\n", "other statements", other; printf "%s", sum > "/dev/stderr"}' "$B/floor-breakdown.out" 2> "$B/floor-sum.tmp"
+  read -r e u s < <(tail -1 "$B/floor-time.tmp")
+  awk -v u="$u" -v s="$s" -v e="$e" -v st="$(cat "$B/floor-sum.tmp")" 'BEGIN {printf "  %-48s cpu %6.2fs\n  %-48s cpu %6.2fs  wall %6.2fs\n", "outside statements (.import/ATTACH, close checkpoint)", u + s - st, "whole process", u + s, e}'
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR) print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 col() { awk -v l="$1" -v c="$2" '$1 == l {print $c}' "$OUT" | median; }
 r() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
 echo
@@ -272,5 +294,12 @@ for t in import revision; do
     printf '%-28s wall %6ss  cpu %6ss  %4s MiB   ratio wall %s, cpu %s\n' "$t.$l" "$w" "$c" "$m" "$(r "$w" "$bw")" "$(r "$c" "$bc")"
   done
 done
+echo
+echo "== where the floor's time goes (one run each, CPU user+sys per statement; load $(cut -d' ' -f1 /proc/loadavg))"
+echo "import of $ROWS rows:"
+copy_store "$B/fl-empty.db" "$B/fl-run.db"; breakdown "$B/floor-import.sql" "$B/fl-run.db"
+echo "revision batch of $REV rows:"
+copy_store "$B/fl-base.db" "$B/fl-run.db"; breakdown "$B/floor-revision.sql" "$B/fl-run.db"
+rm -f "$B"/fl-run.db*
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 [ ! -s "$B/bench_floor.err" ] || { echo "bench_floor: messages (see $B/bench_floor.err):"; head -5 "$B/bench_floor.err"; }
