@@ -172,6 +172,7 @@ SQL
 # order and records in key order within the chunk, as credit sorts them;
 # the chunk's new subjects into the trigram index), then the publish in its
 # own transaction. What the short transactions themselves cost SQLite.
+# (x.rowid is the line: the prepared table was filled in line order.)
 chunked_import_sql() {
   local chunk=${CHUNK:-2000}
   head_sql "$CSV" "$PWD/$B/fl-prep-import.db"
@@ -192,17 +193,17 @@ DELETE FROM temp.mark;
 INSERT INTO temp.mark SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'subjects'), 0);
 INSERT OR IGNORE INTO subjects(code, kind, name, name_key, first_batch, created_at)
   SELECT code, kind, name, name_key, 1, $NOW FROM (
-    SELECT code, kind, name, name AS name_key FROM $XS WHERE line BETWEEN $lo AND $hi
+    SELECT code, kind, name, name AS name_key FROM $XS WHERE x.rowid BETWEEN $lo AND $hi
     UNION ALL
-    SELECT rep, 'natural_person', repname, repname FROM $XS WHERE rep IS NOT NULL AND line BETWEEN $lo AND $hi)
+    SELECT rep, 'natural_person', repname, repname FROM $XS WHERE rep IS NOT NULL AND x.rowid BETWEEN $lo AND $hi)
   ORDER BY code;
 INSERT INTO subject_names(rowid, name_key) SELECT id, name_key FROM subjects WHERE id > (SELECT first FROM temp.mark);
 INSERT OR IGNORE INTO records(item, natural_key, subject_id, provider, first_batch, channel, rev_batch, category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at)
   SELECT 'XZCF', nkey, (SELECT id FROM subjects WHERE subjects.code = x.code), '$PROVIDER', 1, 'local', 1, 'negative', sev, decided, vu, 1, v, h, $NOW
-  FROM $XS WHERE line BETWEEN $lo AND $hi ORDER BY nkey;
+  FROM $XS WHERE x.rowid BETWEEN $lo AND $hi ORDER BY nkey;
 INSERT INTO record_links(record_id, subject_id, role)
   SELECT r.id, s.id, 'legal_rep' FROM $XS JOIN records r ON r.item = 'XZCF' AND r.natural_key = x.nkey JOIN subjects s ON s.code = x.rep
-  WHERE x.rep IS NOT NULL AND x.line BETWEEN $lo AND $hi ORDER BY r.id;
+  WHERE x.rep IS NOT NULL AND x.rowid BETWEEN $lo AND $hi ORDER BY r.id;
 COMMIT;
 SQL
   done
