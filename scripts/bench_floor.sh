@@ -173,8 +173,16 @@ SQL
 # the chunk's new subjects into the trigram index), then the publish in its
 # own transaction. What the short transactions themselves cost SQLite.
 # (x.rowid is the line: the prepared table was filled in line order.)
-chunked_import_sql() {
-  local chunk=${CHUNK:-2000}
+chunked_import_sql() { # chunked_import_sql [fileids]
+  local chunk=${CHUNK:-2000} idcol= sid= rid=
+  # fileids: ids follow the file's order, as credit gives them (a row's
+  # subject 2 × line, its representative 2 × line + 1, its record the line),
+  # while the rows still go in in key order: the tables' B-trees then take
+  # each chunk's rows in random rowid order. Without it ids follow the keys.
+  # fileorder: ids as fileids, and the rows go in in that (file) order.
+  local sorder=code korder=nkey
+  [ "${1:-}" != "" ] && { idcol="id, "; sid="id, "; rid="x.rowid, "; }
+  [ "${1:-}" = fileorder ] && { sorder=id; korder=x.rowid; }
   head_sql "$CSV" "$PWD/$B/fl-prep-import.db"
   cat <<SQL
 BEGIN IMMEDIATE;
@@ -191,16 +199,16 @@ SQL
 BEGIN IMMEDIATE;
 DELETE FROM temp.mark;
 INSERT INTO temp.mark SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'subjects'), 0);
-INSERT OR IGNORE INTO subjects(code, kind, name, name_key, first_batch, created_at)
-  SELECT code, kind, name, name_key, 1, $NOW FROM (
-    SELECT code, kind, name, name AS name_key FROM $XS WHERE x.rowid BETWEEN $lo AND $hi
+INSERT OR IGNORE INTO subjects(${idcol}code, kind, name, name_key, first_batch, created_at)
+  SELECT ${sid}code, kind, name, name_key, 1, $NOW FROM (
+    SELECT 2 * x.rowid AS id, code, kind, name, name AS name_key FROM $XS WHERE x.rowid BETWEEN $lo AND $hi
     UNION ALL
-    SELECT rep, 'natural_person', repname, repname FROM $XS WHERE rep IS NOT NULL AND x.rowid BETWEEN $lo AND $hi)
-  ORDER BY code;
+    SELECT 2 * x.rowid + 1, rep, 'natural_person', repname, repname FROM $XS WHERE rep IS NOT NULL AND x.rowid BETWEEN $lo AND $hi)
+  ORDER BY $sorder;
 INSERT INTO subject_names(rowid, name_key) SELECT id, name_key FROM subjects WHERE id > (SELECT first FROM temp.mark);
-INSERT OR IGNORE INTO records(item, natural_key, subject_id, provider, first_batch, channel, rev_batch, category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at)
-  SELECT 'XZCF', nkey, (SELECT id FROM subjects WHERE subjects.code = x.code), '$PROVIDER', 1, 'local', 1, 'negative', sev, decided, vu, 1, v, h, $NOW
-  FROM $XS WHERE x.rowid BETWEEN $lo AND $hi ORDER BY nkey;
+INSERT OR IGNORE INTO records(${idcol}item, natural_key, subject_id, provider, first_batch, channel, rev_batch, category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at)
+  SELECT ${rid}'XZCF', nkey, (SELECT id FROM subjects WHERE subjects.code = x.code), '$PROVIDER', 1, 'local', 1, 'negative', sev, decided, vu, 1, v, h, $NOW
+  FROM $XS WHERE x.rowid BETWEEN $lo AND $hi ORDER BY $korder;
 INSERT INTO record_links(record_id, subject_id, role)
   SELECT r.id, s.id, 'legal_rep' FROM $XS JOIN records r ON r.item = 'XZCF' AND r.natural_key = x.nkey JOIN subjects s ON s.code = x.rep
   WHERE x.rep IS NOT NULL AND x.rowid BETWEEN $lo AND $hi ORDER BY r.id;
@@ -282,23 +290,26 @@ variant_sql() {
     cache_256m) import_sql file 0 | sed 's/cache_size=-24576/cache_size=-262144/' ;;
     with_values) XS=temp.x import_sql file 0 - ;;  # the values worked out by the shell, timed
     chunked) chunked_import_sql ;;                 # in credit's 2,000-row transactions
+    chunked_fileids) chunked_import_sql fileids ;; # and with ids in file order, as credit
+    chunked_fileorder) chunked_import_sql fileorder ;;  # ids and rows in file order
     sync_off) import_sql file 0 | sed 's/synchronous=NORMAL/synchronous=OFF/' ;;
   esac
 }
 LIST="floor chunked"
 case $VARIANTS in
   0) ;;
-  1) LIST="floor chunked with_values sorted no_fts no_name_key no_records_subject no_links_subject cache_256m" ;;
+  1) LIST="floor chunked chunked_fileids chunked_fileorder with_values sorted no_fts no_name_key no_records_subject no_links_subject cache_256m" ;;
   *) LIST=$VARIANTS ;;   # a list of the names below
 esac
 for v in $LIST; do [ "$v" = floor ] || variant_sql "$v" > "$B/floor-$v.sql"; done
-if [ -f "$B/floor-chunked.sql" ]; then
+for v in chunked chunked_fileids chunked_fileorder; do
+  [ -f "$B/floor-$v.sql" ] || continue
   copy_store "$B/fl-empty.db" "$B/fl-chk.db"
-  sqlite3 "$B/fl-chk.db" -init /dev/null ".read $B/floor-chunked.sql"
+  sqlite3 "$B/fl-chk.db" -init /dev/null ".read $B/floor-$v.sql"
   diff <(counts "$B/fl-base.db" | grep -v '^sqlite_sequence ') <(counts "$B/fl-chk.db" | grep -v '^sqlite_sequence ') \
-    && echo "chunked: same row counts in every table (seals aside)" || echo "chunked: the row counts above differ"
+    && echo "$v: same row counts in every table (seals aside)" || echo "$v: the row counts above differ"
   rm -f "$B/fl-chk.db" "$B/fl-chk.db-wal" "$B/fl-chk.db-shm" "$B/fl-chk.db.key"
-fi
+done
 
 for i in $(seq "$RUNS"); do
   copy_store "$B/fl-empty.db" "$B/fl-run.db"
