@@ -341,3 +341,47 @@ func TestSessionApplyKeepsSeals(t *testing.T) {
 	}
 	h.ok("audit", "verify")
 }
+
+// Issue 17 (h-floor): the public search tests a match's links through
+// pending_links only while some published batch has revisions to apply
+// (store.anyPublishedPending, worked out once per statement). Both ways must
+// give what the archive shows: while 乙公司's revision is pending, the
+// person it newly names as principal is found by the whole ID number and the
+// person it no longer names is not; after the apply (nothing pending, the
+// view skipped) the same.
+func TestPublicSearchFollowsPendingLinks(t *testing.T) {
+	h := archiveHarness(t)
+	const newPrincipal = "320602198505050027" // as TestPersonNamedOnlyByPendingRevision
+	hits := func(code string) int {
+		t.Helper()
+		return len(decode[[]map[string]any](t, h.ok("subject", "search", code, "--format", "json").Out))
+	}
+	if n := hits(archPrincipal); n != 1 {
+		t.Fatalf("the principal of 乙公司's serious record: %d public hits, want 1", n)
+	}
+	if n := hits(newPrincipal); n != 0 {
+		t.Fatalf("a person no file names: %d public hits", n)
+	}
+	release := holdApply(t)
+	h.as("bob").ok("import", reviseB(t, h, "rev.csv", "罚款50000元", "5", newPrincipal), "--provider", provider, "--item", "XZCF")
+	if n := qInt(t, openDB(t, h), "SELECT count(*) FROM staged_revisions"); n != 1 {
+		t.Fatalf("%d staged revisions: the apply was not held", n)
+	}
+	if n := hits(newPrincipal); n != 1 {
+		t.Errorf("while the revision is pending, the new principal: %d public hits, want 1", n)
+	}
+	if n := hits(archPrincipal); n != 0 {
+		t.Errorf("while the revision is pending, the principal it no longer names: %d public hits, want 0", n)
+	}
+	release()
+	h.ok("init")
+	if n := qInt(t, openDB(t, h), "SELECT count(*) FROM staged_revisions"); n != 0 {
+		t.Fatalf("%d staged revisions after the apply", n)
+	}
+	if n := hits(newPrincipal); n != 1 {
+		t.Errorf("after the apply, the new principal: %d public hits, want 1", n)
+	}
+	if n := hits(archPrincipal); n != 0 {
+		t.Errorf("after the apply, the former principal: %d public hits, want 0", n)
+	}
+}

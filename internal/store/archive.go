@@ -314,10 +314,22 @@ func visibleCond(v *VisibleFilter) (string, []any) {
 			JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
 			WHERE l.subject_id = s.id AND NOT EXISTS (SELECT 1 FROM pending_revisions lp WHERE lp.record_id = l.record_id)
 			AND r.severity = 'serious' AND ` + rec + `)
-		OR EXISTS (SELECT 1 FROM pending_links l JOIN current_records r ON r.id = l.record_id
+		OR (` + anyPublishedPending + ` AND EXISTS (SELECT 1 FROM pending_links l JOIN current_records r ON r.id = l.record_id
 			JOIN batches b ON b.id = r.first_batch AND b.state = 'published'
-			WHERE l.subject_id = s.id AND r.severity = 'serious' AND ` + rec + `))`, args
+			WHERE l.subject_id = s.id AND r.severity = 'serious' AND ` + rec + `)))`, args
 }
+
+// anyPublishedPending is true while some published batch still has
+// revisions to apply: otherwise pending_links is empty. The view starts from
+// the published batches (a staging batch may hold millions of staged rows),
+// so testing it for one subject read every published batch: a search's
+// visibility test of each match (up to the count's cap) did so once per
+// match, 0.04 → 0.58 s of SQLite CPU for a two-character prefix on a
+// 200,000-record store with 3,001 batches (docs/performance.md, round six).
+// Not correlated, SQLite works it out once per statement, in the statement's
+// own snapshot, and skips the view for every match when it is false.
+const anyPublishedPending = `EXISTS (SELECT 1 FROM batches pb CROSS JOIN staged_revisions p
+			WHERE pb.state = 'published' AND p.batch_id = pb.id AND p.noop = 0)`
 
 func kindArgs(kinds []string) []any {
 	out := make([]any, len(kinds))

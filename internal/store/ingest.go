@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -174,26 +173,26 @@ func (t *Tx) ResolveSubjectList(batch int64, in []SubjectIn, out []SubjectRef) e
 	}
 	mineFrom := next // ids from here on were given by this call
 	var known []int  // indexes into in of codes that may be stored already
-	// One row per statement, in code order. A multi-row INSERT is a
-	// "multi-write" statement that SQLite guards with a statement journal:
-	// with codes spread over the whole index, each statement copied most of
-	// the index pages it touched into that journal, in 1 KiB chunks
-	// allocated and freed one by one (half the import's CPU on a real-shaped
-	// file, issue 17). A single-row INSERT OR IGNORE needs none, and
-	// visiting the codes in order touches each index page once per chunk.
-	order := t.scratch.order[:0]
-	for i := range in {
-		order = append(order, i)
-	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(in[a].Code, in[b].Code) })
-	t.scratch.order = order
+	// One row per statement. A multi-row INSERT is a "multi-write"
+	// statement that SQLite guards with a statement journal: with codes
+	// spread over the whole index, each statement copied most of the index
+	// pages it touched into that journal, in 1 KiB chunks allocated and freed
+	// one by one (half the import's CPU on a real-shaped file, issue 17). A
+	// single-row INSERT OR IGNORE needs none.
+	//
+	// In id order (the input's), not code order: the table's B-tree then
+	// only appends. Visiting the codes in order, with ids following the
+	// input, split the table's pages at random and left them about 90 %
+	// full: a 200,000-row import stored 1,854 pages of subjects and 11,054
+	// of records, now 1,682 and 9,913 (the store 284 → 262 MB); the unique
+	// indexes came out the same size (docs/performance.md, round six).
 	ins, err := t.sessionStmt("INSERT OR IGNORE INTO subjects(id, code, kind, name, name_key, first_batch, created_at) VALUES (?,?,?,?,?," + sqlInt(batch) + ",?)")
 	if err != nil {
 		return err
 	}
 	// Ids still follow the input (first row first): in[k] is offered
 	// next+k, and an id offered to a code stored already stays unused.
-	for _, k := range order {
+	for k := range in {
 		s := in[k]
 		id := next + int64(k)
 		res, err := ins.ExecContext(t.ctx, id, s.Code, s.Kind, s.Name, s.NameKey, t.At)
@@ -330,23 +329,17 @@ func (t *Tx) InsertRecordsInto(batch int64, recs []NewRecord, ids []int64) error
 	if !sameBatchValues(recs) {
 		return fmt.Errorf("InsertRecords: the records of one call must share item, provider, channel and layout")
 	}
-	// One row per statement, in key order: no statement journal, and each
-	// page of the unique index is visited once per chunk (see
-	// ResolveSubjectList).
+	// One row per statement (no statement journal), in id order: the
+	// table's B-tree only appends (see ResolveSubjectList). When two rows of
+	// one call share a key, the first of them is inserted.
 	ins, err := t.sessionStmt(`INSERT OR IGNORE INTO records(id, item, natural_key, subject_id, provider, first_batch, channel, rev_batch,
 			category, severity, decided_on, valid_until, layout, vals, content_hash, updated_at) VALUES (?,` + sqlText(r0.Item) + ",?,?," +
 		sqlText(r0.Provider) + "," + sqlInt(batch) + "," + sqlText(r0.Channel) + "," + sqlInt(batch) + ",?,?,?,?," + sqlInt(r0.Layout) + ",?,?,?)")
 	if err != nil {
 		return err
 	}
-	order := t.scratch.order[:0]
-	for i := range recs {
-		order = append(order, i)
-	}
-	slices.SortFunc(order, func(a, b int) int { return strings.Compare(recs[a].Key, recs[b].Key) })
-	t.scratch.order = order
 	// Ids follow the file's order: recs[k] is offered next+k (as above).
-	for _, k := range order {
+	for k := range recs {
 		r := &recs[k]
 		id := next + int64(k)
 		res, err := ins.ExecContext(t.ctx, id, r.Key, r.SubjectID, r.Category, r.Severity, r.DecidedOn, r.ValidUntil, r.Vals, r.ContentHash, t.At)

@@ -406,8 +406,7 @@ type Tx struct {
 // scratch holds buffers reused by the bulk statements of an import, so its
 // million rows do not each leave garbage behind.
 type scratch struct {
-	args  []any
-	order []int
+	args []any
 }
 
 // Ctx is the transaction's context.
