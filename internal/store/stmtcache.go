@@ -40,7 +40,7 @@ type stmtCache struct {
 
 // HoldStatements turns held statements on (credit serve).
 func (s *Store) HoldStatements() {
-	s.held.CompareAndSwap(nil, &stmtCache{db: s.DB, m: map[string]*sql.Stmt{}, snapshots: make(chan struct{}, 2*runtime.GOMAXPROCS(0))})
+	s.held.CompareAndSwap(nil, &stmtCache{db: s.DB, m: map[string]*sql.Stmt{}, snapshots: make(chan struct{}, runtime.GOMAXPROCS(0))})
 }
 
 // stmt is q's held statement, prepared on first use; nil when the cache is
