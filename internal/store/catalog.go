@@ -520,18 +520,5 @@ func (s *Store) Units(ctx context.Context) ([]Unit, error) {
 }
 
 func (s *Store) codes(ctx context.Context, q string) ([]string, error) {
-	rows, err := s.DB.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return textColumn(ctx, s.DB, q)
 }

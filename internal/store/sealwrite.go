@@ -170,7 +170,12 @@ type sealCache struct {
 
 // tableColumns are one sealed table's columns, as sealColumns reads them.
 func tableColumns(ctx context.Context, q sqlRunner, table string) ([]string, error) {
-	rows, err := q.QueryContext(ctx, "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid", table)
+	return textColumn(ctx, q, "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid", table)
+}
+
+// textColumn runs query and returns its one text column, row by row.
+func textColumn(ctx context.Context, q sqlRunner, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
