@@ -490,7 +490,7 @@ func (s *Store) SettleQueryLog(ctx context.Context) error {
 			return err
 		}
 	}
-	if _, err := os.Stat(JournalPath(s.Path)); err != nil {
+	if _, err := os.Stat(JournalPath(s.Path)); err != nil || s.readOnly {
 		return nil
 	}
 	if s.key == nil {

@@ -47,6 +47,8 @@ type Store struct {
 	Warnings []string // shown to the user once: network filesystem, permissions
 	gate     *gate    // lets short writes in ahead of a long import (gate_unix.go)
 
+	readOnly bool // opened with Options.ReadOnly: never writes (not even a query-log journal's move)
+
 	// version is the schema version Open read (checkVersion), so that
 	// RequireCurrent, called right after, does not ask again.
 	version int
@@ -162,7 +164,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{Path: abs}
+	s := &Store{Path: abs, readOnly: opt.ReadOnly}
 	_, statErr := os.Stat(abs)
 	switch {
 	case errors.Is(statErr, os.ErrNotExist) && !opt.Create:
