@@ -64,6 +64,11 @@ func (s *Store) JournalQueryLog(ctx context.Context, log func(error)) (stop func
 	if err != nil {
 		return nil, err
 	}
+	if j == nil {
+		// Another credit serve owns the journal of this store: this one
+		// commits its groups to the store itself.
+		return s.startGroup(nil), nil
+	}
 	return s.startGroup(j), nil
 }
 

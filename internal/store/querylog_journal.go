@@ -86,10 +86,7 @@ const journalSchema = `CREATE TABLE IF NOT EXISTS entries (
 func openJournal(storePath string, create bool) (*sql.DB, error) {
 	path := JournalPath(storePath)
 	if create {
-		mode := os.FileMode(0o660)
-		if fi, err := os.Stat(storePath); err == nil {
-			mode = fi.Mode().Perm()
-		}
+		mode := storeMode(storePath)
 		if f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode); err == nil {
 			f.Close()
 			os.Chmod(path, mode) // whatever the umask, as the store (SPEC §6)
@@ -105,6 +102,15 @@ func openJournal(storePath string, create bool) (*sql.DB, error) {
 		return nil, err
 	}
 	return db, nil
+}
+
+// storeMode is the permissions of the store file (0660 when unknown): the
+// journal and its lock get the same, as they hold what the query log holds.
+func storeMode(storePath string) os.FileMode {
+	if fi, err := os.Stat(storePath); err == nil {
+		return fi.Mode().Perm()
+	}
+	return 0o660
 }
 
 // journalMAC seals one journal entry: HMAC-SHA256 under the office key (a
@@ -131,6 +137,7 @@ type queryJournal struct {
 	next int64  // the next id to give; next > end: none left (writer only)
 	end  int64
 	log  func(error) // a failed move, for the server's log
+	lock func()      // releases the journal's lock (lockJournal)
 
 	mu       sync.Mutex
 	appended int64     // groups committed to the journal
@@ -144,13 +151,24 @@ type queryJournal struct {
 	stopped chan struct{}
 }
 
+// startJournal opens the store's journal for this server, or returns nil
+// when another process serves the store with it already (one journal, one
+// owner: only the owner appends to it and removes it).
 func startJournal(s *Store, log func(error)) (*queryJournal, error) {
+	unlock, ok, err := lockJournal(s.Path, storeMode(s.Path))
+	if err != nil {
+		return nil, apperr.Wrap(err, apperr.Internal, "无法锁定查询记录暂存文件 "+JournalPath(s.Path), "cannot lock the query-log journal "+JournalPath(s.Path))
+	}
+	if !ok {
+		return nil, nil
+	}
 	db, err := openJournal(s.Path, true)
 	if err != nil {
+		unlock()
 		return nil, apperr.Wrap(err, apperr.Internal, "无法打开查询记录暂存文件 "+JournalPath(s.Path), "cannot open the query-log journal "+JournalPath(s.Path))
 	}
 	db.SetMaxOpenConns(2) // the writer's appends do not wait for the mover's reads
-	j := &queryJournal{s: s, db: db, key: s.chainKey(), log: log, kicks: make(chan struct{}, 1),
+	j := &queryJournal{s: s, db: db, key: s.chainKey(), log: log, lock: unlock, kicks: make(chan struct{}, 1),
 		settles: make(chan chan error), stop: make(chan struct{}), stopped: make(chan struct{})}
 	go j.mover()
 	return j, nil
@@ -239,21 +257,22 @@ func (j *queryJournal) settle(ctx context.Context) (error, bool) {
 }
 
 // close (the writer, once no group can come) stops the mover, moves what
-// is left, gives back the ids not used and closes the journal, removing
-// the file when it is empty.
+// is left and closes the journal, removing the file when it is surely
+// empty, then gives up the journal's lock. The ids of the block not used are
+// not given back: a gap in the ids costs nothing, and lowering the
+// reservation could hand out an id a journal entry still holds.
 func (j *queryJournal) close() {
+	defer j.lock()
 	close(j.stop)
 	<-j.stopped
-	ctx := context.Background()
 	if err := j.moveOnce(); err != nil {
 		j.db.Close()
 		return
 	}
-	if err := j.release(ctx); err != nil && j.log != nil {
-		j.log(err)
+	left := -1
+	if err := j.db.QueryRowContext(context.Background(), "SELECT count(*) FROM entries").Scan(&left); err != nil {
+		left = -1
 	}
-	var left int
-	j.db.QueryRowContext(ctx, "SELECT count(*) FROM entries").Scan(&left)
 	j.db.Close()
 	if left == 0 {
 		p := JournalPath(j.s.Path)
@@ -289,19 +308,6 @@ func (j *queryJournal) reserve(ctx context.Context, need int) error {
 		j.lastMain = time.Now()
 		j.mu.Unlock()
 		return nil
-	})
-}
-
-// release gives back the ids of the block not used, when no one reserved
-// after it (credit serve stopping, the journal moved).
-func (j *queryJournal) release(ctx context.Context) error {
-	if j.end == 0 {
-		return nil
-	}
-	return j.s.Write(ctx, Actor{Operator: "credit serve"}, func(t *Tx) error {
-		_, err := t.ExecContext(ctx, `UPDATE meta SET value = CAST((SELECT coalesce(max(id), 0) FROM query_log) AS TEXT)
-			WHERE key = ? AND value = ?`, queryLogReservedName, strconv.FormatInt(j.end, 10))
-		return err
 	})
 }
 
@@ -504,8 +510,8 @@ func (s *Store) SettleQueryLog(ctx context.Context) error {
 	defer journalMu.Unlock()
 	db, err := openJournal(s.Path, false)
 	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil
+		if _, serr := os.Stat(JournalPath(s.Path)); errors.Is(err, os.ErrNotExist) || errors.Is(serr, os.ErrNotExist) {
+			return nil // removed meanwhile by a server that stopped: it moved everything first
 		}
 		return err
 	}

@@ -171,17 +171,74 @@ func TestQueryLogJournalKeepsEveryEntry(t *testing.T) {
 	if rep := verifySeals(t, st.Path); len(rep.Problems) > 0 {
 		t.Errorf("seals after the journal: %+v", rep.Problems)
 	}
-	// The ids the server reserved and did not use are given back: the next
-	// entry written anywhere follows the last one written.
+	// The ids the server reserved and did not use are not handed out again
+	// (nor lowered: a gap costs nothing): the next entry written anywhere
+	// goes above every id the server gave.
 	a, e := journalEntry(0)
 	id, err := other.LogQuery(ctx, a, e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var last int64
-	st.DB.QueryRow("SELECT max(id) FROM query_log WHERE id < ?", id).Scan(&last)
-	if id != last+1 {
-		t.Errorf("next id after the server stopped = %d, want %d", id, last+1)
+	for _, given := range ids {
+		if id <= given {
+			t.Fatalf("entry written after the server stopped got id %d, not above the server's %d", id, given)
+		}
+	}
+}
+
+// TestQueryLogJournalOneOwner: a second server on the same store (or one
+// that fails to start beside a running one) does not share, move under or
+// remove the running server's journal: it commits its own groups to the
+// store, and stopping it leaves the journal and its waiting entries alone.
+func TestQueryLogJournalOneOwner(t *testing.T) {
+	st, other := journalStore(t)
+	ctx := context.Background()
+	stopA, err := st.JournalQueryLog(ctx, func(err error) { t.Errorf("move failed: %v", err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Server A's first entry after its reservation waits in its journal.
+	a, e := journalEntry(1)
+	idA, err := st.LogQuery(ctx, a, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopB, err := other.JournalQueryLog(ctx, func(err error) { t.Errorf("move failed: %v", err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g := other.queryLogGroup(); g == nil || g.j != nil {
+		t.Fatal("the second server should group-commit to the store, without a journal")
+	}
+	a, e = journalEntry(2)
+	idB, err := other.LogQuery(ctx, a, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if logged := loggedPurposes(t, st); logged[idB] != "审查 2" {
+		t.Errorf("the second server's entry %d is not in query_log at once: %v", idB, logged)
+	}
+	a, e = journalEntry(3)
+	idA2, err := st.LogQuery(ctx, a, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stopB()
+	if _, err := os.Stat(JournalPath(st.Path)); err != nil {
+		t.Fatalf("the second server's stop removed the running server's journal: %v", err)
+	}
+	stopA()
+	logged := loggedPurposes(t, st)
+	for id, want := range map[int64]string{idA: "审查 1", idB: "审查 2", idA2: "审查 3"} {
+		if logged[id] != want {
+			t.Errorf("id %d holds %q, want %q", id, logged[id], want)
+		}
+	}
+	if len(logged) != 3 {
+		t.Errorf("query_log = %v, want 3 entries", logged)
+	}
+	if rep := verifySeals(t, st.Path); len(rep.Problems) > 0 {
+		t.Errorf("seals: %+v", rep.Problems)
 	}
 }
 
