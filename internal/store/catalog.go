@@ -136,21 +136,8 @@ func (t *Tx) compileCatalog(hash string, content []byte) error {
 // how many it wrote. Nothing is written when none is missing.
 func (s *Store) CompileCatalogs(ctx context.Context, a Actor) (int, error) {
 	missing := func(q queryer) ([]string, error) {
-		rows, err := q.QueryContext(ctx, `SELECT DISTINCT content_hash FROM catalog_versions v WHERE NOT EXISTS
+		return textColumn(ctx, q, `SELECT DISTINCT content_hash FROM catalog_versions v WHERE NOT EXISTS
 			(SELECT 1 FROM catalog_compiled cc WHERE cc.content_hash = v.content_hash AND cc.format = ?)`, catalog.CompiledFormat)
-		if err != nil {
-			return nil, err
-		}
-		defer rows.Close()
-		var out []string
-		for rows.Next() {
-			var h string
-			if err := rows.Scan(&h); err != nil {
-				return nil, err
-			}
-			out = append(out, h)
-		}
-		return out, rows.Err()
 	}
 	if m, err := missing(s.DB); err != nil || len(m) == 0 {
 		return 0, err

@@ -123,9 +123,8 @@ func (t *Tx) queryRow(e QueryEntry) (qlRow, error) {
 func (t *Tx) insertQueryRow(id int64, r qlRow) (int64, error) {
 	var idArg any
 	if id == 0 {
-		var reserved, last int64
-		if err := t.QueryRowContext(t.ctx, `SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0),
-			coalesce((SELECT max(id) FROM query_log), 0)`, queryLogReservedName).Scan(&reserved, &last); err != nil {
+		reserved, last, err := t.queryLogTop()
+		if err != nil {
 			return 0, err
 		}
 		if reserved > last {
@@ -161,6 +160,14 @@ func (t *Tx) insertQueryRow(id int64, r qlRow) (int64, error) {
 		}
 	}
 	return id, nil
+}
+
+// queryLogTop is the highest id handed to a served journal (0 when none)
+// and the highest id in query_log.
+func (t *Tx) queryLogTop() (reserved, last int64, err error) {
+	err = t.QueryRowContext(t.ctx, `SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0),
+		coalesce((SELECT max(id) FROM query_log), 0)`, queryLogReservedName).Scan(&reserved, &last)
+	return reserved, last, err
 }
 
 // QueryLogRow is a query-log entry as listed.

@@ -285,9 +285,8 @@ func (j *queryJournal) close() {
 // reserve takes a new block of at least need ids from the store.
 func (j *queryJournal) reserve(ctx context.Context, need int) error {
 	return j.s.Write(ctx, Actor{Operator: "credit serve"}, func(t *Tx) error {
-		var reserved, last int64
-		if err := t.QueryRowContext(ctx, `SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta WHERE key = ?), 0),
-			coalesce((SELECT max(id) FROM query_log), 0)`, queryLogReservedName).Scan(&reserved, &last); err != nil {
+		reserved, last, err := t.queryLogTop()
+		if err != nil {
 			return err
 		}
 		base := max(reserved, last)
@@ -375,6 +374,36 @@ func (j *queryJournal) append(ctx context.Context, batch []*queryLogWait, rows [
 	return nil
 }
 
+// sealedEntry is an entry of the journal whose seal matches.
+type sealedEntry struct {
+	id  int64
+	row qlRow
+}
+
+// readJournal reads the journal's entries in id order: those whose seal
+// matches, and the ids of those whose seal does not.
+func readJournal(ctx context.Context, db *sql.DB, key *seal.Key) (good []sealedEntry, bad []int64, err error) {
+	rows, err := db.QueryContext(ctx, "SELECT id, body, mac FROM entries ORDER BY id")
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var body, mac []byte
+		if err := rows.Scan(&id, &body, &mac); err != nil {
+			return nil, nil, err
+		}
+		var r qlRow
+		if !hmac.Equal(mac, journalMAC(key, id, body)) || json.Unmarshal(body, &r) != nil {
+			bad = append(bad, id)
+			continue
+		}
+		good = append(good, sealedEntry{id, r})
+	}
+	return good, bad, rows.Err()
+}
+
 // moveJournal writes every entry of the journal db into query_log in one
 // store write, then deletes them from the journal. It holds no lock on the
 // journal meanwhile (the server keeps appending): entries are read, written
@@ -384,33 +413,8 @@ func (j *queryJournal) append(ctx context.Context, batch []*queryLogWait, rows [
 // store. An entry whose seal does not match is neither written nor deleted:
 // the error names it. It returns how many entries it wrote.
 func moveJournal(ctx context.Context, s *Store, db *sql.DB) (int, error) {
-	rows, err := db.QueryContext(ctx, "SELECT id, body, mac FROM entries ORDER BY id")
+	good, bad, err := readJournal(ctx, db, s.chainKey())
 	if err != nil {
-		return 0, err
-	}
-	type entry struct {
-		id  int64
-		row qlRow
-	}
-	var good []entry
-	var bad []int64
-	key := s.chainKey()
-	for rows.Next() {
-		var id int64
-		var body, mac []byte
-		if err := rows.Scan(&id, &body, &mac); err != nil {
-			rows.Close()
-			return 0, err
-		}
-		var r qlRow
-		if !hmac.Equal(mac, journalMAC(key, id, body)) || json.Unmarshal(body, &r) != nil {
-			bad = append(bad, id)
-			continue
-		}
-		good = append(good, entry{id, r})
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return 0, err
 	}
 	written := 0
@@ -531,22 +535,6 @@ func (s *Store) JournalEntries(ctx context.Context) (waiting int, bad []int64, e
 		return 0, nil, err
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, "SELECT id, body, mac FROM entries ORDER BY id")
-	if err != nil {
-		return 0, nil, err
-	}
-	defer rows.Close()
-	key := s.chainKey()
-	for rows.Next() {
-		var id int64
-		var body, mac []byte
-		if err := rows.Scan(&id, &body, &mac); err != nil {
-			return 0, nil, err
-		}
-		waiting++
-		if !hmac.Equal(mac, journalMAC(key, id, body)) {
-			bad = append(bad, id)
-		}
-	}
-	return waiting, bad, rows.Err()
+	good, bad, err := readJournal(ctx, db, s.chainKey())
+	return len(good) + len(bad), bad, err
 }

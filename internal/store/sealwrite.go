@@ -174,7 +174,7 @@ func tableColumns(ctx context.Context, q sqlRunner, table string) ([]string, err
 }
 
 // textColumn runs query and returns its one text column, row by row.
-func textColumn(ctx context.Context, q sqlRunner, query string, args ...any) ([]string, error) {
+func textColumn(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
